@@ -1,0 +1,1 @@
+//! The `capability!` macro (work in progress).

@@ -1,0 +1,213 @@
+//! `ClientName`: the identity a device registers to receive calls.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::{ClientNameError, Error};
+
+/// The longest client name Twilio accepts, in characters.
+pub const MAX_CLIENT_NAME_LEN: usize = 121;
+
+const fn is_name_byte(b: u8) -> bool {
+    b.is_ascii_alphanumeric() || b == b'_'
+}
+
+/// The client-name rule in `const` form: 1 to 121 characters of `[A-Za-z0-9_]`.
+const fn is_valid_name(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    if bytes.is_empty() || bytes.len() > MAX_CLIENT_NAME_LEN {
+        return false;
+    }
+    let mut i = 0;
+    while i < bytes.len() {
+        if !is_name_byte(bytes[i]) {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+fn check_name(s: &str) -> Result<(), ClientNameError> {
+    if is_valid_name(s) {
+        return Ok(());
+    }
+    if s.is_empty() {
+        return Err(ClientNameError::Empty);
+    }
+    if let Some((index, ch)) = s
+        .chars()
+        .enumerate()
+        .find(|&(_, c)| !(c.is_ascii() && is_name_byte(c as u8)))
+    {
+        return Err(ClientNameError::InvalidChar {
+            ch,
+            position: index + 1,
+        });
+    }
+    Err(ClientNameError::TooLong { len: s.len() })
+}
+
+/// A Twilio Client name: 1 to 121 characters, each a letter, a digit or `_`.
+///
+/// Twilio documents other characters as "undefined behavior"; this type keeps them out.
+///
+/// ```
+/// use capability_runtime::ClientName;
+///
+/// let alice = ClientName::new("Alice")?;
+/// assert_eq!(alice.as_str(), "Alice");
+///
+/// let err = ClientName::new("alice-smith").unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "character 6 (`-`) is not allowed in a client name; use letters, digits or `_`"
+/// );
+/// # Ok::<(), capability_runtime::Error>(())
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct ClientName(Cow<'static, str>);
+
+impl ClientName {
+    /// Parses a client name, saying which rule it breaks if it is not one.
+    pub fn new(name: &str) -> Result<Self, Error> {
+        check_name(name).map_err(Error::InvalidClientName)?;
+        Ok(Self(Cow::Owned(name.to_owned())))
+    }
+
+    /// A client name known at compile time. In a `const` item an invalid name is a compile error.
+    ///
+    /// # Panics
+    /// When `name` is not a valid client name (at compile time in `const` context).
+    /// Use [`new`](Self::new) for text that is not a literal.
+    ///
+    /// ```
+    /// use capability_runtime::ClientName;
+    ///
+    /// const ALICE: ClientName = ClientName::from_static("Alice");
+    /// ```
+    pub const fn from_static(name: &'static str) -> Self {
+        assert!(
+            is_valid_name(name),
+            "not a valid client name: use ClientName::new to see why"
+        );
+        Self(Cow::Borrowed(name))
+    }
+
+    /// The name as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for ClientName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for ClientName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "ClientName({:?})", &*self.0)
+    }
+}
+
+impl FromStr for ClientName {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        Self::new(s)
+    }
+}
+
+impl TryFrom<&str> for ClientName {
+    type Error = Error;
+    fn try_from(s: &str) -> Result<Self, Error> {
+        Self::new(s)
+    }
+}
+
+impl TryFrom<String> for ClientName {
+    type Error = Error;
+    /// Takes the `String` without copying it when it is valid.
+    fn try_from(s: String) -> Result<Self, Error> {
+        check_name(&s).map_err(Error::InvalidClientName)?;
+        Ok(Self(Cow::Owned(s)))
+    }
+}
+
+impl AsRef<str> for ClientName {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<str> for ClientName {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for ClientName {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(s: &str) -> ClientNameError {
+        match ClientName::new(s) {
+            Err(Error::InvalidClientName(e)) => e,
+            other => panic!("expected a client name error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn rules() {
+        assert!(ClientName::new("a").is_ok());
+        assert!(ClientName::new("Alice_2").is_ok());
+        assert!(ClientName::new(&"x".repeat(121)).is_ok());
+        assert_eq!(problem(""), ClientNameError::Empty);
+        assert_eq!(problem(&"x".repeat(122)), ClientNameError::TooLong { len: 122 });
+        assert_eq!(
+            problem("Alice Smith"),
+            ClientNameError::InvalidChar {
+                ch: ' ',
+                position: 6
+            }
+        );
+        assert_eq!(
+            problem("Zoë"),
+            ClientNameError::InvalidChar {
+                ch: 'ë',
+                position: 3
+            }
+        );
+        // Positions count characters, not bytes.
+        assert_eq!(
+            problem("éa-"),
+            ClientNameError::InvalidChar {
+                ch: 'é',
+                position: 1
+            }
+        );
+    }
+
+    #[test]
+    fn control_characters_are_escaped_in_messages() {
+        let msg = ClientName::new("a\nb").unwrap_err().to_string();
+        assert_eq!(
+            msg,
+            "character 2 (`\\n`) is not allowed in a client name; use letters, digits or `_`"
+        );
+    }
+
+    #[test]
+    fn from_string_keeps_the_buffer() {
+        let n = ClientName::try_from(String::from("Bob")).unwrap();
+        assert_eq!(n, "Bob");
+    }
+}

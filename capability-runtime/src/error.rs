@@ -1,0 +1,406 @@
+//! `Error`, the one error type of the crate, and the details some of its variants carry.
+
+use std::fmt;
+use std::time::Duration;
+
+use crate::grants::ScopeKind;
+use crate::sid::SidKind;
+
+/// Everything that can go wrong: invalid input, a policy that cannot be signed, a token that does
+/// not verify. Each message says what was wrong and how to fix it; none contains the auth token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Error {
+    /// A SID (Account or Application) is malformed or of the wrong kind.
+    InvalidSid(SidError),
+    /// A client name breaks the client-name rule.
+    InvalidClientName(ClientNameError),
+    /// The auth token given to [`Credentials::new`](crate::Credentials::new) is empty.
+    EmptyAuthToken,
+    /// A policy grants nothing: no `incoming`, `outgoing` or `events`.
+    EmptyPolicy,
+    /// A policy grants the same scope twice.
+    DuplicateScope(ScopeKind),
+    /// A TTL outside 1 s ..= 24 h, or not a whole number of seconds.
+    InvalidTtl(Duration),
+    /// A parameter (of `outgoing`) or filter (of `events`) has an empty key.
+    EmptyParamKey(ScopeKind),
+    /// The system clock reads before 1970: use `sign_at`/`verify_at` with an explicit time.
+    Clock,
+    /// The token is longer than [`MAX_TOKEN_LEN`](crate::MAX_TOKEN_LEN); it was not decoded.
+    TokenTooLarge {
+        /// The token's length in bytes.
+        len: usize,
+        /// The limit.
+        max: usize,
+    },
+    /// The token is not a well-formed JWT.
+    Malformed(Malformed),
+    /// The header names an algorithm other than HS256 (`none` included).
+    UnsupportedAlgorithm {
+        /// The `alg` the header names.
+        alg: String,
+    },
+    /// The header has a `crit` member: it demands extensions this library does not implement.
+    CriticalHeader,
+    /// The signature does not match: the token was altered or signed with another auth token.
+    BadSignature,
+    /// The token has expired.
+    Expired {
+        /// Its `exp` claim.
+        expired_at: u64,
+        /// The time of verification.
+        now: u64,
+    },
+    /// The token's `nbf` claim is in the future.
+    NotYetValid {
+        /// Its `nbf` claim.
+        not_before: u64,
+        /// The time of verification.
+        now: u64,
+    },
+    /// The token's `iss` is not the credentials' Account SID.
+    WrongIssuer {
+        /// The `iss` the token names.
+        found: String,
+        /// The credentials' Account SID.
+        expected: String,
+    },
+    /// A required claim (`scope`, `iss` or `exp`) is missing.
+    MissingClaim(&'static str),
+    /// A claim has the wrong JSON type or is out of range.
+    InvalidClaim {
+        /// The claim's name.
+        claim: &'static str,
+        /// What was found instead, e.g. "a string" or "a number with a fraction".
+        found: &'static str,
+    },
+    /// A scope URI the library knows (`incoming`, `outgoing`, `events`) is malformed.
+    InvalidScope {
+        /// The scope URI as it appears in the token.
+        scope: String,
+        /// What is wrong with it.
+        reason: String,
+    },
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::InvalidSid(e) => e.fmt(f),
+            Error::InvalidClientName(e) => e.fmt(f),
+            Error::EmptyAuthToken => f.write_str(
+                "the auth token is empty; pass the account's auth token from the Twilio console",
+            ),
+            Error::EmptyPolicy => f.write_str(
+                "the policy grants nothing; add `incoming`, `outgoing` or `events`",
+            ),
+            Error::DuplicateScope(kind) => write!(
+                f,
+                "`{kind}` is granted twice; a policy grants each scope at most once"
+            ),
+            Error::InvalidTtl(ttl) => write!(
+                f,
+                "a TTL of {ttl:?} is not allowed; use a whole number of seconds from 1 s to 24 h"
+            ),
+            Error::EmptyParamKey(kind) => write!(
+                f,
+                "a {} of `{kind}` has an empty key; give every key at least one character",
+                match kind {
+                    ScopeKind::Events => "filter",
+                    _ => "parameter",
+                }
+            ),
+            Error::Clock => f.write_str(
+                "the system clock is before 1970-01-01; fix the clock or pass the time explicitly",
+            ),
+            Error::TokenTooLarge { len, max } => write!(
+                f,
+                "the token is {len} bytes long, over the limit of {max}; it was not decoded"
+            ),
+            Error::Malformed(m) => m.fmt(f),
+            Error::UnsupportedAlgorithm { alg } => write!(
+                f,
+                "the token is signed with `{}`; capability tokens must use `HS256`",
+                alg.escape_debug()
+            ),
+            Error::CriticalHeader => f.write_str(
+                "the token's header has a `crit` member, demanding extensions that are not supported",
+            ),
+            Error::BadSignature => f.write_str(
+                "the token's signature does not match: it was altered, or signed with another auth token",
+            ),
+            Error::Expired { expired_at, now } => write!(
+                f,
+                "the token expired at {expired_at}, {} s before the time of verification ({now}); get a new token",
+                now.saturating_sub(*expired_at)
+            ),
+            Error::NotYetValid { not_before, now } => write!(
+                f,
+                "the token is not valid before {not_before}, {} s after the time of verification ({now}); check the clocks or allow some leeway",
+                not_before.saturating_sub(*now)
+            ),
+            Error::WrongIssuer { found, expected } => write!(
+                f,
+                "the token was issued by `{}`, not by this account (`{expected}`)",
+                found.escape_debug()
+            ),
+            Error::MissingClaim(claim) => write!(f, "the token has no `{claim}` claim"),
+            Error::InvalidClaim { claim, found } => write!(
+                f,
+                "the `{claim}` claim must be {}, found {found}",
+                match *claim {
+                    "scope" | "iss" => "a string",
+                    _ => "an integer number of seconds from 0 to 2^53-1",
+                }
+            ),
+            Error::InvalidScope { scope, reason } => write!(
+                f,
+                "the scope `{}` is malformed: {reason}",
+                Truncated(scope)
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+impl From<SidError> for Error {
+    fn from(e: SidError) -> Self {
+        Error::InvalidSid(e)
+    }
+}
+
+impl From<ClientNameError> for Error {
+    fn from(e: ClientNameError) -> Self {
+        Error::InvalidClientName(e)
+    }
+}
+
+/// What is wrong with a SID.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SidError {
+    expected: SidKind,
+    input: String,
+    problem: SidProblem,
+}
+
+/// The rule a SID breaks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SidProblem {
+    /// The SID is empty.
+    Empty,
+    /// The SID is of another kind, e.g. an Account SID where an Application SID belongs.
+    WrongKind {
+        /// The kind its prefix names.
+        found: SidKind,
+    },
+    /// The SID does not start with the expected prefix, nor with any prefix we know.
+    WrongPrefix,
+    /// A character after the prefix is not a hexadecimal digit.
+    InvalidChar {
+        /// The character.
+        ch: char,
+        /// Its position, counting characters from 1.
+        position: usize,
+    },
+    /// The SID has the right characters but not 34 of them.
+    WrongLength {
+        /// Its length in characters.
+        len: usize,
+    },
+}
+
+impl SidError {
+    pub(crate) fn new(expected: SidKind, input: &str, problem: SidProblem) -> Self {
+        Self {
+            expected,
+            input: input.to_owned(),
+            problem,
+        }
+    }
+
+    /// The kind of SID that was expected.
+    pub fn expected(&self) -> SidKind {
+        self.expected
+    }
+
+    /// The text that was given.
+    pub fn input(&self) -> &str {
+        &self.input
+    }
+
+    /// The rule it breaks.
+    pub fn problem(&self) -> &SidProblem {
+        &self.problem
+    }
+}
+
+impl fmt::Display for SidError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = self.expected;
+        let name = &kind.description()[kind.description().find(' ').map_or(0, |i| i + 1)..];
+        let prefix = kind.prefix();
+        let input = Truncated(&self.input);
+        match &self.problem {
+            SidProblem::Empty => write!(
+                f,
+                "the {name} is empty; it must be `{prefix}` followed by 32 hexadecimal digits"
+            ),
+            SidProblem::WrongKind { found } => write!(
+                f,
+                "`{input}` is {}; {} starts with `{prefix}`",
+                found.description(),
+                kind.description()
+            ),
+            SidProblem::WrongPrefix => write!(
+                f,
+                "`{input}` is not {}: it must start with `{prefix}`, followed by 32 hexadecimal digits",
+                kind.description()
+            ),
+            SidProblem::InvalidChar { ch, position } => write!(
+                f,
+                "character {position} (`{}`) of {name} `{input}` is not a hexadecimal digit; \
+                 after `{prefix}` use only 0-9 and a-f",
+                ch.escape_debug()
+            ),
+            SidProblem::WrongLength { len } => write!(
+                f,
+                "{name} `{input}` has {len} characters; it must be `{prefix}` followed by exactly \
+                 32 hexadecimal digits (34 characters)"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SidError {}
+
+/// The rule a client name breaks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ClientNameError {
+    /// The name is empty.
+    Empty,
+    /// The name is longer than 121 characters.
+    TooLong {
+        /// Its length in characters.
+        len: usize,
+    },
+    /// A character is not a letter, a digit or `_`.
+    InvalidChar {
+        /// The character.
+        ch: char,
+        /// Its position, counting characters from 1.
+        position: usize,
+    },
+}
+
+impl fmt::Display for ClientNameError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ClientNameError::Empty => f.write_str(
+                "a client name cannot be empty; use 1 to 121 letters, digits or `_`",
+            ),
+            ClientNameError::TooLong { len } => write!(
+                f,
+                "a client name has at most 121 characters, this one has {len}; shorten it"
+            ),
+            ClientNameError::InvalidChar { ch, position } => write!(
+                f,
+                "character {position} (`{}`) is not allowed in a client name; use letters, digits or `_`",
+                ch.escape_debug()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ClientNameError {}
+
+/// The part of a token an error is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum TokenPart {
+    /// The first segment, the JOSE header.
+    Header,
+    /// The second segment, the claims.
+    Payload,
+    /// The third segment, the HMAC tag.
+    Signature,
+}
+
+impl fmt::Display for TokenPart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TokenPart::Header => "header",
+            TokenPart::Payload => "payload",
+            TokenPart::Signature => "signature",
+        })
+    }
+}
+
+/// How a token fails to be a well-formed JWT.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Malformed {
+    /// Not three segments separated by `.`.
+    Segments {
+        /// How many segments there are.
+        found: usize,
+    },
+    /// A segment is not unpadded base64url (RFC 4648 §5): padding `=`, the `+`/`/` alphabet and
+    /// non-canonical trailing bits are all rejected.
+    Base64(TokenPart),
+    /// The header or payload is not a JSON object (or nests deeper than the parser allows).
+    Json {
+        /// Which segment.
+        part: TokenPart,
+        /// The JSON parser's description of the problem (position and cause).
+        detail: String,
+    },
+    /// The header or payload has the same key twice, which readers may resolve differently.
+    DuplicateKey {
+        /// Which segment.
+        part: TokenPart,
+        /// The repeated key.
+        key: String,
+    },
+}
+
+impl fmt::Display for Malformed {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Malformed::Segments { found } => write!(
+                f,
+                "a token is three base64url segments separated by `.`, this one has {found}"
+            ),
+            Malformed::Base64(part) => write!(
+                f,
+                "the token's {part} is not unpadded base64url (alphabet A-Z a-z 0-9 - _, no `=`)"
+            ),
+            Malformed::Json { part, detail } => {
+                write!(f, "the token's {part} is not a valid JSON object: {detail}")
+            }
+            Malformed::DuplicateKey { part, key } => write!(
+                f,
+                "the token's {part} has the key `{}` twice",
+                Truncated(key)
+            ),
+        }
+    }
+}
+
+/// Shows at most 64 characters of untrusted text, escaped.
+struct Truncated<'a>(&'a str);
+
+impl fmt::Display for Truncated<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        const MAX: usize = 64;
+        for (i, c) in self.0.chars().enumerate() {
+            if i == MAX {
+                return f.write_str("…");
+            }
+            write!(f, "{}", c.escape_debug())?;
+        }
+        Ok(())
+    }
+}

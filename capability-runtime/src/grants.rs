@@ -1,0 +1,376 @@
+//! `Grants`: what a token allows, read from a policy or from a verified token.
+
+use std::fmt;
+
+use crate::client_name::ClientName;
+use crate::sid::AppSid;
+
+/// The three capabilities a token can grant.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ScopeKind {
+    /// `scope:client:incoming`: receive calls as a client name.
+    Incoming,
+    /// `scope:client:outgoing`: place calls through a TwiML application.
+    Outgoing,
+    /// `scope:stream:subscribe`: subscribe to the account's event stream.
+    Events,
+}
+
+impl fmt::Display for ScopeKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            ScopeKind::Incoming => "incoming",
+            ScopeKind::Outgoing => "outgoing",
+            ScopeKind::Events => "events",
+        })
+    }
+}
+
+/// Ordered key–value pairs: the parameters of `outgoing`, the filters of `events`.
+///
+/// Keys may repeat; order is kept and is significant for equality.
+///
+/// ```
+/// use capability_runtime::Params;
+///
+/// let params = Params::from_pairs([("Foo", "Bar"), ("Queue", "support desk")]);
+/// assert_eq!(params.get("Queue"), Some("support desk"));
+/// assert_eq!(params, [("Foo", "Bar"), ("Queue", "support desk")]);
+/// ```
+#[derive(Clone)]
+pub struct Params(Repr);
+
+#[derive(Clone)]
+enum Repr {
+    /// Pairs known at compile time (from `capability!`).
+    Static(&'static [(&'static str, &'static str)]),
+    /// All keys and values in one buffer, with the end offset of each key and each value:
+    /// two allocations however many pairs there are.
+    Packed { text: String, ends: Vec<(usize, usize)> },
+}
+
+impl Params {
+    /// No pairs.
+    pub const fn new() -> Self {
+        Params(Repr::Static(&[]))
+    }
+
+    /// Pairs known at compile time.
+    pub const fn from_static(pairs: &'static [(&'static str, &'static str)]) -> Self {
+        Params(Repr::Static(pairs))
+    }
+
+    /// Collects pairs of anything that converts into `String`.
+    pub fn from_pairs<I, K, V>(pairs: I) -> Self
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<String>,
+    {
+        let mut text = String::new();
+        let mut ends = Vec::new();
+        for (k, v) in pairs {
+            text.push_str(&k.into());
+            let key_end = text.len();
+            text.push_str(&v.into());
+            ends.push((key_end, text.len()));
+        }
+        Params::packed(text, ends)
+    }
+
+    /// Pairs packed in one buffer: `ends` holds the end offset of each key and each value.
+    pub(crate) fn packed(text: String, ends: Vec<(usize, usize)>) -> Self {
+        if ends.is_empty() {
+            return Params::new();
+        }
+        Params(Repr::Packed { text, ends })
+    }
+
+    /// The number of pairs.
+    pub fn len(&self) -> usize {
+        match &self.0 {
+            Repr::Static(pairs) => pairs.len(),
+            Repr::Packed { ends, .. } => ends.len(),
+        }
+    }
+
+    /// Whether there are no pairs.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The pairs in order.
+    pub fn iter(&self) -> ParamsIter<'_> {
+        ParamsIter {
+            params: self,
+            index: 0,
+        }
+    }
+
+    /// The value of the first pair with this key.
+    pub fn get(&self, key: &str) -> Option<&str> {
+        self.iter().find(|(k, _)| *k == key).map(|(_, v)| v)
+    }
+
+    /// Whether any key is empty.
+    pub(crate) fn has_empty_key(&self) -> bool {
+        self.iter().any(|(k, _)| k.is_empty())
+    }
+
+    fn pair(&self, index: usize) -> Option<(&str, &str)> {
+        match &self.0 {
+            Repr::Static(pairs) => pairs.get(index).copied(),
+            Repr::Packed { text, ends } => {
+                let &(key_end, value_end) = ends.get(index)?;
+                let start = match index {
+                    0 => 0,
+                    _ => ends[index - 1].1,
+                };
+                let key = text.get(start..key_end)?;
+                let value = text.get(key_end..value_end)?;
+                Some((key, value))
+            }
+        }
+    }
+}
+
+impl Default for Params {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// Iterator over the pairs of [`Params`].
+#[derive(Clone)]
+pub struct ParamsIter<'a> {
+    params: &'a Params,
+    index: usize,
+}
+
+impl<'a> Iterator for ParamsIter<'a> {
+    type Item = (&'a str, &'a str);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        let pair = self.params.pair(self.index)?;
+        self.index += 1;
+        Some(pair)
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        let n = self.params.len().saturating_sub(self.index);
+        (n, Some(n))
+    }
+}
+
+impl ExactSizeIterator for ParamsIter<'_> {}
+
+impl<'a> IntoIterator for &'a Params {
+    type Item = (&'a str, &'a str);
+    type IntoIter = ParamsIter<'a>;
+    fn into_iter(self) -> ParamsIter<'a> {
+        self.iter()
+    }
+}
+
+impl PartialEq for Params {
+    fn eq(&self, other: &Params) -> bool {
+        self.len() == other.len() && self.iter().eq(other.iter())
+    }
+}
+
+impl Eq for Params {}
+
+impl<K: AsRef<str>, V: AsRef<str>> PartialEq<[(K, V)]> for Params {
+    fn eq(&self, other: &[(K, V)]) -> bool {
+        self.len() == other.len()
+            && self
+                .iter()
+                .zip(other)
+                .all(|((k, v), (ok, ov))| k == ok.as_ref() && v == ov.as_ref())
+    }
+}
+
+impl<K: AsRef<str>, V: AsRef<str>, const N: usize> PartialEq<[(K, V); N]> for Params {
+    fn eq(&self, other: &[(K, V); N]) -> bool {
+        *self == other[..]
+    }
+}
+
+impl<K: AsRef<str>, V: AsRef<str>> PartialEq<Vec<(K, V)>> for Params {
+    fn eq(&self, other: &Vec<(K, V)>) -> bool {
+        *self == other[..]
+    }
+}
+
+impl fmt::Debug for Params {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl<K: Into<String>, V: Into<String>> FromIterator<(K, V)> for Params {
+    fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> Self {
+        Params::from_pairs(iter)
+    }
+}
+
+/// The `outgoing` grant: place calls through a TwiML application.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outgoing {
+    app_sid: AppSid,
+    params: Params,
+    client_name: Option<ClientName>,
+}
+
+impl Outgoing {
+    pub(crate) const fn new(app_sid: AppSid, params: Params, client_name: Option<ClientName>) -> Self {
+        Self {
+            app_sid,
+            params,
+            client_name,
+        }
+    }
+
+    /// The application that handles the calls.
+    pub fn app_sid(&self) -> &AppSid {
+        &self.app_sid
+    }
+
+    /// The parameters Twilio passes to the application, in order.
+    pub fn params(&self) -> &Params {
+        &self.params
+    }
+
+    /// The caller identity (`client:<name>`) of the calls. Policies set it to the `incoming`
+    /// name when they grant both; tokens from twilio-node and twilio-ruby may leave it out.
+    pub fn client_name(&self) -> Option<&ClientName> {
+        self.client_name.as_ref()
+    }
+}
+
+/// The `events` grant: subscribe to the account's event stream (`/2010-04-01/Events`).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Events {
+    filters: Params,
+}
+
+impl Events {
+    pub(crate) const fn new(filters: Params) -> Self {
+        Self { filters }
+    }
+
+    /// The filters of the subscription, in order.
+    pub fn filters(&self) -> &Params {
+        &self.filters
+    }
+}
+
+/// What a token grants.
+///
+/// Two `Grants` are equal when they grant the same: the order of the scopes and of the top-level
+/// query parameters does not matter; parameters and filters compare in order.
+///
+/// ```
+/// use capability_runtime::{AppSid, ClientName, Policy};
+///
+/// let policy = Policy::builder()
+///     .incoming(ClientName::new("Alice")?)
+///     .outgoing(AppSid::new("AP0123456789abcdef0123456789abcdef")?, [("Foo", "Bar")])
+///     .build()?;
+/// let grants = policy.grants();
+/// assert_eq!(grants.incoming().unwrap(), "Alice");
+/// let outgoing = grants.outgoing().unwrap();
+/// assert_eq!(outgoing.params(), &[("Foo", "Bar")]);
+/// assert_eq!(outgoing.client_name().unwrap(), "Alice");
+/// assert!(grants.events().is_none());
+/// # Ok::<(), capability_runtime::Error>(())
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct Grants {
+    pub(crate) incoming: Option<ClientName>,
+    pub(crate) outgoing: Option<Outgoing>,
+    pub(crate) events: Option<Events>,
+    pub(crate) other: Vec<String>,
+}
+
+impl Grants {
+    /// The client name the device may receive calls as.
+    pub fn incoming(&self) -> Option<&ClientName> {
+        self.incoming.as_ref()
+    }
+
+    /// The application the device may place calls through.
+    pub fn outgoing(&self) -> Option<&Outgoing> {
+        self.outgoing.as_ref()
+    }
+
+    /// The event-stream subscription.
+    pub fn events(&self) -> Option<&Events> {
+        self.events.as_ref()
+    }
+
+    /// Scope URIs of a verified token that this library does not know, verbatim, in token order.
+    /// Always empty for a [`Policy`](crate::Policy).
+    pub fn other_scopes(&self) -> &[String] {
+        &self.other
+    }
+
+    /// Whether nothing is granted.
+    pub fn is_empty(&self) -> bool {
+        self.incoming.is_none()
+            && self.outgoing.is_none()
+            && self.events.is_none()
+            && self.other.is_empty()
+    }
+}
+
+impl PartialEq for Grants {
+    fn eq(&self, other: &Grants) -> bool {
+        fn sorted(scopes: &[String]) -> Vec<&str> {
+            let mut v: Vec<&str> = scopes.iter().map(String::as_str).collect();
+            v.sort_unstable();
+            v
+        }
+        self.incoming == other.incoming
+            && self.outgoing == other.outgoing
+            && self.events == other.events
+            && self.other.len() == other.other.len()
+            && sorted(&self.other) == sorted(&other.other)
+    }
+}
+
+impl Eq for Grants {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn packed_and_static_params_compare_by_content() {
+        const STATIC: Params = Params::from_static(&[("a", ""), ("", "b"), ("c", "d")]);
+        let packed = Params::from_pairs([("a", ""), ("", "b"), ("c", "d")]);
+        assert_eq!(STATIC, packed);
+        assert_eq!(packed.iter().collect::<Vec<_>>(), [("a", ""), ("", "b"), ("c", "d")]);
+        assert!(packed.has_empty_key());
+        assert_ne!(packed, Params::from_pairs([("c", "d"), ("a", ""), ("", "b")]));
+        assert_eq!(Params::from_pairs(Vec::<(String, String)>::new()), Params::new());
+    }
+
+    #[test]
+    fn other_scopes_compare_as_a_multiset() {
+        let a = Grants {
+            other: vec!["x".into(), "y".into()],
+            ..Grants::default()
+        };
+        let b = Grants {
+            other: vec!["y".into(), "x".into()],
+            ..Grants::default()
+        };
+        let c = Grants {
+            other: vec!["y".into(), "y".into()],
+            ..Grants::default()
+        };
+        assert_eq!(a, b);
+        assert_ne!(a, c);
+    }
+}

@@ -1,0 +1,93 @@
+//! The runtime of [`capability`](https://docs.rs/capability): Twilio Client capability tokens,
+//! signed byte-for-byte as twilio-php signs them and verified from every official library.
+//!
+//! - Validated types: [`AccountSid`], [`AppSid`], [`ClientName`]. Construct them with `new` (a
+//!   typed [`Error`] says what is wrong) or, for literals, `from_static` in `const` context.
+//! - [`Policy`]: what a token grants, built with [`Policy::builder`] (or the `capability!` macro
+//!   of the `capability` crate, which checks everything at compile time).
+//! - [`Credentials`]: the Account SID and auth token, keyed into HMAC-SHA256 once.
+//! - [`Policy::sign_at`] gives a [`Token`]; [`Credentials::verify_at`] gives a [`VerifiedToken`].
+//!
+//! ```
+//! use std::time::Duration;
+//! use capability_runtime::{AppSid, ClientName, Credentials, Policy};
+//!
+//! let credentials = Credentials::new("AC0123456789abcdef0123456789abcdef", "0123456789abcdef0123456789abcdef")?;
+//! let policy = Policy::builder()
+//!     .incoming(ClientName::new("Alice")?)
+//!     .outgoing(AppSid::new("AP0123456789abcdef0123456789abcdef")?, [("Foo", "Bar")])
+//!     .ttl(Duration::from_secs(600))
+//!     .build()?;
+//!
+//! let token = policy.sign_at(&credentials, 1_700_000_000);
+//! let verified = credentials.verify_at(token.as_str(), 1_700_000_001)?;
+//! assert_eq!(verified.grants(), policy.grants());
+//! assert_eq!(verified.expires_at(), 1_700_000_600);
+//! # Ok::<(), capability_runtime::Error>(())
+//! ```
+//!
+//! # Features
+//! `jwt` (default): signing and verifying. Without it the crate is only the validated types,
+//! the policy builder and the scope encoding, with `base64` as its one dependency: what the
+//! `capability!` macro runs at compile time.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
+
+mod client_name;
+mod encode;
+mod error;
+mod grants;
+mod policy;
+mod sid;
+
+#[cfg(feature = "jwt")]
+mod credentials;
+#[cfg(feature = "jwt")]
+mod json;
+#[cfg(feature = "jwt")]
+mod scope;
+#[cfg(feature = "jwt")]
+mod token;
+#[cfg(feature = "jwt")]
+mod verify;
+
+pub use client_name::{ClientName, MAX_CLIENT_NAME_LEN};
+pub use encode::urlencode_into;
+pub use error::{ClientNameError, Error, Malformed, SidError, SidProblem, TokenPart};
+pub use grants::{Events, Grants, Outgoing, Params, ParamsIter, ScopeKind};
+pub use policy::{check_ttl, Policy, PolicyBuilder, DEFAULT_TTL, MAX_TTL, MIN_TTL};
+pub use sid::{AccountSid, AppSid, SidKind, SID_LEN};
+
+#[cfg(feature = "jwt")]
+pub use credentials::Credentials;
+#[cfg(feature = "jwt")]
+pub use token::{Token, MAX_EXP};
+#[cfg(feature = "jwt")]
+pub use verify::{VerifiedToken, MAX_TOKEN_LEN};
+
+/// Not public API: what the `capability!` macro expands to. May change in any release.
+#[doc(hidden)]
+pub mod __private {
+    pub use crate::policy::{Policy, PolicyBuilder};
+    pub use crate::{AppSid, ClientName};
+    pub use core::time::Duration;
+    pub use std::string::String;
+
+    /// An `outgoing` grant known at compile time.
+    pub struct StaticOutgoing {
+        pub app_sid: &'static str,
+        pub params: &'static [(&'static str, &'static str)],
+        pub client_name: Option<&'static str>,
+    }
+
+    /// A policy computed at compile time by the runtime's own builder and encoder.
+    pub struct StaticPolicy {
+        pub incoming: Option<&'static str>,
+        pub outgoing: Option<StaticOutgoing>,
+        pub events: Option<&'static [(&'static str, &'static str)]>,
+        pub ttl_secs: u32,
+        pub scope: &'static str,
+        pub payload_b64: &'static str,
+    }
+}

@@ -1,0 +1,337 @@
+//! `Policy`: what a token grants and for how long, with its `scope` claim encoded once.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::time::Duration;
+
+use crate::client_name::ClientName;
+use crate::encode;
+use crate::error::Error;
+use crate::grants::{Events, Grants, Outgoing, Params, ScopeKind};
+use crate::sid::AppSid;
+
+/// The TTL of a policy that does not set one: one hour, as in every official library.
+pub const DEFAULT_TTL: Duration = Duration::from_secs(3600);
+/// The shortest TTL: one second.
+pub const MIN_TTL: Duration = Duration::from_secs(1);
+/// The longest TTL Twilio accepts: 24 hours.
+pub const MAX_TTL: Duration = Duration::from_secs(24 * 3600);
+
+/// What a token grants — receive calls as a client name, place calls through an application,
+/// subscribe to events — and for how long.
+///
+/// Build one at run time with [`Policy::builder`], or at compile time with the `capability!`
+/// macro of the `capability` crate. Either way the `scope` claim is encoded once, when the policy
+/// is made, so that signing only adds the issuer and expiry and computes the HMAC.
+///
+/// ```
+/// use std::time::Duration;
+/// use capability_runtime::{AppSid, ClientName, Policy};
+///
+/// let policy = Policy::builder()
+///     .incoming(ClientName::new("Alice")?)
+///     .outgoing(AppSid::new("AP0123456789abcdef0123456789abcdef")?, [("Foo", "Bar")])
+///     .ttl(Duration::from_secs(600))
+///     .build()?;
+/// assert_eq!(
+///     policy.scope(),
+///     "scope:client:incoming?clientName=Alice \
+///      scope:client:outgoing?appSid=AP0123456789abcdef0123456789abcdef&appParams=Foo%3DBar&clientName=Alice"
+/// );
+/// # Ok::<(), capability_runtime::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct Policy {
+    grants: Grants,
+    ttl: u32,
+    scope: Cow<'static, str>,
+    payload_b64: Cow<'static, str>,
+}
+
+impl Policy {
+    /// Starts a policy. Scopes appear in the token in the order of the calls.
+    pub fn builder() -> PolicyBuilder {
+        PolicyBuilder::default()
+    }
+
+    /// What the policy grants.
+    pub fn grants(&self) -> &Grants {
+        &self.grants
+    }
+
+    /// How long a token signed from this policy is valid.
+    pub fn ttl(&self) -> Duration {
+        Duration::from_secs(u64::from(self.ttl))
+    }
+
+    /// The `scope` claim of the tokens this policy signs.
+    pub fn scope(&self) -> &str {
+        &self.scope
+    }
+
+    #[cfg(feature = "jwt")]
+    pub(crate) fn ttl_secs(&self) -> u64 {
+        u64::from(self.ttl)
+    }
+
+    /// The base64url of the payload's first bytes, up to a whole quantum.
+    #[cfg(feature = "jwt")]
+    pub(crate) fn payload_prefix_b64(&self) -> &str {
+        &self.payload_b64
+    }
+
+    /// Not public API: what `capability!` embeds for an all-literal policy.
+    #[doc(hidden)]
+    pub fn __payload_prefix_b64(&self) -> &str {
+        &self.payload_b64
+    }
+
+    /// Not public API: the policy `capability!` computed at compile time with this crate's own
+    /// builder and encoder, rebuilt in `const` context.
+    #[doc(hidden)]
+    pub const fn __from_static(p: crate::__private::StaticPolicy) -> Policy {
+        let incoming = match p.incoming {
+            Some(name) => Some(ClientName::from_static(name)),
+            None => None,
+        };
+        let outgoing = match p.outgoing {
+            Some(o) => Some(Outgoing::new(
+                AppSid::from_static(o.app_sid),
+                Params::from_static(o.params),
+                match o.client_name {
+                    Some(name) => Some(ClientName::from_static(name)),
+                    None => None,
+                },
+            )),
+            None => None,
+        };
+        let events = match p.events {
+            Some(filters) => Some(Events::new(Params::from_static(filters))),
+            None => None,
+        };
+        Policy {
+            grants: Grants {
+                incoming,
+                outgoing,
+                events,
+                other: Vec::new(),
+            },
+            ttl: p.ttl_secs,
+            scope: Cow::Borrowed(p.scope),
+            payload_b64: Cow::Borrowed(p.payload_b64),
+        }
+    }
+}
+
+impl fmt::Debug for Policy {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Policy")
+            .field("incoming", &self.grants.incoming)
+            .field("outgoing", &self.grants.outgoing)
+            .field("events", &self.grants.events)
+            .field("ttl", &self.ttl())
+            .field("scope", &self.scope)
+            .finish()
+    }
+}
+
+/// Builds a [`Policy`]; see [`Policy::builder`].
+///
+/// Each scope may be granted once. Mistakes are reported by [`build`](Self::build).
+#[derive(Clone, Debug, Default)]
+#[must_use = "a builder does nothing until `build` is called"]
+pub struct PolicyBuilder {
+    grants: Grants,
+    order: Vec<ScopeKind>,
+    duplicate: Option<ScopeKind>,
+    ttl: Option<Duration>,
+}
+
+impl PolicyBuilder {
+    /// Lets the device receive calls as `name`.
+    pub fn incoming(mut self, name: ClientName) -> Self {
+        if self.grant(ScopeKind::Incoming) {
+            self.grants.incoming = Some(name);
+        }
+        self
+    }
+
+    /// Lets the device place calls through the application `app_sid`, which Twilio calls with
+    /// `params` (in this order). Pass `[]` or an empty `Vec` for none.
+    ///
+    /// When the policy also grants `incoming`, the outgoing scope carries that client name as
+    /// the caller identity, as twilio-php does.
+    pub fn outgoing<I, K, V>(mut self, app_sid: AppSid, params: I) -> Self
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<String>,
+    {
+        if self.grant(ScopeKind::Outgoing) {
+            self.grants.outgoing = Some(Outgoing::new(app_sid, Params::from_pairs(params), None));
+        }
+        self
+    }
+
+    /// Lets the device subscribe to the account's event stream, with `filters` (in this order).
+    /// Pass `[]` or an empty `Vec` for none.
+    pub fn events<I, K, V>(mut self, filters: I) -> Self
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<String>,
+    {
+        if self.grant(ScopeKind::Events) {
+            self.grants.events = Some(Events::new(Params::from_pairs(filters)));
+        }
+        self
+    }
+
+    /// How long tokens are valid: a whole number of seconds from 1 s to 24 h. Default 1 h.
+    pub fn ttl(mut self, ttl: Duration) -> Self {
+        self.ttl = Some(ttl);
+        self
+    }
+
+    /// Checks the policy and encodes its `scope` claim.
+    ///
+    /// # Errors
+    /// [`Error::EmptyPolicy`] when nothing is granted, [`Error::DuplicateScope`] when a scope is
+    /// granted twice, [`Error::InvalidTtl`] for a TTL outside 1 s ..= 24 h or with a fraction of a
+    /// second, [`Error::EmptyParamKey`] for a parameter or filter with an empty key.
+    pub fn build(self) -> Result<Policy, Error> {
+        if let Some(kind) = self.duplicate {
+            return Err(Error::DuplicateScope(kind));
+        }
+        if self.order.is_empty() {
+            return Err(Error::EmptyPolicy);
+        }
+        if let Some(ttl) = self.ttl {
+            check_ttl(ttl)?;
+        }
+        if let Some(o) = &self.grants.outgoing {
+            if o.params().has_empty_key() {
+                return Err(Error::EmptyParamKey(ScopeKind::Outgoing));
+            }
+        }
+        if let Some(e) = &self.grants.events {
+            if e.filters().has_empty_key() {
+                return Err(Error::EmptyParamKey(ScopeKind::Events));
+            }
+        }
+        Ok(self.__build_checked())
+    }
+
+    /// Not public API: builds a policy whose every rule `capability!` checked at compile time
+    /// (nothing granted twice, something granted, TTL in range, no empty key).
+    #[doc(hidden)]
+    pub fn __build_checked(mut self) -> Policy {
+        let ttl = self.ttl.unwrap_or(DEFAULT_TTL).as_secs();
+        if let (Some(name), Some(outgoing)) = (&self.grants.incoming, &mut self.grants.outgoing) {
+            *outgoing = Outgoing::new(*outgoing.app_sid(), outgoing.params().clone(), Some(name.clone()));
+        }
+        let scope = encode::scope(&self.grants, &self.order);
+        let payload_b64 = encode::payload_prefix_b64(&scope);
+        Policy {
+            grants: self.grants,
+            ttl: u32::try_from(ttl).unwrap_or(u32::MAX),
+            scope: Cow::Owned(scope),
+            payload_b64: Cow::Owned(payload_b64),
+        }
+    }
+
+    /// Records that `kind` is granted; false (and a pending error) if it already was.
+    fn grant(&mut self, kind: ScopeKind) -> bool {
+        if self.order.contains(&kind) {
+            self.duplicate.get_or_insert(kind);
+            return false;
+        }
+        self.order.push(kind);
+        true
+    }
+}
+
+/// The TTL rule: whole seconds, from 1 s to 24 h.
+///
+/// ```
+/// use std::time::Duration;
+/// use capability_runtime::check_ttl;
+///
+/// assert!(check_ttl(Duration::from_secs(600)).is_ok());
+/// assert!(check_ttl(Duration::ZERO).is_err());
+/// assert!(check_ttl(Duration::from_millis(1500)).is_err());
+/// ```
+pub fn check_ttl(ttl: Duration) -> Result<(), Error> {
+    if ttl.subsec_nanos() != 0 || ttl < MIN_TTL || ttl > MAX_TTL {
+        return Err(Error::InvalidTtl(ttl));
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sid() -> AppSid {
+        AppSid::from_static("APbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")
+    }
+
+    #[test]
+    fn builder_errors() {
+        assert_eq!(Policy::builder().build().unwrap_err(), Error::EmptyPolicy);
+        let alice = ClientName::from_static("Alice");
+        assert_eq!(
+            Policy::builder()
+                .incoming(alice.clone())
+                .incoming(alice.clone())
+                .build()
+                .unwrap_err(),
+            Error::DuplicateScope(ScopeKind::Incoming)
+        );
+        for ttl in [0, 86_401] {
+            assert_eq!(
+                Policy::builder()
+                    .incoming(alice.clone())
+                    .ttl(Duration::from_secs(ttl))
+                    .build()
+                    .unwrap_err(),
+                Error::InvalidTtl(Duration::from_secs(ttl))
+            );
+        }
+        assert_eq!(
+            Policy::builder()
+                .outgoing(sid(), [("", "x")])
+                .build()
+                .unwrap_err(),
+            Error::EmptyParamKey(ScopeKind::Outgoing)
+        );
+        assert_eq!(
+            Policy::builder().events([("", "x")]).build().unwrap_err(),
+            Error::EmptyParamKey(ScopeKind::Events)
+        );
+    }
+
+    #[test]
+    fn ttl_bounds_are_inclusive() {
+        for ttl in [1, 86_400] {
+            let p = Policy::builder()
+                .events(Vec::<(String, String)>::new())
+                .ttl(Duration::from_secs(ttl))
+                .build()
+                .unwrap();
+            assert_eq!(p.ttl(), Duration::from_secs(ttl));
+        }
+    }
+
+    #[test]
+    fn outgoing_takes_the_incoming_name_whatever_the_order() {
+        let p = Policy::builder()
+            .outgoing(sid(), [("Foo", "Bar")])
+            .incoming(ClientName::from_static("Alice"))
+            .build()
+            .unwrap();
+        assert_eq!(p.grants().outgoing().unwrap().client_name().unwrap(), "Alice");
+        assert!(p.scope().starts_with("scope:client:outgoing?"));
+        assert!(p.scope().ends_with("&clientName=Alice scope:client:incoming?clientName=Alice"));
+    }
+}

@@ -1,0 +1,239 @@
+//! Reading the `scope` claim back into [`Grants`], whichever official library wrote it.
+//!
+//! Query strings are form-encoded: `+` and `%20` are spaces, hex may be either case, parameters
+//! come in any order, and safe characters may be left unencoded. twilio-node's `appParams` on
+//! the event scope is read as `params`.
+
+use std::borrow::Cow;
+
+use percent_encoding::percent_decode_str;
+
+use crate::client_name::ClientName;
+use crate::encode::EVENTS_PATH;
+use crate::error::Error;
+use crate::grants::{Events, Grants, Outgoing, Params};
+use crate::sid::AppSid;
+
+/// Parses a `scope` claim: scope URIs separated by single spaces.
+pub(crate) fn parse(scope: &str) -> Result<Grants, Error> {
+    let mut grants = Grants::default();
+    if scope.is_empty() {
+        return Ok(grants);
+    }
+    for uri in scope.split(' ') {
+        parse_uri(uri, &mut grants).map_err(|reason| Error::InvalidScope {
+            scope: uri.to_owned(),
+            reason,
+        })?;
+    }
+    Ok(grants)
+}
+
+/// Adds the grant of one scope URI, `scope:<service>:<privilege>[?<query>]`.
+fn parse_uri(uri: &str, grants: &mut Grants) -> Result<(), String> {
+    if uri.is_empty() {
+        return Err("empty scope URI: scope URIs are separated by exactly one space".into());
+    }
+    let (name, query) = uri.split_once('?').unwrap_or((uri, ""));
+    let twice = |what: &str| format!("{what} is granted twice");
+    match name {
+        "scope:client:incoming" => {
+            if grants.incoming.is_some() {
+                return Err(twice("incoming"));
+            }
+            grants.incoming = Some(incoming(query)?);
+        }
+        "scope:client:outgoing" => {
+            if grants.outgoing.is_some() {
+                return Err(twice("outgoing"));
+            }
+            grants.outgoing = Some(outgoing(query)?);
+        }
+        "scope:stream:subscribe" => {
+            if grants.events.is_some() {
+                return Err(twice("the event stream"));
+            }
+            grants.events = Some(events(query)?);
+        }
+        _ => grants.other.push(uri.to_owned()),
+    }
+    Ok(())
+}
+
+fn incoming(query: &str) -> Result<ClientName, String> {
+    let mut name = None;
+    for (key, value) in pairs(query)? {
+        match &*key {
+            "clientName" => set_once(&mut name, "clientName", value)?,
+            _ => return Err(unknown(&key)),
+        }
+    }
+    let name = name.ok_or("`clientName` is missing")?;
+    ClientName::new(&name).map_err(|e| e.to_string())
+}
+
+fn outgoing(query: &str) -> Result<Outgoing, String> {
+    let (mut sid, mut params, mut name) = (None, None, None);
+    for (key, value) in pairs(query)? {
+        match &*key {
+            "appSid" => set_once(&mut sid, "appSid", value)?,
+            "appParams" => set_once(&mut params, "appParams", value)?,
+            "clientName" => set_once(&mut name, "clientName", value)?,
+            _ => return Err(unknown(&key)),
+        }
+    }
+    let sid = AppSid::new(&sid.ok_or("`appSid` is missing")?).map_err(|e| e.to_string())?;
+    let params = params.as_deref().map(inner_params).transpose()?.unwrap_or_default();
+    let name = name
+        .map(|n| ClientName::new(&n).map_err(|e| e.to_string()))
+        .transpose()?;
+    Ok(Outgoing::new(sid, params, name))
+}
+
+fn events(query: &str) -> Result<Events, String> {
+    let (mut path, mut filters) = (None, None);
+    for (key, value) in pairs(query)? {
+        match &*key {
+            "path" => set_once(&mut path, "path", value)?,
+            // twilio-node writes the filters under `appParams`.
+            "params" | "appParams" => set_once(&mut filters, "params", value)?,
+            _ => return Err(unknown(&key)),
+        }
+    }
+    match path.as_deref() {
+        Some(EVENTS_PATH) => {}
+        Some(other) => {
+            return Err(format!(
+                "the event path is `{}`, not `{EVENTS_PATH}`",
+                other.escape_debug()
+            ))
+        }
+        None => return Err("`path` is missing".into()),
+    }
+    let filters = filters.as_deref().map(inner_params).transpose()?.unwrap_or_default();
+    Ok(Events::new(filters))
+}
+
+fn set_once<'a>(slot: &mut Option<Cow<'a, str>>, key: &str, value: Cow<'a, str>) -> Result<(), String> {
+    if slot.is_some() {
+        return Err(format!("`{key}` appears twice"));
+    }
+    *slot = Some(value);
+    Ok(())
+}
+
+fn unknown(key: &str) -> String {
+    format!("unknown parameter `{}`", key.escape_debug())
+}
+
+/// The decoded `key=value` pairs of a query (a missing `=` gives an empty value).
+fn pairs(query: &str) -> Result<impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>)>, String> {
+    let mut decoded = Vec::new();
+    for segment in query.split('&').filter(|_| !query.is_empty()) {
+        if segment.is_empty() {
+            return Err("empty parameter: `&&`, or a leading or trailing `&`".into());
+        }
+        let (key, value) = segment.split_once('=').unwrap_or((segment, ""));
+        decoded.push((form_decode(key)?, form_decode(value)?));
+    }
+    Ok(decoded.into_iter())
+}
+
+/// Form-decodes one component: `+` is a space, `%XX` a byte; the result must be UTF-8.
+/// Borrows when there is nothing to decode.
+fn form_decode(raw: &str) -> Result<Cow<'_, str>, String> {
+    if !raw.contains(['+', '%']) {
+        return Ok(Cow::Borrowed(raw));
+    }
+    let mut out = Vec::with_capacity(raw.len());
+    form_decode_into(&mut out, raw);
+    String::from_utf8(out)
+        .map(Cow::Owned)
+        .map_err(|_| "a parameter is not UTF-8 once decoded".into())
+}
+
+fn form_decode_into(out: &mut Vec<u8>, raw: &str) {
+    for (i, piece) in raw.split('+').enumerate() {
+        if i > 0 {
+            out.push(b' ');
+        }
+        out.extend(percent_decode_str(piece));
+    }
+}
+
+/// The parameters inside `appParams`/`params`, decoded once already: `k1=v1&k2=v2…`, each part
+/// form-encoded again. All keys and values go into one buffer: two allocations in all.
+fn inner_params(query: &str) -> Result<Params, String> {
+    if query.is_empty() {
+        return Ok(Params::new());
+    }
+    let mut text = Vec::with_capacity(query.len());
+    let mut ends = Vec::with_capacity(query.bytes().filter(|&b| b == b'&').count() + 1);
+    for segment in query.split('&') {
+        if segment.is_empty() {
+            return Err("empty parameter in the application parameters".into());
+        }
+        let (key, value) = segment.split_once('=').unwrap_or((segment, ""));
+        if key.is_empty() {
+            return Err("a parameter has an empty key".into());
+        }
+        let start = text.len();
+        form_decode_into(&mut text, key);
+        let key_end = text.len();
+        form_decode_into(&mut text, value);
+        if std::str::from_utf8(&text[start..key_end]).is_err()
+            || std::str::from_utf8(&text[key_end..]).is_err()
+        {
+            return Err("a parameter is not UTF-8 once decoded".into());
+        }
+        ends.push((key_end, text.len()));
+    }
+    let text = String::from_utf8(text).map_err(|_| "a parameter is not UTF-8 once decoded")?;
+    Ok(Params::packed(text, ends))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_every_librarys_outgoing_order() {
+        for q in [
+            "appSid=APbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb&appParams=Foo%3DBar&clientName=Alice",
+            "appParams=Foo%3DBar&appSid=APbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb&clientName=Alice",
+            "appSid=APbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb&clientName=Alice&appParams=Foo%3dBar",
+        ] {
+            let o = outgoing(q).unwrap();
+            assert_eq!(o.params(), &[("Foo", "Bar")]);
+            assert_eq!(o.client_name().unwrap(), "Alice");
+        }
+    }
+
+    #[test]
+    fn spaces_either_way_and_double_encoding() {
+        let o = outgoing("appSid=APbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb&appParams=a%2Bb%3Dc%2526d%26e%3D%26f%3Dx%2520y").unwrap();
+        assert_eq!(o.params(), &[("a b", "c&d"), ("e", ""), ("f", "x y")]);
+    }
+
+    #[test]
+    fn rejects_what_it_cannot_read_exactly() {
+        assert!(incoming("").is_err());
+        assert!(incoming("clientName=Alice&clientName=Bob").is_err());
+        assert!(incoming("clientName=Alice&x=1").is_err());
+        assert!(incoming("clientName=al-ice").is_err());
+        assert!(outgoing("appSid=APbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb&appParams=a%3D1%26%26b").is_err());
+        assert!(outgoing("appSid=APbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb&appParams=%3D1").is_err());
+        assert!(outgoing("appSid=APbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb&appParams=a%3D%25FF").is_err());
+        assert!(events("path=/2010-04-01/Calls").is_err());
+        assert!(events("path=/2010-04-01/Events&params=a&appParams=b").is_err());
+        assert!(parse("scope:client:incoming?clientName=A  scope:x:y").is_err());
+        assert!(parse("scope:client:incoming?clientName=A scope:client:incoming?clientName=B").is_err());
+    }
+
+    #[test]
+    fn keeps_unknown_scopes() {
+        let g = parse("scope:x:y?a=b scope:client:incoming?clientName=A weird").unwrap();
+        assert_eq!(g.other_scopes(), ["scope:x:y?a=b", "weird"]);
+        assert_eq!(g.incoming().unwrap(), "A");
+    }
+}

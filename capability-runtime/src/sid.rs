@@ -1,0 +1,342 @@
+//! Twilio SIDs: `AccountSid` and `AppSid`, and the other kinds we recognise in error messages.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::error::{Error, SidError, SidProblem};
+
+/// Length of every Twilio SID: a two-letter prefix and 32 hexadecimal digits.
+pub const SID_LEN: usize = 34;
+
+/// The kinds of Twilio SID, told apart by their two-letter prefix.
+///
+/// Only [`SidKind::Account`] and [`SidKind::Application`] are used in tokens; the others are known
+/// so that an error can say "`CA…` is a Call SID" instead of "bad prefix".
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum SidKind {
+    /// `AC…`: an account (the token's issuer).
+    Account,
+    /// `AP…`: a TwiML application (the target of `outgoing`).
+    Application,
+    /// `CA…`: a call.
+    Call,
+    /// `CF…`: a conference.
+    Conference,
+    /// `PN…`: an incoming phone number.
+    PhoneNumber,
+    /// `QU…`: a queue.
+    Queue,
+    /// `RE…`: a recording.
+    Recording,
+    /// `SK…`: an API key.
+    ApiKey,
+    /// `SM…` or `MM…`: a message.
+    Message,
+    /// `IS…`: a service.
+    Service,
+}
+
+impl SidKind {
+    const ALL: [(&'static str, SidKind); 11] = [
+        ("AC", SidKind::Account),
+        ("AP", SidKind::Application),
+        ("CA", SidKind::Call),
+        ("CF", SidKind::Conference),
+        ("PN", SidKind::PhoneNumber),
+        ("QU", SidKind::Queue),
+        ("RE", SidKind::Recording),
+        ("SK", SidKind::ApiKey),
+        ("SM", SidKind::Message),
+        ("MM", SidKind::Message),
+        ("IS", SidKind::Service),
+    ];
+
+    /// The two-letter prefix of this kind of SID (`"AC"`, `"AP"`, …).
+    pub const fn prefix(self) -> &'static str {
+        match self {
+            SidKind::Account => "AC",
+            SidKind::Application => "AP",
+            SidKind::Call => "CA",
+            SidKind::Conference => "CF",
+            SidKind::PhoneNumber => "PN",
+            SidKind::Queue => "QU",
+            SidKind::Recording => "RE",
+            SidKind::ApiKey => "SK",
+            SidKind::Message => "SM",
+            SidKind::Service => "IS",
+        }
+    }
+
+    /// What a SID of this kind is called, with its article: "an Account SID".
+    pub const fn description(self) -> &'static str {
+        match self {
+            SidKind::Account => "an Account SID",
+            SidKind::Application => "an Application SID",
+            SidKind::Call => "a Call SID",
+            SidKind::Conference => "a Conference SID",
+            SidKind::PhoneNumber => "a Phone Number SID",
+            SidKind::Queue => "a Queue SID",
+            SidKind::Recording => "a Recording SID",
+            SidKind::ApiKey => "an API Key SID",
+            SidKind::Message => "a Message SID",
+            SidKind::Service => "a Service SID",
+        }
+    }
+
+    /// The kind whose prefix `s` starts with, if any.
+    pub fn of(s: &str) -> Option<SidKind> {
+        let prefix = s.get(..2)?;
+        Self::ALL
+            .iter()
+            .find(|(p, _)| *p == prefix)
+            .map(|&(_, kind)| kind)
+    }
+}
+
+/// Whether `s` is a well-formed SID of `kind`: its prefix and 32 hexadecimal digits.
+///
+/// The one rule, in `const` form so that [`AccountSid::from_static`] can use it at compile time.
+const fn is_valid_sid(s: &str, kind: SidKind) -> bool {
+    let bytes = s.as_bytes();
+    let prefix = kind.prefix().as_bytes();
+    if bytes.len() != SID_LEN || bytes[0] != prefix[0] || bytes[1] != prefix[1] {
+        return false;
+    }
+    let mut i = 2;
+    while i < SID_LEN {
+        if !bytes[i].is_ascii_hexdigit() {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// Checks `s` against the SID rule for `kind`, saying precisely what is wrong.
+fn check_sid(s: &str, kind: SidKind) -> Result<[u8; SID_LEN], SidError> {
+    if is_valid_sid(s, kind) {
+        let mut bytes = [0; SID_LEN];
+        bytes.copy_from_slice(s.as_bytes());
+        return Ok(bytes);
+    }
+    let problem = if s.is_empty() {
+        SidProblem::Empty
+    } else if !s.starts_with(kind.prefix()) {
+        match SidKind::of(s) {
+            Some(found) => SidProblem::WrongKind { found },
+            None => SidProblem::WrongPrefix,
+        }
+    } else if let Some((index, ch)) = s
+        .chars()
+        .enumerate()
+        .skip(2)
+        .find(|(_, c)| !c.is_ascii_hexdigit())
+    {
+        SidProblem::InvalidChar {
+            ch,
+            position: index + 1,
+        }
+    } else {
+        SidProblem::WrongLength {
+            len: s.chars().count(),
+        }
+    };
+    Err(SidError::new(kind, s, problem))
+}
+
+/// Copies a SID known to be valid into its fixed-size form, in `const` context.
+const fn sid_bytes(s: &str) -> [u8; SID_LEN] {
+    let mut bytes = [0; SID_LEN];
+    let src = s.as_bytes();
+    let mut i = 0;
+    while i < SID_LEN {
+        bytes[i] = src[i];
+        i += 1;
+    }
+    bytes
+}
+
+fn sid_str(bytes: &[u8; SID_LEN]) -> &str {
+    // Only ever built from a `str` that passed `is_valid_sid`: all ASCII.
+    std::str::from_utf8(bytes).unwrap_or_default()
+}
+
+macro_rules! sid_type {
+    ($(#[$doc:meta])* $name:ident, $kind:expr, $example:literal) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub struct $name([u8; SID_LEN]);
+
+        impl $name {
+            /// The kind of SID this type holds.
+            pub const KIND: SidKind = $kind;
+
+            /// Parses a SID, saying what is wrong with it if it is not one of this kind.
+            ///
+            /// ```
+            #[doc = concat!("use capability_runtime::", stringify!($name), ";")]
+            ///
+            #[doc = concat!("let sid = ", stringify!($name), "::new(\"", $example, "\")?;")]
+            #[doc = concat!("assert_eq!(sid.as_str(), \"", $example, "\");")]
+            #[doc = concat!("assert!(", stringify!($name), "::new(\"", "XX123", "\").is_err());")]
+            /// # Ok::<(), capability_runtime::Error>(())
+            /// ```
+            pub fn new(sid: &str) -> Result<Self, Error> {
+                check_sid(sid, $kind).map(Self).map_err(Error::InvalidSid)
+            }
+
+            /// A SID known at compile time. In a `const` item an invalid SID is a compile error.
+            ///
+            /// # Panics
+            /// When `sid` is not a valid SID of this kind (at compile time in `const` context).
+            /// Use [`new`](Self::new) for text that is not a literal.
+            ///
+            /// ```
+            #[doc = concat!("use capability_runtime::", stringify!($name), ";")]
+            ///
+            #[doc = concat!("const SID: ", stringify!($name), " = ", stringify!($name), "::from_static(\"", $example, "\");")]
+            /// ```
+            pub const fn from_static(sid: &'static str) -> Self {
+                assert!(
+                    is_valid_sid(sid, $kind),
+                    concat!("not a valid ", stringify!($name), ": use ", stringify!($name), "::new to see why")
+                );
+                Self(sid_bytes(sid))
+            }
+
+            /// The SID as text.
+            pub fn as_str(&self) -> &str {
+                sid_str(&self.0)
+            }
+
+            /// The SID's 34 ASCII bytes.
+            pub const fn as_bytes(&self) -> &[u8; SID_LEN] {
+                &self.0
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl fmt::Debug for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                write!(f, "{}({:?})", stringify!($name), self.as_str())
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = Error;
+            fn from_str(s: &str) -> Result<Self, Error> {
+                Self::new(s)
+            }
+        }
+
+        impl TryFrom<&str> for $name {
+            type Error = Error;
+            fn try_from(s: &str) -> Result<Self, Error> {
+                Self::new(s)
+            }
+        }
+
+        impl AsRef<str> for $name {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl PartialEq<str> for $name {
+            fn eq(&self, other: &str) -> bool {
+                self.as_str() == other
+            }
+        }
+
+        impl PartialEq<&str> for $name {
+            fn eq(&self, other: &&str) -> bool {
+                self.as_str() == *other
+            }
+        }
+    };
+}
+
+sid_type!(
+    /// An Account SID: `AC` followed by 32 hexadecimal digits. The issuer (`iss`) of every token.
+    AccountSid,
+    SidKind::Account,
+    "AC0123456789abcdef0123456789abcdef"
+);
+
+sid_type!(
+    /// An Application SID: `AP` followed by 32 hexadecimal digits. The TwiML application that
+    /// handles a device's outgoing calls.
+    AppSid,
+    SidKind::Application,
+    "AP0123456789abcdef0123456789abcdef"
+);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(s: &str) -> SidProblem {
+        match AppSid::new(s) {
+            Err(Error::InvalidSid(e)) => e.problem().clone(),
+            other => panic!("expected an SID error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn accepts_both_cases_of_hex() {
+        assert!(AppSid::new("AP0123456789abcdef0123456789ABCDEF").is_ok());
+        assert!(AccountSid::new("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa").is_ok());
+    }
+
+    #[test]
+    fn says_what_is_wrong() {
+        assert_eq!(problem(""), SidProblem::Empty);
+        assert_eq!(
+            problem("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"),
+            SidProblem::WrongKind {
+                found: SidKind::Account
+            }
+        );
+        assert_eq!(problem("XY123"), SidProblem::WrongPrefix);
+        assert_eq!(problem("ap0123456789abcdef0123456789abcdef"), SidProblem::WrongPrefix);
+        assert_eq!(problem("AP123"), SidProblem::WrongLength { len: 5 });
+        assert_eq!(
+            problem("AP0123456789abcdeg0123456789abcdef"),
+            SidProblem::InvalidChar {
+                ch: 'g',
+                position: 18
+            }
+        );
+        assert_eq!(
+            problem("APé"),
+            SidProblem::InvalidChar {
+                ch: 'é',
+                position: 3
+            }
+        );
+    }
+
+    #[test]
+    fn messages_name_the_kind_and_the_fix() {
+        let msg = AppSid::new("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+            .unwrap_err()
+            .to_string();
+        assert!(msg.contains("is an Account SID; an Application SID starts with `AP`"), "{msg}");
+        let msg = AppSid::new("AP123").unwrap_err().to_string();
+        assert!(msg.contains("5 characters"), "{msg}");
+        assert!(msg.contains("32 hexadecimal digits"), "{msg}");
+    }
+
+    #[test]
+    fn const_construction() {
+        const SID: AccountSid = AccountSid::from_static("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+        assert_eq!(SID.as_str(), "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+        assert_eq!(format!("{SID:?}"), "AccountSid(\"ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\")");
+    }
+}

@@ -1,0 +1,144 @@
+//! Signing: `Policy::sign_at` and the `Token` it returns.
+
+use std::fmt;
+
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
+use hmac::Mac as _;
+
+use crate::credentials::{self, Credentials};
+use crate::encode::{payload_tail_len, PAYLOAD_EXP, PAYLOAD_ISS};
+use crate::error::Error;
+use crate::policy::Policy;
+use crate::sid::SID_LEN;
+
+/// base64url of `{"typ":"JWT","alg":"HS256"}`, twilio-php's header.
+pub(crate) const HEADER_B64: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9";
+
+/// The largest `exp` a token carries: 2^53 − 1, the largest integer every JSON reader holds
+/// exactly. `sign_at` clamps to it rather than wrap or panic.
+pub const MAX_EXP: u64 = (1 << 53) - 1;
+
+/// Length of the base64url of an HMAC-SHA256 tag.
+const TAG_B64_LEN: usize = 43;
+
+impl Policy {
+    /// Signs a token issued at `issued_at` (Unix seconds), valid until `issued_at + ttl`.
+    ///
+    /// Never panics: an expiry past [`MAX_EXP`] is clamped to it. Makes one allocation, the
+    /// token's text.
+    ///
+    /// ```
+    /// use capability_runtime::{ClientName, Credentials, Policy};
+    ///
+    /// let credentials = Credentials::new("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "0123456789abcdef0123456789abcdef")?;
+    /// let policy = Policy::builder().incoming(ClientName::new("Alice")?).build()?;
+    /// let token = policy.sign_at(&credentials, 1_700_000_000);
+    /// assert_eq!(token.expires_at(), 1_700_003_600);
+    /// assert_eq!(
+    ///     token.as_str(),
+    ///     "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzY29wZSI6InNjb3BlOmNsaWVudDppbmNvbWluZz9jbGllbnROYW1lPUFsaWNlIiwiaXNzIjoiQUNhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYSIsImV4cCI6MTcwMDAwMzYwMH0.bZccQprtrqZBWJ0PSmIa9G5wPRL7e0Jkt0jk8IZfyTk"
+    /// );
+    /// # Ok::<(), capability_runtime::Error>(())
+    /// ```
+    pub fn sign_at(&self, credentials: &Credentials, issued_at: u64) -> Token {
+        let expires_at = issued_at.saturating_add(self.ttl_secs()).min(MAX_EXP);
+
+        // The payload's end: the bytes of `","iss":"` left over from the precomputed prefix,
+        // the Account SID, `","exp":`, the expiry and `}`.
+        const TAIL_MAX: usize = 2 + SID_LEN + PAYLOAD_EXP.len() + 20 + 1;
+        let mut tail = [0u8; TAIL_MAX];
+        let mut len = 0;
+        let mut put = |bytes: &[u8]| {
+            tail[len..len + bytes.len()].copy_from_slice(bytes);
+            len += bytes.len();
+        };
+        let leftover = payload_tail_len(self.scope().len());
+        put(&PAYLOAD_ISS.as_bytes()[PAYLOAD_ISS.len() - leftover..]);
+        put(credentials.account_sid().as_bytes());
+        put(PAYLOAD_EXP.as_bytes());
+        put(itoa::Buffer::new().format(expires_at).as_bytes());
+        put(b"}");
+
+        let prefix = self.payload_prefix_b64();
+        let tail_b64 = (len * 4).div_ceil(3);
+        let mut text = String::with_capacity(
+            HEADER_B64.len() + 1 + prefix.len() + tail_b64 + 1 + TAG_B64_LEN,
+        );
+        text.push_str(HEADER_B64);
+        text.push('.');
+        text.push_str(prefix);
+        URL_SAFE_NO_PAD.encode_string(&tail[..len], &mut text);
+
+        let mut mac = credentials.mac();
+        mac.update(text.as_bytes());
+        let tag = mac.finalize().into_bytes();
+        text.push('.');
+        URL_SAFE_NO_PAD.encode_string(tag, &mut text);
+        Token { text, expires_at }
+    }
+
+    /// Signs a token issued now by the system clock.
+    ///
+    /// # Errors
+    /// [`Error::Clock`] if the system clock reads before 1970.
+    pub fn sign(&self, credentials: &Credentials) -> Result<Token, Error> {
+        Ok(self.sign_at(credentials, credentials::now()?))
+    }
+}
+
+/// A signed capability token: the JWT to hand to Twilio Client.
+///
+/// `Display` and [`as_str`](Self::as_str) give the whole token; `Debug` leaves out the signature,
+/// so that a token logged by mistake cannot be replayed.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Token {
+    text: String,
+    expires_at: u64,
+}
+
+impl Token {
+    /// The token's text.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+
+    /// The token's text, without a copy.
+    pub fn into_string(self) -> String {
+        self.text
+    }
+
+    /// When the token expires (its `exp` claim), in Unix seconds.
+    pub fn expires_at(&self) -> u64 {
+        self.expires_at
+    }
+}
+
+impl fmt::Display for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl fmt::Debug for Token {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let unsigned = self.text.rsplit_once('.').map_or("", |(head, _)| head);
+        f.debug_struct("Token")
+            .field("unsigned", &unsigned)
+            .field("signature", &format_args!("[redacted]"))
+            .field("expires_at", &self.expires_at)
+            .finish()
+    }
+}
+
+impl AsRef<str> for Token {
+    fn as_ref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl From<Token> for String {
+    fn from(token: Token) -> String {
+        token.text
+    }
+}
