@@ -171,7 +171,10 @@ mod tests {
         assert!(ClientName::new("Alice_2").is_ok());
         assert!(ClientName::new(&"x".repeat(121)).is_ok());
         assert_eq!(problem(""), ClientNameError::Empty);
-        assert_eq!(problem(&"x".repeat(122)), ClientNameError::TooLong { len: 122 });
+        assert_eq!(
+            problem(&"x".repeat(122)),
+            ClientNameError::TooLong { len: 122 }
+        );
         assert_eq!(
             problem("Alice Smith"),
             ClientNameError::InvalidChar {

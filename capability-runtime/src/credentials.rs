@@ -45,7 +45,8 @@ impl Credentials {
             return Err(Error::EmptyAuthToken);
         }
         // HMAC takes keys of any length (long keys are hashed first): this cannot fail.
-        let mac = HmacSha256::new_from_slice(auth_token.as_bytes()).map_err(|_| Error::EmptyAuthToken)?;
+        let mac =
+            HmacSha256::new_from_slice(auth_token.as_bytes()).map_err(|_| Error::EmptyAuthToken)?;
         Ok(Self {
             account_sid,
             mac,

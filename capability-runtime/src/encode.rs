@@ -133,7 +133,7 @@ mod tests {
     use super::*;
     use crate::sid::AppSid;
 
-/// Builds the scope URI of one grant, for tests and error messages.
+    /// Builds the scope URI of one grant, for tests and error messages.
     fn outgoing_scope(app_sid: AppSid, params: Params, client_name: Option<ClientName>) -> String {
         let mut out = String::new();
         outgoing_into(&mut out, &Outgoing::new(app_sid, params, client_name));
@@ -179,7 +179,13 @@ mod tests {
 
     #[test]
     fn prefix_and_tail_cover_the_payload_start() {
-        for scope in ["", "a", "ab", "abc", "scope:client:incoming?clientName=Alice"] {
+        for scope in [
+            "",
+            "a",
+            "ab",
+            "abc",
+            "scope:client:incoming?clientName=Alice",
+        ] {
             let tail = payload_tail_len(scope.len());
             let full = format!("{PAYLOAD_HEAD}{scope}{PAYLOAD_ISS}");
             assert_eq!((full.len() - tail) % 3, 0);

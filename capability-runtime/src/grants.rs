@@ -46,7 +46,10 @@ enum Repr {
     Static(&'static [(&'static str, &'static str)]),
     /// All keys and values in one buffer, with the end offset of each key and each value:
     /// two allocations however many pairs there are.
-    Packed { text: String, ends: Vec<(usize, usize)> },
+    Packed {
+        text: String,
+        ends: Vec<(usize, usize)>,
+    },
 }
 
 impl Params {
@@ -223,7 +226,11 @@ pub struct Outgoing {
 }
 
 impl Outgoing {
-    pub(crate) const fn new(app_sid: AppSid, params: Params, client_name: Option<ClientName>) -> Self {
+    pub(crate) const fn new(
+        app_sid: AppSid,
+        params: Params,
+        client_name: Option<ClientName>,
+    ) -> Self {
         Self {
             app_sid,
             params,
@@ -350,10 +357,19 @@ mod tests {
         const STATIC: Params = Params::from_static(&[("a", ""), ("", "b"), ("c", "d")]);
         let packed = Params::from_pairs([("a", ""), ("", "b"), ("c", "d")]);
         assert_eq!(STATIC, packed);
-        assert_eq!(packed.iter().collect::<Vec<_>>(), [("a", ""), ("", "b"), ("c", "d")]);
+        assert_eq!(
+            packed.iter().collect::<Vec<_>>(),
+            [("a", ""), ("", "b"), ("c", "d")]
+        );
         assert!(packed.has_empty_key());
-        assert_ne!(packed, Params::from_pairs([("c", "d"), ("a", ""), ("", "b")]));
-        assert_eq!(Params::from_pairs(Vec::<(String, String)>::new()), Params::new());
+        assert_ne!(
+            packed,
+            Params::from_pairs([("c", "d"), ("a", ""), ("", "b")])
+        );
+        assert_eq!(
+            Params::from_pairs(Vec::<(String, String)>::new()),
+            Params::new()
+        );
     }
 
     #[test]

@@ -257,7 +257,9 @@ impl<'de> Deserialize<'de> for Header<'de> {
                         _ => None,
                     };
                     if seen.repeated(index, &key) {
-                        header.duplicate.get_or_insert_with(|| key.clone().into_owned());
+                        header
+                            .duplicate
+                            .get_or_insert_with(|| key.clone().into_owned());
                         map.next_value::<Skip>()?;
                         continue;
                     }
@@ -300,7 +302,9 @@ impl<'de> Deserialize<'de> for Claims<'de> {
                         _ => None,
                     };
                     if seen.repeated(index, &key) {
-                        claims.duplicate.get_or_insert_with(|| key.clone().into_owned());
+                        claims
+                            .duplicate
+                            .get_or_insert_with(|| key.clone().into_owned());
                         map.next_value::<Skip>()?;
                         continue;
                     }
@@ -352,8 +356,14 @@ mod tests {
     fn wrong_types_are_recorded() {
         for (json, found) in [
             (r#"{"exp":"1"}"#, "a string"),
-            (r#"{"exp":1.0}"#, "a number with a fraction or an exponent, or beyond 64 bits"),
-            (r#"{"exp":1e3}"#, "a number with a fraction or an exponent, or beyond 64 bits"),
+            (
+                r#"{"exp":1.0}"#,
+                "a number with a fraction or an exponent, or beyond 64 bits",
+            ),
+            (
+                r#"{"exp":1e3}"#,
+                "a number with a fraction or an exponent, or beyond 64 bits",
+            ),
             (r#"{"exp":-1}"#, "a negative number"),
             (r#"{"exp":9007199254740992}"#, "an integer beyond 2^53-1"),
             (r#"{"exp":null}"#, "null"),
@@ -361,9 +371,15 @@ mod tests {
             (r#"{"exp":{}}"#, "an object"),
             (r#"{"exp":true}"#, "a boolean"),
         ] {
-            assert!(matches!(claims(json).exp, Field::Invalid(f) if f == found), "{json}");
+            assert!(
+                matches!(claims(json).exp, Field::Invalid(f) if f == found),
+                "{json}"
+            );
         }
-        assert!(matches!(claims(r#"{"scope":1}"#).scope, Field::Invalid("a number")));
+        assert!(matches!(
+            claims(r#"{"scope":1}"#).scope,
+            Field::Invalid("a number")
+        ));
     }
 
     #[test]
@@ -372,9 +388,21 @@ mod tests {
         assert!(serde_json::from_str::<Claims<'_>>("{} x").is_err());
         for depth in [100, 10_000] {
             let deep = format!("{{\"x\":{}{}}}", "[".repeat(depth), "]".repeat(depth));
-            assert_eq!(serde_json::from_str::<Claims<'_>>(&deep).is_err(), depth > 100, "{depth}");
-            let deep = format!("{{\"exp\":{}1{}}}", "{\"a\":".repeat(depth), "}".repeat(depth));
-            assert_eq!(serde_json::from_str::<Claims<'_>>(&deep).is_err(), depth > 100, "{depth}");
+            assert_eq!(
+                serde_json::from_str::<Claims<'_>>(&deep).is_err(),
+                depth > 100,
+                "{depth}"
+            );
+            let deep = format!(
+                "{{\"exp\":{}1{}}}",
+                "{\"a\":".repeat(depth),
+                "}".repeat(depth)
+            );
+            assert_eq!(
+                serde_json::from_str::<Claims<'_>>(&deep).is_err(),
+                depth > 100,
+                "{depth}"
+            );
         }
     }
 }

@@ -228,7 +228,11 @@ impl PolicyBuilder {
     pub fn __build_checked(mut self) -> Policy {
         let ttl = self.ttl.unwrap_or(DEFAULT_TTL).as_secs();
         if let (Some(name), Some(outgoing)) = (&self.grants.incoming, &mut self.grants.outgoing) {
-            *outgoing = Outgoing::new(*outgoing.app_sid(), outgoing.params().clone(), Some(name.clone()));
+            *outgoing = Outgoing::new(
+                *outgoing.app_sid(),
+                outgoing.params().clone(),
+                Some(name.clone()),
+            );
         }
         let scope = encode::scope(&self.grants, &self.order);
         let payload_b64 = encode::payload_prefix_b64(&scope);
@@ -330,8 +334,13 @@ mod tests {
             .incoming(ClientName::from_static("Alice"))
             .build()
             .unwrap();
-        assert_eq!(p.grants().outgoing().unwrap().client_name().unwrap(), "Alice");
+        assert_eq!(
+            p.grants().outgoing().unwrap().client_name().unwrap(),
+            "Alice"
+        );
         assert!(p.scope().starts_with("scope:client:outgoing?"));
-        assert!(p.scope().ends_with("&clientName=Alice scope:client:incoming?clientName=Alice"));
+        assert!(p
+            .scope()
+            .ends_with("&clientName=Alice scope:client:incoming?clientName=Alice"));
     }
 }

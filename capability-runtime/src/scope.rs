@@ -83,7 +83,11 @@ fn outgoing(query: &str) -> Result<Outgoing, String> {
         }
     }
     let sid = AppSid::new(&sid.ok_or("`appSid` is missing")?).map_err(|e| e.to_string())?;
-    let params = params.as_deref().map(inner_params).transpose()?.unwrap_or_default();
+    let params = params
+        .as_deref()
+        .map(inner_params)
+        .transpose()?
+        .unwrap_or_default();
     let name = name
         .map(|n| ClientName::new(&n).map_err(|e| e.to_string()))
         .transpose()?;
@@ -110,11 +114,19 @@ fn events(query: &str) -> Result<Events, String> {
         }
         None => return Err("`path` is missing".into()),
     }
-    let filters = filters.as_deref().map(inner_params).transpose()?.unwrap_or_default();
+    let filters = filters
+        .as_deref()
+        .map(inner_params)
+        .transpose()?
+        .unwrap_or_default();
     Ok(Events::new(filters))
 }
 
-fn set_once<'a>(slot: &mut Option<Cow<'a, str>>, key: &str, value: Cow<'a, str>) -> Result<(), String> {
+fn set_once<'a>(
+    slot: &mut Option<Cow<'a, str>>,
+    key: &str,
+    value: Cow<'a, str>,
+) -> Result<(), String> {
     if slot.is_some() {
         return Err(format!("`{key}` appears twice"));
     }
@@ -221,13 +233,17 @@ mod tests {
         assert!(incoming("clientName=Alice&clientName=Bob").is_err());
         assert!(incoming("clientName=Alice&x=1").is_err());
         assert!(incoming("clientName=al-ice").is_err());
-        assert!(outgoing("appSid=APbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb&appParams=a%3D1%26%26b").is_err());
+        assert!(
+            outgoing("appSid=APbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb&appParams=a%3D1%26%26b").is_err()
+        );
         assert!(outgoing("appSid=APbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb&appParams=%3D1").is_err());
         assert!(outgoing("appSid=APbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb&appParams=a%3D%25FF").is_err());
         assert!(events("path=/2010-04-01/Calls").is_err());
         assert!(events("path=/2010-04-01/Events&params=a&appParams=b").is_err());
         assert!(parse("scope:client:incoming?clientName=A  scope:x:y").is_err());
-        assert!(parse("scope:client:incoming?clientName=A scope:client:incoming?clientName=B").is_err());
+        assert!(
+            parse("scope:client:incoming?clientName=A scope:client:incoming?clientName=B").is_err()
+        );
     }
 
     #[test]

@@ -304,7 +304,10 @@ mod tests {
             }
         );
         assert_eq!(problem("XY123"), SidProblem::WrongPrefix);
-        assert_eq!(problem("ap0123456789abcdef0123456789abcdef"), SidProblem::WrongPrefix);
+        assert_eq!(
+            problem("ap0123456789abcdef0123456789abcdef"),
+            SidProblem::WrongPrefix
+        );
         assert_eq!(problem("AP123"), SidProblem::WrongLength { len: 5 });
         assert_eq!(
             problem("AP0123456789abcdeg0123456789abcdef"),
@@ -327,7 +330,10 @@ mod tests {
         let msg = AppSid::new("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
             .unwrap_err()
             .to_string();
-        assert!(msg.contains("is an Account SID; an Application SID starts with `AP`"), "{msg}");
+        assert!(
+            msg.contains("is an Account SID; an Application SID starts with `AP`"),
+            "{msg}"
+        );
         let msg = AppSid::new("AP123").unwrap_err().to_string();
         assert!(msg.contains("5 characters"), "{msg}");
         assert!(msg.contains("32 hexadecimal digits"), "{msg}");
@@ -337,6 +343,9 @@ mod tests {
     fn const_construction() {
         const SID: AccountSid = AccountSid::from_static("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
         assert_eq!(SID.as_str(), "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
-        assert_eq!(format!("{SID:?}"), "AccountSid(\"ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\")");
+        assert_eq!(
+            format!("{SID:?}"),
+            "AccountSid(\"ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\")"
+        );
     }
 }

@@ -62,9 +62,8 @@ impl Policy {
 
         let prefix = self.payload_prefix_b64();
         let tail_b64 = (len * 4).div_ceil(3);
-        let mut text = String::with_capacity(
-            HEADER_B64.len() + 1 + prefix.len() + tail_b64 + 1 + TAG_B64_LEN,
-        );
+        let mut text =
+            String::with_capacity(HEADER_B64.len() + 1 + prefix.len() + tail_b64 + 1 + TAG_B64_LEN);
         text.push_str(HEADER_B64);
         text.push('.');
         text.push_str(prefix);

@@ -105,7 +105,9 @@ impl Credentials {
         let mut tag = [0u8; 32];
         match URL_SAFE_NO_PAD.decode_slice(signature, &mut tag) {
             Ok(32) => {}
-            Ok(_) | Err(base64::DecodeSliceError::OutputSliceTooSmall) => return Err(Error::BadSignature),
+            Ok(_) | Err(base64::DecodeSliceError::OutputSliceTooSmall) => {
+                return Err(Error::BadSignature)
+            }
             Err(_) => return Err(Error::Malformed(Malformed::Base64(TokenPart::Signature))),
         }
         let mut mac = self.mac();
@@ -146,11 +148,17 @@ impl Credentials {
         }
         let leeway = self.leeway_secs();
         if now.saturating_sub(leeway) >= expires_at {
-            return Err(Error::Expired { expired_at: expires_at, now });
+            return Err(Error::Expired {
+                expired_at: expires_at,
+                now,
+            });
         }
         if let Some(nbf) = not_before {
             if now.saturating_add(leeway) < nbf {
-                return Err(Error::NotYetValid { not_before: nbf, now });
+                return Err(Error::NotYetValid {
+                    not_before: nbf,
+                    now,
+                });
             }
         }
         Ok(VerifiedToken {
