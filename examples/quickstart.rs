@@ -1,0 +1,74 @@
+//! Sign a capability token, then verify it and print what it grants.
+//!
+//! ```text
+//! cargo run --example quickstart
+//! ```
+//!
+//! Uses `TWILIO_ACCOUNT_SID` and `TWILIO_AUTH_TOKEN` when both are set; otherwise clearly
+//! labelled demo credentials, which Twilio will not accept.
+
+use std::env;
+use std::error::Error;
+use std::time::Duration;
+
+use capability::{AppSid, ClientName, Credentials, Policy};
+
+const DEMO_ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
+const DEMO_AUTH_TOKEN: &str = "demo-auth-token-not-a-real-secret";
+
+fn main() -> Result<(), Box<dyn Error>> {
+    let credentials = match (env::var("TWILIO_ACCOUNT_SID"), env::var("TWILIO_AUTH_TOKEN")) {
+        (Ok(sid), Ok(token)) => {
+            println!("credentials: TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN from the environment");
+            Credentials::new(&sid, token)?
+        }
+        _ => {
+            println!("credentials: DEMO ({DEMO_ACCOUNT_SID}, a made-up auth token)");
+            println!("             set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN to use your own");
+            Credentials::new(DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN)?
+        }
+    };
+
+    // Alice may receive calls, place calls through a TwiML application (which Twilio calls with
+    // `Queue=support`), and watch the event stream, for ten minutes.
+    let policy = Policy::builder()
+        .incoming(ClientName::new("Alice")?)
+        .outgoing(
+            AppSid::new("AP0123456789abcdef0123456789abcdef")?,
+            [("Queue", "support")],
+        )
+        .events([("Level", "error")])
+        .ttl(Duration::from_secs(600))
+        .build()?;
+
+    let token = policy.sign(&credentials)?;
+    println!("\ntoken:\n{token}\n");
+
+    let verified = credentials.verify(token.as_str())?;
+    let grants = verified.grants();
+    println!("verified: issued by {}", verified.account_sid());
+    if let Some(name) = grants.incoming() {
+        println!("  incoming: receive calls as client `{name}`");
+    }
+    if let Some(outgoing) = grants.outgoing() {
+        println!("  outgoing: call through application {}", outgoing.app_sid());
+        for (key, value) in outgoing.params() {
+            println!("            with {key} = {value:?}");
+        }
+        if let Some(name) = outgoing.client_name() {
+            println!("            as caller `client:{name}`");
+        }
+    }
+    if let Some(events) = grants.events() {
+        println!("  events:   subscribe to the event stream");
+        for (key, value) in events.filters() {
+            println!("            where {key} = {value:?}");
+        }
+    }
+    println!(
+        "expires at {} (Unix seconds, in {} s)",
+        verified.expires_at(),
+        policy.ttl().as_secs()
+    );
+    Ok(())
+}
