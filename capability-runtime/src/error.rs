@@ -25,6 +25,14 @@ pub enum Error {
     InvalidTtl(Duration),
     /// A parameter (of `outgoing`) or filter (of `events`) has an empty key.
     EmptyParamKey(ScopeKind),
+    /// A policy's tokens would be longer than [`MAX_TOKEN_LEN`](crate::MAX_TOKEN_LEN), which
+    /// the verifier refuses: shorten the parameters.
+    PolicyTooLarge {
+        /// The length its tokens would have, in bytes.
+        token_len: usize,
+        /// The limit.
+        max: usize,
+    },
     /// The system clock reads before 1970: use `sign_at`/`verify_at` with an explicit time.
     Clock,
     /// The token is longer than [`MAX_TOKEN_LEN`](crate::MAX_TOKEN_LEN); it was not decoded.
@@ -110,6 +118,11 @@ impl fmt::Display for Error {
                     ScopeKind::Events => "filter",
                     _ => "parameter",
                 }
+            ),
+            Error::PolicyTooLarge { token_len, max } => write!(
+                f,
+                "the policy's tokens would be {token_len} bytes long, over the limit of {max}; \
+                 shorten its parameters or filters"
             ),
             Error::Clock => f.write_str(
                 "the system clock is before 1970-01-01; fix the clock or pass the time explicitly",

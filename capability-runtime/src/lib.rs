@@ -56,7 +56,7 @@ pub use client_name::{ClientName, MAX_CLIENT_NAME_LEN};
 pub use encode::urlencode_into;
 pub use error::{ClientNameError, Error, Malformed, SidError, SidProblem, TokenPart};
 pub use grants::{Events, Grants, Outgoing, Params, ParamsIter, ScopeKind};
-pub use policy::{check_ttl, Policy, PolicyBuilder, DEFAULT_TTL, MAX_TTL, MIN_TTL};
+pub use policy::{check_ttl, Policy, PolicyBuilder, DEFAULT_TTL, MAX_TOKEN_LEN, MAX_TTL, MIN_TTL};
 pub use sid::{AccountSid, AppSid, SidKind, SID_LEN};
 
 #[cfg(feature = "jwt")]
@@ -64,7 +64,7 @@ pub use credentials::Credentials;
 #[cfg(feature = "jwt")]
 pub use token::{Token, MAX_EXP};
 #[cfg(feature = "jwt")]
-pub use verify::{VerifiedToken, MAX_TOKEN_LEN};
+pub use verify::VerifiedToken;
 
 /// Not public API: what the `capability!` macro expands to. May change in any release.
 #[doc(hidden)]

@@ -17,6 +17,19 @@ pub const MIN_TTL: Duration = Duration::from_secs(1);
 /// The longest TTL Twilio accepts: 24 hours.
 pub const MAX_TTL: Duration = Duration::from_secs(24 * 3600);
 
+/// The longest token `verify_at` decodes, in bytes; longer input is rejected before any work.
+/// [`PolicyBuilder::build`] refuses a policy whose tokens would be longer.
+pub const MAX_TOKEN_LEN: usize = 16 * 1024;
+
+/// The length of the tokens a policy with a `scope` claim of `scope_len` bytes signs, at most
+/// (the expiry has at most 16 digits).
+const fn max_token_len(scope_len: usize) -> usize {
+    let payload =
+        encode::PAYLOAD_HEAD.len() + scope_len + encode::PAYLOAD_ISS.len() + 34 + 8 + 16 + 1;
+    // header (36) "." payload "." tag (43), base64url without padding.
+    36 + 1 + (payload * 4).div_ceil(3) + 1 + 43
+}
+
 /// What a token grants — receive calls as a client name, place calls through an application,
 /// subscribe to events — and for how long.
 ///
@@ -198,7 +211,8 @@ impl PolicyBuilder {
     /// # Errors
     /// [`Error::EmptyPolicy`] when nothing is granted, [`Error::DuplicateScope`] when a scope is
     /// granted twice, [`Error::InvalidTtl`] for a TTL outside 1 s ..= 24 h or with a fraction of a
-    /// second, [`Error::EmptyParamKey`] for a parameter or filter with an empty key.
+    /// second, [`Error::EmptyParamKey`] for a parameter or filter with an empty key,
+    /// [`Error::PolicyTooLarge`] when its tokens would be longer than [`MAX_TOKEN_LEN`].
     pub fn build(self) -> Result<Policy, Error> {
         if let Some(kind) = self.duplicate {
             return Err(Error::DuplicateScope(kind));
@@ -219,7 +233,15 @@ impl PolicyBuilder {
                 return Err(Error::EmptyParamKey(ScopeKind::Events));
             }
         }
-        Ok(self.__build_checked())
+        let policy = self.__build_checked();
+        let token_len = max_token_len(policy.scope.len());
+        if token_len > MAX_TOKEN_LEN {
+            return Err(Error::PolicyTooLarge {
+                token_len,
+                max: MAX_TOKEN_LEN,
+            });
+        }
+        Ok(policy)
     }
 
     /// Not public API: builds a policy whose every rule `capability!` checked at compile time
@@ -313,6 +335,29 @@ mod tests {
             Policy::builder().events([("", "x")]).build().unwrap_err(),
             Error::EmptyParamKey(ScopeKind::Events)
         );
+    }
+
+    #[test]
+    fn policies_whose_tokens_verify_would_refuse_are_refused() {
+        let build = |len: usize| Policy::builder().events([("k", "v".repeat(len))]).build();
+        // The longest value that fits, by bisection.
+        let (mut fits, mut too_long) = (0, MAX_TOKEN_LEN);
+        while too_long - fits > 1 {
+            let mid = (fits + too_long) / 2;
+            match build(mid) {
+                Ok(_) => fits = mid,
+                Err(_) => too_long = mid,
+            }
+        }
+        assert!(fits > 10_000);
+        assert!(max_token_len(build(fits).unwrap().scope().len()) <= MAX_TOKEN_LEN);
+        assert!(matches!(
+            build(fits + 1),
+            Err(Error::PolicyTooLarge {
+                max: MAX_TOKEN_LEN,
+                ..
+            })
+        ));
     }
 
     #[test]

@@ -14,6 +14,9 @@ use crate::error::Error;
 use crate::grants::{Events, Grants, Outgoing, Params};
 use crate::sid::AppSid;
 
+/// The event path as twilio-php, twilio-python and twilio-ruby encode it.
+const EVENTS_PATH_ENCODED: &str = "%2F2010-04-01%2FEvents";
+
 /// Parses a `scope` claim: scope URIs separated by single spaces.
 pub(crate) fn parse(scope: &str) -> Result<Grants, Error> {
     let mut grants = Grants::default();
@@ -62,7 +65,8 @@ fn parse_uri(uri: &str, grants: &mut Grants) -> Result<(), String> {
 
 fn incoming(query: &str) -> Result<ClientName, String> {
     let mut name = None;
-    for (key, value) in pairs(query)? {
+    for pair in pairs(query) {
+        let (key, value) = pair?;
         match &*key {
             "clientName" => set_once(&mut name, "clientName", value)?,
             _ => return Err(unknown(&key)),
@@ -74,7 +78,8 @@ fn incoming(query: &str) -> Result<ClientName, String> {
 
 fn outgoing(query: &str) -> Result<Outgoing, String> {
     let (mut sid, mut params, mut name) = (None, None, None);
-    for (key, value) in pairs(query)? {
+    for pair in pairs(query) {
+        let (key, value) = pair?;
         match &*key {
             "appSid" => set_once(&mut sid, "appSid", value)?,
             "appParams" => set_once(&mut params, "appParams", value)?,
@@ -96,7 +101,8 @@ fn outgoing(query: &str) -> Result<Outgoing, String> {
 
 fn events(query: &str) -> Result<Events, String> {
     let (mut path, mut filters) = (None, None);
-    for (key, value) in pairs(query)? {
+    for pair in pairs(query) {
+        let (key, value) = pair?;
         match &*key {
             "path" => set_once(&mut path, "path", value)?,
             // twilio-node writes the filters under `appParams`.
@@ -139,16 +145,17 @@ fn unknown(key: &str) -> String {
 }
 
 /// The decoded `key=value` pairs of a query (a missing `=` gives an empty value).
-fn pairs(query: &str) -> Result<impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>)>, String> {
-    let mut decoded = Vec::new();
-    for segment in query.split('&').filter(|_| !query.is_empty()) {
-        if segment.is_empty() {
-            return Err("empty parameter: `&&`, or a leading or trailing `&`".into());
-        }
-        let (key, value) = segment.split_once('=').unwrap_or((segment, ""));
-        decoded.push((form_decode(key)?, form_decode(value)?));
-    }
-    Ok(decoded.into_iter())
+fn pairs(query: &str) -> impl Iterator<Item = Result<(Cow<'_, str>, Cow<'_, str>), String>> {
+    query
+        .split('&')
+        .filter(move |_| !query.is_empty())
+        .map(|segment| {
+            if segment.is_empty() {
+                return Err("empty parameter: `&&`, or a leading or trailing `&`".to_owned());
+            }
+            let (key, value) = segment.split_once('=').unwrap_or((segment, ""));
+            Ok((form_decode(key)?, form_decode(value)?))
+        })
 }
 
 /// Form-decodes one component: `+` is a space, `%XX` a byte; the result must be UTF-8.
@@ -156,6 +163,9 @@ fn pairs(query: &str) -> Result<impl Iterator<Item = (Cow<'_, str>, Cow<'_, str>
 fn form_decode(raw: &str) -> Result<Cow<'_, str>, String> {
     if !raw.contains(['+', '%']) {
         return Ok(Cow::Borrowed(raw));
+    }
+    if raw == EVENTS_PATH_ENCODED {
+        return Ok(Cow::Borrowed(EVENTS_PATH));
     }
     let mut out = Vec::with_capacity(raw.len());
     form_decode_into(&mut out, raw);
@@ -244,6 +254,18 @@ mod tests {
         assert!(
             parse("scope:client:incoming?clientName=A scope:client:incoming?clientName=B").is_err()
         );
+    }
+
+    #[test]
+    fn the_event_path_in_any_encoding() {
+        for path in [
+            "%2F2010-04-01%2FEvents",
+            "/2010-04-01/Events",
+            "%2f2010-04-01%2fEvents",
+            "%2F2010%2D04-01/Events",
+        ] {
+            assert!(events(&format!("path={path}")).is_ok(), "{path}");
+        }
     }
 
     #[test]

@@ -8,12 +8,10 @@ use crate::credentials::{self, Credentials};
 use crate::error::{Error, Malformed, TokenPart};
 use crate::grants::Grants;
 use crate::json::{Claims, Field, Header};
+use crate::policy::MAX_TOKEN_LEN;
 use crate::scope;
 use crate::sid::AccountSid;
 use crate::token::HEADER_B64;
-
-/// The longest token `verify_at` decodes, in bytes. Longer input is rejected before any work.
-pub const MAX_TOKEN_LEN: usize = 16 * 1024;
 
 /// base64url of `{"alg":"HS256","typ":"JWT"}`, the header of twilio-python and twilio-node.
 const HEADER_B64_JOSE_ORDER: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
