@@ -135,7 +135,7 @@ impl fmt::Display for Error {
             Error::UnsupportedAlgorithm { alg } => write!(
                 f,
                 "the token is signed with `{}`; capability tokens must use `HS256`",
-                alg.escape_debug()
+                Truncated(alg)
             ),
             Error::CriticalHeader => f.write_str(
                 "the token's header has a `crit` member, demanding extensions that are not supported",
@@ -156,7 +156,7 @@ impl fmt::Display for Error {
             Error::WrongIssuer { found, expected } => write!(
                 f,
                 "the token was issued by `{}`, not by this account (`{expected}`)",
-                found.escape_debug()
+                Truncated(found)
             ),
             Error::MissingClaim(claim) => write!(f, "the token has no `{claim}` claim"),
             Error::InvalidClaim { claim, found } => write!(
@@ -403,7 +403,7 @@ impl fmt::Display for Malformed {
 }
 
 /// Shows at most 64 characters of untrusted text, escaped.
-struct Truncated<'a>(&'a str);
+pub(crate) struct Truncated<'a>(pub(crate) &'a str);
 
 impl fmt::Display for Truncated<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -10,7 +10,7 @@ use percent_encoding::percent_decode_str;
 
 use crate::client_name::ClientName;
 use crate::encode::EVENTS_PATH;
-use crate::error::Error;
+use crate::error::{Error, Truncated};
 use crate::grants::{Events, Grants, Outgoing, Params};
 use crate::sid::AppSid;
 
@@ -23,7 +23,7 @@ pub(crate) fn parse(scope: &str) -> Result<Grants, Error> {
     if scope.is_empty() {
         return Ok(grants);
     }
-    for uri in scope.split(' ') {
+    for uri in split(scope, b' ') {
         parse_uri(uri, &mut grants).map_err(|reason| Error::InvalidScope {
             scope: uri.to_owned(),
             reason,
@@ -37,7 +37,7 @@ fn parse_uri(uri: &str, grants: &mut Grants) -> Result<(), String> {
     if uri.is_empty() {
         return Err("empty scope URI: scope URIs are separated by exactly one space".into());
     }
-    let (name, query) = uri.split_once('?').unwrap_or((uri, ""));
+    let (name, query) = split_once(uri, b'?').unwrap_or((uri, ""));
     let twice = |what: &str| format!("{what} is granted twice");
     match name {
         "scope:client:incoming" => {
@@ -115,7 +115,7 @@ fn events(query: &str) -> Result<Events, String> {
         Some(other) => {
             return Err(format!(
                 "the event path is `{}`, not `{EVENTS_PATH}`",
-                other.escape_debug()
+                Truncated(other)
             ))
         }
         None => return Err("`path` is missing".into()),
@@ -141,19 +141,18 @@ fn set_once<'a>(
 }
 
 fn unknown(key: &str) -> String {
-    format!("unknown parameter `{}`", key.escape_debug())
+    format!("unknown parameter `{}`", Truncated(key))
 }
 
 /// The decoded `key=value` pairs of a query (a missing `=` gives an empty value).
 fn pairs(query: &str) -> impl Iterator<Item = Result<(Cow<'_, str>, Cow<'_, str>), String>> {
-    query
-        .split('&')
+    split(query, b'&')
         .filter(move |_| !query.is_empty())
         .map(|segment| {
             if segment.is_empty() {
                 return Err("empty parameter: `&&`, or a leading or trailing `&`".to_owned());
             }
-            let (key, value) = segment.split_once('=').unwrap_or((segment, ""));
+            let (key, value) = split_once(segment, b'=').unwrap_or((segment, ""));
             Ok((form_decode(key)?, form_decode(value)?))
         })
 }
@@ -161,7 +160,7 @@ fn pairs(query: &str) -> impl Iterator<Item = Result<(Cow<'_, str>, Cow<'_, str>
 /// Form-decodes one component: `+` is a space, `%XX` a byte; the result must be UTF-8.
 /// Borrows when there is nothing to decode.
 fn form_decode(raw: &str) -> Result<Cow<'_, str>, String> {
-    if !raw.contains(['+', '%']) {
+    if !raw.bytes().any(|b| b == b'+' || b == b'%') {
         return Ok(Cow::Borrowed(raw));
     }
     if raw == EVENTS_PATH_ENCODED {
@@ -175,7 +174,7 @@ fn form_decode(raw: &str) -> Result<Cow<'_, str>, String> {
 }
 
 fn form_decode_into(out: &mut Vec<u8>, raw: &str) {
-    for (i, piece) in raw.split('+').enumerate() {
+    for (i, piece) in split(raw, b'+').enumerate() {
         if i > 0 {
             out.push(b' ');
         }
@@ -191,11 +190,11 @@ fn inner_params(query: &str) -> Result<Params, String> {
     }
     let mut text = Vec::with_capacity(query.len());
     let mut ends = Vec::with_capacity(query.bytes().filter(|&b| b == b'&').count() + 1);
-    for segment in query.split('&') {
+    for segment in split(query, b'&') {
         if segment.is_empty() {
             return Err("empty parameter in the application parameters".into());
         }
-        let (key, value) = segment.split_once('=').unwrap_or((segment, ""));
+        let (key, value) = split_once(segment, b'=').unwrap_or((segment, ""));
         if key.is_empty() {
             return Err("a parameter has an empty key".into());
         }
@@ -212,6 +211,31 @@ fn inner_params(query: &str) -> Result<Params, String> {
     }
     let text = String::from_utf8(text).map_err(|_| "a parameter is not UTF-8 once decoded")?;
     Ok(Params::packed(text, ends))
+}
+
+/// `s` split at each ASCII byte `sep`. A plain byte loop: the strings here are short, and
+/// `str::split` spends more setting up its searcher than searching.
+fn split(s: &str, sep: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(s);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        match current.bytes().position(|b| b == sep) {
+            Some(i) => {
+                rest = current.get(i + 1..);
+                current.get(..i)
+            }
+            None => {
+                rest = None;
+                Some(current)
+            }
+        }
+    })
+}
+
+/// `s` split at its first ASCII byte `sep`.
+fn split_once(s: &str, sep: u8) -> Option<(&str, &str)> {
+    let i = s.bytes().position(|b| b == sep)?;
+    Some((s.get(..i)?, s.get(i + 1..)?))
 }
 
 #[cfg(test)]
@@ -265,6 +289,18 @@ mod tests {
             "%2F2010%2D04-01/Events",
         ] {
             assert!(events(&format!("path={path}")).is_ok(), "{path}");
+        }
+    }
+
+    #[test]
+    fn byte_splitting_matches_str_splitting() {
+        for s in ["", "&", "a", "a&b", "&a&&b&", "é&ü", "x=y=z"] {
+            assert_eq!(
+                split(s, b'&').collect::<Vec<_>>(),
+                s.split('&').collect::<Vec<_>>(),
+                "{s:?}"
+            );
+            assert_eq!(split_once(s, b'='), s.split_once('='), "{s:?}");
         }
     }
 
