@@ -12,6 +12,13 @@ use crate::sid::AccountSid;
 
 pub(crate) type HmacSha256 = Hmac<Sha256>;
 
+// The keyed HMAC state is as secret as the auth token: prove at compile time that it is wiped
+// on drop (hmac and sha2 with their `zeroize` feature).
+const _: () = {
+    const fn zeroized_on_drop<T: zeroize::ZeroizeOnDrop>() {}
+    zeroized_on_drop::<HmacSha256>();
+};
+
 /// An account's Account SID and auth token: what signs and verifies tokens.
 ///
 /// The auth token is keyed into HMAC-SHA256 once, here; the text is then wiped. The keyed state is
