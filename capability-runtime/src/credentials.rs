@@ -12,11 +12,12 @@ use crate::sid::AccountSid;
 
 pub(crate) type HmacSha256 = Hmac<Sha256>;
 
-// The keyed HMAC state is as secret as the auth token: prove at compile time that it is wiped
-// on drop (hmac and sha2 with their `zeroize` feature).
+// The keyed HMAC state is as secret as the auth token. `Hmac` is two SHA-256 states keyed with
+// it (inner and outer); prove at compile time that such a state wipes itself on drop (sha2's
+// `zeroize` feature).
 const _: () = {
     const fn zeroized_on_drop<T: zeroize::ZeroizeOnDrop>() {}
-    zeroized_on_drop::<HmacSha256>();
+    zeroized_on_drop::<<Sha256 as hmac::EagerHash>::Core>();
 };
 
 /// An account's Account SID and auth token: what signs and verifies tokens.
