@@ -96,7 +96,7 @@ struct Seen<'a> {
 
 impl<'a> Seen<'a> {
     /// Whether `key` (number `index` among the known keys, or unknown) was seen before.
-    fn repeated(&mut self, index: Option<u8>, key: &Cow<'a, str>) -> bool {
+    fn repeated(&mut self, index: Option<u8>, key: Cow<'a, str>) -> bool {
         match index {
             Some(i) => {
                 let bit = 1 << i;
@@ -104,9 +104,9 @@ impl<'a> Seen<'a> {
                 self.known |= bit;
                 seen
             }
-            None if self.other.contains(key) => true,
+            None if self.other.contains(&key) => true,
             None => {
-                self.other.push(key.clone());
+                self.other.push(key);
                 false
             }
         }
@@ -256,7 +256,7 @@ impl<'de> Deserialize<'de> for Header<'de> {
                         "crit" => Some(1),
                         _ => None,
                     };
-                    if seen.repeated(index, &key) {
+                    if seen.repeated(index, key.clone()) {
                         header
                             .duplicate
                             .get_or_insert_with(|| key.clone().into_owned());
@@ -301,7 +301,7 @@ impl<'de> Deserialize<'de> for Claims<'de> {
                         "iat" => Some(4),
                         _ => None,
                     };
-                    if seen.repeated(index, &key) {
+                    if seen.repeated(index, key.clone()) {
                         claims
                             .duplicate
                             .get_or_insert_with(|| key.clone().into_owned());
