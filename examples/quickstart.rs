@@ -17,7 +17,10 @@ const DEMO_ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
 const DEMO_AUTH_TOKEN: &str = "demo-auth-token-not-a-real-secret";
 
 fn main() -> Result<(), Box<dyn Error>> {
-    let credentials = match (env::var("TWILIO_ACCOUNT_SID"), env::var("TWILIO_AUTH_TOKEN")) {
+    let credentials = match (
+        env::var("TWILIO_ACCOUNT_SID"),
+        env::var("TWILIO_AUTH_TOKEN"),
+    ) {
         (Ok(sid), Ok(token)) => {
             println!("credentials: TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN from the environment");
             Credentials::new(&sid, token)?
@@ -51,7 +54,10 @@ fn main() -> Result<(), Box<dyn Error>> {
         println!("  incoming: receive calls as client `{name}`");
     }
     if let Some(outgoing) = grants.outgoing() {
-        println!("  outgoing: call through application {}", outgoing.app_sid());
+        println!(
+            "  outgoing: call through application {}",
+            outgoing.app_sid()
+        );
         for (key, value) in outgoing.params() {
             println!("            with {key} = {value:?}");
         }

@@ -53,7 +53,12 @@ fn app() -> AppSid {
 /// Incoming, outgoing with `n` parameters, and events with `n` filters.
 fn all_three(n: usize) -> Policy {
     let params: Vec<(String, String)> = (0..n)
-        .map(|i| (format!("key {i} & more"), format!("välue {i} = 😀 {}", "x".repeat(i % 7))))
+        .map(|i| {
+            (
+                format!("key {i} & more"),
+                format!("välue {i} = 😀 {}", "x".repeat(i % 7)),
+            )
+        })
         .collect();
     Policy::builder()
         .incoming(ClientName::new("Alice").unwrap())
@@ -67,7 +72,10 @@ fn all_three(n: usize) -> Policy {
 fn sign_at_makes_exactly_one_allocation() {
     let credentials = credentials();
     for policy in [
-        Policy::builder().incoming(ClientName::new("Alice").unwrap()).build().unwrap(),
+        Policy::builder()
+            .incoming(ClientName::new("Alice").unwrap())
+            .build()
+            .unwrap(),
         all_three(0),
         all_three(1),
         all_three(20),
@@ -92,12 +100,25 @@ fn verify_at_allocations_depend_only_on_the_number_of_scopes() {
         n
     };
 
-    let three_scopes: Vec<usize> = [1, 2, 5, 20, 50].iter().map(|&n| count(&all_three(n))).collect();
-    assert!(three_scopes.iter().all(|&n| n == three_scopes[0]), "{three_scopes:?}");
+    let three_scopes: Vec<usize> = [1, 2, 5, 20, 50]
+        .iter()
+        .map(|&n| count(&all_three(n)))
+        .collect();
+    assert!(
+        three_scopes.iter().all(|&n| n == three_scopes[0]),
+        "{three_scopes:?}"
+    );
 
-    let incoming = count(&Policy::builder().incoming(ClientName::new("Alice").unwrap()).build().unwrap());
+    let incoming = count(
+        &Policy::builder()
+            .incoming(ClientName::new("Alice").unwrap())
+            .build()
+            .unwrap(),
+    );
     let outgoing = |n: usize| {
-        let params: Vec<(String, String)> = (0..n).map(|i| (format!("k{i}"), format!("v {i}"))).collect();
+        let params: Vec<(String, String)> = (0..n)
+            .map(|i| (format!("k{i}"), format!("v {i}")))
+            .collect();
         count(&Policy::builder().outgoing(app(), params).build().unwrap())
     };
     assert_eq!(outgoing(1), outgoing(30));
@@ -105,5 +126,9 @@ fn verify_at_allocations_depend_only_on_the_number_of_scopes() {
     // Small, and bounded per scope: the payload's bytes, then a few per scope.
     assert!(incoming <= 3, "incoming only: {incoming}");
     assert!(three_scopes[0] <= 12, "three scopes: {}", three_scopes[0]);
-    println!("verify_at allocations: incoming {incoming}, outgoing {}, all three {}", outgoing(1), three_scopes[0]);
+    println!(
+        "verify_at allocations: incoming {incoming}, outgoing {}, all three {}",
+        outgoing(1),
+        three_scopes[0]
+    );
 }

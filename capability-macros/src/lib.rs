@@ -1,1 +1,160 @@
-//! The `capability!` macro (work in progress).
+//! The `capability!` macro of the [`capability`](https://docs.rs/capability) crate: Twilio
+//! Client capability policies declared in source and checked by the compiler.
+//!
+//! Use it through `capability`, which re-exports it: the expansion refers to the runtime through
+//! `::capability::__private`. Its documentation, with examples, is on [`capability!`].
+//!
+//! The pipeline reads parse → validate → expand: `ast.rs` builds a typed model of the tokens
+//! (keeping spans), `valid.rs` checks it with the runtime's own rules and collects every
+//! mistake, `expand.rs` generates the code, `fallback.rs` the code beside the errors.
+#![forbid(unsafe_code)]
+#![warn(missing_docs)]
+
+mod ast;
+mod expand;
+mod fallback;
+mod valid;
+
+use proc_macro2::TokenStream;
+
+/// Declares a token policy, checked at compile time; evaluates to a `capability::Policy`.
+///
+/// ```
+/// use capability::{capability, Credentials, Policy};
+///
+/// const SUPPORT_DESK: Policy = capability! {
+///     incoming "Alice";
+///     outgoing "AP0123456789abcdef0123456789abcdef" { Foo = "Bar", "Queue-Name" = "support desk" };
+///     events { Level = "error" };
+///     ttl 10m;
+/// };
+///
+/// let credentials = Credentials::new("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "auth token")?;
+/// let token = SUPPORT_DESK.sign(&credentials)?;
+/// assert_eq!(credentials.verify(token.as_str())?.grants(), SUPPORT_DESK.grants());
+/// # Ok::<(), capability::Error>(())
+/// ```
+///
+/// # Grammar
+///
+/// Statements, separated by `;` (the last `;` is optional), in any order, each at most once.
+/// The scopes appear in the token in the order of their statements.
+///
+/// | statement | grants |
+/// |---|---|
+/// | `incoming "Alice";` | receive calls as the client name `Alice` |
+/// | `outgoing "AP…";` | place calls through the TwiML application `AP…` |
+/// | `outgoing "AP…" { Key = "value", … };` | the same, Twilio passing these parameters to the application |
+/// | `events;` or `events { Key = "value", … };` | subscribe to the account's event stream, with these filters |
+/// | `ttl 10m;` | tokens valid for 10 minutes (the default is `1h`) |
+///
+/// - A key is an identifier (`Foo`, `type`) or a string literal (`"Queue-Name"`); a value is a
+///   string literal. A block may end with a comma; keys must be distinct within a block.
+/// - A duration is a whole number with a unit, `s`, `m` or `h`, or a compound from the largest
+///   unit to the smallest: `90s`, `10m`, `1h30m`, `1h0m1s`. From `1s` to `24h`.
+/// - When the policy grants both `incoming` and `outgoing`, the outgoing scope carries the client
+///   name as the caller's identity, as twilio-php does.
+///
+/// # Run-time values
+///
+/// Any literal may be replaced by an expression in braces: a `ClientName` for `incoming`, an
+/// `AppSid` for `outgoing`, anything `Into<String>` for a parameter or filter value. The types
+/// prove the name and the SID were validated (`ClientName::new`, `AppSid::new`), so the macro
+/// needs no run-time check; passing a `&str` is a type error. The rest of the policy (the
+/// literals, the keys, the TTL, the grammar) is still checked at compile time.
+///
+/// ```
+/// use capability::{capability, AppSid, ClientName, Policy};
+///
+/// fn policy_for(user: ClientName, app_sid: AppSid, queue: &str) -> Policy {
+///     capability! {
+///         incoming {user};
+///         outgoing {app_sid} { Queue = {queue}, Region = "eu" };
+///         ttl 1h30m;
+///     }
+/// }
+///
+/// let user = ClientName::new("bob_42")?;
+/// let app_sid = AppSid::new("AP0123456789abcdef0123456789abcdef")?;
+/// let policy = policy_for(user, app_sid, "billing");
+/// assert_eq!(policy.grants().outgoing().unwrap().params(), &[("Queue", "billing"), ("Region", "eu")]);
+/// # Ok::<(), capability::Error>(())
+/// ```
+///
+/// # Expansion
+///
+/// With only literals, the policy is built at compile time by the runtime's own builder and
+/// encoder, and embedded: the macro is a constant expression, usable in a `const` or `static`
+/// item, and signing it only appends the issuer and expiry and computes the HMAC. With any
+/// `{expr}`, the macro expands to the run-time builder calls, in statement order: an ordinary
+/// expression, not a constant. Either way, signing gives exactly the bytes
+/// `Policy::builder()…build()` gives for the same policy.
+///
+/// The expansion refers to the runtime through `::capability`, so it works under any import
+/// (`use capability::capability;`, `capability::capability! { … }`, a glob or a rename), but
+/// not with the `capability` dependency renamed in `Cargo.toml`.
+///
+/// # Compile errors
+///
+/// Each mistake is its own error, pointing at the offending token, and one compile reports every
+/// independent mistake of an invocation. The literals are checked by the runtime's own rules, so
+/// the messages are those of `capability::Error`:
+///
+/// ```text
+/// error: Application SID `AP123` has 5 characters; it must be `AP` followed by exactly 32 hexadecimal digits (34 characters)
+///  --> src/main.rs:4:14
+///   |
+/// 4 |     outgoing "AP123";
+///   |              ^^^^^^^
+/// ```
+///
+/// - an Application SID that is not `AP` and 32 hexadecimal digits: the message names the
+///   problem (length, prefix, the bad character and its position) and recognises other kinds of
+///   SID (`AC…` is an Account SID, `CA…` a Call SID, …);
+/// - a client name that is empty, longer than 121 characters or with a character other than
+///   `A-Z a-z 0-9 _` (named, with its position);
+/// - a TTL without a unit (`ttl 600` → help: write `600s`), with an unknown unit, zero, over
+///   `24h` or too large to count;
+/// - an unknown statement (`incomming` → did you mean `incoming`?), a statement given twice (the
+///   second, with the first pointed at), a key given twice in a block, an empty key, a policy
+///   that grants nothing, a stray token or a missing `;`.
+///
+/// ```compile_fail
+/// # use capability::{capability, Policy};
+/// const BAD_SID: Policy = capability! { outgoing "AP123" };
+/// ```
+/// ```compile_fail
+/// # use capability::{capability, Policy};
+/// const BAD_NAME: Policy = capability! { incoming "alice-smith" };
+/// ```
+/// ```compile_fail
+/// # use capability::{capability, Policy};
+/// const NO_UNIT: Policy = capability! { incoming "Alice"; ttl 600 };
+/// ```
+/// ```compile_fail
+/// # use capability::{capability, Policy};
+/// const TYPO: Policy = capability! { incomming "Alice" };
+/// ```
+/// ```compile_fail
+/// # use capability::{capability, Policy};
+/// const NOTHING: Policy = capability! { ttl 10m };
+/// ```
+/// ```compile_fail
+/// # use capability::capability;
+/// let name = "Alice"; // not a validated `ClientName`
+/// let policy = capability! { incoming {name} };
+/// ```
+///
+/// The exact text of every error is pinned by the UI tests in the repository's `tests/ui/`.
+#[proc_macro]
+pub fn capability(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    expand_capability(input.into()).into()
+}
+
+/// Parse → validate → expand; on any mistake, every error and a stand-in policy.
+fn expand_capability(tokens: TokenStream) -> TokenStream {
+    match valid::check(ast::Input::parse(tokens)) {
+        Ok(checked) => expand::expand(&checked),
+        Err(errors) => fallback::expand(errors),
+    }
+}

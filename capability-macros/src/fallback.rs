@@ -1,0 +1,45 @@
+//! What the macro expands to when the invocation has mistakes: the errors, and beside them a
+//! stand-in `Policy` that is valid in `const` context, so that the user's code around the macro
+//! (`const P: Policy = capability! { … };`, `P.sign(…)`) adds no follow-on errors.
+
+use proc_macro2::TokenStream;
+use quote::quote;
+
+pub(crate) fn expand(errors: syn::Error) -> TokenStream {
+    let errors = errors.into_compile_error();
+    // A block, so that several `compile_error!`s are statements and rustc reports only them.
+    quote!({
+        #errors
+        ::capability::__private::Policy::__from_static(::capability::__private::StaticPolicy {
+            incoming: ::core::option::Option::None,
+            outgoing: ::core::option::Option::None,
+            events: ::core::option::Option::None,
+            ttl_secs: 3600,
+            scope: "",
+            payload_b64: "",
+        })
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use proc_macro2::Span;
+
+    #[test]
+    fn every_error_then_a_constant_policy_in_one_block() {
+        let mut errors = syn::Error::new(Span::call_site(), "first");
+        errors.combine(syn::Error::new(Span::call_site(), "second"));
+        let out = super::expand(errors).to_string();
+        assert!(out.starts_with('{') && out.ends_with('}'), "{out}");
+        let first = out
+            .find("compile_error ! { \"first\" }")
+            .expect("first error");
+        let second = out
+            .find("compile_error ! { \"second\" }")
+            .expect("second error");
+        let policy = out
+            .find(":: capability :: __private :: Policy :: __from_static")
+            .expect("policy");
+        assert!(first < second && second < policy, "{out}");
+    }
+}

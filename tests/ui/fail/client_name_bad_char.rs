@@ -1,0 +1,9 @@
+use capability::{capability, Policy};
+
+const POLICY: Policy = capability! {
+    incoming "alice-smith";
+};
+
+fn main() {
+    let _ = POLICY;
+}

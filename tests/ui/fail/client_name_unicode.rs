@@ -1,0 +1,9 @@
+use capability::{capability, Policy};
+
+const POLICY: Policy = capability! {
+    incoming "Zoë";
+};
+
+fn main() {
+    let _ = POLICY;
+}

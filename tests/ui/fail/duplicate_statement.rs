@@ -1,0 +1,11 @@
+use capability::{capability, Policy};
+
+const POLICY: Policy = capability! {
+    incoming "Alice";
+    ttl 10m;
+    incoming "Bob";
+};
+
+fn main() {
+    let _ = POLICY;
+}

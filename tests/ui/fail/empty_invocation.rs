@@ -1,0 +1,7 @@
+use capability::{capability, Policy};
+
+const POLICY: Policy = capability! {};
+
+fn main() {
+    let _ = POLICY;
+}

@@ -1,0 +1,9 @@
+use capability::{capability, Policy};
+
+const POLICY: Policy = capability! {
+    ttl 10m;
+};
+
+fn main() {
+    let _ = POLICY;
+}

@@ -1,0 +1,9 @@
+use capability::{capability, Policy};
+
+const POLICY: Policy = capability! {
+    outgoing "AP123";
+};
+
+fn main() {
+    let _ = POLICY;
+}

@@ -1,0 +1,9 @@
+use capability::{capability, Policy};
+
+const POLICY: Policy = capability! {
+    grant "Alice";
+};
+
+fn main() {
+    let _ = POLICY;
+}
