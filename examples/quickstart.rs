@@ -9,9 +9,18 @@
 
 use std::env;
 use std::error::Error;
-use std::time::Duration;
 
-use capability::{AppSid, ClientName, Credentials, Policy};
+use capability::{capability, Credentials, Policy};
+
+/// Alice may receive calls, place calls through a TwiML application (which Twilio calls with
+/// `Queue=support`) and watch the event stream for errors, for ten minutes. Checked and encoded
+/// at compile time: a typo in the SID or the client name would not compile.
+const SUPPORT_AGENT: Policy = capability! {
+    incoming "Alice";
+    outgoing "AP0123456789abcdef0123456789abcdef" { Queue = "support" };
+    events { Level = "error" };
+    ttl 10m;
+};
 
 const DEMO_ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
 const DEMO_AUTH_TOKEN: &str = "demo-auth-token-not-a-real-secret";
@@ -32,18 +41,7 @@ fn main() -> Result<(), Box<dyn Error>> {
         }
     };
 
-    // Alice may receive calls, place calls through a TwiML application (which Twilio calls with
-    // `Queue=support`), and watch the event stream, for ten minutes.
-    let policy = Policy::builder()
-        .incoming(ClientName::new("Alice")?)
-        .outgoing(
-            AppSid::new("AP0123456789abcdef0123456789abcdef")?,
-            [("Queue", "support")],
-        )
-        .events([("Level", "error")])
-        .ttl(Duration::from_secs(600))
-        .build()?;
-
+    let policy = &SUPPORT_AGENT;
     let token = policy.sign(&credentials)?;
     println!("\ntoken:\n{token}\n");
 

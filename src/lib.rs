@@ -67,6 +67,11 @@ pub use capability_runtime::*;
 
 pub use capability_macros::capability;
 
+/// The examples of `README.md`, compiled and run as doctests.
+#[doc = include_str!("../README.md")]
+#[cfg(doctest)]
+pub struct ReadmeDoctests;
+
 /// Not public API: the paths `capability!` expands to. May change in any release.
 #[doc(hidden)]
 pub mod __private {
