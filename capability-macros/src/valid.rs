@@ -351,11 +351,11 @@ mod tests {
             .contains("from the largest to the smallest"));
         assert_eq!(
             ttl("0s").unwrap_err(),
-            "`0s`: a TTL of 0ns is not allowed; use a whole number of seconds from 1 s to 24 h\nhelp: the shortest TTL is `1s`"
+            "`0s`: a TTL of 0 s is not allowed; use from 1 s to 24 h (86400 s)\nhelp: the shortest TTL is `1s`"
         );
         assert_eq!(
             ttl("24h1s").unwrap_err(),
-            "`24h1s`: a TTL of 86401s is not allowed; use a whole number of seconds from 1 s to 24 h\nhelp: the longest TTL is `24h`"
+            "`24h1s`: a TTL of 86401 s is not allowed; use from 1 s to 24 h (86400 s)\nhelp: the longest TTL is `24h`"
         );
         let overflow = "is too large to count in seconds\nhelp: the longest TTL is `24h`";
         assert!(ttl("99999999999999999999s")

@@ -107,6 +107,11 @@ impl fmt::Display for Error {
                 f,
                 "`{kind}` is granted twice; a policy grants each scope at most once"
             ),
+            Error::InvalidTtl(ttl) if ttl.subsec_nanos() == 0 => write!(
+                f,
+                "a TTL of {} s is not allowed; use from 1 s to 24 h (86400 s)",
+                ttl.as_secs()
+            ),
             Error::InvalidTtl(ttl) => write!(
                 f,
                 "a TTL of {ttl:?} is not allowed; use a whole number of seconds from 1 s to 24 h"
