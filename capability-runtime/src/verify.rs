@@ -1,6 +1,5 @@
 //! Verifying: `Credentials::verify_at` and the `VerifiedToken` it returns.
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use hmac::Mac as _;
 
@@ -84,24 +83,24 @@ impl Credentials {
                 max: MAX_TOKEN_LEN,
             });
         }
-        let mut segments = token.split('.');
-        let (Some(header), Some(payload), Some(signature), None) = (
-            segments.next(),
-            segments.next(),
-            segments.next(),
-            segments.next(),
+        let bytes = token.as_bytes();
+        let dots = memchr::memchr_iter(b'.', bytes).count();
+        let (Some(first), Some(last), 2) = (
+            memchr::memchr(b'.', bytes),
+            memchr::memrchr(b'.', bytes),
+            dots,
         ) else {
-            return Err(Error::Malformed(Malformed::Segments {
-                found: token.split('.').count(),
-            }));
+            return Err(Error::Malformed(Malformed::Segments { found: dots + 1 }));
         };
+        let (header, payload, signature) =
+            (&token[..first], &token[first + 1..last], &token[last + 1..]);
 
         if header != HEADER_B64 && header != HEADER_B64_JOSE_ORDER {
             check_header(header)?;
         }
 
         let mut tag = [0u8; 32];
-        match URL_SAFE_NO_PAD.decode_slice(signature, &mut tag) {
+        match BASE64URL.decode_slice(signature, &mut tag) {
             Ok(32) => {}
             Ok(_) | Err(base64::DecodeSliceError::OutputSliceTooSmall) => {
                 return Err(Error::BadSignature)
@@ -199,19 +198,25 @@ fn check_header(segment: &str) -> Result<(), Error> {
     Ok(())
 }
 
-/// Decodes a segment: strict unpadded base64url, with SIMD where the CPU has it.
+/// Strict unpadded base64url: SIMD where the CPU has it, built once (building it computes its
+/// tables).
+#[cfg(any(
+    target_arch = "x86_64",
+    all(target_arch = "aarch64", target_feature = "neon")
+))]
+static BASE64URL: std::sync::LazyLock<base64::engine::Simd> = std::sync::LazyLock::new(|| {
+    base64::engine::Simd::url_safe(base64::engine::general_purpose::NO_PAD)
+});
+#[cfg(not(any(
+    target_arch = "x86_64",
+    all(target_arch = "aarch64", target_feature = "neon")
+)))]
+static BASE64URL: &base64::engine::GeneralPurpose =
+    &base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+/// Decodes a segment.
 fn decode(segment: &str, part: TokenPart) -> Result<Vec<u8>, Error> {
-    #[cfg(any(
-        target_arch = "x86_64",
-        all(target_arch = "aarch64", target_feature = "neon")
-    ))]
-    let engine = base64::engine::Simd::url_safe(base64::engine::general_purpose::NO_PAD);
-    #[cfg(not(any(
-        target_arch = "x86_64",
-        all(target_arch = "aarch64", target_feature = "neon")
-    )))]
-    let engine = URL_SAFE_NO_PAD;
-    engine
+    BASE64URL
         .decode(segment)
         .map_err(|_| Error::Malformed(Malformed::Base64(part)))
 }
