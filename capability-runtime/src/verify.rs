@@ -225,9 +225,26 @@ fn parse_json<'a, T: serde::Deserialize<'a>>(bytes: &'a [u8], part: TokenPart) -
     serde_json::from_slice(bytes).map_err(|e| {
         Error::Malformed(Malformed::Json {
             part,
-            detail: e.to_string(),
+            detail: json_detail(&e),
         })
     })
+}
+
+/// serde_json's message, cut short: it quotes the token's text (`invalid type: string "…"`), and
+/// a hostile token must not fill a log. The position is kept.
+fn json_detail(e: &serde_json::Error) -> String {
+    const MAX_CHARS: usize = 128;
+    let full = e.to_string();
+    if full.chars().count() <= MAX_CHARS {
+        return full;
+    }
+    let position = match e.line() {
+        0 => String::new(),
+        line => format!(" at line {line} column {}", e.column()),
+    };
+    let message = full.strip_suffix(position.as_str()).unwrap_or(&full);
+    let head: String = message.chars().take(MAX_CHARS).collect();
+    format!("{head}…{position}")
 }
 
 fn required<T>(field: Field<T>, claim: &'static str) -> Result<T, Error> {

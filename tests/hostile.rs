@@ -1,0 +1,1091 @@
+//! Hostile input: what the verifier rejects, with which error, and what a policy grants when its
+//! parameters are crafted to look like more.
+//!
+//! Most tokens here are crafted by hand and SIGNED WITH THE RIGHT KEY, so each test proves the
+//! check that comes after the signature (a forged signature would stop every one of them at
+//! `BadSignature` and prove nothing). `valid_hand_made_tokens_verify` shows the crafting itself
+//! produces tokens the verifier accepts.
+
+use std::time::Duration;
+
+use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
+use base64::Engine as _;
+use capability::{
+    AccountSid, AppSid, ClientName, ClientNameError, Credentials, Error, Malformed, Policy,
+    SidProblem, TokenPart, VerifiedToken, MAX_EXP, MAX_TOKEN_LEN,
+};
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
+
+const SECRET: &str = "0123456789abcdef0123456789abcdef";
+const ACCOUNT: &str = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+const APP: &str = "APbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+const NOW: u64 = 1_700_000_000;
+const EXP: u64 = NOW + 3600;
+/// twilio-php's header, and one the verifier has to parse (not one of the two it knows by heart).
+const PHP_HEADER: &str = r#"{"typ":"JWT","alg":"HS256"}"#;
+const PARSED_HEADER: &str = r#"{"alg":"HS256","kid":"k1"}"#;
+const ALICE: &str = "scope:client:incoming?clientName=Alice";
+
+/// `s` as a JSON string literal, quotes included.
+fn json_string(s: &str) -> String {
+    serde_json::to_string(s).unwrap()
+}
+
+fn creds() -> Credentials {
+    Credentials::new(ACCOUNT, SECRET).unwrap()
+}
+
+fn b64(bytes: impl AsRef<[u8]>) -> String {
+    URL_SAFE_NO_PAD.encode(bytes)
+}
+
+/// `header_segment.payload_segment.` plus a valid HMAC-SHA256 of the two segments, whatever they
+/// contain: the segments are signed as given, not re-encoded.
+fn sign_segments(header: &str, payload: &str) -> String {
+    let signing_input = format!("{header}.{payload}");
+    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
+    mac.update(signing_input.as_bytes());
+    format!("{signing_input}.{}", b64(mac.finalize().into_bytes()))
+}
+
+/// A validly signed token of these exact JSON texts.
+fn sign_json(header: &str, payload: &str) -> String {
+    sign_segments(&b64(header), &b64(payload))
+}
+
+/// A payload granting `incoming` as Alice, with the given JSON text as the value of `exp`.
+fn payload_with_exp(exp: &str) -> String {
+    format!(r#"{{"scope":"{ALICE}","iss":"{ACCOUNT}","exp":{exp}}}"#)
+}
+
+fn payload() -> String {
+    payload_with_exp(&EXP.to_string())
+}
+
+fn verify(token: &str) -> Result<VerifiedToken, Error> {
+    creds().verify_at(token, NOW)
+}
+
+fn err(token: &str) -> Error {
+    verify(token).expect_err("the token must be rejected")
+}
+
+#[test]
+fn valid_hand_made_tokens_verify() {
+    for header in [
+        PHP_HEADER,
+        PARSED_HEADER,
+        r#"{"alg":"HS256"}"#,
+        r#"{"alg":"H\u0053256"}"#,
+    ] {
+        let verified = verify(&sign_json(header, &payload())).unwrap();
+        assert_eq!(verified.grants().incoming().unwrap(), "Alice");
+        assert_eq!(verified.expires_at(), EXP);
+        assert_eq!(verified.account_sid().as_str(), ACCOUNT);
+    }
+    // The same bytes twilio-php writes.
+    let policy = Policy::builder()
+        .incoming(ClientName::new("Alice").unwrap())
+        .build()
+        .unwrap();
+    assert_eq!(
+        policy.sign_at(&creds(), NOW).as_str(),
+        sign_json(PHP_HEADER, &payload())
+    );
+    // JSON allows whitespace around values; it is not trailing data.
+    let spaced = format!(" {} \n", payload().replace(',', " ,\t"));
+    assert_eq!(
+        verify(&sign_json(PARSED_HEADER, &spaced))
+            .unwrap()
+            .expires_at(),
+        EXP
+    );
+}
+
+#[test]
+fn algorithms_other_than_hs256_are_rejected() {
+    for alg in [
+        "none",
+        "None",
+        "NONE",
+        "nOnE",
+        "HS512",
+        "HS384",
+        "RS256",
+        "ES256",
+        "PS256",
+        "hs256",
+        "HS256 ",
+        " HS256",
+        "HS256\u{0}",
+        "",
+    ] {
+        let header = format!(r#"{{"typ":"JWT","alg":{}}}"#, json_string(alg));
+        let token = sign_json(&header, &payload());
+        assert!(
+            matches!(err(&token), Error::UnsupportedAlgorithm { alg: ref found } if found == alg),
+            "alg {alg:?}: {:?}",
+            err(&token)
+        );
+        // The classic `none` attack: no signature at all.
+        let (unsigned, _) = token.rsplit_once('.').unwrap();
+        assert!(matches!(
+            err(&format!("{unsigned}.")),
+            Error::UnsupportedAlgorithm { .. }
+        ));
+    }
+    // `alg` missing or not a string.
+    for header in [
+        r#"{"typ":"JWT"}"#,
+        r#"{"alg":null}"#,
+        r#"{"alg":256}"#,
+        r#"{"alg":["HS256"]}"#,
+        "{}",
+    ] {
+        assert!(
+            matches!(
+                err(&sign_json(header, &payload())),
+                Error::Malformed(Malformed::Json {
+                    part: TokenPart::Header,
+                    ..
+                })
+            ),
+            "{header}"
+        );
+    }
+    // A header that is not a JSON object at all.
+    for header in [
+        "",
+        "null",
+        "\"HS256\"",
+        "[\"HS256\"]",
+        "{",
+        "\u{feff}{\"alg\":\"HS256\"}",
+    ] {
+        assert!(
+            matches!(
+                err(&sign_json(header, &payload())),
+                Error::Malformed(Malformed::Json {
+                    part: TokenPart::Header,
+                    ..
+                })
+            ),
+            "{header:?}"
+        );
+    }
+}
+
+#[test]
+fn a_header_with_crit_is_rejected() {
+    for header in [
+        r#"{"alg":"HS256","crit":["exp"]}"#,
+        r#"{"alg":"HS256","crit":[]}"#,
+        r#"{"crit":["b64"],"b64":false,"alg":"HS256"}"#,
+        r#"{"alg":"HS256","cr\u0069t":null}"#,
+    ] {
+        assert_eq!(
+            err(&sign_json(header, &payload())),
+            Error::CriticalHeader,
+            "{header}"
+        );
+    }
+}
+
+#[test]
+fn duplicate_keys_are_rejected_in_header_and_payload() {
+    for (header, key) in [
+        (r#"{"alg":"HS256","alg":"HS256"}"#, "alg"),
+        (r#"{"alg":"HS256","alg":"none"}"#, "alg"),
+        (r#"{"alg":"none","\u0061lg":"HS256"}"#, "alg"),
+        (r#"{"alg":"HS256","typ":"JWT","typ":"JWS"}"#, "typ"),
+        (r#"{"alg":"HS256","crit":[],"crit":[]}"#, "crit"),
+    ] {
+        assert_eq!(
+            err(&sign_json(header, &payload())),
+            Error::Malformed(Malformed::DuplicateKey {
+                part: TokenPart::Header,
+                key: key.into()
+            }),
+            "{header}"
+        );
+    }
+    let p = payload();
+    let body = &p[..p.len() - 1];
+    for (extra, key) in [
+        (r#","exp":1900000000"#, "exp"),
+        (r#","\u0065xp":1900000000"#, "exp"),
+        (r#","iss":"ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb""#, "iss"),
+        (
+            r#","scope":"scope:client:incoming?clientName=Mallory""#,
+            "scope",
+        ),
+        (r#","nbf":1,"nbf":2"#, "nbf"),
+        (r#","iat":1,"iat":2"#, "iat"),
+        (r#","x":1,"x":2"#, "x"),
+    ] {
+        let token = sign_json(PHP_HEADER, &format!("{body}{extra}}}"));
+        assert_eq!(
+            err(&token),
+            Error::Malformed(Malformed::DuplicateKey {
+                part: TokenPart::Payload,
+                key: key.into()
+            }),
+            "{extra}"
+        );
+    }
+    // Keys of nested objects are another scope: not duplicates of the top level.
+    let nested = format!(r#"{body},"x":{{"exp":1,"iss":"y"}}}}"#);
+    assert_eq!(
+        verify(&sign_json(PHP_HEADER, &nested))
+            .unwrap()
+            .expires_at(),
+        EXP
+    );
+}
+
+#[test]
+fn exp_must_be_an_integer_up_to_2_pow_53() {
+    for (exp, found) in [
+        ("\"1700003600\"", "a string"),
+        (
+            "1700003600.0",
+            "a number with a fraction or an exponent, or beyond 64 bits",
+        ),
+        (
+            "1700003600.5",
+            "a number with a fraction or an exponent, or beyond 64 bits",
+        ),
+        (
+            "1.7000036e9",
+            "a number with a fraction or an exponent, or beyond 64 bits",
+        ),
+        (
+            "18446744073709551616",
+            "a number with a fraction or an exponent, or beyond 64 bits",
+        ),
+        ("9007199254740992", "an integer beyond 2^53-1"),
+        ("18446744073709551615", "an integer beyond 2^53-1"),
+        ("-1", "a negative number"),
+        ("null", "null"),
+        ("true", "a boolean"),
+        ("[1700003600]", "an array"),
+        ("{\"$numberLong\":\"1700003600\"}", "an object"),
+    ] {
+        assert_eq!(
+            err(&sign_json(PHP_HEADER, &payload_with_exp(exp))),
+            Error::InvalidClaim {
+                claim: "exp",
+                found
+            },
+            "exp {exp}"
+        );
+    }
+    // 2^53 - 1 itself is accepted.
+    let max = verify(&sign_json(
+        PHP_HEADER,
+        &payload_with_exp(&MAX_EXP.to_string()),
+    ))
+    .unwrap();
+    assert_eq!(max.expires_at(), MAX_EXP);
+    // nbf and iat follow the same rule.
+    for claim in ["nbf", "iat"] {
+        let p = payload();
+        let token = sign_json(
+            PHP_HEADER,
+            &format!(r#"{},"{claim}":"1"}}"#, &p[..p.len() - 1]),
+        );
+        assert!(
+            matches!(err(&token), Error::InvalidClaim { claim: c, found: "a string" } if c == claim)
+        );
+    }
+}
+
+#[test]
+fn required_claims_must_be_present_and_strings() {
+    let cases = [
+        (
+            format!(r#"{{"scope":"{ALICE}","iss":"{ACCOUNT}"}}"#),
+            Error::MissingClaim("exp"),
+        ),
+        (
+            format!(r#"{{"iss":"{ACCOUNT}","exp":{EXP}}}"#),
+            Error::MissingClaim("scope"),
+        ),
+        (
+            format!(r#"{{"scope":"{ALICE}","exp":{EXP}}}"#),
+            Error::MissingClaim("iss"),
+        ),
+        (
+            format!(r#"{{"scope":["{ALICE}"],"iss":"{ACCOUNT}","exp":{EXP}}}"#),
+            Error::InvalidClaim {
+                claim: "scope",
+                found: "an array",
+            },
+        ),
+        (
+            format!(r#"{{"scope":"{ALICE}","iss":null,"exp":{EXP}}}"#),
+            Error::InvalidClaim {
+                claim: "iss",
+                found: "null",
+            },
+        ),
+        (
+            format!(
+                r#"{{"scope":"{ALICE}","iss":"ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb","exp":{EXP}}}"#
+            ),
+            Error::WrongIssuer {
+                found: "ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb".into(),
+                expected: ACCOUNT.into(),
+            },
+        ),
+        (
+            // The issuer is compared exactly: no case folding.
+            format!(
+                r#"{{"scope":"{ALICE}","iss":"{}","exp":{EXP}}}"#,
+                ACCOUNT.to_uppercase()
+            ),
+            Error::WrongIssuer {
+                found: ACCOUNT.to_uppercase(),
+                expected: ACCOUNT.into(),
+            },
+        ),
+    ];
+    for (payload, expected) in cases {
+        assert_eq!(err(&sign_json(PHP_HEADER, &payload)), expected, "{payload}");
+    }
+    // The payload must be a JSON object.
+    for payload in ["", "null", "[]", "\"x\"", "1700003600"] {
+        assert!(matches!(
+            err(&sign_json(PHP_HEADER, payload)),
+            Error::Malformed(Malformed::Json {
+                part: TokenPart::Payload,
+                ..
+            })
+        ));
+    }
+}
+
+#[test]
+fn trailing_data_is_rejected() {
+    for trailer in [" x", "{}", ",", "\0", "}", " null"] {
+        let token = sign_json(PHP_HEADER, &format!("{}{trailer}", payload()));
+        assert!(
+            matches!(
+                err(&token),
+                Error::Malformed(Malformed::Json {
+                    part: TokenPart::Payload,
+                    ..
+                })
+            ),
+            "payload trailer {trailer:?}: {:?}",
+            err(&token)
+        );
+        let token = sign_json(&format!("{PARSED_HEADER}{trailer}"), &payload());
+        assert!(
+            matches!(
+                err(&token),
+                Error::Malformed(Malformed::Json {
+                    part: TokenPart::Header,
+                    ..
+                })
+            ),
+            "header trailer {trailer:?}"
+        );
+    }
+    // A fourth segment, empty or not, and fewer than three.
+    let token = sign_json(PHP_HEADER, &payload());
+    assert!(verify(&token).is_ok());
+    for (text, found) in [
+        (format!("{token}."), 4),
+        (format!("{token}.x"), 4),
+        (format!("{token}.{token}"), 6),
+        (token.rsplit_once('.').unwrap().0.to_owned(), 2),
+        (String::new(), 1),
+    ] {
+        assert_eq!(
+            err(&text),
+            Error::Malformed(Malformed::Segments { found }),
+            "{text}"
+        );
+    }
+}
+
+/// The base64 decision: segments must be unpadded base64url, canonical. Padding, the standard
+/// alphabet (`+`, `/`), whitespace and non-zero trailing bits are REJECTED, never decoded to the
+/// same bytes as the canonical text (which would let two texts carry one signature's meaning).
+#[test]
+fn base64_must_be_canonical_unpadded_base64url() {
+    let header = r#"{"alg":"HS256","x":12}"#; // 22 bytes: padded base64 ends in "=="
+    let claims = format!(r#"{{"scope":"{ALICE}","iss":"{ACCOUNT}","exp":{EXP},"x":"?>?>~~~"}}"#);
+    // The canonical forms verify.
+    assert!(verify(&sign_segments(&b64(header), &b64(&claims))).is_ok());
+
+    // Padding.
+    let padded = URL_SAFE.encode(header);
+    assert!(padded.ends_with("=="));
+    assert_eq!(
+        err(&sign_segments(&padded, &b64(&claims))),
+        Error::Malformed(Malformed::Base64(TokenPart::Header))
+    );
+    let padded = URL_SAFE.encode(&claims);
+    assert!(padded.ends_with('='), "{padded}");
+    assert_eq!(
+        err(&sign_segments(&b64(header), &padded)),
+        Error::Malformed(Malformed::Base64(TokenPart::Payload))
+    );
+
+    // The standard alphabet.
+    let standard = STANDARD_NO_PAD.encode(&claims);
+    assert!(standard.contains(['+', '/']), "{standard}");
+    assert_eq!(
+        err(&sign_segments(&b64(header), &standard)),
+        Error::Malformed(Malformed::Base64(TokenPart::Payload))
+    );
+    let standard_header = STANDARD_NO_PAD.encode(r#"{"alg":"HS256","x":"?>?>~~~"}"#);
+    assert!(standard_header.contains(['+', '/']), "{standard_header}");
+    assert_eq!(
+        err(&sign_segments(&standard_header, &b64(&claims))),
+        Error::Malformed(Malformed::Base64(TokenPart::Header))
+    );
+
+    // Whitespace inside a segment.
+    let encoded = b64(&claims);
+    let (a, b) = encoded.split_at(8);
+    for sep in ["\n", " ", "\r\n", "\t"] {
+        assert_eq!(
+            err(&sign_segments(&b64(header), &format!("{a}{sep}{b}"))),
+            Error::Malformed(Malformed::Base64(TokenPart::Payload))
+        );
+    }
+
+    // Non-canonical trailing bits: the same bytes written with the last character's unused bits
+    // set. 22 header bytes leave 4 unused bits; 'Q' stands for 0b010000.
+    let canonical = b64(header);
+    let last = canonical.chars().last().unwrap();
+    let mut tweaked = canonical[..canonical.len() - 1].to_owned();
+    tweaked.push(char::from(u8::try_from(u32::from(last) + 1).unwrap()));
+    assert_eq!(
+        decode_lenient(&tweaked).as_deref(),
+        Some(header.as_bytes()),
+        "the tweak must only touch unused bits"
+    );
+    assert_eq!(
+        err(&sign_segments(&tweaked, &b64(&claims))),
+        Error::Malformed(Malformed::Base64(TokenPart::Header))
+    );
+
+    // The signature: padding, standard alphabet, trailing bits.
+    let token = sign_segments(&b64(header), &b64(&claims));
+    let (signed, sig) = token.rsplit_once('.').unwrap();
+    let padded_sig = URL_SAFE.encode(URL_SAFE_NO_PAD.decode(sig).unwrap());
+    assert!(padded_sig.ends_with('='));
+    assert_eq!(
+        err(&format!("{signed}.{padded_sig}")),
+        Error::Malformed(Malformed::Base64(TokenPart::Signature))
+    );
+    let mut exp = EXP;
+    let (signed, standard_sig) = loop {
+        // Find a signature whose standard form differs (contains '-' or '_').
+        let claims = payload_with_exp(&exp.to_string());
+        let token = sign_json(PHP_HEADER, &claims);
+        let (signed, sig) = token.rsplit_once('.').unwrap();
+        let standard = STANDARD_NO_PAD.encode(URL_SAFE_NO_PAD.decode(sig).unwrap());
+        if standard != sig {
+            break (signed.to_owned(), standard);
+        }
+        exp += 1;
+    };
+    assert_eq!(
+        err(&format!("{signed}.{standard_sig}")),
+        Error::Malformed(Malformed::Base64(TokenPart::Signature))
+    );
+    // 32 bytes leave 2 unused bits in the 43rd character.
+    let sig = sig.to_owned();
+    let mut tweaked = sig[..42].to_owned();
+    let last = sig.as_bytes()[42];
+    let alphabet = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+    let index = alphabet.iter().position(|&c| c == last).unwrap();
+    assert_eq!(index & 0b11, 0);
+    tweaked.push(char::from(alphabet[index | 1]));
+    let token = sign_segments(&b64(header), &b64(&claims));
+    let signed = token.rsplit_once('.').unwrap().0;
+    assert_eq!(
+        err(&format!("{signed}.{tweaked}")),
+        Error::Malformed(Malformed::Base64(TokenPart::Signature))
+    );
+    // Standard-alphabet padded text is rejected whole, too.
+    let standard_padded = STANDARD.encode(&claims);
+    assert_eq!(
+        err(&sign_segments(&b64(header), &standard_padded)),
+        Error::Malformed(Malformed::Base64(TokenPart::Payload))
+    );
+}
+
+/// Decodes base64url ignoring non-zero trailing bits: for the test's own sanity check only.
+fn decode_lenient(s: &str) -> Option<Vec<u8>> {
+    use base64::engine::{GeneralPurpose, GeneralPurposeConfig};
+    let lenient = GeneralPurpose::new(
+        &base64::alphabet::URL_SAFE,
+        GeneralPurposeConfig::new()
+            .with_encode_padding(false)
+            .with_decode_padding_mode(base64::engine::DecodePaddingMode::RequireNone)
+            .with_decode_allow_trailing_bits(true),
+    );
+    lenient.decode(s).ok()
+}
+
+#[test]
+fn tokens_over_the_size_limit_are_rejected_before_decoding() {
+    // Not even base64, not even ASCII: the length is all that is looked at.
+    for garbage in [
+        "a".repeat(MAX_TOKEN_LEN + 1),
+        "\u{0}".repeat(MAX_TOKEN_LEN + 1),
+        "é".repeat(MAX_TOKEN_LEN / 2 + 1),
+    ] {
+        assert_eq!(
+            err(&garbage),
+            Error::TokenTooLarge {
+                len: garbage.len(),
+                max: MAX_TOKEN_LEN
+            }
+        );
+    }
+    // At the limit, the token is looked at (and this garbage is one segment).
+    assert_eq!(
+        err(&"a".repeat(MAX_TOKEN_LEN)),
+        Error::Malformed(Malformed::Segments { found: 1 })
+    );
+
+    // A validly signed token of exactly MAX_TOKEN_LEN bytes verifies; one byte more does not.
+    let token_with_pad = |pad: usize| {
+        let p = payload();
+        let claims = format!(r#"{},"pad":"{}"}}"#, &p[..p.len() - 1], "x".repeat(pad));
+        sign_json(PHP_HEADER, &claims)
+    };
+    let mut pad = (MAX_TOKEN_LEN - token_with_pad(0).len()) * 3 / 4 - 8;
+    while token_with_pad(pad).len() < MAX_TOKEN_LEN {
+        pad += 1;
+    }
+    let at_limit = token_with_pad(pad);
+    assert_eq!(at_limit.len(), MAX_TOKEN_LEN);
+    assert_eq!(verify(&at_limit).unwrap().expires_at(), EXP);
+    let over = token_with_pad(pad + 1);
+    assert_eq!(over.len(), MAX_TOKEN_LEN + 1);
+    assert_eq!(
+        err(&over),
+        Error::TokenTooLarge {
+            len: MAX_TOKEN_LEN + 1,
+            max: MAX_TOKEN_LEN
+        }
+    );
+}
+
+#[test]
+fn nesting_bombs_are_rejected_without_overflowing_the_stack() {
+    let p = payload();
+    let body = &p[..p.len() - 1];
+    // The deepest nesting a token under the size limit can carry, and a modest one.
+    for depth in [129, 1000, 6000] {
+        let arrays = format!(r#"{body},"x":{}{}}}"#, "[".repeat(depth), "]".repeat(depth));
+        let objects = format!(
+            r#"{body},"x":{}1{}}}"#,
+            r#"{"a":"#.repeat(depth),
+            "}".repeat(depth)
+        );
+        let in_exp = payload_with_exp(&format!("{}1{}", "[".repeat(depth), "]".repeat(depth)));
+        let unclosed = format!(r#"{body},"x":{}"#, "[".repeat(depth));
+        for claims in [arrays, objects, in_exp, unclosed] {
+            let token = sign_json(PHP_HEADER, &claims);
+            if token.len() > MAX_TOKEN_LEN {
+                assert!(matches!(err(&token), Error::TokenTooLarge { .. }));
+                continue;
+            }
+            assert!(
+                matches!(
+                    err(&token),
+                    Error::Malformed(Malformed::Json {
+                        part: TokenPart::Payload,
+                        ..
+                    })
+                ),
+                "depth {depth}: {:?}",
+                err(&token)
+            );
+        }
+        let header = format!(
+            r#"{{"alg":"HS256","x":{}{}}}"#,
+            "[".repeat(depth),
+            "]".repeat(depth)
+        );
+        let token = sign_json(&header, &payload());
+        if token.len() <= MAX_TOKEN_LEN {
+            assert!(matches!(
+                err(&token),
+                Error::Malformed(Malformed::Json {
+                    part: TokenPart::Header,
+                    ..
+                })
+            ));
+        }
+    }
+    // Nesting within the parser's limit is fine, and ignored.
+    let shallow = format!(r#"{body},"x":{}{}}}"#, "[".repeat(100), "]".repeat(100));
+    assert!(verify(&sign_json(PHP_HEADER, &shallow)).is_ok());
+}
+
+#[test]
+fn the_signature_covers_everything() {
+    let token = sign_json(PHP_HEADER, &payload());
+    // Another key.
+    let other = Credentials::new(ACCOUNT, "another auth token").unwrap();
+    assert_eq!(
+        other.verify_at(&token, NOW).unwrap_err(),
+        Error::BadSignature
+    );
+    // A payload swapped in under the old signature.
+    let (header, _, sig) = {
+        let mut parts = token.split('.');
+        (
+            parts.next().unwrap(),
+            parts.next().unwrap(),
+            parts.next().unwrap(),
+        )
+    };
+    let mallory = b64(format!(
+        r#"{{"scope":"scope:client:incoming?clientName=Mallory","iss":"{ACCOUNT}","exp":{EXP}}}"#
+    ));
+    assert_eq!(
+        err(&format!("{header}.{mallory}.{sig}")),
+        Error::BadSignature
+    );
+    // The same claims under the other header every library writes: the header is signed too.
+    let jose = b64(r#"{"alg":"HS256","typ":"JWT"}"#);
+    let payload_segment = token.split('.').nth(1).unwrap();
+    assert_eq!(
+        err(&format!("{jose}.{payload_segment}.{sig}")),
+        Error::BadSignature
+    );
+    // Signatures of the wrong length.
+    for sig in [
+        "",
+        "AAAA",
+        &"A".repeat(42),
+        &"A".repeat(44),
+        &"A".repeat(86),
+    ] {
+        let (signed, _) = token.rsplit_once('.').unwrap();
+        assert_eq!(
+            err(&format!("{signed}.{sig}")),
+            Error::BadSignature,
+            "{sig}"
+        );
+    }
+}
+
+#[test]
+fn malformed_scopes_from_a_signed_token_grant_nothing() {
+    let with_scope = |scope: &str| {
+        let claims = format!(
+            r#"{{"scope":{},"iss":"{ACCOUNT}","exp":{EXP}}}"#,
+            json_string(scope)
+        );
+        verify(&sign_json(PHP_HEADER, &claims))
+    };
+    for scope in [
+        "scope:client:incoming?clientName=Alice&clientName=Mallory",
+        "scope:client:incoming?clientName=Alice%26clientName%3DMallory",
+        "scope:client:incoming?clientName=Alice+scope:client:incoming?clientName=Mallory",
+        "scope:client:incoming?clientName=Alice scope:client:incoming?clientName=Mallory",
+        "scope:client:incoming?clientName=Alice\nscope:client:incoming?clientName=Mallory",
+        "scope:client:incoming?clientName=Alice  scope:x:y",
+        "scope:client:incoming?clientName=Alice&admin=1",
+        "scope:client:incoming?clientName=",
+        "scope:client:incoming",
+        "scope:client:outgoing?appSid=APbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb&appSid=APcccccccccccccccccccccccccccccccc",
+        "scope:client:outgoing?appSid=ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
+        "scope:client:outgoing?appSid=APbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb&appParams=%3Dx",
+        "scope:client:outgoing?appSid=APbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb&appParams=a%3D%25FF",
+        "scope:stream:subscribe?path=%2F2010-04-01%2FCalls&params=",
+        "scope:stream:subscribe?params=",
+        " scope:client:incoming?clientName=Alice",
+        "scope:client:incoming?clientName=Alice ",
+    ] {
+        assert!(
+            matches!(with_scope(scope), Err(Error::InvalidScope { .. })),
+            "{scope:?}: {:?}",
+            with_scope(scope)
+        );
+    }
+    // Scopes of other services are kept verbatim and grant nothing this library knows.
+    let verified = with_scope(
+        "scope:client:incomingx?clientName=Mallory scope:client:Incoming?clientName=Mallory",
+    )
+    .unwrap();
+    assert!(verified.grants().incoming().is_none());
+    assert_eq!(
+        verified.grants().other_scopes(),
+        [
+            "scope:client:incomingx?clientName=Mallory",
+            "scope:client:Incoming?clientName=Mallory"
+        ]
+    );
+}
+
+/// Parameter values and keys that look like other scopes or parameters.
+const CRAFTED: &[&str] = &[
+    "x&clientName=Mallory",
+    "&clientName=Mallory",
+    "a scope:client:incoming?clientName=Mallory",
+    " scope:client:incoming?clientName=Mallory",
+    "x&appSid=APcccccccccccccccccccccccccccccccc",
+    "x%26clientName%3DMallory",
+    "%26",
+    "%2526",
+    "%",
+    "%%",
+    "%zz",
+    "+",
+    "a+b",
+    "a b",
+    "=",
+    "==",
+    "&",
+    "&&",
+    "?",
+    "#",
+    "\n",
+    "\r\nscope:client:incoming?clientName=Mallory",
+    "\"",
+    "\",\"iss\":\"ACcccccccccccccccccccccccccccccccc\",\"exp\":9007199254740991}",
+    "\\",
+    "\\u0022",
+    "\u{0}",
+    "\u{7f}",
+    "é",
+    "😀",
+    "\u{202e}",
+    "clientName",
+    "appSid",
+    "params",
+    "path",
+];
+
+fn assert_grants_exactly(policy: &Policy) -> VerifiedToken {
+    let token = policy.sign_at(&creds(), NOW);
+    let verified = creds().verify_at(token.as_str(), NOW).unwrap();
+    assert_eq!(verified.grants(), policy.grants());
+    assert!(verified.grants().other_scopes().is_empty());
+    verified
+}
+
+#[test]
+fn crafted_parameters_come_back_verbatim_and_grant_nothing_more() {
+    let app = AppSid::new(APP).unwrap();
+    for &crafted in CRAFTED {
+        for (key, value) in [("k", crafted), (crafted, "v"), (crafted, crafted)] {
+            // outgoing alone: no incoming, no caller identity may appear.
+            let policy = Policy::builder()
+                .outgoing(app, [(key, value), ("next", "n")])
+                .build()
+                .unwrap();
+            // Exactly one scope URI: nothing split off at a space.
+            assert_eq!(policy.scope().split(' ').count(), 1, "{crafted:?}");
+            let verified = assert_grants_exactly(&policy);
+            let grants = verified.grants();
+            assert!(grants.incoming().is_none(), "{crafted:?}");
+            assert!(grants.events().is_none(), "{crafted:?}");
+            let outgoing = grants.outgoing().unwrap();
+            assert_eq!(outgoing.app_sid().as_str(), APP);
+            assert!(outgoing.client_name().is_none(), "{crafted:?}");
+            assert_eq!(
+                outgoing.params(),
+                &[(key, value), ("next", "n")],
+                "{crafted:?}"
+            );
+
+            // events alone.
+            let policy = Policy::builder().events([(key, value)]).build().unwrap();
+            assert_eq!(policy.scope().split(' ').count(), 1, "{crafted:?}");
+            let verified = assert_grants_exactly(&policy);
+            let grants = verified.grants();
+            assert!(grants.incoming().is_none() && grants.outgoing().is_none());
+            assert_eq!(grants.events().unwrap().filters(), &[(key, value)]);
+
+            // All three: the incoming name is Alice's, and outgoing carries it, nothing else.
+            let policy = Policy::builder()
+                .outgoing(app, [(key, value)])
+                .events([(value, key)])
+                .incoming(ClientName::new("Alice").unwrap())
+                .build()
+                .unwrap();
+            assert_eq!(policy.scope().split(' ').count(), 3, "{crafted:?}");
+            let verified = assert_grants_exactly(&policy);
+            let grants = verified.grants();
+            assert_eq!(grants.incoming().unwrap(), "Alice");
+            assert_eq!(grants.outgoing().unwrap().client_name().unwrap(), "Alice");
+            assert_eq!(grants.outgoing().unwrap().params(), &[(key, value)]);
+            assert_eq!(grants.events().unwrap().filters(), &[(value, key)]);
+        }
+    }
+}
+
+#[test]
+fn crafted_client_names_are_refused_at_construction() {
+    for (name, ch, position) in [
+        ("Alice&clientName=Mallory", '&', 6),
+        ("Alice scope:client:incoming", ' ', 6),
+        ("Alice\n", '\n', 6),
+        ("Alice%26", '%', 6),
+        ("Alice+", '+', 6),
+        ("élise", 'é', 1),
+        ("Al\u{0}", '\u{0}', 3),
+    ] {
+        assert_eq!(
+            ClientName::new(name).unwrap_err(),
+            Error::InvalidClientName(ClientNameError::InvalidChar { ch, position }),
+            "{name:?}"
+        );
+    }
+    assert_eq!(
+        ClientName::new(&"a".repeat(122)).unwrap_err(),
+        Error::InvalidClientName(ClientNameError::TooLong { len: 122 })
+    );
+    assert_eq!(
+        ClientName::new("").unwrap_err(),
+        Error::InvalidClientName(ClientNameError::Empty)
+    );
+    // Multi-byte text: positions count characters, and nothing slices inside a character.
+    assert_eq!(
+        ClientName::new(&"é".repeat(61)).unwrap_err(),
+        Error::InvalidClientName(ClientNameError::InvalidChar {
+            ch: 'é',
+            position: 1
+        })
+    );
+}
+
+#[test]
+fn crafted_sids_are_refused_at_construction() {
+    let problem = |r: Result<AccountSid, Error>| match r.unwrap_err() {
+        Error::InvalidSid(e) => e.problem().clone(),
+        other => panic!("{other:?}"),
+    };
+    assert_eq!(problem(AccountSid::new("")), SidProblem::Empty);
+    // Multi-byte characters where the prefix would be: never sliced inside a character.
+    assert_eq!(problem(AccountSid::new("€")), SidProblem::WrongPrefix);
+    assert_eq!(problem(AccountSid::new("é")), SidProblem::WrongPrefix);
+    assert_eq!(problem(AccountSid::new("A€")), SidProblem::WrongPrefix);
+    // 34 bytes, but not 34 hex digits.
+    assert_eq!(
+        problem(AccountSid::new(&format!("AC{}", "é".repeat(16)))),
+        SidProblem::InvalidChar {
+            ch: 'é',
+            position: 3
+        }
+    );
+    assert_eq!(
+        problem(AccountSid::new(&format!("AC{}\n", "a".repeat(31)))),
+        SidProblem::InvalidChar {
+            ch: '\n',
+            position: 34
+        }
+    );
+    assert_eq!(
+        problem(AccountSid::new(&format!("AC{}", "a".repeat(33)))),
+        SidProblem::WrongLength { len: 35 }
+    );
+    assert!(matches!(
+        problem(AccountSid::new(APP)),
+        SidProblem::WrongKind { .. }
+    ));
+    assert!(matches!(
+        AppSid::new(&format!("{APP}&clientName=Mallory")).unwrap_err(),
+        Error::InvalidSid(_)
+    ));
+    // A forged Account SID is refused before any key is made.
+    assert!(matches!(
+        Credentials::new("AC\" ,\"exp\":1}", SECRET).unwrap_err(),
+        Error::InvalidSid(_)
+    ));
+    assert_eq!(
+        Credentials::new(ACCOUNT, "").unwrap_err(),
+        Error::EmptyAuthToken
+    );
+}
+
+#[test]
+fn leeway_defaults_to_zero_and_applies_to_exp_and_nbf() {
+    assert_eq!(creds().leeway(), Duration::ZERO);
+    let token = sign_json(PHP_HEADER, &payload());
+    // exp is exclusive: valid until the second before.
+    assert!(creds().verify_at(&token, EXP - 1).is_ok());
+    assert_eq!(
+        creds().verify_at(&token, EXP).unwrap_err(),
+        Error::Expired {
+            expired_at: EXP,
+            now: EXP
+        }
+    );
+    let lenient = creds().with_leeway(Duration::from_secs(30));
+    assert!(lenient.verify_at(&token, EXP + 29).is_ok());
+    assert_eq!(
+        lenient.verify_at(&token, EXP + 30).unwrap_err(),
+        Error::Expired {
+            expired_at: EXP,
+            now: EXP + 30
+        }
+    );
+    // nbf is inclusive.
+    let p = payload();
+    let nbf = NOW + 100;
+    let token = sign_json(
+        PHP_HEADER,
+        &format!(r#"{},"nbf":{nbf}}}"#, &p[..p.len() - 1]),
+    );
+    assert!(creds().verify_at(&token, nbf).is_ok());
+    assert_eq!(
+        creds().verify_at(&token, nbf - 1).unwrap_err(),
+        Error::NotYetValid {
+            not_before: nbf,
+            now: nbf - 1
+        }
+    );
+    assert!(lenient.verify_at(&token, nbf - 30).is_ok());
+    assert_eq!(
+        lenient.verify_at(&token, nbf - 31).unwrap_err(),
+        Error::NotYetValid {
+            not_before: nbf,
+            now: nbf - 31
+        }
+    );
+    // Fractions of a second round up; huge leeways saturate instead of wrapping.
+    let half = creds().with_leeway(Duration::from_millis(500));
+    assert_eq!(half.leeway(), Duration::from_secs(1));
+    assert!(half.verify_at(&token, nbf - 1).is_ok());
+    let forever = creds().with_leeway(Duration::MAX);
+    assert!(forever.verify_at(&token, 0).is_ok());
+    assert!(forever.verify_at(&token, u64::MAX).is_ok());
+    // ... except for `exp` 0, which nothing can be before.
+    let zero = sign_json(PHP_HEADER, &payload_with_exp("0"));
+    assert!(matches!(
+        forever.verify_at(&zero, 0),
+        Err(Error::Expired { .. })
+    ));
+}
+
+#[test]
+fn signing_near_the_end_of_time_clamps_instead_of_wrapping() {
+    let policy = Policy::builder()
+        .incoming(ClientName::new("Alice").unwrap())
+        .ttl(Duration::from_secs(86_400))
+        .build()
+        .unwrap();
+    for issued_at in [
+        u64::MAX,
+        u64::MAX - 1,
+        u64::MAX - 86_400,
+        MAX_EXP + 1,
+        MAX_EXP,
+        MAX_EXP - 1,
+        MAX_EXP - 86_400 + 1,
+    ] {
+        let token = policy.sign_at(&creds(), issued_at);
+        assert_eq!(token.expires_at(), MAX_EXP, "{issued_at}");
+        let payload = URL_SAFE_NO_PAD
+            .decode(token.as_str().split('.').nth(1).unwrap())
+            .unwrap();
+        let payload = String::from_utf8(payload).unwrap();
+        assert!(
+            payload.ends_with(r#","exp":9007199254740991}"#),
+            "{payload}"
+        );
+        // Valid until 2^53 - 1, then expired: never wrapped around to the past.
+        assert_eq!(
+            creds()
+                .verify_at(token.as_str(), MAX_EXP - 1)
+                .unwrap()
+                .expires_at(),
+            MAX_EXP
+        );
+        assert_eq!(
+            creds().verify_at(token.as_str(), u64::MAX).unwrap_err(),
+            Error::Expired {
+                expired_at: MAX_EXP,
+                now: u64::MAX
+            }
+        );
+    }
+    // Just under the clamp, the expiry is exact.
+    let token = policy.sign_at(&creds(), MAX_EXP - 86_400);
+    assert_eq!(token.expires_at(), MAX_EXP);
+    let token = policy.sign_at(&creds(), MAX_EXP - 86_401);
+    assert_eq!(token.expires_at(), MAX_EXP - 1);
+    assert_eq!(policy.sign_at(&creds(), 0).expires_at(), 86_400);
+}
+
+/// Error messages quote untrusted text escaped and cut to 64 characters, so a hostile token
+/// cannot flood a log or write control characters to a terminal. (The error's fields keep the
+/// whole value for callers that want it.)
+#[test]
+fn errors_about_hostile_text_are_short_and_escaped() {
+    let evil = format!("Mallory\n\u{1b}[31m{}", "x".repeat(4_000));
+    let shown = |e: &Error| {
+        let text = e.to_string();
+        assert!(!text.contains(['\n', '\u{1b}']), "{text}");
+        // 64 characters of at most 10 bytes escaped each, and the fixed text.
+        assert!(text.len() < 1000, "{} bytes: {text}", text.len());
+        text
+    };
+
+    let claims = format!(
+        r#"{{"scope":"{ALICE}","iss":{},"exp":{EXP}}}"#,
+        json_string(&evil)
+    );
+    let e = err(&sign_json(PHP_HEADER, &claims));
+    assert!(matches!(&e, Error::WrongIssuer { found, .. } if *found == evil));
+    assert!(shown(&e).contains(r"Mallory\n\u{1b}[31mxxx"));
+
+    let header = format!(r#"{{"alg":{}}}"#, json_string(&evil));
+    let e = err(&sign_json(&header, &payload()));
+    assert!(matches!(&e, Error::UnsupportedAlgorithm { alg } if *alg == evil));
+    shown(&e);
+
+    let header = format!(r#"{{"alg":"HS256",{}:1,{0}:2}}"#, json_string(&evil));
+    let e = err(&sign_json(&header, &payload()));
+    assert!(matches!(&e, Error::Malformed(Malformed::DuplicateKey { key, .. }) if *key == evil));
+    shown(&e);
+
+    // serde_json quotes what it did not expect: a header or payload that is a long string.
+    let e = err(&sign_json(PHP_HEADER, &json_string(&evil)));
+    assert!(matches!(
+        e,
+        Error::Malformed(Malformed::Json {
+            part: TokenPart::Payload,
+            ..
+        })
+    ));
+    assert!(shown(&e).ends_with(&format!(" at line 1 column {}", json_string(&evil).len())));
+    let e = err(&sign_json(&json_string(&evil), &payload()));
+    assert!(matches!(
+        e,
+        Error::Malformed(Malformed::Json {
+            part: TokenPart::Header,
+            ..
+        })
+    ));
+    shown(&e);
+
+    let encoded = "%0A%1B".repeat(1500);
+    for scope in [
+        format!("scope:client:incoming?clientName=Alice&{encoded}=1"),
+        format!("scope:stream:subscribe?path={encoded}"),
+        format!("scope:client:incoming?clientName={encoded}"),
+        format!("scope:client:outgoing?appSid={encoded}"),
+    ] {
+        let claims = format!(r#"{{"scope":"{scope}","iss":"{ACCOUNT}","exp":{EXP}}}"#);
+        let e = err(&sign_json(PHP_HEADER, &claims));
+        assert!(matches!(e, Error::InvalidScope { .. }), "{e:?}");
+        shown(&e);
+    }
+}
