@@ -9,7 +9,7 @@ ROOT = os.path.join(os.path.dirname(__file__), "..", "target", "criterion")
 
 
 def median(group, bench):
-    path = os.path.join(ROOT, group, *bench.split("/"), "new", "estimates.json")
+    path = os.path.join(ROOT, group, bench.replace("/", "_"), "new", "estimates.json")
     try:
         with open(path) as f:
             return json.load(f)["median"]["point_estimate"]
@@ -37,9 +37,10 @@ print()
 print(f"jsonwebtoken encode / capability! sign_at: {t['jsonwebtoken/encode'] / t['sign_at/macro']:.1f}x (target >= 2)")
 print(f"jsonwebtoken decode / verify_at:          {t['jsonwebtoken/decode'] / t['verify_at']:.1f}x (target >= 2)")
 
+threads_dir = os.path.join(ROOT, "threads")
 threads = sorted(
-    int(d) for d in os.listdir(os.path.join(ROOT, "threads", "sign_at")) if d.isdigit()
-) if os.path.isdir(os.path.join(ROOT, "threads", "sign_at")) else []
+    int(d.removeprefix("sign_at_")) for d in os.listdir(threads_dir) if d.startswith("sign_at_")
+) if os.path.isdir(threads_dir) else []
 if threads:
     print()
     print("| threads | tokens/s | scaling |")

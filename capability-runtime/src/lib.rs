@@ -42,6 +42,8 @@ mod policy;
 mod sid;
 
 #[cfg(feature = "jwt")]
+mod base64url;
+#[cfg(feature = "jwt")]
 mod credentials;
 #[cfg(feature = "jwt")]
 mod json;

@@ -2,10 +2,9 @@
 
 use std::fmt;
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
 use hmac::Mac as _;
 
+use crate::base64url::push_encoded;
 use crate::credentials::{self, Credentials};
 use crate::encode::{payload_tail_len, PAYLOAD_EXP, PAYLOAD_ISS};
 use crate::error::Error;
@@ -67,13 +66,13 @@ impl Policy {
         text.push_str(HEADER_B64);
         text.push('.');
         text.push_str(prefix);
-        URL_SAFE_NO_PAD.encode_string(&tail[..len], &mut text);
+        push_encoded(&mut text, &tail[..len]);
 
         let mut mac = credentials.mac();
         mac.update(text.as_bytes());
         let tag = mac.finalize().into_bytes();
         text.push('.');
-        URL_SAFE_NO_PAD.encode_string(tag, &mut text);
+        push_encoded(&mut text, &tag);
         Token { text, expires_at }
     }
 

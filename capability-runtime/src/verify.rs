@@ -3,6 +3,7 @@
 use base64::Engine as _;
 use hmac::Mac as _;
 
+use crate::base64url::BASE64URL;
 use crate::credentials::{self, Credentials};
 use crate::error::{Error, Malformed, TokenPart};
 use crate::grants::Grants;
@@ -197,22 +198,6 @@ fn check_header(segment: &str) -> Result<(), Error> {
     }
     Ok(())
 }
-
-/// Strict unpadded base64url: SIMD where the CPU has it, built once (building it computes its
-/// tables).
-#[cfg(any(
-    target_arch = "x86_64",
-    all(target_arch = "aarch64", target_feature = "neon")
-))]
-static BASE64URL: std::sync::LazyLock<base64::engine::Simd> = std::sync::LazyLock::new(|| {
-    base64::engine::Simd::url_safe(base64::engine::general_purpose::NO_PAD)
-});
-#[cfg(not(any(
-    target_arch = "x86_64",
-    all(target_arch = "aarch64", target_feature = "neon")
-)))]
-static BASE64URL: &base64::engine::GeneralPurpose =
-    &base64::engine::general_purpose::URL_SAFE_NO_PAD;
 
 /// Decodes a segment.
 fn decode(segment: &str, part: TokenPart) -> Result<Vec<u8>, Error> {
