@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 
-use percent_encoding::percent_decode_str;
+use percent_encoding::{percent_decode, percent_decode_str};
 
 use crate::client_name::ClientName;
 use crate::encode::EVENTS_PATH;
@@ -68,7 +68,7 @@ fn incoming(query: &str) -> Result<ClientName, String> {
     for pair in pairs(query) {
         let (key, value) = pair?;
         match &*key {
-            "clientName" => set_once(&mut name, "clientName", value)?,
+            "clientName" => set_once(&mut name, "clientName", form_decode(value)?)?,
             _ => return Err(unknown(&key)),
         }
     }
@@ -81,9 +81,9 @@ fn outgoing(query: &str) -> Result<Outgoing, String> {
     for pair in pairs(query) {
         let (key, value) = pair?;
         match &*key {
-            "appSid" => set_once(&mut sid, "appSid", value)?,
-            "appParams" => set_once(&mut params, "appParams", value)?,
-            "clientName" => set_once(&mut name, "clientName", value)?,
+            "appSid" => set_once(&mut sid, "appSid", form_decode(value)?)?,
+            "appParams" => set_once(&mut params, "appParams", Cow::Borrowed(value))?,
+            "clientName" => set_once(&mut name, "clientName", form_decode(value)?)?,
             _ => return Err(unknown(&key)),
         }
     }
@@ -104,9 +104,9 @@ fn events(query: &str) -> Result<Events, String> {
     for pair in pairs(query) {
         let (key, value) = pair?;
         match &*key {
-            "path" => set_once(&mut path, "path", value)?,
+            "path" => set_once(&mut path, "path", form_decode(value)?)?,
             // twilio-node writes the filters under `appParams`.
-            "params" | "appParams" => set_once(&mut filters, "params", value)?,
+            "params" | "appParams" => set_once(&mut filters, "params", Cow::Borrowed(value))?,
             _ => return Err(unknown(&key)),
         }
     }
@@ -144,8 +144,9 @@ fn unknown(key: &str) -> String {
     format!("unknown parameter `{}`", Truncated(key))
 }
 
-/// The decoded `key=value` pairs of a query (a missing `=` gives an empty value).
-fn pairs(query: &str) -> impl Iterator<Item = Result<(Cow<'_, str>, Cow<'_, str>), String>> {
+/// The `key=value` pairs of a query, keys decoded, values still encoded (a missing `=` gives an
+/// empty value).
+fn pairs(query: &str) -> impl Iterator<Item = Result<(Cow<'_, str>, &str), String>> {
     split(query, b'&')
         .filter(move |_| !query.is_empty())
         .map(|segment| {
@@ -153,7 +154,7 @@ fn pairs(query: &str) -> impl Iterator<Item = Result<(Cow<'_, str>, Cow<'_, str>
                 return Err("empty parameter: `&&`, or a leading or trailing `&`".to_owned());
             }
             let (key, value) = split_once(segment, b'=').unwrap_or((segment, ""));
-            Ok((form_decode(key)?, form_decode(value)?))
+            Ok((form_decode(key)?, value))
         })
 }
 
@@ -167,50 +168,76 @@ fn form_decode(raw: &str) -> Result<Cow<'_, str>, String> {
         return Ok(Cow::Borrowed(EVENTS_PATH));
     }
     let mut out = Vec::with_capacity(raw.len());
-    form_decode_into(&mut out, raw);
+    form_decode_into(&mut out, raw.as_bytes());
     String::from_utf8(out)
         .map(Cow::Owned)
         .map_err(|_| "a parameter is not UTF-8 once decoded".into())
 }
 
-fn form_decode_into(out: &mut Vec<u8>, raw: &str) {
-    for (i, piece) in split(raw, b'+').enumerate() {
+fn form_decode_into(out: &mut Vec<u8>, raw: &[u8]) {
+    for (i, piece) in split_bytes(raw, b'+').enumerate() {
         if i > 0 {
             out.push(b' ');
         }
-        out.extend(percent_decode_str(piece));
+        out.extend(percent_decode(piece));
     }
 }
 
-/// The parameters inside `appParams`/`params`, decoded once already: `k1=v1&k2=v2…`, each part
-/// form-encoded again. All keys and values go into one buffer: two allocations in all.
-fn inner_params(query: &str) -> Result<Params, String> {
+/// The parameters of `appParams`/`params`, as found in the query: `k1=v1&k2=v2…` form-encoded,
+/// then form-encoded again as one value. Three allocations however many parameters there are:
+/// the first decoding, then all keys and values in one buffer, and their offsets.
+fn inner_params(raw: &str) -> Result<Params, String> {
+    let mut query = Vec::with_capacity(raw.len());
+    form_decode_into(&mut query, raw.as_bytes());
+    let query = &query[..];
     if query.is_empty() {
         return Ok(Params::new());
     }
     let mut text = Vec::with_capacity(query.len());
-    let mut ends = Vec::with_capacity(query.bytes().filter(|&b| b == b'&').count() + 1);
-    for segment in split(query, b'&') {
+    let mut ends = Vec::with_capacity(memchr::memchr_iter(b'&', query).count() + 1);
+    for segment in split_bytes(query, b'&') {
         if segment.is_empty() {
             return Err("empty parameter in the application parameters".into());
         }
-        let (key, value) = split_once(segment, b'=').unwrap_or((segment, ""));
+        let (key, value) = match memchr::memchr(b'=', segment) {
+            Some(i) => (&segment[..i], &segment[i + 1..]),
+            None => (segment, &[][..]),
+        };
         if key.is_empty() {
             return Err("a parameter has an empty key".into());
         }
-        let start = text.len();
         form_decode_into(&mut text, key);
         let key_end = text.len();
         form_decode_into(&mut text, value);
-        if std::str::from_utf8(&text[start..key_end]).is_err()
-            || std::str::from_utf8(&text[key_end..]).is_err()
-        {
-            return Err("a parameter is not UTF-8 once decoded".into());
-        }
         ends.push((key_end, text.len()));
     }
-    let text = String::from_utf8(text).map_err(|_| "a parameter is not UTF-8 once decoded")?;
+    // Valid as a whole, and cut only between characters: every key and value is valid.
+    let text = String::from_utf8(text)
+        .ok()
+        .filter(|t| {
+            ends.iter()
+                .all(|&(k, v)| t.is_char_boundary(k) && t.is_char_boundary(v))
+        })
+        .ok_or("a parameter is not UTF-8 once decoded")?;
     Ok(Params::packed(text, ends))
+}
+
+/// `s` split at each byte `sep`, found with `memchr`.
+fn split_bytes(s: &[u8], sep: u8) -> impl Iterator<Item = &[u8]> {
+    let mut rest = Some(s);
+    std::iter::from_fn(move || {
+        let current = rest?;
+        match memchr::memchr(sep, current) {
+            Some(i) => {
+                rest = Some(&current[i + 1..]);
+                Some(&current[..i])
+            }
+            None => {
+                rest = None;
+                Some(current)
+            }
+        }
+    })
 }
 
 /// `s` split at each ASCII byte `sep`, found with `memchr`.
