@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 
-use percent_encoding::{percent_decode, percent_decode_str};
+use percent_encoding::percent_decode;
 
 use crate::client_name::ClientName;
 use crate::encode::EVENTS_PATH;
