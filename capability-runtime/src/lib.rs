@@ -68,6 +68,17 @@ pub use token::{Token, MAX_EXP};
 #[cfg(feature = "jwt")]
 pub use verify::VerifiedToken;
 
+// A token server signs from many threads with one `Credentials` and shared policies, no locks.
+#[cfg(feature = "jwt")]
+const _: () = {
+    const fn shared_between_threads<T: Send + Sync>() {}
+    shared_between_threads::<Credentials>();
+    shared_between_threads::<Policy>();
+    shared_between_threads::<Token>();
+    shared_between_threads::<VerifiedToken>();
+    shared_between_threads::<Error>();
+};
+
 /// Not public API: what the `capability!` macro expands to. May change in any release.
 #[doc(hidden)]
 pub mod __private {
