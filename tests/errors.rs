@@ -1,6 +1,8 @@
 //! Every validation and verification error, each asserted precisely, and the promise that no
 //! error or `Debug` output shows the auth token.
 
+mod common;
+
 use std::time::Duration;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -9,36 +11,13 @@ use capability::{
     AccountSid, AppSid, ClientName, ClientNameError, Credentials, Error, Malformed, Policy,
     ScopeKind, SidKind, SidProblem, TokenPart, MAX_TOKEN_LEN,
 };
-use hmac::{Hmac, KeyInit, Mac};
-use sha2::Sha256;
+use common::{sign_json, sign_segments, ACCOUNT, SECRET};
 
-const ACCOUNT: &str = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
-const SECRET: &str = "0123456789abcdef0123456789abcdef";
 const NOW: u64 = 1_700_000_000;
 const PHP_HEADER: &str = r#"{"typ":"JWT","alg":"HS256"}"#;
 
 fn credentials() -> Credentials {
     Credentials::new(ACCOUNT, SECRET).unwrap()
-}
-
-/// A token with this header and payload JSON, correctly signed with `SECRET`: whatever fails,
-/// fails after the signature check.
-fn signed(header: &str, payload: &str) -> String {
-    signed_segments(
-        &URL_SAFE_NO_PAD.encode(header),
-        &URL_SAFE_NO_PAD.encode(payload),
-    )
-}
-
-/// A token of these two raw segments, correctly signed.
-fn signed_segments(header: &str, payload: &str) -> String {
-    let unsigned = format!("{header}.{payload}");
-    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
-    mac.update(unsigned.as_bytes());
-    format!(
-        "{unsigned}.{}",
-        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
-    )
 }
 
 fn payload(scope: &str, rest: &str) -> String {
@@ -60,7 +39,7 @@ fn incoming() -> String {
 fn the_crafting_helper_makes_valid_tokens() {
     // Guards every test below: only the part each one changes makes it fail.
     let verified = credentials()
-        .verify_at(&signed(PHP_HEADER, &incoming()), NOW)
+        .verify_at(&sign_json(PHP_HEADER, &incoming()), NOW)
         .unwrap();
     assert_eq!(verified.grants().incoming().unwrap(), "Alice");
 }
@@ -276,7 +255,7 @@ fn too_large_is_rejected_before_decoding() {
 
 #[test]
 fn malformed_segments() {
-    let token = signed(PHP_HEADER, &incoming());
+    let token = sign_json(PHP_HEADER, &incoming());
     assert_eq!(
         verify(""),
         Error::Malformed(Malformed::Segments { found: 1 })
@@ -298,27 +277,27 @@ fn malformed_base64() {
     let base64 = |part| Error::Malformed(Malformed::Base64(part));
     // Padding, the standard alphabet and stray characters, each correctly signed.
     assert_eq!(
-        verify(&signed_segments(&format!("{header}="), &payload)),
+        verify(&sign_segments(&format!("{header}="), &payload)),
         base64(TokenPart::Header)
     );
     assert_eq!(
-        verify(&signed_segments(
+        verify(&sign_segments(
             "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9x*",
             &payload
         )),
         base64(TokenPart::Header)
     );
     assert_eq!(
-        verify(&signed_segments(&header, &format!("{payload}=="))),
+        verify(&sign_segments(&header, &format!("{payload}=="))),
         base64(TokenPart::Payload)
     );
     let slash = format!("{}/{}", &payload[..4], &payload[4..]);
     assert_eq!(
-        verify(&signed_segments(&header, &slash)),
+        verify(&sign_segments(&header, &slash)),
         base64(TokenPart::Payload)
     );
     // A signature in the standard alphabet.
-    let token = signed(PHP_HEADER, &incoming());
+    let token = sign_json(PHP_HEADER, &incoming());
     let (unsigned, signature) = token.rsplit_once('.').unwrap();
     let standard = signature.replace('-', "+").replace('_', "/");
     let standard = if standard == signature {
@@ -345,7 +324,7 @@ fn malformed_json() {
         ),
         (PHP_HEADER, "\"a string\"".to_owned(), TokenPart::Payload),
     ] {
-        match verify(&signed(header, &payload)) {
+        match verify(&sign_json(header, &payload)) {
             Error::Malformed(Malformed::Json { part: p, .. }) => {
                 assert_eq!(p, part, "{header} {payload}")
             }
@@ -357,14 +336,14 @@ fn malformed_json() {
 #[test]
 fn duplicate_keys() {
     assert_eq!(
-        verify(&signed(r#"{"alg":"HS256","alg":"none"}"#, &incoming())),
+        verify(&sign_json(r#"{"alg":"HS256","alg":"none"}"#, &incoming())),
         Error::Malformed(Malformed::DuplicateKey {
             part: TokenPart::Header,
             key: "alg".into()
         })
     );
     assert_eq!(
-        verify(&signed(
+        verify(&sign_json(
             PHP_HEADER,
             &payload("", r#","exp":1700003600,"exp":1"#)
         )),
@@ -379,7 +358,7 @@ fn duplicate_keys() {
 fn unsupported_algorithms() {
     for alg in ["none", "None", "HS512", "RS256", "hs256", ""] {
         assert_eq!(
-            verify(&signed(
+            verify(&sign_json(
                 &format!(r#"{{"typ":"JWT","alg":"{alg}"}}"#),
                 &incoming()
             )),
@@ -401,14 +380,14 @@ fn unsupported_algorithms() {
 #[test]
 fn critical_header() {
     assert_eq!(
-        verify(&signed(r#"{"alg":"HS256","crit":["exp"]}"#, &incoming())),
+        verify(&sign_json(r#"{"alg":"HS256","crit":["exp"]}"#, &incoming())),
         Error::CriticalHeader
     );
 }
 
 #[test]
 fn bad_signature() {
-    let token = signed(PHP_HEADER, &incoming());
+    let token = sign_json(PHP_HEADER, &incoming());
     let other = Credentials::new(ACCOUNT, "another auth token").unwrap();
     assert_eq!(
         other.verify_at(&token, NOW).unwrap_err(),
@@ -438,7 +417,7 @@ fn bad_signature() {
 
 #[test]
 fn expired_and_not_yet_valid() {
-    let token = signed(
+    let token = sign_json(
         PHP_HEADER,
         &payload("", r#","exp":1700003600,"nbf":1700000000"#),
     );
@@ -474,7 +453,7 @@ fn expired_and_not_yet_valid() {
 
 #[test]
 fn wrong_issuer() {
-    let token = signed(
+    let token = sign_json(
         PHP_HEADER,
         r#"{"scope":"","iss":"ACbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb","exp":1700003600}"#,
     );
@@ -490,18 +469,18 @@ fn wrong_issuer() {
 #[test]
 fn missing_claims() {
     assert_eq!(
-        verify(&signed(PHP_HEADER, &payload("", ""))),
+        verify(&sign_json(PHP_HEADER, &payload("", ""))),
         Error::MissingClaim("exp")
     );
     assert_eq!(
-        verify(&signed(
+        verify(&sign_json(
             PHP_HEADER,
             &format!(r#"{{"iss":"{ACCOUNT}","exp":1700003600}}"#)
         )),
         Error::MissingClaim("scope")
     );
     assert_eq!(
-        verify(&signed(PHP_HEADER, r#"{"scope":"","exp":1700003600}"#)),
+        verify(&sign_json(PHP_HEADER, r#"{"scope":"","exp":1700003600}"#)),
         Error::MissingClaim("iss")
     );
 }
@@ -531,13 +510,13 @@ fn claims_of_the_wrong_type() {
         (r#","exp":1700003600,"iat":true"#, "iat", "a boolean"),
     ] {
         assert_eq!(
-            verify(&signed(PHP_HEADER, &payload("", rest))),
+            verify(&sign_json(PHP_HEADER, &payload("", rest))),
             Error::InvalidClaim { claim, found },
             "{rest}"
         );
     }
     assert_eq!(
-        verify(&signed(
+        verify(&sign_json(
             PHP_HEADER,
             &format!(r#"{{"scope":[],"iss":"{ACCOUNT}","exp":1700003600}}"#)
         )),
@@ -559,7 +538,7 @@ fn invalid_scopes() {
         "scope:stream:subscribe?path=%2F2010-04-01%2FCalls",
         "scope:client:incoming?clientName=A  scope:client:outgoing?appSid=APbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb",
     ] {
-        let err = verify(&signed(PHP_HEADER, &payload(scope, r#","exp":1700003600"#)));
+        let err = verify(&sign_json(PHP_HEADER, &payload(scope, r#","exp":1700003600"#)));
         assert!(matches!(err, Error::InvalidScope { .. }), "{scope}: {err:?}");
     }
 }
@@ -569,7 +548,7 @@ fn unknown_scopes_are_kept() {
     let scope = "scope:client:incoming?clientName=Alice scope:video:join?room=x";
     let verified = credentials()
         .verify_at(
-            &signed(PHP_HEADER, &payload(scope, r#","exp":1700003600"#)),
+            &sign_json(PHP_HEADER, &payload(scope, r#","exp":1700003600"#)),
             NOW,
         )
         .unwrap();

@@ -6,19 +6,19 @@
 //! `BadSignature` and prove nothing). `valid_hand_made_tokens_verify` shows the crafting itself
 //! produces tokens the verifier accepts.
 
+mod common;
+
 use std::time::Duration;
 
 use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_SAFE_NO_PAD};
 use base64::Engine as _;
+use common::{b64, sign_json, sign_segments, ACCOUNT, SECRET};
+
 use capability::{
     AccountSid, AppSid, ClientName, ClientNameError, Credentials, Error, Malformed, Policy,
     SidProblem, TokenPart, VerifiedToken, MAX_EXP, MAX_TOKEN_LEN,
 };
-use hmac::{Hmac, KeyInit, Mac};
-use sha2::Sha256;
 
-const SECRET: &str = "0123456789abcdef0123456789abcdef";
-const ACCOUNT: &str = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 const APP: &str = "APbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
 const NOW: u64 = 1_700_000_000;
 const EXP: u64 = NOW + 3600;
@@ -34,24 +34,6 @@ fn json_string(s: &str) -> String {
 
 fn creds() -> Credentials {
     Credentials::new(ACCOUNT, SECRET).unwrap()
-}
-
-fn b64(bytes: impl AsRef<[u8]>) -> String {
-    URL_SAFE_NO_PAD.encode(bytes)
-}
-
-/// `header_segment.payload_segment.` plus a valid HMAC-SHA256 of the two segments, whatever they
-/// contain: the segments are signed as given, not re-encoded.
-fn sign_segments(header: &str, payload: &str) -> String {
-    let signing_input = format!("{header}.{payload}");
-    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
-    mac.update(signing_input.as_bytes());
-    format!("{signing_input}.{}", b64(mac.finalize().into_bytes()))
-}
-
-/// A validly signed token of these exact JSON texts.
-fn sign_json(header: &str, payload: &str) -> String {
-    sign_segments(&b64(header), &b64(payload))
 }
 
 /// A payload granting `incoming` as Alice, with the given JSON text as the value of `exp`.

@@ -1,6 +1,8 @@
 //! Property tests: random valid policies round-trip; altered tokens never verify; random text
 //! never panics the verifier or the constructors.
 
+mod common;
+
 use std::time::Duration;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -9,11 +11,10 @@ use capability::{
     AccountSid, AppSid, ClientName, Credentials, Error, Policy, MAX_CLIENT_NAME_LEN, MAX_EXP,
 };
 use capability::{Malformed, TokenPart};
-use hmac::{Hmac, KeyInit, Mac};
+use common::{sign_segments, SECRET};
 use proptest::prelude::*;
 use proptest::sample::subsequence;
 
-const SECRET: &str = "0123456789abcdef0123456789abcdef";
 const MAX_TTL_SECS: u64 = 86_400;
 
 fn creds(account: &str) -> Credentials {
@@ -77,17 +78,6 @@ fn signed() -> impl Strategy<Value = (Credentials, String, u64)> {
             let token = build(&grants, ttl).sign_at(&credentials, t).into_string();
             (credentials, token, t)
         },
-    )
-}
-
-/// `header.payload.` and a valid HMAC-SHA256 of exactly these segment texts.
-fn sign_segments(header: &str, payload: &str) -> String {
-    let signing_input = format!("{header}.{payload}");
-    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(SECRET.as_bytes()).unwrap();
-    mac.update(signing_input.as_bytes());
-    format!(
-        "{signing_input}.{}",
-        URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
     )
 }
 
