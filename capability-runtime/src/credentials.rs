@@ -7,8 +7,9 @@ use hmac::{Hmac, KeyInit};
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
+use crate::encode::{PAYLOAD_EXP, PAYLOAD_ISS};
 use crate::error::Error;
-use crate::sid::AccountSid;
+use crate::sid::{AccountSid, SID_LEN};
 
 pub(crate) type HmacSha256 = Hmac<Sha256>;
 
@@ -38,6 +39,36 @@ pub struct Credentials {
     account_sid: AccountSid,
     mac: HmacSha256,
     leeway: u64,
+    issuer: [IssuerB64; 3],
+}
+
+/// `","iss":"<Account SID>","exp":`, the part of every payload that depends on the account
+/// alone, in base64url: once for each of the three ways a policy's precomputed prefix can leave
+/// the tail of `","iss":"` (0, 1 or 2 bytes) to be encoded with it.
+#[derive(Clone)]
+pub(crate) struct IssuerB64 {
+    /// The base64url of the whole 3-byte quanta.
+    pub(crate) b64: Box<str>,
+    /// The 0 to 2 bytes after them, encoded at signing time with the expiry.
+    pub(crate) rest: ([u8; 2], usize),
+}
+
+impl IssuerB64 {
+    fn new(account_sid: &AccountSid, iss_tail: usize) -> Self {
+        let mut bytes = Vec::with_capacity(2 + SID_LEN + PAYLOAD_EXP.len());
+        bytes.extend_from_slice(&PAYLOAD_ISS.as_bytes()[PAYLOAD_ISS.len() - iss_tail..]);
+        bytes.extend_from_slice(account_sid.as_bytes());
+        bytes.extend_from_slice(PAYLOAD_EXP.as_bytes());
+        let whole = bytes.len() - bytes.len() % 3;
+        let mut rest = [0; 2];
+        rest[..bytes.len() - whole].copy_from_slice(&bytes[whole..]);
+        let mut b64 = String::new();
+        crate::base64url::push_encoded(&mut b64, &bytes[..whole]);
+        Self {
+            b64: b64.into_boxed_str(),
+            rest: (rest, bytes.len() - whole),
+        }
+    }
 }
 
 impl Credentials {
@@ -56,6 +87,7 @@ impl Credentials {
         let mac =
             HmacSha256::new_from_slice(auth_token.as_bytes()).map_err(|_| Error::EmptyAuthToken)?;
         Ok(Self {
+            issuer: [0, 1, 2].map(|iss_tail| IssuerB64::new(&account_sid, iss_tail)),
             account_sid,
             mac,
             leeway: 0,
@@ -94,6 +126,12 @@ impl Credentials {
 
     pub(crate) fn leeway_secs(&self) -> u64 {
         self.leeway
+    }
+
+    /// The issuer part of the payload, for a policy whose prefix leaves `iss_tail` bytes of
+    /// `","iss":"` over (see [`encode::payload_tail_len`](crate::encode)).
+    pub(crate) fn issuer_b64(&self, iss_tail: usize) -> &IssuerB64 {
+        &self.issuer[iss_tail % 3]
     }
 
     /// A fresh HMAC, keyed: a copy of the state keyed once in [`Credentials::new`].

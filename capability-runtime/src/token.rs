@@ -6,10 +6,9 @@ use hmac::Mac as _;
 
 use crate::base64url::push_encoded;
 use crate::credentials::{self, Credentials};
-use crate::encode::{payload_tail_len, PAYLOAD_EXP, PAYLOAD_ISS};
+use crate::encode::payload_tail_len;
 use crate::error::Error;
 use crate::policy::Policy;
-use crate::sid::SID_LEN;
 
 /// base64url of `{"typ":"JWT","alg":"HS256"}`, twilio-php's header.
 pub(crate) const HEADER_B64: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9";
@@ -43,29 +42,34 @@ impl Policy {
     pub fn sign_at(&self, credentials: &Credentials, issued_at: u64) -> Token {
         let expires_at = issued_at.saturating_add(self.ttl_secs()).min(MAX_EXP);
 
-        // The payload's end: the bytes of `","iss":"` left over from the precomputed prefix,
-        // the Account SID, `","exp":`, the expiry and `}`.
-        const TAIL_MAX: usize = 2 + SID_LEN + PAYLOAD_EXP.len() + 20 + 1;
+        // The payload after the policy's precomputed prefix: the account's precomputed part
+        // (`","iss":"<sid>","exp":`, aligned to the prefix), then the 0 to 2 bytes it leaves
+        // over, the expiry and `}`, encoded here.
+        let issuer = credentials.issuer_b64(payload_tail_len(self.scope().len()));
+        const TAIL_MAX: usize = 2 + 20 + 1;
         let mut tail = [0u8; TAIL_MAX];
-        let mut len = 0;
-        let mut put = |bytes: &[u8]| {
-            tail[len..len + bytes.len()].copy_from_slice(bytes);
-            len += bytes.len();
-        };
-        let leftover = payload_tail_len(self.scope().len());
-        put(&PAYLOAD_ISS.as_bytes()[PAYLOAD_ISS.len() - leftover..]);
-        put(credentials.account_sid().as_bytes());
-        put(PAYLOAD_EXP.as_bytes());
-        put(itoa::Buffer::new().format(expires_at).as_bytes());
-        put(b"}");
+        let (rest, rest_len) = issuer.rest;
+        tail[..rest_len].copy_from_slice(&rest[..rest_len]);
+        let mut len = rest_len;
+        for &b in itoa::Buffer::new()
+            .format(expires_at)
+            .as_bytes()
+            .iter()
+            .chain(b"}")
+        {
+            tail[len] = b;
+            len += 1;
+        }
 
         let prefix = self.payload_prefix_b64();
         let tail_b64 = (len * 4).div_ceil(3);
-        let mut text =
-            String::with_capacity(HEADER_B64.len() + 1 + prefix.len() + tail_b64 + 1 + TAG_B64_LEN);
+        let mut text = String::with_capacity(
+            HEADER_B64.len() + 1 + prefix.len() + issuer.b64.len() + tail_b64 + 1 + TAG_B64_LEN,
+        );
         text.push_str(HEADER_B64);
         text.push('.');
         text.push_str(prefix);
+        text.push_str(&issuer.b64);
         push_encoded(&mut text, &tail[..len]);
 
         let mut mac = credentials.mac();
@@ -138,5 +142,43 @@ impl AsRef<str> for Token {
 impl From<Token> for String {
     fn from(token: Token) -> String {
         token.text
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine as _;
+
+    use super::*;
+    use crate::client_name::ClientName;
+
+    #[test]
+    fn every_alignment_matches_a_plain_encoding_of_the_payload() {
+        const ACCOUNT: &str = "AC0123456789abcdef0123456789abcdef";
+        let credentials = Credentials::new(ACCOUNT, "secret").unwrap();
+        let mut alignments = Vec::new();
+        for name in ["A", "Ab", "Abc"] {
+            let policy = Policy::builder()
+                .incoming(ClientName::new(name).unwrap())
+                .build()
+                .unwrap();
+            alignments.push(payload_tail_len(policy.scope().len()));
+            for issued_at in [0, 9, 1_700_000_000, MAX_EXP] {
+                let token = policy.sign_at(&credentials, issued_at);
+                let payload = format!(
+                    r#"{{"scope":"{}","iss":"{ACCOUNT}","exp":{}}}"#,
+                    policy.scope(),
+                    token.expires_at()
+                );
+                let unsigned = token.as_str().rsplit_once('.').unwrap().0;
+                assert_eq!(
+                    unsigned,
+                    format!("{HEADER_B64}.{}", URL_SAFE_NO_PAD.encode(payload))
+                );
+            }
+        }
+        alignments.sort_unstable();
+        assert_eq!(alignments, [0, 1, 2]);
     }
 }
