@@ -207,7 +207,14 @@ fn decode(segment: &str, part: TokenPart) -> Result<Vec<u8>, Error> {
 }
 
 fn parse_json<'a, T: serde::Deserialize<'a>>(bytes: &'a [u8], part: TokenPart) -> Result<T, Error> {
-    serde_json::from_slice(bytes).map_err(|e| {
+    // One UTF-8 check of the whole text: serde_json then reads its strings without checking each.
+    let text = std::str::from_utf8(bytes).map_err(|e| {
+        Error::Malformed(Malformed::Json {
+            part,
+            detail: format!("not UTF-8: {e}"),
+        })
+    })?;
+    serde_json::from_str(text).map_err(|e| {
         Error::Malformed(Malformed::Json {
             part,
             detail: json_detail(&e),
