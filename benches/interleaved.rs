@@ -30,6 +30,9 @@ static MACRO_POLICY: Policy = capability! {
     ttl 600s;
 };
 
+/// One call of a contestant.
+type Contestant<'a> = Box<dyn Fn() + 'a>;
+
 #[derive(Serialize, Deserialize)]
 struct Claims {
     scope: String,
@@ -71,7 +74,7 @@ fn main() {
     validation.set_required_spec_claims(&["exp", "iss"]);
     let jwt_token = jsonwebtoken::encode(&jwt_header, &claims, &encoding_key).unwrap();
 
-    let contestants: Vec<(&str, Box<dyn Fn()>)> = vec![
+    let contestants: Vec<(&str, Contestant)> = vec![
         (
             "sign_at, capability! policy",
             Box::new(|| {
