@@ -3,6 +3,8 @@
 //! - `byte_exact`: the builder's policy signs to exactly the vector's token, compared whole;
 //! - every vector: `verify_at` accepts the token and reads back exactly the listed grants.
 
+mod common;
+
 use std::time::Duration;
 
 use capability::{AppSid, ClientName, Credentials, Grants, Policy};
@@ -253,4 +255,30 @@ fn grants_compare_across_libraries() {
         grants_of("twilio-node", "both_no_clientname_on_outgoing"),
         grants_of("twilio-node", "both_incoming_first")
     );
+}
+
+#[test]
+fn twilio_rubys_documented_format() {
+    // No vector of twilio-ruby exists; this token is built to its format as the spec (section 3)
+    // describes it: PHP's header, `nbf`, outgoing parameters as appSid, clientName, appParams,
+    // empty filters omitted, `~` left unencoded. Signed with the vectors' auth token.
+    let scope = "scope:client:incoming?clientName=Alice \
+                 scope:client:outgoing?appSid=APbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb&clientName=Alice&appParams=Foo%3DBar%26T%3Da~b+c \
+                 scope:stream:subscribe?path=%2F2010-04-01%2FEvents";
+    let payload = format!(
+        r#"{{"scope":"{scope}","iss":"{}","exp":1700003600,"nbf":1700000000}}"#,
+        common::ACCOUNT
+    );
+    let token = common::sign_json(r#"{"typ":"JWT","alg":"HS256"}"#, &payload);
+    let verified = vectors()
+        .credentials
+        .verify_at(&token, 1_700_000_000)
+        .unwrap();
+    let grants = verified.grants();
+    assert_eq!(grants.incoming().unwrap(), "Alice");
+    let outgoing = grants.outgoing().unwrap();
+    assert_eq!(outgoing.params(), &[("Foo", "Bar"), ("T", "a~b c")]);
+    assert_eq!(outgoing.client_name().unwrap(), "Alice");
+    assert!(grants.events().unwrap().filters().is_empty());
+    assert_eq!(verified.not_before(), Some(1_700_000_000));
 }
