@@ -8,126 +8,56 @@
 //!
 //! `benches/tokens.rs` measures the same contestants with criterion, one after the other.
 
+mod contestants;
+
 use std::hint::black_box;
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::Instant;
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
-use capability::{capability, AppSid, ClientName, Credentials, Policy};
-use hmac::{Hmac, KeyInit, Mac};
-use serde::{Deserialize, Serialize};
-use sha2::Sha256;
+use contestants::Contestants;
 
-const ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
-const AUTH_TOKEN: &str = "0123456789abcdef0123456789abcdef";
-const ISSUED_AT: u64 = 1_700_000_000;
 const ROUNDS: usize = 4000;
 const BATCH: u32 = 40;
-
-static MACRO_POLICY: Policy = capability! {
-    incoming "Alice";
-    outgoing "AP0123456789abcdef0123456789abcdef" { Foo = "Bar" };
-    ttl 600s;
-};
 
 /// One call of a contestant.
 type Contestant<'a> = Box<dyn Fn() + 'a>;
 
-#[derive(Serialize, Deserialize)]
-struct Claims {
-    scope: String,
-    iss: String,
-    exp: u64,
-}
-
 fn main() {
-    // `cargo bench` passes `--bench`; `cargo test --benches` would pass nothing: run either way.
-    let credentials = Credentials::new(ACCOUNT_SID, AUTH_TOKEN).unwrap();
-    let builder = Policy::builder()
-        .incoming(ClientName::new("Alice").unwrap())
-        .outgoing(
-            AppSid::new("AP0123456789abcdef0123456789abcdef").unwrap(),
-            [("Foo", "Bar")],
-        )
-        .ttl(Duration::from_secs(600))
-        .build()
-        .unwrap();
-    let token = MACRO_POLICY.sign_at(&credentials, ISSUED_AT);
-    assert_eq!(token, builder.sign_at(&credentials, ISSUED_AT));
-    let signing_input = token.as_str().rsplit_once('.').unwrap().0.to_owned();
-    let floor = Hmac::<Sha256>::new_from_slice(AUTH_TOKEN.as_bytes()).unwrap();
-
-    let now = SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .unwrap()
-        .as_secs();
-    let claims = Claims {
-        scope: builder.scope().to_owned(),
-        iss: ACCOUNT_SID.to_owned(),
-        exp: now + 3600,
-    };
-    let jwt_header = jsonwebtoken::Header::new(jsonwebtoken::Algorithm::HS256);
-    let encoding_key = jsonwebtoken::EncodingKey::from_secret(AUTH_TOKEN.as_bytes());
-    let decoding_key = jsonwebtoken::DecodingKey::from_secret(AUTH_TOKEN.as_bytes());
-    let mut validation = jsonwebtoken::Validation::new(jsonwebtoken::Algorithm::HS256);
-    validation.set_issuer(&[ACCOUNT_SID]);
-    validation.set_required_spec_claims(&["exp", "iss"]);
-    let jwt_token = jsonwebtoken::encode(&jwt_header, &claims, &encoding_key).unwrap();
-
+    let c = Contestants::new();
     let contestants: Vec<(&str, Contestant)> = vec![
         (
             "sign_at, capability! policy",
             Box::new(|| {
-                black_box(MACRO_POLICY.sign_at(black_box(&credentials), black_box(ISSUED_AT)));
+                black_box(c.sign_macro());
             }),
         ),
         (
             "sign_at, builder policy",
             Box::new(|| {
-                black_box(builder.sign_at(black_box(&credentials), black_box(ISSUED_AT)));
+                black_box(c.sign_builder());
             }),
         ),
         (
             "verify_at",
             Box::new(|| {
-                black_box(
-                    credentials
-                        .verify_at(black_box(token.as_str()), ISSUED_AT + 1)
-                        .unwrap(),
-                );
+                black_box(c.verify());
             }),
         ),
         (
             "floor: HMAC-SHA256 + base64url",
             Box::new(|| {
-                let mut mac = floor.clone();
-                mac.update(black_box(signing_input.as_bytes()));
-                let mut out = [0u8; 43];
-                URL_SAFE_NO_PAD
-                    .encode_slice(mac.finalize().into_bytes(), &mut out)
-                    .unwrap();
-                black_box(out);
+                black_box(c.floor());
             }),
         ),
         (
             "jsonwebtoken encode",
             Box::new(|| {
-                black_box(
-                    jsonwebtoken::encode(&jwt_header, black_box(&claims), &encoding_key).unwrap(),
-                );
+                black_box(c.jwt_encode());
             }),
         ),
         (
             "jsonwebtoken decode",
             Box::new(|| {
-                black_box(
-                    jsonwebtoken::decode::<Claims>(
-                        black_box(&jwt_token),
-                        &decoding_key,
-                        &validation,
-                    )
-                    .unwrap(),
-                );
+                black_box(c.jwt_decode());
             }),
         ),
     ];
