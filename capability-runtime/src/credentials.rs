@@ -3,23 +3,12 @@
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use hmac::{Hmac, KeyInit};
-use sha2::Sha256;
 use zeroize::Zeroizing;
 
-use crate::encode::{PAYLOAD_EXP, PAYLOAD_ISS};
 use crate::error::Error;
+use crate::mac::HmacKey;
 use crate::sid::{AccountSid, SID_LEN};
-
-pub(crate) type HmacSha256 = Hmac<Sha256>;
-
-// The keyed HMAC state is as secret as the auth token. `Hmac` is two SHA-256 states keyed with
-// it (inner and outer); prove at compile time that such a state wipes itself on drop (sha2's
-// `zeroize` feature).
-const _: () = {
-    const fn zeroized_on_drop<T: zeroize::ZeroizeOnDrop>() {}
-    zeroized_on_drop::<<Sha256 as hmac::EagerHash>::Core>();
-};
+use crate::wire::{PAYLOAD_EXP, PAYLOAD_ISS};
 
 /// An account's Account SID and auth token: what signs and verifies tokens.
 ///
@@ -37,7 +26,7 @@ const _: () = {
 #[derive(Clone)]
 pub struct Credentials {
     account_sid: AccountSid,
-    mac: HmacSha256,
+    key: HmacKey,
     leeway: u64,
     issuer: [IssuerB64; 3],
 }
@@ -83,13 +72,10 @@ impl Credentials {
         if auth_token.is_empty() {
             return Err(Error::EmptyAuthToken);
         }
-        // HMAC takes keys of any length (long keys are hashed first): this cannot fail.
-        let mac =
-            HmacSha256::new_from_slice(auth_token.as_bytes()).map_err(|_| Error::EmptyAuthToken)?;
         Ok(Self {
             issuer: [0, 1, 2].map(|iss_tail| IssuerB64::new(&account_sid, iss_tail)),
             account_sid,
-            mac,
+            key: HmacKey::new(auth_token.as_bytes()),
             leeway: 0,
         })
     }
@@ -129,14 +115,14 @@ impl Credentials {
     }
 
     /// The issuer part of the payload, for a policy whose prefix leaves `iss_tail` bytes of
-    /// `","iss":"` over (see [`encode::payload_tail_len`](crate::encode)).
+    /// `","iss":"` over (see [`wire::payload_tail_len`](crate::wire)).
     pub(crate) fn issuer_b64(&self, iss_tail: usize) -> &IssuerB64 {
         &self.issuer[iss_tail % 3]
     }
 
-    /// A fresh HMAC, keyed: a copy of the state keyed once in [`Credentials::new`].
-    pub(crate) fn mac(&self) -> HmacSha256 {
-        self.mac.clone()
+    /// The HMAC key, keyed once in [`Credentials::new`].
+    pub(crate) fn key(&self) -> &HmacKey {
+        &self.key
     }
 }
 

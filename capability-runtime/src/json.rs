@@ -10,7 +10,7 @@ use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use crate::token::MAX_EXP;
+use crate::wire::MAX_EXP;
 
 /// Any JSON value, read and dropped. Unlike `serde::de::IgnoredAny`, which serde_json skips
 /// without a depth limit, it goes through `deserialize_any`, so nesting deeper than serde_json's

@@ -35,11 +35,12 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod client_name;
-mod encode;
 mod error;
 mod grants;
 mod policy;
+mod scope;
 mod sid;
+mod wire;
 
 #[cfg(feature = "jwt")]
 mod base64url;
@@ -48,23 +49,27 @@ mod credentials;
 #[cfg(feature = "jwt")]
 mod json;
 #[cfg(feature = "jwt")]
-mod scope;
+mod mac;
+#[cfg(feature = "jwt")]
+mod signer;
 #[cfg(feature = "jwt")]
 mod token;
 #[cfg(feature = "jwt")]
 mod verify;
 
 pub use client_name::{ClientName, MAX_CLIENT_NAME_LEN};
-pub use encode::urlencode_into;
 pub use error::{ClientNameError, Error, Malformed, SidError, SidProblem, TokenPart};
 pub use grants::{Events, Grants, Outgoing, Params, ParamsIter, ScopeKind};
 pub use policy::{check_ttl, Policy, PolicyBuilder, DEFAULT_TTL, MAX_TOKEN_LEN, MAX_TTL, MIN_TTL};
 pub use sid::{AccountSid, AppSid, SidKind, SID_LEN};
+pub use wire::MAX_EXP;
 
 #[cfg(feature = "jwt")]
 pub use credentials::Credentials;
 #[cfg(feature = "jwt")]
-pub use token::{Token, MAX_EXP};
+pub use signer::Signer;
+#[cfg(feature = "jwt")]
+pub use token::Token;
 #[cfg(feature = "jwt")]
 pub use verify::VerifiedToken;
 
@@ -74,6 +79,7 @@ const _: () = {
     const fn shared_between_threads<T: Send + Sync>() {}
     shared_between_threads::<Credentials>();
     shared_between_threads::<Policy>();
+    shared_between_threads::<Signer>();
     shared_between_threads::<Token>();
     shared_between_threads::<VerifiedToken>();
     shared_between_threads::<Error>();

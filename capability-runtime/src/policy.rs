@@ -5,10 +5,11 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::client_name::ClientName;
-use crate::encode;
 use crate::error::Error;
 use crate::grants::{Events, Grants, Outgoing, Params, ScopeKind};
 use crate::sid::AppSid;
+use crate::wire::max_token_len;
+use crate::{scope, wire};
 
 /// The TTL of a policy that does not set one: one hour, as in every official library.
 pub const DEFAULT_TTL: Duration = Duration::from_secs(3600);
@@ -20,15 +21,6 @@ pub const MAX_TTL: Duration = Duration::from_secs(24 * 3600);
 /// The longest token `verify_at` decodes, in bytes; longer input is rejected before any work.
 /// [`PolicyBuilder::build`] refuses a policy whose tokens would be longer.
 pub const MAX_TOKEN_LEN: usize = 16 * 1024;
-
-/// The length of the tokens a policy with a `scope` claim of `scope_len` bytes signs, at most
-/// (the expiry has at most 16 digits).
-const fn max_token_len(scope_len: usize) -> usize {
-    let payload =
-        encode::PAYLOAD_HEAD.len() + scope_len + encode::PAYLOAD_ISS.len() + 34 + 8 + 16 + 1;
-    // header (36) "." payload "." tag (43), base64url without padding.
-    36 + 1 + (payload * 4).div_ceil(3) + 1 + 43
-}
 
 /// What a token grants — receive calls as a client name, place calls through an application,
 /// subscribe to events — and for how long.
@@ -256,8 +248,8 @@ impl PolicyBuilder {
                 Some(name.clone()),
             );
         }
-        let scope = encode::scope(&self.grants, &self.order);
-        let payload_b64 = encode::payload_prefix_b64(&scope);
+        let scope = scope::encode(&self.grants, &self.order);
+        let payload_b64 = wire::payload_prefix_b64(&scope);
         Policy {
             grants: self.grants,
             ttl: u32::try_from(ttl).unwrap_or(u32::MAX),

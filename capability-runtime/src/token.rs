@@ -2,23 +2,13 @@
 
 use std::fmt;
 
-use hmac::Mac as _;
-
 use crate::base64url::push_encoded;
 use crate::credentials::{self, Credentials};
-use crate::encode::payload_tail_len;
 use crate::error::Error;
 use crate::policy::Policy;
-
-/// base64url of `{"typ":"JWT","alg":"HS256"}`, twilio-php's header.
-pub(crate) const HEADER_B64: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9";
-
-/// The largest `exp` a token carries: 2^53 − 1, the largest integer every JSON reader holds
-/// exactly. `sign_at` clamps to it rather than wrap or panic.
-pub const MAX_EXP: u64 = (1 << 53) - 1;
-
-/// Length of the base64url of an HMAC-SHA256 tag.
-const TAG_B64_LEN: usize = 43;
+use crate::wire::{
+    b64_len, payload_tail_len, HEADER_B64, MAX_EXP, MAX_EXP_DIGITS, PAYLOAD_END, TAG_B64_LEN,
+};
 
 impl Policy {
     /// Signs a token issued at `issued_at` (Unix seconds), valid until `issued_at + ttl`.
@@ -40,41 +30,32 @@ impl Policy {
     /// # Ok::<(), capability_runtime::Error>(())
     /// ```
     pub fn sign_at(&self, credentials: &Credentials, issued_at: u64) -> Token {
-        let expires_at = issued_at.saturating_add(self.ttl_secs()).min(MAX_EXP);
+        let expires_at = expiry(issued_at, self.ttl_secs());
 
         // The payload after the policy's precomputed prefix: the account's precomputed part
         // (`","iss":"<sid>","exp":`, aligned to the prefix), then the 0 to 2 bytes it leaves
         // over, the expiry and `}`, encoded here.
         let issuer = credentials.issuer_b64(payload_tail_len(self.scope().len()));
-        const TAIL_MAX: usize = 2 + 20 + 1;
-        let mut tail = [0u8; TAIL_MAX];
         let (rest, rest_len) = issuer.rest;
-        tail[..rest_len].copy_from_slice(&rest[..rest_len]);
-        let mut len = rest_len;
-        for &b in itoa::Buffer::new()
-            .format(expires_at)
-            .as_bytes()
-            .iter()
-            .chain(b"}")
-        {
-            tail[len] = b;
-            len += 1;
-        }
+        let tail = PayloadTail::new(&rest[..rest_len], expires_at);
 
         let prefix = self.payload_prefix_b64();
-        let tail_b64 = (len * 4).div_ceil(3);
         let mut text = String::with_capacity(
-            HEADER_B64.len() + 1 + prefix.len() + issuer.b64.len() + tail_b64 + 1 + TAG_B64_LEN,
+            HEADER_B64.len()
+                + 1
+                + prefix.len()
+                + issuer.b64.len()
+                + b64_len(tail.as_bytes().len())
+                + 1
+                + TAG_B64_LEN,
         );
         text.push_str(HEADER_B64);
         text.push('.');
         text.push_str(prefix);
         text.push_str(&issuer.b64);
-        push_encoded(&mut text, &tail[..len]);
+        push_encoded(&mut text, tail.as_bytes());
 
-        let mut mac = credentials.mac();
-        mac.update(text.as_bytes());
-        let tag = mac.finalize().into_bytes();
+        let tag = credentials.key().tag(text.as_bytes());
         text.push('.');
         push_encoded(&mut text, &tag);
         Token { text, expires_at }
@@ -89,6 +70,41 @@ impl Policy {
     }
 }
 
+/// The expiry of a token issued at `issued_at` for `ttl` seconds: clamped to [`MAX_EXP`], never
+/// wrapped.
+pub(crate) fn expiry(issued_at: u64, ttl: u64) -> u64 {
+    issued_at.saturating_add(ttl).min(MAX_EXP)
+}
+
+/// The end of a payload, encoded per token: the 0 to 2 bytes before the expiry that do not fill a
+/// base64 quantum, the expiry's digits, and `}`.
+pub(crate) struct PayloadTail {
+    bytes: [u8; 2 + MAX_EXP_DIGITS + PAYLOAD_END.len()],
+    len: usize,
+}
+
+impl PayloadTail {
+    /// `rest` (at most 2 bytes), the digits of `expires_at` (at most [`MAX_EXP`]), `}`.
+    pub(crate) fn new(rest: &[u8], expires_at: u64) -> Self {
+        debug_assert!(rest.len() <= 2 && expires_at <= MAX_EXP);
+        let mut bytes = [0u8; 2 + MAX_EXP_DIGITS + PAYLOAD_END.len()];
+        let mut len = 0;
+        for &b in rest
+            .iter()
+            .chain(itoa::Buffer::new().format(expires_at).as_bytes())
+            .chain(PAYLOAD_END.as_bytes())
+        {
+            bytes[len] = b;
+            len += 1;
+        }
+        Self { bytes, len }
+    }
+
+    pub(crate) fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
 /// A signed capability token: the JWT to hand to Twilio Client.
 ///
 /// `Display` and [`as_str`](Self::as_str) give the whole token; `Debug` leaves out the signature,
@@ -100,6 +116,10 @@ pub struct Token {
 }
 
 impl Token {
+    pub(crate) fn new(text: String, expires_at: u64) -> Self {
+        Self { text, expires_at }
+    }
+
     /// The token's text.
     pub fn as_str(&self) -> &str {
         &self.text

@@ -1,7 +1,6 @@
 //! Verifying: `Credentials::verify_at` and the `VerifiedToken` it returns.
 
 use base64::Engine as _;
-use hmac::Mac as _;
 
 use crate::base64url::BASE64URL;
 use crate::credentials::{self, Credentials};
@@ -11,10 +10,7 @@ use crate::json::{Claims, Field, Header};
 use crate::policy::MAX_TOKEN_LEN;
 use crate::scope;
 use crate::sid::AccountSid;
-use crate::token::HEADER_B64;
-
-/// base64url of `{"alg":"HS256","typ":"JWT"}`, the header of twilio-python and twilio-node.
-const HEADER_B64_JOSE_ORDER: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
+use crate::wire::{HEADER_B64, HEADER_B64_JOSE_ORDER};
 
 /// A token whose signature, issuer and lifetime were checked, with what it grants.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -108,9 +104,12 @@ impl Credentials {
             }
             Err(_) => return Err(Error::Malformed(Malformed::Base64(TokenPart::Signature))),
         }
-        let mut mac = self.mac();
-        mac.update(&token.as_bytes()[..header.len() + 1 + payload.len()]);
-        mac.verify_slice(&tag).map_err(|_| Error::BadSignature)?;
+        if !self
+            .key()
+            .verify(&token.as_bytes()[..header.len() + 1 + payload.len()], &tag)
+        {
+            return Err(Error::BadSignature);
+        }
 
         let payload = decode(payload, TokenPart::Payload)?;
         let claims: Claims<'_> = parse_json(&payload, TokenPart::Payload)?;
@@ -164,7 +163,7 @@ impl Credentials {
             expires_at,
             not_before,
             issued_at,
-            grants: scope::parse(&scope)?,
+            grants: scope::decode(&scope)?,
         })
     }
 }

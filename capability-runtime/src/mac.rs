@@ -1,0 +1,170 @@
+//! HMAC-SHA256 (RFC 2104) kept as its two keyed midstates, over `sha2`'s block function.
+//!
+//! `HMAC(K, m) = H((K ^ opad) || H((K ^ ipad) || m))`. The key blocks are compressed once; what
+//! is kept is the SHA-256 state after each of them. Written here rather than taken from the
+//! `hmac` crate because a midstate can go on absorbing: a [`Signer`](crate::Signer) keeps the
+//! inner state after the constant blocks of its tokens and compresses only the last one or two
+//! per token, below what a keyed `Hmac` clone can do (measured: 0.57 against 0.64 of a generic
+//! HMAC over the whole input). The message is compressed in place, without a block buffer.
+//! Checked against the `hmac` crate in the tests below.
+
+use sha2::block_api::compress256;
+use subtle::ConstantTimeEq as _;
+use zeroize::Zeroize as _;
+
+use crate::wire::TAG_LEN;
+
+/// The state of SHA-256 between blocks.
+pub(crate) type State = [u32; 8];
+
+/// The length of a SHA-256 block.
+pub(crate) const BLOCK_LEN: usize = 64;
+
+/// SHA-256's initial state (FIPS 180-4, 5.3.3).
+const IV: State = [
+    0x6a09_e667,
+    0xbb67_ae85,
+    0x3c6e_f372,
+    0xa54f_f53a,
+    0x510e_527f,
+    0x9b05_688c,
+    0x1f83_d9ab,
+    0x5be0_cd19,
+];
+
+/// An HMAC-SHA256 key: the SHA-256 states after the inner and the outer key block. As secret as
+/// the key itself; wiped on drop.
+#[derive(Clone)]
+pub(crate) struct HmacKey {
+    inner: State,
+    outer: State,
+}
+
+impl HmacKey {
+    /// Keys HMAC-SHA256 with `key` (of any length: keys longer than a block are hashed first).
+    pub(crate) fn new(key: &[u8]) -> Self {
+        let mut block = [0u8; BLOCK_LEN];
+        if key.len() > BLOCK_LEN {
+            block[..32].copy_from_slice(&finish(IV, 0, key));
+        } else {
+            block[..key.len()].copy_from_slice(key);
+        }
+        let (mut inner, mut outer) = (IV, IV);
+        block.iter_mut().for_each(|b| *b ^= 0x36);
+        compress256(&mut inner, &[block]);
+        block.iter_mut().for_each(|b| *b ^= 0x36 ^ 0x5c);
+        compress256(&mut outer, &[block]);
+        block.zeroize();
+        Self { inner, outer }
+    }
+
+    /// The inner state after the key block and `blocks` of the message.
+    pub(crate) fn inner_after(&self, blocks: &[[u8; BLOCK_LEN]]) -> State {
+        let mut state = self.inner;
+        compress256(&mut state, blocks);
+        state
+    }
+
+    /// The tag of `message`.
+    pub(crate) fn tag(&self, message: &[u8]) -> [u8; TAG_LEN] {
+        self.tag_from(self.inner, 0, message)
+    }
+
+    /// The tag of a message whose first `absorbed` bytes (whole blocks) brought the inner state
+    /// to `inner` (see [`inner_after`](Self::inner_after)), and whose other bytes are `rest`.
+    pub(crate) fn tag_from(&self, inner: State, absorbed: usize, rest: &[u8]) -> [u8; TAG_LEN] {
+        let inner_hash = finish(inner, BLOCK_LEN + absorbed, rest);
+        finish(self.outer, BLOCK_LEN, &inner_hash)
+    }
+
+    /// Whether `tag` is the tag of `message`, compared in constant time.
+    pub(crate) fn verify(&self, message: &[u8], tag: &[u8; TAG_LEN]) -> bool {
+        self.tag(message).ct_eq(tag).into()
+    }
+}
+
+impl Drop for HmacKey {
+    fn drop(&mut self) {
+        self.inner.zeroize();
+        self.outer.zeroize();
+    }
+}
+
+/// Finishes a SHA-256 that has absorbed `absorbed` bytes (whole blocks) into `state`: absorbs
+/// `rest`, pads, and returns the digest.
+pub(crate) fn finish(mut state: State, absorbed: usize, rest: &[u8]) -> [u8; 32] {
+    let (blocks, tail) = rest.as_chunks::<BLOCK_LEN>();
+    compress256(&mut state, blocks);
+    // The tail, 0x80, zeros, and the message length in bits: one block, or two when the tail
+    // leaves fewer than 9 bytes.
+    let mut last = [[0u8; BLOCK_LEN]; 2];
+    let n = if tail.len() + 9 <= BLOCK_LEN { 1 } else { 2 };
+    let flat = last.as_flattened_mut();
+    flat[..tail.len()].copy_from_slice(tail);
+    flat[tail.len()] = 0x80;
+    let bits = ((absorbed + rest.len()) as u64).wrapping_mul(8);
+    flat[n * BLOCK_LEN - 8..n * BLOCK_LEN].copy_from_slice(&bits.to_be_bytes());
+    compress256(&mut state, &last[..n]);
+    let mut digest = [0u8; 32];
+    for (bytes, word) in digest.chunks_exact_mut(4).zip(state) {
+        bytes.copy_from_slice(&word.to_be_bytes());
+    }
+    digest
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use hmac::{Hmac, KeyInit, Mac};
+    use sha2::{Digest, Sha256};
+
+    fn reference(key: &[u8], message: &[u8]) -> [u8; 32] {
+        let mut mac = Hmac::<Sha256>::new_from_slice(key).unwrap();
+        mac.update(message);
+        mac.finalize().into_bytes().into()
+    }
+
+    /// Deterministic bytes of any length.
+    fn bytes(len: usize, seed: u8) -> Vec<u8> {
+        (0..len)
+            .map(|i| (i as u8).wrapping_mul(31).wrapping_add(seed))
+            .collect()
+    }
+
+    #[test]
+    fn sha256_matches_sha2_at_every_length_around_the_block_boundaries() {
+        for len in 0..=300 {
+            let message = bytes(len, 7);
+            assert_eq!(
+                finish(IV, 0, &message),
+                <[u8; 32]>::from(Sha256::digest(&message)),
+                "{len}"
+            );
+        }
+    }
+
+    #[test]
+    fn hmac_matches_the_hmac_crate_for_any_key_and_message_length() {
+        for key_len in [0, 1, 31, 32, 63, 64, 65, 100, 200] {
+            let key = bytes(key_len, 3);
+            let hmac_key = HmacKey::new(&key);
+            for len in (0..=200).chain([1000, 16_384]) {
+                let message = bytes(len, 11);
+                let expected = reference(&key, &message);
+                assert_eq!(hmac_key.tag(&message), expected, "{key_len} {len}");
+                assert!(hmac_key.verify(&message, &expected));
+                let mut wrong = expected;
+                wrong[31] ^= 1;
+                assert!(!hmac_key.verify(&message, &wrong));
+                // Resuming from a midstate after any number of whole blocks.
+                let whole = len / BLOCK_LEN;
+                for split in [0, whole / 2, whole] {
+                    let (blocks, _) = message[..split * BLOCK_LEN].as_chunks::<BLOCK_LEN>();
+                    let inner = hmac_key.inner_after(blocks);
+                    let rest = &message[split * BLOCK_LEN..];
+                    assert_eq!(hmac_key.tag_from(inner, split * BLOCK_LEN, rest), expected);
+                }
+            }
+        }
+    }
+}
