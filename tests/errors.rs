@@ -492,7 +492,7 @@ fn claims_of_the_wrong_type() {
         (
             r#","exp":1700003600.0"#,
             "exp",
-            "a number with a fraction or an exponent, or beyond 64 bits",
+            "a number with a fraction or an exponent",
         ),
         (
             r#","exp":9007199254740992"#,
@@ -505,7 +505,7 @@ fn claims_of_the_wrong_type() {
         (
             r#","exp":1700003600,"nbf":1.5"#,
             "nbf",
-            "a number with a fraction or an exponent, or beyond 64 bits",
+            "a number with a fraction or an exponent",
         ),
         (r#","exp":1700003600,"iat":true"#, "iat", "a boolean"),
     ] {

@@ -1,4 +1,4 @@
-//! The contestants of the performance issue, set up once for both benchmarks
+//! The contestants of the performance targets, set up once for both benchmarks
 //! (`tokens.rs`, criterion; `interleaved.rs`, ratios). Each method is one call, inputs behind
 //! `black_box`.
 #![allow(dead_code)] // each benchmark uses a part
@@ -8,7 +8,9 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use capability::{capability, AppSid, ClientName, Credentials, Policy, Token, VerifiedToken};
+use capability::{
+    capability, AppSid, ClientName, Credentials, Policy, Signer, Token, VerifiedToken,
+};
 use hmac::{Hmac, KeyInit, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
@@ -32,11 +34,52 @@ pub struct Claims {
     exp: u64,
 }
 
+/// The design-card policy with 50 parameters on `outgoing` instead of one.
+pub fn fifty_params() -> Policy {
+    let params: Vec<(String, String)> = (1..=50)
+        .map(|i| (format!("Param{i:02}"), format!("value {i:02}")))
+        .collect();
+    Policy::builder()
+        .incoming(ClientName::new("Alice").unwrap())
+        .outgoing(
+            AppSid::new("AP0123456789abcdef0123456789abcdef").unwrap(),
+            params,
+        )
+        .ttl(Duration::from_secs(600))
+        .build()
+        .unwrap()
+}
+
+/// One policy's signing and verifying contestants, and the floor of its tokens.
+pub struct Card {
+    pub policy: Policy,
+    pub signer: Signer,
+    pub token: Token,
+    signing_input: String,
+}
+
+impl Card {
+    fn new(policy: Policy, credentials: &Credentials) -> Self {
+        let signer = policy.signer(credentials);
+        let token = policy.sign_at(credentials, ISSUED_AT);
+        // The contestants must do the same job: same bytes out, and the token verifies.
+        assert_eq!(token, signer.sign_at(ISSUED_AT));
+        assert!(credentials.verify_at(token.as_str(), ISSUED_AT + 1).is_ok());
+        let signing_input = token.as_str().rsplit_once('.').unwrap().0.to_owned();
+        Self {
+            policy,
+            signer,
+            token,
+            signing_input,
+        }
+    }
+}
+
 pub struct Contestants {
     pub credentials: Credentials,
     builder: Policy,
-    token: Token,
-    signing_input: String,
+    pub card: Card,
+    pub fifty: Card,
     floor: Hmac<Sha256>,
     claims: Claims,
     jwt_header: jsonwebtoken::Header,
@@ -59,11 +102,9 @@ impl Contestants {
             .ttl(Duration::from_secs(600))
             .build()
             .unwrap();
-        let token = MACRO_POLICY.sign_at(&credentials, ISSUED_AT);
-        // The contestants must do the same job: same bytes out, and the token verifies.
-        assert_eq!(token, builder.sign_at(&credentials, ISSUED_AT));
-        assert!(credentials.verify_at(token.as_str(), ISSUED_AT + 1).is_ok());
-        let signing_input = token.as_str().rsplit_once('.').unwrap().0.to_owned();
+        let card = Card::new(MACRO_POLICY.clone(), &credentials);
+        assert_eq!(card.token, builder.sign_at(&credentials, ISSUED_AT));
+        let fifty = Card::new(fifty_params(), &credentials);
         let floor = Hmac::<Sha256>::new_from_slice(AUTH_TOKEN.as_bytes()).unwrap();
 
         // jsonwebtoken signs and verifies the same claims; it checks `exp` against the system
@@ -87,8 +128,8 @@ impl Contestants {
         Self {
             credentials,
             builder,
-            token,
-            signing_input,
+            card,
+            fifty,
             floor,
             claims,
             jwt_header,
@@ -99,28 +140,43 @@ impl Contestants {
         }
     }
 
-    /// Contestant 1: `sign_at` of the `capability!` policy.
+    /// `sign_at` of the `capability!` policy.
     pub fn sign_macro(&self) -> Token {
         black_box(&MACRO_POLICY).sign_at(black_box(&self.credentials), black_box(ISSUED_AT))
     }
 
-    /// Contestant 2: `sign_at` of the builder policy.
+    /// `sign_at` of the builder policy.
     pub fn sign_builder(&self) -> Token {
         black_box(&self.builder).sign_at(black_box(&self.credentials), black_box(ISSUED_AT))
     }
 
-    /// Contestant 3: `verify_at` of that token.
-    pub fn verify(&self) -> VerifiedToken {
+    /// `Signer::sign_at` of the design-card policy (`fifty`: of the 50-parameter policy).
+    pub fn signer(&self, fifty: bool) -> Token {
+        black_box(self.card(fifty))
+            .signer
+            .sign_at(black_box(ISSUED_AT))
+    }
+
+    /// `Policy::sign_at` of the 50-parameter policy.
+    pub fn sign_fifty(&self) -> Token {
+        black_box(&self.fifty.policy).sign_at(black_box(&self.credentials), black_box(ISSUED_AT))
+    }
+
+    /// `verify_at` of the design-card token (`fifty`: of the 50-parameter token).
+    pub fn verify(&self, fifty: bool) -> VerifiedToken {
         self.credentials
-            .verify_at(black_box(self.token.as_str()), black_box(ISSUED_AT + 1))
+            .verify_at(
+                black_box(self.card(fifty).token.as_str()),
+                black_box(ISSUED_AT + 1),
+            )
             .unwrap()
     }
 
-    /// Contestant 4, the floor: HMAC-SHA256 of the same signing input with a pre-keyed HMAC cloned per call,
-    /// and base64url of the tag.
-    pub fn floor(&self) -> [u8; 43] {
+    /// The floor: HMAC-SHA256 of the same signing input as the design-card token (`fifty`: as
+    /// the 50-parameter token) with a pre-keyed HMAC cloned per call, and base64url of the tag.
+    pub fn floor(&self, fifty: bool) -> [u8; 43] {
         let mut mac = self.floor.clone();
-        mac.update(black_box(self.signing_input.as_bytes()));
+        mac.update(black_box(self.card(fifty).signing_input.as_bytes()));
         let mut out = [0u8; 43];
         URL_SAFE_NO_PAD
             .encode_slice(mac.finalize().into_bytes(), &mut out)
@@ -128,7 +184,14 @@ impl Contestants {
         out
     }
 
-    /// Contestant 5a: `jsonwebtoken` encoding the same claims.
+    fn card(&self, fifty: bool) -> &Card {
+        match fifty {
+            false => &self.card,
+            true => &self.fifty,
+        }
+    }
+
+    /// `jsonwebtoken` encoding the same claims.
     pub fn jwt_encode(&self) -> String {
         jsonwebtoken::encode(
             &self.jwt_header,
@@ -138,7 +201,7 @@ impl Contestants {
         .unwrap()
     }
 
-    /// Contestant 5b: `jsonwebtoken` decoding and verifying them.
+    /// `jsonwebtoken` decoding and verifying them.
     pub fn jwt_decode(&self) -> jsonwebtoken::TokenData<Claims> {
         jsonwebtoken::decode::<Claims>(
             black_box(&self.jwt_token),

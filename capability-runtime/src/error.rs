@@ -51,6 +51,15 @@ pub enum Error {
     },
     /// The header has a `crit` member: it demands extensions this library does not implement.
     CriticalHeader,
+    /// A required header member (`alg`) is missing.
+    MissingHeader(&'static str),
+    /// A header member has the wrong JSON type: `alg` is not a string.
+    InvalidHeader {
+        /// The member's name.
+        member: &'static str,
+        /// What was found instead, e.g. "a number" or "null".
+        found: &'static str,
+    },
     /// The signature does not match: the token was altered or signed with another auth token.
     BadSignature,
     /// The token has expired.
@@ -144,6 +153,14 @@ impl fmt::Display for Error {
             ),
             Error::CriticalHeader => f.write_str(
                 "the token's header has a `crit` member, demanding extensions that are not supported",
+            ),
+            Error::MissingHeader(member) => write!(
+                f,
+                "the token's header has no `{member}`; capability tokens are signed with `HS256`"
+            ),
+            Error::InvalidHeader { member, found } => write!(
+                f,
+                "the token's header `{member}` must be the string `HS256`, found {found}"
             ),
             Error::BadSignature => f.write_str(
                 "the token's signature does not match: it was altered, or signed with another auth token",

@@ -1,65 +1,25 @@
-//! Reading the JWT header and claims with serde_json, strictly.
+//! Reading the JWT header and claims: serde_json strictly, and a fast path for the claims as
+//! twilio-php writes them.
 //!
-//! The visitors never fail on a claim of the wrong type or a repeated key: they record it, so
+//! The readers never fail on a member of the wrong type or a repeated key: they record it, so
 //! that the verifier can return a typed [`Error`](crate::Error) rather than a parser message.
-//! Unknown members are skipped by [`Skip`], which nests through serde_json's recursion limit, so
-//! a depth bomb is an error rather than a long walk.
+//! The members read are taken as raw JSON text and typed here, so that no number is converted
+//! by the parser (`1e400` is a number with an exponent, not a parser error). Other members are
+//! skipped without being converted either; serde_json skips them iteratively, so deep nesting
+//! costs time in proportion to its length and no stack. Every step is linear in the input: keys
+//! are checked for repeats in a hash set.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
 use std::fmt;
 
-use serde::de::{self, Deserialize, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::value::RawValue;
 
-use crate::wire::MAX_EXP;
-
-/// Any JSON value, read and dropped. Unlike `serde::de::IgnoredAny`, which serde_json skips
-/// without a depth limit, it goes through `deserialize_any`, so nesting deeper than serde_json's
-/// recursion limit (128) fails.
-struct Skip;
-
-impl<'de> Deserialize<'de> for Skip {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(SkipVisitor)
-    }
-}
-
-struct SkipVisitor;
-
-impl<'de> Visitor<'de> for SkipVisitor {
-    type Value = Skip;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-    fn visit_str<E: de::Error>(self, _: &str) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Skip, E> {
-        Ok(Skip)
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Skip, A::Error> {
-        while seq.next_element::<Skip>()?.is_some() {}
-        Ok(Skip)
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Skip, A::Error> {
-        while map.next_entry::<Skip, Skip>()?.is_some() {}
-        Ok(Skip)
-    }
-}
+use crate::wire::{MAX_EXP, MAX_EXP_DIGITS, PAYLOAD_END, PAYLOAD_EXP, PAYLOAD_HEAD, PAYLOAD_ISS};
 
 /// A member as found: absent, present with the wrong type (described), or present.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) enum Field<T> {
     #[default]
     Missing,
@@ -68,7 +28,7 @@ pub(crate) enum Field<T> {
 }
 
 /// The JOSE header.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct Header<'a> {
     pub alg: Field<Cow<'a, str>>,
     pub crit: bool,
@@ -76,7 +36,7 @@ pub(crate) struct Header<'a> {
 }
 
 /// The claims of a capability token.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, PartialEq, Eq)]
 pub(crate) struct Claims<'a> {
     pub scope: Field<Cow<'a, str>>,
     pub iss: Field<Cow<'a, str>>,
@@ -86,17 +46,110 @@ pub(crate) struct Claims<'a> {
     pub duplicate: Option<String>,
 }
 
-/// Tracks the keys of one object to find a repeated one. Known keys are flags; other keys are
-/// kept in a list, allocated only when an object has unknown keys.
+impl<'a> Claims<'a> {
+    /// The claims of a payload exactly as twilio-php writes it,
+    /// `{"scope":"…","iss":"…","exp":…}`, with a scope and issuer that need no unescaping and an
+    /// expiry from 0 to 2^53 − 1; `None` for anything else, which the general reader then reads.
+    /// Whatever this accepts, serde_json reads to the same claims.
+    pub(crate) fn read_php_order(payload: &'a str) -> Option<Self> {
+        let rest = payload.strip_prefix(PAYLOAD_HEAD)?;
+        let (scope, rest) = plain_string(rest)?;
+        let rest = rest.strip_prefix(&PAYLOAD_ISS[1..])?;
+        let (iss, rest) = plain_string(rest)?;
+        let digits = rest
+            .strip_prefix(&PAYLOAD_EXP[1..])?
+            .strip_suffix(PAYLOAD_END)?;
+        Some(Claims {
+            scope: Field::Present(Cow::Borrowed(scope)),
+            iss: Field::Present(Cow::Borrowed(iss)),
+            exp: Field::Present(plain_integer(digits)?),
+            ..Claims::default()
+        })
+    }
+}
+
+/// The text of a JSON string at the start of `s` (after its opening quote) that has no escape
+/// and no control character, and what follows its closing quote.
+fn plain_string(s: &str) -> Option<(&str, &str)> {
+    let bytes = s.as_bytes();
+    let end = memchr::memchr2(b'"', b'\\', bytes)?;
+    let plain = bytes[end] == b'"' && !bytes[..end].iter().any(|&b| b < 0x20);
+    // `end` is at an ASCII byte: both slices are at character boundaries.
+    plain.then(|| (&s[..end], &s[end + 1..]))
+}
+
+/// A JSON integer from 0 to 2^53 − 1 written as JSON writes it: digits, no leading zero.
+fn plain_integer(digits: &str) -> Option<u64> {
+    let bytes = digits.as_bytes();
+    if bytes.is_empty()
+        || bytes.len() > MAX_EXP_DIGITS
+        || !bytes.iter().all(u8::is_ascii_digit)
+        || (bytes[0] == b'0' && bytes.len() > 1)
+    {
+        return None;
+    }
+    digits.parse().ok().filter(|&value| value <= MAX_EXP)
+}
+
+/// What the JSON value `raw` (valid JSON, as serde_json checked it) is, when it is not a number.
+fn non_number(raw: &str) -> Option<&'static str> {
+    Some(match raw.as_bytes().first()? {
+        b'"' => "a string",
+        b't' | b'f' => "a boolean",
+        b'n' => "null",
+        b'[' => "an array",
+        b'{' => "an object",
+        _ => return None,
+    })
+}
+
+/// A string member.
+fn string(raw: &RawValue) -> Field<Cow<'_, str>> {
+    let text = raw.get();
+    if !text.starts_with('"') {
+        return Field::Invalid(non_number(text).unwrap_or("a number"));
+    }
+    match text.contains('\\') {
+        // serde_json checked the string: between the quotes is its text.
+        false => Field::Present(Cow::Borrowed(&text[1..text.len() - 1])),
+        true => match serde_json::from_str::<String>(text) {
+            Ok(unescaped) => Field::Present(Cow::Owned(unescaped)),
+            Err(_) => Field::Invalid("a string"),
+        },
+    }
+}
+
+/// A NumericDate member: an integer from 0 to 2^53 − 1. Floats (even `1.0`), strings and
+/// larger integers are wrong types, never converted.
+fn date(raw: &RawValue) -> Field<u64> {
+    let text = raw.get();
+    if let Some(found) = non_number(text) {
+        return Field::Invalid(found);
+    }
+    // serde_json checked the number: digits alone are an integer without a leading zero.
+    if text.starts_with('-') {
+        Field::Invalid("a negative number")
+    } else if text.contains(['.', 'e', 'E']) {
+        Field::Invalid("a number with a fraction or an exponent")
+    } else {
+        match text.parse::<u64>() {
+            Ok(value) if value <= MAX_EXP => Field::Present(value),
+            _ => Field::Invalid("an integer beyond 2^53-1"),
+        }
+    }
+}
+
+/// The keys of one object, to find a repeated one. Known keys are flags; other keys go in a hash
+/// set, allocated only when an object has unknown keys.
 #[derive(Default)]
 struct Seen<'a> {
     known: u8,
-    other: Vec<Cow<'a, str>>,
+    other: HashSet<Cow<'a, str>>,
 }
 
 impl<'a> Seen<'a> {
     /// Whether `key` (number `index` among the known keys, or unknown) was seen before.
-    fn repeated(&mut self, index: Option<u8>, key: Cow<'a, str>) -> bool {
+    fn repeated(&mut self, index: Option<u8>, key: &Cow<'a, str>) -> bool {
         match index {
             Some(i) => {
                 let bit = 1 << i;
@@ -104,11 +157,7 @@ impl<'a> Seen<'a> {
                 self.known |= bit;
                 seen
             }
-            None if self.other.contains(&key) => true,
-            None => {
-                self.other.push(key);
-                false
-            }
+            None => !self.other.insert(key.clone()),
         }
     }
 }
@@ -118,13 +167,13 @@ struct Key<'a>(Cow<'a, str>);
 
 impl<'de> Deserialize<'de> for Key<'de> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_str(StrVisitor).map(Key)
+        d.deserialize_str(KeyVisitor).map(Key)
     }
 }
 
-struct StrVisitor;
+struct KeyVisitor;
 
-impl<'de> Visitor<'de> for StrVisitor {
+impl<'de> Visitor<'de> for KeyVisitor {
     type Value = Cow<'de, str>;
     fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str("a string")
@@ -140,103 +189,30 @@ impl<'de> Visitor<'de> for StrVisitor {
     }
 }
 
-/// Implements the visits of every JSON type other than the wanted ones as "found <type>".
-macro_rules! wrong_types {
-    ($($method:ident),*) => {
-        $(wrong_types!(@one $method);)*
-    };
-    (@one visit_str) => {
-        fn visit_str<E: de::Error>(self, _: &str) -> Result<Self::Value, E> {
-            Ok(Field::Invalid("a string"))
+/// Reads the members of an object: `read(index, map)` reads the value of known key number
+/// `index`; other values are skipped. Returns the first repeated key.
+fn members<'de, A: MapAccess<'de>>(
+    mut map: A,
+    known: &[&str],
+    mut read: impl FnMut(usize, &mut A) -> Result<(), A::Error>,
+) -> Result<Option<String>, A::Error> {
+    let mut seen = Seen::default();
+    let mut duplicate = None;
+    while let Some(Key(key)) = map.next_key()? {
+        let index = known.iter().position(|&k| k == key);
+        if seen.repeated(index.map(|i| i as u8), &key) {
+            duplicate.get_or_insert_with(|| key.into_owned());
+            map.next_value::<IgnoredAny>()?;
+            continue;
         }
-    };
-    (@one visit_u64) => {
-        fn visit_u64<E: de::Error>(self, _: u64) -> Result<Self::Value, E> {
-            Ok(Field::Invalid("a number"))
+        match index {
+            Some(i) => read(i, &mut map)?,
+            None => {
+                map.next_value::<IgnoredAny>()?;
+            }
         }
-    };
-    (@one visit_i64) => {
-        fn visit_i64<E: de::Error>(self, _: i64) -> Result<Self::Value, E> {
-            Ok(Field::Invalid("a negative number"))
-        }
-    };
-    (@one visit_f64) => {
-        fn visit_f64<E: de::Error>(self, _: f64) -> Result<Self::Value, E> {
-            Ok(Field::Invalid("a number with a fraction or an exponent, or beyond 64 bits"))
-        }
-    };
-    (@one visit_bool) => {
-        fn visit_bool<E: de::Error>(self, _: bool) -> Result<Self::Value, E> {
-            Ok(Field::Invalid("a boolean"))
-        }
-    };
-    (@one visit_unit) => {
-        fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-            Ok(Field::Invalid("null"))
-        }
-    };
-    (@one visit_seq) => {
-        fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-            while seq.next_element::<Skip>()?.is_some() {}
-            Ok(Field::Invalid("an array"))
-        }
-    };
-    (@one visit_map) => {
-        fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-            while map.next_entry::<Skip, Skip>()?.is_some() {}
-            Ok(Field::Invalid("an object"))
-        }
-    };
-}
-
-/// A string member.
-struct StrField;
-
-impl<'de> Visitor<'de> for StrField {
-    type Value = Field<Cow<'de, str>>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
     }
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(Field::Present(Cow::Borrowed(v)))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Field::Present(Cow::Owned(v.to_owned())))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-        Ok(Field::Present(Cow::Owned(v)))
-    }
-    wrong_types!(visit_u64, visit_i64, visit_f64, visit_bool, visit_unit, visit_seq, visit_map);
-}
-
-impl<'de> Deserialize<'de> for Field<Cow<'de, str>> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(StrField)
-    }
-}
-
-/// A NumericDate member: an integer from 0 to 2^53 − 1. Floats (even `1.0`), strings and
-/// larger integers are wrong types, never converted.
-struct DateField;
-
-impl<'de> Visitor<'de> for DateField {
-    type Value = Field<u64>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Self::Value, E> {
-        Ok(match v {
-            0..=MAX_EXP => Field::Present(v),
-            _ => Field::Invalid("an integer beyond 2^53-1"),
-        })
-    }
-    wrong_types!(visit_str, visit_i64, visit_f64, visit_bool, visit_unit, visit_seq, visit_map);
-}
-
-impl<'de> Deserialize<'de> for Field<u64> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(DateField)
-    }
+    Ok(duplicate)
 }
 
 impl<'de> Deserialize<'de> for Header<'de> {
@@ -247,33 +223,18 @@ impl<'de> Deserialize<'de> for Header<'de> {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a JSON object")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Header<'de>, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Header<'de>, A::Error> {
                 let mut header = Header::default();
-                let mut seen = Seen::default();
-                while let Some(Key(key)) = map.next_key()? {
-                    let index = match &*key {
-                        "alg" => Some(0),
-                        "crit" => Some(1),
-                        _ => None,
-                    };
-                    if seen.repeated(index, key.clone()) {
-                        header
-                            .duplicate
-                            .get_or_insert_with(|| key.clone().into_owned());
-                        map.next_value::<Skip>()?;
-                        continue;
-                    }
-                    match index {
-                        Some(0) => header.alg = map.next_value()?,
-                        Some(_) => {
+                header.duplicate = members(map, &["alg", "crit"], |i, map| {
+                    match i {
+                        0 => header.alg = string(map.next_value()?),
+                        _ => {
+                            map.next_value::<IgnoredAny>()?;
                             header.crit = true;
-                            map.next_value::<Skip>()?;
-                        }
-                        None => {
-                            map.next_value::<Skip>()?;
                         }
                     }
-                }
+                    Ok(())
+                })?;
                 Ok(header)
             }
         }
@@ -289,36 +250,20 @@ impl<'de> Deserialize<'de> for Claims<'de> {
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a JSON object")
             }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Claims<'de>, A::Error> {
+            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Claims<'de>, A::Error> {
                 let mut claims = Claims::default();
-                let mut seen = Seen::default();
-                while let Some(Key(key)) = map.next_key()? {
-                    let index = match &*key {
-                        "scope" => Some(0),
-                        "iss" => Some(1),
-                        "exp" => Some(2),
-                        "nbf" => Some(3),
-                        "iat" => Some(4),
-                        _ => None,
-                    };
-                    if seen.repeated(index, key.clone()) {
-                        claims
-                            .duplicate
-                            .get_or_insert_with(|| key.clone().into_owned());
-                        map.next_value::<Skip>()?;
-                        continue;
+                let known = ["scope", "iss", "exp", "nbf", "iat"];
+                claims.duplicate = members(map, &known, |i, map| {
+                    let raw: &RawValue = map.next_value()?;
+                    match i {
+                        0 => claims.scope = string(raw),
+                        1 => claims.iss = string(raw),
+                        2 => claims.exp = date(raw),
+                        3 => claims.nbf = date(raw),
+                        _ => claims.iat = date(raw),
                     }
-                    match index {
-                        Some(0) => claims.scope = map.next_value()?,
-                        Some(1) => claims.iss = map.next_value()?,
-                        Some(2) => claims.exp = map.next_value()?,
-                        Some(3) => claims.nbf = map.next_value()?,
-                        Some(_) => claims.iat = map.next_value()?,
-                        None => {
-                            map.next_value::<Skip>()?;
-                        }
-                    }
-                }
+                    Ok(())
+                })?;
                 Ok(claims)
             }
         }
@@ -342,6 +287,9 @@ mod tests {
         assert!(matches!(c.nbf, Field::Present(1)));
         assert!(matches!(c.iat, Field::Present(2)));
         assert!(c.duplicate.is_none());
+        let c = claims(r#"{"scope":"a\"b\u00e9","iss":"\\"}"#);
+        assert_eq!(c.scope, Field::Present(Cow::Owned("a\"bé".into())));
+        assert_eq!(c.iss, Field::Present(Cow::Owned("\\".into())));
     }
 
     #[test]
@@ -350,59 +298,102 @@ mod tests {
         assert_eq!(c.duplicate.as_deref(), Some("exp"));
         let c = claims(r#"{"a":1,"b":2,"a":3}"#);
         assert_eq!(c.duplicate.as_deref(), Some("a"));
+        let c = claims(r#"{"a":1,"b":2,"\u0061":3}"#);
+        assert_eq!(c.duplicate.as_deref(), Some("a"));
     }
 
     #[test]
     fn wrong_types_are_recorded() {
         for (json, found) in [
             (r#"{"exp":"1"}"#, "a string"),
+            (r#"{"exp":1.0}"#, "a number with a fraction or an exponent"),
+            (r#"{"exp":1e3}"#, "a number with a fraction or an exponent"),
+            (r#"{"exp":1E3}"#, "a number with a fraction or an exponent"),
             (
-                r#"{"exp":1.0}"#,
-                "a number with a fraction or an exponent, or beyond 64 bits",
+                r#"{"exp":1e400}"#,
+                "a number with a fraction or an exponent",
             ),
-            (
-                r#"{"exp":1e3}"#,
-                "a number with a fraction or an exponent, or beyond 64 bits",
-            ),
+            (r#"{"exp":-1e400}"#, "a negative number"),
             (r#"{"exp":-1}"#, "a negative number"),
+            (r#"{"exp":-0}"#, "a negative number"),
             (r#"{"exp":9007199254740992}"#, "an integer beyond 2^53-1"),
+            (
+                r#"{"exp":18446744073709551616}"#,
+                "an integer beyond 2^53-1",
+            ),
+            (
+                &format!(r#"{{"exp":1{}}}"#, "0".repeat(400)),
+                "an integer beyond 2^53-1",
+            ),
             (r#"{"exp":null}"#, "null"),
             (r#"{"exp":[1]}"#, "an array"),
             (r#"{"exp":{}}"#, "an object"),
             (r#"{"exp":true}"#, "a boolean"),
+            (r#"{"exp":false}"#, "a boolean"),
         ] {
-            assert!(
-                matches!(claims(json).exp, Field::Invalid(f) if f == found),
+            assert_eq!(claims(json).exp, Field::Invalid(found), "{json}");
+        }
+        for (json, found) in [
+            (r#"{"scope":1}"#, "a number"),
+            (r#"{"scope":-1.5e400}"#, "a number"),
+            (r#"{"iss":null}"#, "null"),
+            (r#"{"iss":[]}"#, "an array"),
+        ] {
+            let c = claims(json);
+            assert_eq!(
+                (c.scope, c.iss),
+                match json.contains("scope") {
+                    true => (Field::Invalid(found), Field::Missing),
+                    false => (Field::Missing, Field::Invalid(found)),
+                },
                 "{json}"
             );
         }
-        assert!(matches!(
-            claims(r#"{"scope":1}"#).scope,
-            Field::Invalid("a number")
-        ));
     }
 
     #[test]
     fn non_objects_and_trailing_data_fail() {
         assert!(serde_json::from_str::<Claims<'_>>("[]").is_err());
         assert!(serde_json::from_str::<Claims<'_>>("{} x").is_err());
-        for depth in [100, 10_000] {
-            let deep = format!("{{\"x\":{}{}}}", "[".repeat(depth), "]".repeat(depth));
-            assert_eq!(
-                serde_json::from_str::<Claims<'_>>(&deep).is_err(),
-                depth > 100,
-                "{depth}"
-            );
-            let deep = format!(
-                "{{\"exp\":{}1{}}}",
-                "{\"a\":".repeat(depth),
-                "}".repeat(depth)
-            );
-            assert_eq!(
-                serde_json::from_str::<Claims<'_>>(&deep).is_err(),
-                depth > 100,
-                "{depth}"
-            );
+    }
+
+    #[test]
+    fn skipped_members_are_never_converted_and_nest_without_a_stack() {
+        let deep = format!(
+            r#"{{"x":{}{},"y":1e400,"z":-{}1,"exp":7}}"#,
+            "[".repeat(10_000),
+            "]".repeat(10_000),
+            "9".repeat(500)
+        );
+        assert_eq!(claims(&deep).exp, Field::Present(7));
+        let deep = format!(r#"{{"exp":{}{}}}"#, "[".repeat(10_000), "]".repeat(10_000));
+        assert_eq!(claims(&deep).exp, Field::Invalid("an array"));
+    }
+
+    #[test]
+    fn the_php_order_reads_what_serde_json_reads() {
+        for json in [
+            r#"{"scope":"s","iss":"i","exp":5}"#,
+            r#"{"scope":"","iss":"","exp":0}"#,
+            r#"{"scope":"é €","iss":"AC","exp":9007199254740991}"#,
+        ] {
+            assert_eq!(Claims::read_php_order(json), Some(claims(json)), "{json}");
+        }
+        for json in [
+            r#"{"scope":"s","iss":"i","exp":05}"#,
+            r#"{"scope":"s","iss":"i","exp":9007199254740992}"#,
+            r#"{"scope":"s","iss":"i","exp":5.0}"#,
+            r#"{"scope":"s","iss":"i","exp":}"#,
+            r#"{"scope":"s","iss":"i","exp":5} "#,
+            r#"{"scope":"s\"","iss":"i","exp":5}"#,
+            r#"{"scope":"s\n","iss":"i","exp":5}"#,
+            "{\"scope\":\"s\t\",\"iss\":\"i\",\"exp\":5}",
+            r#"{"scope":"s","iss":"i","exp":5,"exp":6}"#,
+            r#"{"scope":"s","iss":"i","exp":-5}"#,
+            r#"{"scope":"s","iss":"i""#,
+            r#"{"scope":"s""#,
+        ] {
+            assert_eq!(Claims::read_php_order(json), None, "{json}");
         }
     }
 }

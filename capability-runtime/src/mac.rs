@@ -45,7 +45,7 @@ impl HmacKey {
     pub(crate) fn new(key: &[u8]) -> Self {
         let mut block = [0u8; BLOCK_LEN];
         if key.len() > BLOCK_LEN {
-            block[..32].copy_from_slice(&finish(IV, 0, key));
+            block[..32].copy_from_slice(&digest(&hash(IV, 0, key)));
         } else {
             block[..key.len()].copy_from_slice(key);
         }
@@ -67,14 +67,21 @@ impl HmacKey {
 
     /// The tag of `message`.
     pub(crate) fn tag(&self, message: &[u8]) -> [u8; TAG_LEN] {
-        self.tag_from(self.inner, 0, message)
+        self.outer_tag(&hash(self.inner, BLOCK_LEN, message))
     }
 
-    /// The tag of a message whose first `absorbed` bytes (whole blocks) brought the inner state
-    /// to `inner` (see [`inner_after`](Self::inner_after)), and whose other bytes are `rest`.
-    pub(crate) fn tag_from(&self, inner: State, absorbed: usize, rest: &[u8]) -> [u8; TAG_LEN] {
-        let inner_hash = finish(inner, BLOCK_LEN + absorbed, rest);
-        finish(self.outer, BLOCK_LEN, &inner_hash)
+    /// The tag, given the inner hash's final state: the outer hash over it, one block.
+    pub(crate) fn outer_tag(&self, inner: &State) -> [u8; TAG_LEN] {
+        // The 32-byte inner hash, 0x80, zeros, and the length of key block + hash in bits.
+        let mut block = [0u8; BLOCK_LEN];
+        for (bytes, word) in block.chunks_exact_mut(4).zip(inner) {
+            bytes.copy_from_slice(&word.to_be_bytes());
+        }
+        block[32] = 0x80;
+        block[BLOCK_LEN - 8..].copy_from_slice(&(((BLOCK_LEN + 32) * 8) as u64).to_be_bytes());
+        let mut outer = self.outer;
+        compress256(&mut outer, &[block]);
+        digest(&outer)
     }
 
     /// Whether `tag` is the tag of `message`, compared in constant time.
@@ -90,21 +97,42 @@ impl Drop for HmacKey {
     }
 }
 
-/// Finishes a SHA-256 that has absorbed `absorbed` bytes (whole blocks) into `state`: absorbs
-/// `rest`, pads, and returns the digest.
-pub(crate) fn finish(mut state: State, absorbed: usize, rest: &[u8]) -> [u8; 32] {
+/// The last one or two blocks of a message: its last bytes (fewer than a block) and SHA-256's
+/// padding.
+pub(crate) type LastBlocks = [[u8; BLOCK_LEN]; 2];
+
+/// Pads and compresses the last blocks of a message of `message_len` bytes into `state`:
+/// `blocks` starts with the message's last `tail_len` bytes, the rest of it zero.
+pub(crate) fn pad_and_compress(
+    state: &mut State,
+    blocks: &mut LastBlocks,
+    tail_len: usize,
+    message_len: usize,
+) {
+    // 0x80, zeros, and the length in bits: one block, or two when the tail leaves fewer than 9
+    // bytes.
+    let n = if tail_len + 9 <= BLOCK_LEN { 1 } else { 2 };
+    let flat = blocks.as_flattened_mut();
+    debug_assert!(flat[tail_len..].iter().all(|&b| b == 0));
+    flat[tail_len] = 0x80;
+    let bits = (message_len as u64).wrapping_mul(8);
+    flat[n * BLOCK_LEN - 8..n * BLOCK_LEN].copy_from_slice(&bits.to_be_bytes());
+    compress256(state, &blocks[..n]);
+}
+
+/// The final state of a SHA-256 that has absorbed `absorbed` bytes (whole blocks) into `state`,
+/// then `rest`.
+fn hash(mut state: State, absorbed: usize, rest: &[u8]) -> State {
     let (blocks, tail) = rest.as_chunks::<BLOCK_LEN>();
     compress256(&mut state, blocks);
-    // The tail, 0x80, zeros, and the message length in bits: one block, or two when the tail
-    // leaves fewer than 9 bytes.
     let mut last = [[0u8; BLOCK_LEN]; 2];
-    let n = if tail.len() + 9 <= BLOCK_LEN { 1 } else { 2 };
-    let flat = last.as_flattened_mut();
-    flat[..tail.len()].copy_from_slice(tail);
-    flat[tail.len()] = 0x80;
-    let bits = ((absorbed + rest.len()) as u64).wrapping_mul(8);
-    flat[n * BLOCK_LEN - 8..n * BLOCK_LEN].copy_from_slice(&bits.to_be_bytes());
-    compress256(&mut state, &last[..n]);
+    last.as_flattened_mut()[..tail.len()].copy_from_slice(tail);
+    pad_and_compress(&mut state, &mut last, tail.len(), absorbed + rest.len());
+    state
+}
+
+/// The digest of a final state: its words, big-endian.
+fn digest(state: &State) -> [u8; 32] {
     let mut digest = [0u8; 32];
     for (bytes, word) in digest.chunks_exact_mut(4).zip(state) {
         bytes.copy_from_slice(&word.to_be_bytes());
@@ -136,7 +164,7 @@ mod tests {
         for len in 0..=300 {
             let message = bytes(len, 7);
             assert_eq!(
-                finish(IV, 0, &message),
+                digest(&hash(IV, 0, &message)),
                 <[u8; 32]>::from(Sha256::digest(&message)),
                 "{len}"
             );
@@ -162,7 +190,8 @@ mod tests {
                     let (blocks, _) = message[..split * BLOCK_LEN].as_chunks::<BLOCK_LEN>();
                     let inner = hmac_key.inner_after(blocks);
                     let rest = &message[split * BLOCK_LEN..];
-                    assert_eq!(hmac_key.tag_from(inner, split * BLOCK_LEN, rest), expected);
+                    let inner = hash(inner, BLOCK_LEN + split * BLOCK_LEN, rest);
+                    assert_eq!(hmac_key.outer_tag(&inner), expected);
                 }
             }
         }

