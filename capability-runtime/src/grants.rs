@@ -44,11 +44,13 @@ pub struct Params(Repr);
 enum Repr {
     /// Pairs known at compile time (from `capability!`).
     Static(&'static [(&'static str, &'static str)]),
-    /// All keys and values in one buffer, with the end offset of each key and each value:
-    /// two allocations however many pairs there are.
+    /// At least one pair, all keys and values in one buffer. `ends` holds the end offsets of
+    /// the key and the value of each pair but the last, whose key ends at `last_key_end` and
+    /// whose value ends the text: one allocation for one pair, two for more, however many.
     Packed {
         text: String,
         ends: Vec<(usize, usize)>,
+        last_key_end: usize,
     },
 }
 
@@ -72,28 +74,36 @@ impl Params {
     {
         let mut text = String::new();
         let mut ends = Vec::new();
+        let mut last_key_end = None;
         for (k, v) in pairs {
+            let pair_start = text.len();
             text.push_str(&k.into());
-            let key_end = text.len();
+            if let Some(previous) = last_key_end.replace(text.len()) {
+                ends.push((previous, pair_start));
+            }
             text.push_str(&v.into());
-            ends.push((key_end, text.len()));
         }
-        Params::packed(text, ends)
+        match last_key_end {
+            Some(last_key_end) => Params::packed(text, ends, last_key_end),
+            None => Params::new(),
+        }
     }
 
-    /// Pairs packed in one buffer: `ends` holds the end offset of each key and each value.
-    pub(crate) fn packed(text: String, ends: Vec<(usize, usize)>) -> Self {
-        if ends.is_empty() {
-            return Params::new();
-        }
-        Params(Repr::Packed { text, ends })
+    /// At least one pair packed in one buffer: `ends` holds the end offsets of the key and the
+    /// value of each pair but the last, whose key ends at `last_key_end`, its value at the end.
+    pub(crate) fn packed(text: String, ends: Vec<(usize, usize)>, last_key_end: usize) -> Self {
+        Params(Repr::Packed {
+            text,
+            ends,
+            last_key_end,
+        })
     }
 
     /// The number of pairs.
     pub fn len(&self) -> usize {
         match &self.0 {
             Repr::Static(pairs) => pairs.len(),
-            Repr::Packed { ends, .. } => ends.len(),
+            Repr::Packed { ends, .. } => ends.len() + 1,
         }
     }
 
@@ -123,8 +133,16 @@ impl Params {
     fn pair(&self, index: usize) -> Option<(&str, &str)> {
         match &self.0 {
             Repr::Static(pairs) => pairs.get(index).copied(),
-            Repr::Packed { text, ends } => {
-                let &(key_end, value_end) = ends.get(index)?;
+            Repr::Packed {
+                text,
+                ends,
+                last_key_end,
+            } => {
+                let (key_end, value_end) = match ends.get(index) {
+                    Some(&ends) => ends,
+                    None if index == ends.len() => (*last_key_end, text.len()),
+                    None => return None,
+                };
                 let start = match index {
                     0 => 0,
                     _ => ends[index - 1].1,

