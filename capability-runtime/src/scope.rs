@@ -444,31 +444,37 @@ mod decode {
         if raw.is_empty() {
             return Ok(Params::new());
         }
-        let mut text = Vec::with_capacity(raw.len());
+        let raw = raw.as_bytes();
+        // Decoding never lengthens: the text fits in `raw.len()` bytes, written by index (which
+        // measured faster than pushing).
+        let mut text = vec![0u8; raw.len()];
+        let mut len = 0;
         // The ends of each pair but the last (see `Params::packed`): allocated at the second
         // pair, for all. Each pair after the first takes at least `%26` and one byte.
         let mut ends = Vec::new();
         let (mut pair_start, mut key_end, mut last_key_end, mut empty) = (0, None, None, true);
-        let mut rest = raw.as_bytes();
+        let mut at = 0;
         loop {
-            let (b, tail) = match rest {
-                // Most bytes: kept by both decodings.
-                [b, tail @ ..] if PLAIN[usize::from(*b)] => {
-                    text.push(*b);
-                    (rest, empty) = (tail, false);
+            // Most bytes: kept by both decodings.
+            if let Some(&b) = raw.get(at) {
+                if PLAIN[usize::from(b)] {
+                    text[len] = b;
+                    (len, at, empty) = (len + 1, at + 1, false);
                     continue;
                 }
-                // The once-decoded byte, and the end as a last `&`.
-                _ => form_decoded(rest).map_or((None, rest), |(b, tail)| (Some(b), tail)),
-            };
-            rest = tail;
+            }
+            // The once-decoded byte; the end reads as a last `&`.
+            let b = form_decoded(&raw[at..]).map(|(b, rest)| {
+                at = raw.len() - rest.len();
+                b
+            });
             // Decoded again: `&` and the first `=` delimit, `+` and `%XX` decode.
-            match b {
+            let decoded = match b {
                 None | Some(b'&') => {
                     if empty {
                         return Err("empty parameter in the application parameters".into());
                     }
-                    let key_end = key_end.take().unwrap_or(text.len());
+                    let key_end = key_end.take().unwrap_or(len);
                     if key_end == pair_start {
                         return Err("a parameter has an empty key".into());
                     }
@@ -478,31 +484,37 @@ mod decode {
                         }
                         ends.push((previous, pair_start));
                     }
-                    (pair_start, empty) = (text.len(), true);
+                    (pair_start, empty) = (len, true);
                     match b {
                         None => break,
                         Some(_) => continue,
                     }
                 }
-                Some(b'=') if key_end.is_none() => key_end = Some(text.len()),
-                Some(b'+') => text.push(b' '),
+                Some(b'=') if key_end.is_none() => {
+                    key_end = Some(len);
+                    empty = false;
+                    continue;
+                }
+                Some(b'+') => b' ',
                 Some(b'%') => {
-                    let escape = form_decoded(rest).and_then(|(high, tail)| {
-                        let (low, tail) = form_decoded(tail)?;
-                        Some((hex_pair(high, low)?, tail))
+                    let escape = form_decoded(&raw[at..]).and_then(|(high, rest)| {
+                        let (low, rest) = form_decoded(rest)?;
+                        Some((hex_pair(high, low)?, rest))
                     });
                     match escape {
-                        Some((b, tail)) => {
-                            text.push(b);
-                            rest = tail;
+                        Some((b, rest)) => {
+                            at = raw.len() - rest.len();
+                            b
                         }
-                        None => text.push(b'%'),
+                        None => b'%',
                     }
                 }
-                Some(b) => text.push(b),
-            }
-            empty = false;
+                Some(b) => b,
+            };
+            text[len] = decoded;
+            (len, empty) = (len + 1, false);
         }
+        text.truncate(len);
         let last_key_end = last_key_end.unwrap_or(text.len());
         // Valid as a whole, and cut only between characters: every key and value is valid.
         let text = String::from_utf8(text)
