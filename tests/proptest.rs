@@ -335,3 +335,213 @@ fn every_single_byte_change_and_truncation_is_rejected() {
     }
     assert_eq!(checked, token.len() * 255);
 }
+
+/// Times whose expiry has any number of digits: an expiry from 1 to 16 digits long, as `t + ttl`,
+/// and any `u64` (clamped when too large).
+fn times_of_every_expiry_length(ttl: u64) -> impl Strategy<Value = u64> {
+    prop_oneof![
+        (1..=16u32).prop_flat_map(move |digits| {
+            let low = 10u64.pow(digits - 1).max(ttl);
+            let high = (10u64.pow(digits) - 1).min(MAX_EXP).max(low);
+            (low..=high).prop_map(move |exp| exp - ttl)
+        }),
+        any::<u64>(),
+    ]
+}
+
+/// Bytes a mutation writes: those the fast paths look for, and any other.
+fn mutation_byte() -> impl Strategy<Value = u8> {
+    prop_oneof![
+        3 => prop::sample::select(
+            b"%+&= \"\\?:}{,.0129eE-_AaF/\n\t\x00\x7f\xc3\xa9\xff".to_vec()
+        ),
+        1 => any::<u8>(),
+    ]
+}
+
+/// Up to four edits (replace, insert, delete) at any positions.
+fn mutations() -> impl Strategy<Value = Vec<(prop::sample::Index, u8, u8)>> {
+    prop::collection::vec(
+        (any::<prop::sample::Index>(), 0..3u8, mutation_byte()),
+        1..=4,
+    )
+}
+
+/// A result as printed: compared this way, grants must be equal in every detail and order, not
+/// only grant the same.
+fn exactly(result: Result<capability::VerifiedToken, Error>) -> String {
+    format!("{result:?}")
+}
+
+fn mutate(text: &str, edits: &[(prop::sample::Index, u8, u8)]) -> Vec<u8> {
+    let mut bytes = text.as_bytes().to_vec();
+    for (index, kind, byte) in edits {
+        let i = index.index(bytes.len() + 1);
+        match (kind, i < bytes.len()) {
+            (0, true) => bytes[i] = *byte,
+            (1, true) => {
+                bytes.remove(i);
+            }
+            _ => bytes.insert(i, *byte),
+        }
+    }
+    bytes
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(1024))]
+
+    /// A prepared `Signer` signs exactly what `Policy::sign_at` signs: any policy, account, key
+    /// and time, expiries of every length.
+    #[test]
+    fn a_signer_signs_what_sign_at_signs(
+        (grants, ttl) in policy_parts(),
+        account in sid("AC"),
+        key in "(?s).{1,100}",
+        t in (1..=MAX_TTL_SECS).prop_flat_map(times_of_every_expiry_length),
+    ) {
+        let credentials = Credentials::new(&account, key).unwrap();
+        let policy = build(&grants, ttl);
+        let signer = policy.signer(&credentials);
+        prop_assert_eq!(signer.sign_at(t), policy.sign_at(&credentials, t));
+        prop_assert_eq!(signer.ttl(), policy.ttl());
+    }
+
+    /// The fast paths (the standard headers known by heart, twilio-php's claim order, its scope
+    /// URIs) give exactly what the general readers give, for validly signed payloads edited
+    /// anywhere: so they never accept what the general path refuses, nor read it differently.
+    #[test]
+    fn fast_paths_read_edited_payloads_as_the_general_path_does(
+        (grants, ttl) in policy_parts(),
+        t in 0..MAX_EXP - MAX_TTL_SECS,
+        edits in mutations(),
+        header in prop::sample::select(vec![
+            r#"{"typ":"JWT","alg":"HS256"}"#,
+            r#"{"alg":"HS256","typ":"JWT"}"#,
+            r#"{"alg":"HS256"}"#,
+        ]),
+    ) {
+        let account = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+        let credentials = creds(account);
+        let policy = build(&grants, ttl);
+        let token = policy.sign_at(&credentials, t);
+        let payload = format!(
+            r#"{{"scope":"{}","iss":"{account}","exp":{}}}"#,
+            policy.scope(),
+            token.expires_at()
+        );
+        let edited = mutate(&payload, &edits);
+        let token = sign_segments(&URL_SAFE_NO_PAD.encode(header), &URL_SAFE_NO_PAD.encode(&edited));
+        for now in [t, token.len() as u64] {
+            prop_assert_eq!(
+                exactly(credentials.verify_at(&token, now)),
+                exactly(credentials.__verify_at_general(&token, now)),
+                "{}", String::from_utf8_lossy(&edited)
+            );
+        }
+        // The unedited payload verifies both ways.
+        let token = sign_segments(&URL_SAFE_NO_PAD.encode(header), &URL_SAFE_NO_PAD.encode(&payload));
+        let verified = credentials.verify_at(&token, t).unwrap();
+        prop_assert_eq!(verified.grants(), policy.grants());
+        prop_assert_eq!(exactly(Ok(verified)), exactly(credentials.__verify_at_general(&token, t)));
+    }
+
+    /// The same for edited headers and edited whole tokens, signed or not.
+    #[test]
+    fn fast_paths_read_edited_headers_and_tokens_as_the_general_path_does(
+        (credentials, token, t) in signed(),
+        edits in mutations(),
+        header in prop::sample::select(vec![
+            r#"{"typ":"JWT","alg":"HS256"}"#,
+            r#"{"alg":"HS256","typ":"JWT"}"#,
+        ]),
+    ) {
+        let edited = String::from_utf8_lossy(&mutate(&token, &edits)).into_owned();
+        prop_assert_eq!(
+            exactly(credentials.verify_at(&edited, t)),
+            exactly(credentials.__verify_at_general(&edited, t))
+        );
+        let payload = token.split('.').nth(1).unwrap();
+        let edited = mutate(header, &edits);
+        let resigned = sign_segments(&URL_SAFE_NO_PAD.encode(&edited), payload);
+        let account = credentials.account_sid().as_str().to_owned();
+        let credentials = creds(&account);
+        prop_assert_eq!(
+            exactly(credentials.verify_at(&resigned, t)),
+            exactly(credentials.__verify_at_general(&resigned, t))
+        );
+    }
+
+    /// Lifetime and leeway at any scale: a token is accepted exactly from `nbf - leeway` until
+    /// `exp + leeway - 1`, computed without overflow.
+    #[test]
+    fn lifetime_and_leeway_at_any_scale(
+        exp in prop_oneof![0..=MAX_EXP, MAX_EXP - 100..=MAX_EXP, 0..100u64],
+        nbf in prop::option::of(prop_oneof![0..=MAX_EXP, 0..100u64]),
+        leeway in prop_oneof![0..100u64, any::<u64>(), Just(u64::MAX)],
+        now in prop_oneof![any::<u64>(), 0..200u64, u64::MAX - 100..=u64::MAX],
+    ) {
+        check_lifetime(exp, nbf, leeway, now)?;
+    }
+}
+
+/// Signs a token with these `exp` and `nbf` and checks `verify_at` at `now` against the rule.
+fn check_lifetime(exp: u64, nbf: Option<u64>, leeway: u64, now: u64) -> Result<(), TestCaseError> {
+    let account = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
+    let nbf_claim = nbf.map(|n| format!(r#","nbf":{n}"#)).unwrap_or_default();
+    let payload = format!(
+        r#"{{"scope":"scope:client:incoming?clientName=A","iss":"{account}","exp":{exp}{nbf_claim}}}"#
+    );
+    let token = common::sign_json(r#"{"typ":"JWT","alg":"HS256"}"#, &payload);
+    let credentials = creds(account).with_leeway(Duration::from_secs(leeway));
+    // The rule, in exact arithmetic.
+    let expired = u128::from(now) >= u128::from(exp) + u128::from(leeway);
+    let early = nbf.is_some_and(|nbf| u128::from(now) + u128::from(leeway) < u128::from(nbf));
+    let result = credentials.verify_at(&token, now);
+    match (expired, early) {
+        (false, false) => prop_assert!(result.is_ok(), "{exp} {nbf:?} {leeway} {now}: {result:?}"),
+        (true, _) => prop_assert_eq!(
+            result.unwrap_err(),
+            Error::Expired {
+                expired_at: exp,
+                now
+            }
+        ),
+        (false, true) => prop_assert_eq!(
+            result.unwrap_err(),
+            Error::NotYetValid {
+                not_before: nbf.unwrap(),
+                now
+            }
+        ),
+    }
+    Ok(())
+}
+
+/// Every combination of small `exp`, `nbf`, leeway and time, so every boundary is met:
+/// accepted from `nbf - leeway` (inclusive) until `exp + leeway - 1` (inclusive), `exp` 0 and a
+/// leeway larger than the time included.
+#[test]
+fn lifetime_and_leeway_boundaries_exhaustively() {
+    let mut checked = 0;
+    for exp in 0..=8 {
+        for nbf in [None, Some(0), Some(1), Some(4), Some(8), Some(12)] {
+            for leeway in 0..=5 {
+                for now in 0..=16 {
+                    check_lifetime(exp, nbf, leeway, now).unwrap();
+                    checked += 1;
+                }
+            }
+        }
+    }
+    // And at the end of time.
+    for exp in [MAX_EXP - 1, MAX_EXP] {
+        for leeway in [0, 1, u64::MAX - MAX_EXP, u64::MAX - MAX_EXP + 1, u64::MAX] {
+            for now in [MAX_EXP - 1, MAX_EXP, u64::MAX - 1, u64::MAX] {
+                check_lifetime(exp, Some(MAX_EXP), leeway, now).unwrap();
+                checked += 1;
+            }
+        }
+    }
+    assert_eq!(checked, 9 * 6 * 6 * 17 + 2 * 5 * 4);
+}

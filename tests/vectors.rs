@@ -123,6 +123,9 @@ fn byte_exact_vectors_sign_identically() {
             "{}",
             name(case)
         );
+        // A prepared signer signs the same bytes.
+        let signer = policy(case).signer(&v.credentials);
+        assert_eq!(signer.sign_at(v.issued_at), token, "{}", name(case));
         assert_eq!(
             token.expires_at(),
             v.issued_at + case["ttl"].as_u64().unwrap()

@@ -85,6 +85,14 @@ impl HmacKey {
     }
 }
 
+#[cfg(test)]
+impl HmacKey {
+    /// The outer state, for tests that check it is shown nowhere.
+    pub(crate) fn outer_state(&self) -> State {
+        self.outer
+    }
+}
+
 impl Drop for HmacKey {
     fn drop(&mut self) {
         self.inner.zeroize();

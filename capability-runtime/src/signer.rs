@@ -181,3 +181,101 @@ impl Drop for Signer {
         self.inner.zeroize();
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::client_name::ClientName;
+    use crate::wire::MAX_EXP;
+
+    fn credentials() -> Credentials {
+        Credentials::new("AC0123456789abcdef0123456789abcdef", "signer test key").unwrap()
+    }
+
+    /// Times whose expiry (with a TTL of `ttl`) has each number of digits from 1 to 16, at both
+    /// ends of the range, and the clamped end of time.
+    fn times(ttl: u64) -> Vec<u64> {
+        let mut times = vec![0, MAX_EXP - ttl, MAX_EXP, u64::MAX];
+        for digits in 1..=16u32 {
+            let (low, high) = (10u64.pow(digits - 1), 10u64.pow(digits) - 1);
+            times.extend(
+                [low, high]
+                    .into_iter()
+                    .filter_map(|exp| exp.checked_sub(ttl)),
+            );
+        }
+        times
+    }
+
+    #[test]
+    fn signs_what_sign_at_signs_at_every_alignment_and_expiry_length() {
+        let credentials = credentials();
+        let mut pending = std::collections::BTreeSet::new();
+        let mut two_blocks = [false; 2];
+        for len in 1..=121 {
+            let name = ClientName::new(&"n".repeat(len)).unwrap();
+            for policy in [
+                Policy::builder().incoming(name.clone()).build().unwrap(),
+                Policy::builder()
+                    .incoming(name)
+                    .events([("k", "v".repeat(len % 7))])
+                    .ttl(std::time::Duration::from_secs(1))
+                    .build()
+                    .unwrap(),
+            ] {
+                let signer = policy.signer(&credentials);
+                pending.insert(signer.pending);
+                for t in times(policy.ttl().as_secs()) {
+                    let token = signer.sign_at(t);
+                    assert_eq!(token, policy.sign_at(&credentials, t), "{len} {t}");
+                    let text = token.into_string();
+                    assert_eq!(text.capacity(), text.len());
+                    let signing_len = text.rsplit_once('.').unwrap().0.len();
+                    // The signing input's bytes in its last blocks.
+                    let tail = signing_len + BLOCK_LEN - signer.absorbed;
+                    two_blocks[usize::from(tail + 9 > BLOCK_LEN)] = true;
+                }
+            }
+        }
+        // Every position of the expiry in the last block, in one block or two. The prefix is the
+        // header, a dot and whole base64 quanta of 4 characters: 16 positions in 64.
+        assert_eq!(HEADER_B64.len() % 4, 0);
+        assert_eq!(pending.len(), BLOCK_LEN / 4);
+        assert_eq!(two_blocks, [true, true]);
+    }
+
+    #[test]
+    fn debug_shows_no_key_derived_state() {
+        let signer = Policy::builder()
+            .incoming(ClientName::from_static("Alice"))
+            .build()
+            .unwrap()
+            .signer(&credentials());
+        let debug = format!("{signer:?}");
+        assert!(debug.contains("[redacted]"), "{debug}");
+        assert!(!debug.contains("signer test key"));
+        for word in signer.inner.iter().chain(&signer.key.outer_state()) {
+            for shown in [format!("{word}"), format!("{word:x}"), format!("{word:X}")] {
+                assert!(!debug.contains(&shown), "{debug} shows {shown}");
+            }
+        }
+    }
+
+    #[test]
+    fn a_clone_signs_the_same() {
+        let signer = Policy::builder()
+            .incoming(ClientName::from_static("Alice"))
+            .build()
+            .unwrap()
+            .signer(&credentials());
+        assert_eq!(
+            signer.clone().sign_at(1_700_000_000),
+            signer.sign_at(1_700_000_000)
+        );
+        assert_eq!(signer.ttl(), crate::policy::DEFAULT_TTL);
+        assert_eq!(
+            signer.account_sid().as_str(),
+            "AC0123456789abcdef0123456789abcdef"
+        );
+    }
+}
