@@ -1,33 +1,21 @@
-//! The performance targets as ratios, measured interleaved: in each round every contestant runs
-//! a short batch, in rotating order, so a slow spell of this shared machine hits them all alike.
-//! The ratio reported is the median over rounds of each round's ratio.
+//! The performance targets as ratios, measured interleaved (see `contestants::interleave`): the
+//! ratio reported is the median over rounds of each round's ratio.
 //!
 //! ```text
 //! cargo bench --bench interleaved
 //! ```
 //!
-//! `benches/tokens.rs` measures the same contestants with criterion, one after the other.
+//! `benches/tokens.rs` measures the same contestants with criterion, one after the other;
+//! `benches/worst_case.rs` measures hostile tokens against valid ones.
 
 mod contestants;
 
-use std::hint::black_box;
-use std::time::Instant;
-
-use contestants::Contestants;
+use contestants::{call, interleave, median, median_ratio, Contestant, Contestants};
 
 const ROUNDS: usize = 4000;
 const BATCH: u32 = 40;
 
-/// One call of a contestant, its result dropped.
-type Contestant<'a> = Box<dyn Fn() + 'a>;
-
-fn call<'a, T>(f: impl Fn() -> T + 'a) -> Contestant<'a> {
-    Box::new(move || {
-        black_box(f());
-    })
-}
-
-/// Names the contestants' indices.
+/// The contestants, in the order of the table.
 #[derive(Clone, Copy)]
 enum C {
     SignMacro,
@@ -41,6 +29,28 @@ enum C {
     Sign50,
     Verify50,
     Floor50,
+}
+
+impl C {
+    /// The floor this contestant is measured against: that of the same token.
+    fn floor(self) -> C {
+        match self {
+            C::Signer50 | C::Sign50 | C::Verify50 | C::Floor50 => C::Floor50,
+            _ => C::Floor,
+        }
+    }
+
+    fn target(self) -> &'static str {
+        match self {
+            C::SignMacro => "≤ 1.3",
+            C::SignBuilder => "≤ 1.6",
+            C::Signer => "≤ 0.65",
+            C::Verify => "≤ 1.8",
+            C::Signer50 => "≤ 0.25",
+            C::Verify50 => "≤ 2",
+            _ => "",
+        }
+    }
 }
 
 fn main() {
@@ -65,12 +75,12 @@ fn main() {
         ),
         (
             C::JwtEncode,
-            "`jsonwebtoken` encode",
+            "`jsonwebtoken` 11 encode",
             call(|| c.jwt_encode()),
         ),
         (
             C::JwtDecode,
-            "`jsonwebtoken` decode + verify",
+            "`jsonwebtoken` 11 decode + verify",
             call(|| c.jwt_decode()),
         ),
         (
@@ -90,65 +100,25 @@ fn main() {
         ),
         (C::Floor50, "floor, 50 parameters", call(|| c.floor(true))),
     ];
-    for (i, (id, _, _)) in contestants.iter().enumerate() {
+    let (table, calls): (Vec<(C, &str)>, Vec<Contestant>) = contestants
+        .into_iter()
+        .map(|(id, name, f)| ((id, name), f))
+        .unzip();
+    for (i, (id, _)) in table.iter().enumerate() {
         assert_eq!(*id as usize, i);
     }
-
-    // Warm up, then measure: times[c][round] in ns per call.
-    let n = contestants.len();
-    let mut times = vec![Vec::with_capacity(ROUNDS); n];
-    for round in 0..ROUNDS + ROUNDS / 10 {
-        for i in 0..n {
-            let c = (round + i) % n;
-            let start = Instant::now();
-            for _ in 0..BATCH {
-                (contestants[c].2)();
-            }
-            let ns = start.elapsed().as_nanos() as f64 / f64::from(BATCH);
-            if round >= ROUNDS / 10 {
-                times[c].push(ns);
-            }
-        }
-    }
-
-    let median = |mut v: Vec<f64>| {
-        v.sort_by(f64::total_cmp);
-        v[v.len() / 2]
-    };
-    let ratio = |a: C, b: C| {
-        median(
-            times[a as usize]
-                .iter()
-                .zip(&times[b as usize])
-                .map(|(x, y)| x / y)
-                .collect(),
-        )
-    };
-    let (floor_of, target): (fn(C) -> C, fn(C) -> &'static str) = (
-        |c| match c {
-            C::Signer50 | C::Sign50 | C::Verify50 | C::Floor50 => C::Floor50,
-            _ => C::Floor,
-        },
-        |c| match c {
-            C::SignMacro => "<= 1.3",
-            C::SignBuilder => "<= 1.6",
-            C::Signer => "<= 0.65",
-            C::Verify => "<= 1.8",
-            C::Signer50 => "<= 0.25",
-            C::Verify50 => "<= 2",
-            _ => "",
-        },
-    );
+    let times = interleave(&calls, ROUNDS, BATCH);
+    let ratio = |a: C, b: C| median_ratio(&times[a as usize], &times[b as usize]);
 
     println!("interleaved: {ROUNDS} rounds of {BATCH} calls each; medians");
-    println!("| benchmark | median | x floor | target |");
+    println!("| benchmark | median | × floor | target |");
     println!("|---|---:|---:|---|");
-    for (id, name, _) in &contestants {
+    for &(id, name) in &table {
         println!(
             "| {name} | {:.0} ns | {:.2} | {} |",
-            median(times[*id as usize].clone()),
-            ratio(*id, floor_of(*id)),
-            target(*id)
+            median(times[id as usize].clone()),
+            ratio(id, id.floor()),
+            id.target()
         );
     }
     for (a, b, what, goal) in [
@@ -156,21 +126,21 @@ fn main() {
             C::JwtEncode,
             C::Signer,
             "jsonwebtoken encode / Signer::sign_at",
-            ">= 4",
+            "≥ 4",
         ),
         (
             C::JwtEncode,
             C::SignMacro,
             "jsonwebtoken encode / capability! sign_at",
-            ">= 2",
+            "≥ 2",
         ),
         (
             C::JwtDecode,
             C::Verify,
             "jsonwebtoken decode / verify_at",
-            ">= 3",
+            "≥ 3",
         ),
     ] {
-        println!("{what}: {:.2}x (target {goal})", ratio(a, b));
+        println!("{what}: {:.2}× (target {goal})", ratio(a, b));
     }
 }

@@ -20,10 +20,15 @@ fn single_thread(c: &mut Criterion) {
     let mut g = c.benchmark_group("tokens");
     g.bench_function("sign_at/macro", |b| b.iter(|| contestants.sign_macro()));
     g.bench_function("sign_at/builder", |b| b.iter(|| contestants.sign_builder()));
-    g.bench_function("verify_at", |b| b.iter(|| contestants.verify()));
+    g.bench_function("signer", |b| b.iter(|| contestants.signer(false)));
+    g.bench_function("verify_at", |b| b.iter(|| contestants.verify(false)));
     g.bench_function("floor/hmac_sha256+base64url", |b| {
-        b.iter(|| contestants.floor())
+        b.iter(|| contestants.floor(false))
     });
+    g.bench_function("fifty/signer", |b| b.iter(|| contestants.signer(true)));
+    g.bench_function("fifty/sign_at", |b| b.iter(|| contestants.sign_fifty()));
+    g.bench_function("fifty/verify_at", |b| b.iter(|| contestants.verify(true)));
+    g.bench_function("fifty/floor", |b| b.iter(|| contestants.floor(true)));
     g.bench_function("jsonwebtoken/encode", |b| {
         b.iter(|| contestants.jwt_encode())
     });

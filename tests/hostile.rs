@@ -16,7 +16,8 @@ use common::{b64, sign_json, sign_segments, ACCOUNT, SECRET};
 
 use capability::{
     AccountSid, AppSid, ClientName, ClientNameError, Credentials, Error, Malformed, Policy,
-    SidProblem, TokenPart, VerifiedToken, MAX_EXP, MAX_TOKEN_LEN,
+    SidProblem, TokenPart, VerifiedToken, MAX_EXP, MAX_OTHER_MEMBERS, MAX_OTHER_SCOPES,
+    MAX_TOKEN_LEN,
 };
 
 const APP: &str = "APbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
@@ -690,6 +691,76 @@ fn the_signature_covers_everything() {
             Error::BadSignature,
             "{sig}"
         );
+    }
+}
+
+/// Members besides the ones a capability token uses are limited, in the header and in the
+/// payload, so that finding a repeated key stays linear; a token stuffed with them is refused
+/// before its signature is checked (header) or its claims are read (payload).
+#[test]
+fn members_besides_the_known_ones_are_limited() {
+    let others = |n: usize| {
+        (0..n)
+            .map(|i| format!(r#","m{i}":[{{"k":{i}}}]"#))
+            .collect::<String>()
+    };
+    let p = payload();
+    let body = &p[..p.len() - 1];
+    let at_limit = format!("{body}{}}}", others(MAX_OTHER_MEMBERS));
+    assert_eq!(
+        verify(&sign_json(PHP_HEADER, &at_limit))
+            .unwrap()
+            .expires_at(),
+        EXP
+    );
+    let over = format!("{body}{}}}", others(MAX_OTHER_MEMBERS + 1));
+    assert_eq!(
+        err(&sign_json(PHP_HEADER, &over)),
+        Error::Malformed(Malformed::TooManyMembers {
+            part: TokenPart::Payload,
+            max: MAX_OTHER_MEMBERS
+        })
+    );
+    // In the header, `typ` counts among them.
+    let header = |n: usize| format!(r#"{{"typ":"JWT","alg":"HS256"{}}}"#, others(n));
+    let token = sign_json(&header(MAX_OTHER_MEMBERS - 1), &payload());
+    assert_eq!(verify(&token).unwrap().expires_at(), EXP);
+    let token = sign_json(&header(MAX_OTHER_MEMBERS), &payload());
+    let expected = Error::Malformed(Malformed::TooManyMembers {
+        part: TokenPart::Header,
+        max: MAX_OTHER_MEMBERS,
+    });
+    assert_eq!(err(&token), expected);
+    let (unsigned, _) = token.rsplit_once('.').unwrap();
+    assert_eq!(err(&format!("{unsigned}.x")), expected);
+    assert!(
+        expected.to_string().contains("more than 32 members"),
+        "{expected}"
+    );
+}
+
+/// Scope URIs of other services are kept, each as a string, up to a limit.
+#[test]
+fn scope_uris_of_other_services_are_limited() {
+    let with_others = |n: usize| {
+        let scope = format!("{ALICE}{}", " scope:x:y?a=1".repeat(n));
+        verify(&sign_json(
+            PHP_HEADER,
+            &format!(r#"{{"scope":"{scope}","iss":"{ACCOUNT}","exp":{EXP}}}"#),
+        ))
+    };
+    let verified = with_others(MAX_OTHER_SCOPES).unwrap();
+    assert_eq!(verified.grants().other_scopes().len(), MAX_OTHER_SCOPES);
+    assert_eq!(verified.grants().incoming().unwrap(), "Alice");
+    match with_others(MAX_OTHER_SCOPES + 1) {
+        Err(Error::InvalidScope { scope, reason }) => {
+            assert_eq!(scope, "scope:x:y?a=1");
+            assert_eq!(
+                reason,
+                "a token holds at most 32 scope URIs of other services"
+            );
+        }
+        other => panic!("{other:?}"),
     }
 }
 

@@ -211,3 +211,47 @@ impl Contestants {
         .unwrap()
     }
 }
+
+/// One call of a contestant, its result dropped.
+pub type Contestant<'a> = Box<dyn Fn() + 'a>;
+
+/// Wraps a call as a contestant.
+pub fn call<'a, T>(f: impl Fn() -> T + 'a) -> Contestant<'a> {
+    Box::new(move || {
+        black_box(f());
+    })
+}
+
+/// Runs the contestants interleaved: in each round every contestant runs a batch of `batch`
+/// calls, in an order that rotates from round to round, so a slow spell of a shared machine hits
+/// them all alike. Returns, for each contestant, its time per call in each round (ns), after a
+/// tenth as many rounds of warm-up.
+pub fn interleave(contestants: &[Contestant], rounds: usize, batch: u32) -> Vec<Vec<f64>> {
+    let n = contestants.len();
+    let mut times = vec![Vec::with_capacity(rounds); n];
+    for round in 0..rounds + rounds / 10 {
+        for i in 0..n {
+            let c = (round + i) % n;
+            let start = std::time::Instant::now();
+            for _ in 0..batch {
+                (contestants[c])();
+            }
+            let ns = start.elapsed().as_nanos() as f64 / f64::from(batch);
+            if round >= rounds / 10 {
+                times[c].push(ns);
+            }
+        }
+    }
+    times
+}
+
+/// The median of `values`.
+pub fn median(mut values: Vec<f64>) -> f64 {
+    values.sort_by(f64::total_cmp);
+    values[values.len() / 2]
+}
+
+/// The median over rounds of the ratio `a / b` within each round.
+pub fn median_ratio(a: &[f64], b: &[f64]) -> f64 {
+    median(a.iter().zip(b).map(|(x, y)| x / y).collect())
+}

@@ -392,6 +392,14 @@ pub enum Malformed {
         /// The JSON parser's description of the problem (position and cause).
         detail: String,
     },
+    /// The header or payload has more members than the ones the verifier reads and
+    /// [`MAX_OTHER_MEMBERS`](crate::MAX_OTHER_MEMBERS) others.
+    TooManyMembers {
+        /// Which segment.
+        part: TokenPart,
+        /// The limit on the other members.
+        max: usize,
+    },
     /// The header or payload has the same key twice, which readers may resolve differently.
     DuplicateKey {
         /// Which segment.
@@ -415,6 +423,11 @@ impl fmt::Display for Malformed {
             Malformed::Json { part, detail } => {
                 write!(f, "the token's {part} is not a valid JSON object: {detail}")
             }
+            Malformed::TooManyMembers { part, max } => write!(
+                f,
+                "the token's {part} has more than {max} members besides the ones a capability \
+                 token uses; it was not read further"
+            ),
             Malformed::DuplicateKey { part, key } => write!(
                 f,
                 "the token's {part} has the key `{}` twice",

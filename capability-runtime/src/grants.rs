@@ -290,6 +290,11 @@ impl Events {
     }
 }
 
+/// The most scope URIs of other services a verified token may hold
+/// ([`Grants::other_scopes`]). Each is kept as a string of its own; the limit bounds the
+/// allocations a token can cause. The official libraries write none.
+pub const MAX_OTHER_SCOPES: usize = 32;
+
 /// What a token grants.
 ///
 /// Two `Grants` are equal when they grant the same: the order of the scopes and of the top-level

@@ -10,7 +10,6 @@
 //! are checked for repeats in a hash set.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 use std::fmt;
 
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
@@ -143,12 +142,71 @@ fn date(raw: &RawValue) -> Field<u64> {
     }
 }
 
-/// The keys of one object, to find a repeated one. Known keys are flags; other keys go in a hash
-/// set, allocated only when an object has unknown keys.
-#[derive(Default)]
+/// The most members of the header, and of the payload, besides the ones the verifier reads.
+///
+/// Tokens of the official libraries have at most two (`typ`, and `nbf` or `iat`); other JWT
+/// libraries add a few registered ones (`sub`, `aud`, `jti`, `kid`, …). With the limit, each key
+/// is compared with at most this many others to find a repeat: the work stays linear in the
+/// token's length whatever it holds, with no hashing, and a token stuffed with members is
+/// refused after reading this many.
+pub const MAX_OTHER_MEMBERS: usize = 32;
+
+/// The keys of one object, to find a repeated one: the known keys as flags, the others in order.
 struct Seen<'a> {
     known: u8,
-    other: HashSet<Cow<'a, str>>,
+    other: [Cow<'a, str>; MAX_OTHER_MEMBERS],
+    others: usize,
+}
+
+/// Why a header or payload could not be read.
+#[derive(Debug)]
+pub(crate) enum ReadError {
+    /// Not one JSON object (serde_json's description).
+    Json(serde_json::Error),
+    /// More than [`MAX_OTHER_MEMBERS`] members besides the known ones.
+    TooManyMembers,
+}
+
+/// Reads a JOSE header.
+pub(crate) fn read_header(text: &str) -> Result<Header<'_>, ReadError> {
+    let mut too_many = false;
+    let header = read(
+        text,
+        HeaderVisitor {
+            too_many: &mut too_many,
+        },
+    );
+    header.map_err(|e| ReadError::new(e, too_many))
+}
+
+/// Reads the claims of a payload (see also [`Claims::read_php_order`]).
+pub(crate) fn read_claims(text: &str) -> Result<Claims<'_>, ReadError> {
+    let mut too_many = false;
+    let claims = read(
+        text,
+        ClaimsVisitor {
+            too_many: &mut too_many,
+        },
+    );
+    claims.map_err(|e| ReadError::new(e, too_many))
+}
+
+impl ReadError {
+    /// The error of a visitor that noted in `too_many` whether it stopped at too many members.
+    fn new(e: serde_json::Error, too_many: bool) -> Self {
+        match too_many {
+            true => ReadError::TooManyMembers,
+            false => ReadError::Json(e),
+        }
+    }
+}
+
+/// Reads the one JSON object `text` holds, nothing after it but whitespace.
+fn read<'a, V: Visitor<'a>>(text: &'a str, visitor: V) -> Result<V::Value, serde_json::Error> {
+    let mut de = serde_json::Deserializer::from_str(text);
+    let value = de.deserialize_map(visitor)?;
+    de.end()?;
+    Ok(value)
 }
 
 /// A key, borrowed from the input unless it has escapes (`"\u0065xp"` is the key `exp`).
@@ -179,13 +237,19 @@ impl<'de> Visitor<'de> for KeyVisitor {
 }
 
 /// Reads the members of an object: `read(index, map)` reads the value of known key number
-/// `index`; other values are skipped. Returns the first repeated key.
+/// `index`; other values are skipped. Returns the first repeated key; fails after more than
+/// [`MAX_OTHER_MEMBERS`] other members, noting it in `too_many`.
 fn members<'de, A: MapAccess<'de>>(
     mut map: A,
     known: &[&str],
+    too_many: &mut bool,
     mut read: impl FnMut(usize, &mut A) -> Result<(), A::Error>,
 ) -> Result<Option<String>, A::Error> {
-    let mut seen = Seen::default();
+    let mut seen = Seen {
+        known: 0,
+        other: std::array::from_fn(|_| Cow::Borrowed("")),
+        others: 0,
+    };
     let mut duplicate = None;
     while let Some(Key(key)) = map.next_key()? {
         let index = known.iter().position(|&k| k == key);
@@ -196,7 +260,16 @@ fn members<'de, A: MapAccess<'de>>(
                 seen.known |= bit;
                 repeated
             }
-            None => !seen.other.insert(key.clone()),
+            None if seen.other[..seen.others].contains(&key) => true,
+            None if seen.others == MAX_OTHER_MEMBERS => {
+                *too_many = true;
+                return Err(de::Error::custom("too many members"));
+            }
+            None => {
+                seen.other[seen.others] = key.clone();
+                seen.others += 1;
+                false
+            }
         };
         if repeated {
             duplicate.get_or_insert_with(|| key.into_owned());
@@ -213,59 +286,55 @@ fn members<'de, A: MapAccess<'de>>(
     Ok(duplicate)
 }
 
-impl<'de> Deserialize<'de> for Header<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Header<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON object")
+struct HeaderVisitor<'f> {
+    too_many: &'f mut bool,
+}
+
+impl<'de> Visitor<'de> for HeaderVisitor<'_> {
+    type Value = Header<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Header<'de>, A::Error> {
+        let mut header = Header::default();
+        header.duplicate = members(map, &["alg", "crit"], self.too_many, |i, map| {
+            match i {
+                0 => header.alg = string(map.next_value()?),
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                    header.crit = true;
+                }
             }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Header<'de>, A::Error> {
-                let mut header = Header::default();
-                header.duplicate = members(map, &["alg", "crit"], |i, map| {
-                    match i {
-                        0 => header.alg = string(map.next_value()?),
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                            header.crit = true;
-                        }
-                    }
-                    Ok(())
-                })?;
-                Ok(header)
-            }
-        }
-        d.deserialize_map(V)
+            Ok(())
+        })?;
+        Ok(header)
     }
 }
 
-impl<'de> Deserialize<'de> for Claims<'de> {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Claims<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON object")
+struct ClaimsVisitor<'f> {
+    too_many: &'f mut bool,
+}
+
+impl<'de> Visitor<'de> for ClaimsVisitor<'_> {
+    type Value = Claims<'de>;
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Claims<'de>, A::Error> {
+        let mut claims = Claims::default();
+        let known = ["scope", "iss", "exp", "nbf", "iat"];
+        claims.duplicate = members(map, &known, self.too_many, |i, map| {
+            let raw: &RawValue = map.next_value()?;
+            match i {
+                0 => claims.scope = string(raw),
+                1 => claims.iss = string(raw),
+                2 => claims.exp = date(raw),
+                3 => claims.nbf = date(raw),
+                _ => claims.iat = date(raw),
             }
-            fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Claims<'de>, A::Error> {
-                let mut claims = Claims::default();
-                let known = ["scope", "iss", "exp", "nbf", "iat"];
-                claims.duplicate = members(map, &known, |i, map| {
-                    let raw: &RawValue = map.next_value()?;
-                    match i {
-                        0 => claims.scope = string(raw),
-                        1 => claims.iss = string(raw),
-                        2 => claims.exp = date(raw),
-                        3 => claims.nbf = date(raw),
-                        _ => claims.iat = date(raw),
-                    }
-                    Ok(())
-                })?;
-                Ok(claims)
-            }
-        }
-        d.deserialize_map(V)
+            Ok(())
+        })?;
+        Ok(claims)
     }
 }
 
@@ -274,7 +343,7 @@ mod tests {
     use super::*;
 
     fn claims(json: &str) -> Claims<'_> {
-        serde_json::from_str(json).unwrap()
+        read_claims(json).unwrap()
     }
 
     #[test]
@@ -350,9 +419,35 @@ mod tests {
     }
 
     #[test]
+    fn members_besides_the_known_ones_are_limited() {
+        let others = |n: usize| {
+            (0..n)
+                .map(|i| format!(r#","k{i}":{{"nested":[1,2,3]}}"#))
+                .collect::<String>()
+        };
+        let at_limit = format!(r#"{{"exp":1,"iss":"i"{}}}"#, others(MAX_OTHER_MEMBERS));
+        assert_eq!(claims(&at_limit).exp, Field::Present(1));
+        let over = format!(r#"{{"exp":1,"iss":"i"{}}}"#, others(MAX_OTHER_MEMBERS + 1));
+        assert!(matches!(read_claims(&over), Err(ReadError::TooManyMembers)));
+        let over = format!(r#"{{"alg":"HS256"{}}}"#, others(MAX_OTHER_MEMBERS + 1));
+        assert!(matches!(read_header(&over), Err(ReadError::TooManyMembers)));
+        // A repeat among them is still found, at the limit too.
+        let repeated = format!(r#"{{"exp":1{},"k0":2}}"#, others(MAX_OTHER_MEMBERS));
+        assert_eq!(claims(&repeated).duplicate.as_deref(), Some("k0"));
+    }
+
+    #[test]
     fn non_objects_and_trailing_data_fail() {
-        assert!(serde_json::from_str::<Claims<'_>>("[]").is_err());
-        assert!(serde_json::from_str::<Claims<'_>>("{} x").is_err());
+        for json in ["[]", "{} x", "", "{", "\"x\"", "{\"a\":1,}"] {
+            assert!(
+                matches!(read_claims(json), Err(ReadError::Json(_))),
+                "{json}"
+            );
+            assert!(
+                matches!(read_header(json), Err(ReadError::Json(_))),
+                "{json}"
+            );
+        }
     }
 
     #[test]
@@ -376,11 +471,7 @@ mod tests {
         let mut fast = 0;
         for edited in crate::scope::single_edits(payload) {
             if let Some(claims) = Claims::read_php_order(&edited) {
-                assert_eq!(
-                    Ok(claims),
-                    serde_json::from_str(&edited).map_err(|_| ()),
-                    "{edited}"
-                );
+                assert_eq!(Ok(claims), read_claims(&edited).map_err(|_| ()), "{edited}");
                 fast += 1;
             }
         }

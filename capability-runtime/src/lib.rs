@@ -59,13 +59,15 @@ mod verify;
 
 pub use client_name::{ClientName, MAX_CLIENT_NAME_LEN};
 pub use error::{ClientNameError, Error, Malformed, SidError, SidProblem, TokenPart};
-pub use grants::{Events, Grants, Outgoing, Params, ParamsIter, ScopeKind};
+pub use grants::{Events, Grants, Outgoing, Params, ParamsIter, ScopeKind, MAX_OTHER_SCOPES};
 pub use policy::{check_ttl, Policy, PolicyBuilder, DEFAULT_TTL, MAX_TOKEN_LEN, MAX_TTL, MIN_TTL};
 pub use sid::{AccountSid, AppSid, SidKind, SID_LEN};
 pub use wire::MAX_EXP;
 
 #[cfg(feature = "jwt")]
 pub use credentials::Credentials;
+#[cfg(feature = "jwt")]
+pub use json::MAX_OTHER_MEMBERS;
 #[cfg(feature = "jwt")]
 pub use signer::Signer;
 #[cfg(feature = "jwt")]

@@ -129,6 +129,7 @@ mod decode {
     use super::{EVENTS, EVENTS_PATH, INCOMING, OUTGOING};
     use crate::client_name::ClientName;
     use crate::error::{Error, Truncated};
+    use crate::grants::MAX_OTHER_SCOPES;
     use crate::grants::{Events, Grants, Outgoing, Params};
     use crate::sid::{AppSid, SID_LEN};
 
@@ -259,6 +260,11 @@ mod decode {
                     return Err(twice("the event stream"));
                 }
                 grants.events = Some(events(query)?);
+            }
+            _ if grants.other.len() == MAX_OTHER_SCOPES => {
+                return Err(format!(
+                    "a token holds at most {MAX_OTHER_SCOPES} scope URIs of other services"
+                ))
             }
             _ => grants.other.push(uri.to_owned()),
         }

@@ -4,7 +4,7 @@ use crate::base64url;
 use crate::credentials::{self, Credentials};
 use crate::error::{Error, Malformed, TokenPart};
 use crate::grants::Grants;
-use crate::json::{Claims, Field, Header};
+use crate::json::{read_claims, read_header, Claims, Field, ReadError, MAX_OTHER_MEMBERS};
 use crate::mac::equal_in_constant_time;
 use crate::policy::MAX_TOKEN_LEN;
 use crate::scope;
@@ -164,7 +164,7 @@ impl Credentials {
         let payload = utf8(payload, TokenPart::Payload)?;
         let claims = match fast.then(|| Claims::read_php_order(payload)).flatten() {
             Some(claims) => claims,
-            None => parse_json(payload, TokenPart::Payload)?,
+            None => read_claims(payload).map_err(|e| read_error(e, TokenPart::Payload))?,
         };
         self.check_claims(claims, now, fast)
     }
@@ -224,7 +224,8 @@ impl Credentials {
 /// Checks a header other than the two every official library writes.
 fn check_header(segment: &str) -> Result<(), Error> {
     let bytes = decode(segment, TokenPart::Header)?;
-    let header: Header<'_> = parse_json(utf8(&bytes, TokenPart::Header)?, TokenPart::Header)?;
+    let header = read_header(utf8(&bytes, TokenPart::Header)?)
+        .map_err(|e| read_error(e, TokenPart::Header))?;
     if let Some(key) = header.duplicate {
         return Err(Error::Malformed(Malformed::DuplicateKey {
             part: TokenPart::Header,
@@ -268,12 +269,16 @@ fn utf8(bytes: &[u8], part: TokenPart) -> Result<&str, Error> {
     })
 }
 
-fn parse_json<'a, T: serde::Deserialize<'a>>(text: &'a str, part: TokenPart) -> Result<T, Error> {
-    serde_json::from_str(text).map_err(|e| {
-        Error::Malformed(Malformed::Json {
+fn read_error(e: ReadError, part: TokenPart) -> Error {
+    Error::Malformed(match e {
+        ReadError::Json(e) => Malformed::Json {
             part,
             detail: json_detail(&e),
-        })
+        },
+        ReadError::TooManyMembers => Malformed::TooManyMembers {
+            part,
+            max: MAX_OTHER_MEMBERS,
+        },
     })
 }
 
