@@ -1,11 +1,20 @@
 //! Heap allocations of signing and verifying, counted by a global allocator: deterministic,
-//! unlike timing. `sign_at` makes exactly one (the token's text); `verify_at` makes a number
-//! that depends on the number of scopes, not on the number of parameters or their length.
+//! unlike timing, and pinned exactly.
+//!
+//! - `Policy::sign_at` and `Signer::sign_at` make exactly one, the token's text, at its final
+//!   size; `Policy::signer` makes one, the prefix it keeps.
+//! - `verify_at` makes one per client name, one for parameters (or filters) when there is one
+//!   pair and two when there are more, however many; none for a payload of up to 1 KiB (decoded
+//!   on the stack), one for a longer one; one per scope URI of another service.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
 
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine as _;
 use capability::{AppSid, ClientName, Credentials, Policy};
+use hmac::{Hmac, KeyInit, Mac};
+use sha2::Sha256;
 
 struct Counting;
 
@@ -18,6 +27,10 @@ unsafe impl GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
         let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
         unsafe { System.alloc(layout) }
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        let _ = ALLOCATIONS.try_with(|n| n.set(n.get() + 1));
+        unsafe { System.alloc_zeroed(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
         unsafe { System.dealloc(ptr, layout) }
@@ -50,85 +63,142 @@ fn app() -> AppSid {
     AppSid::new("AP0123456789abcdef0123456789abcdef").unwrap()
 }
 
+fn alice() -> ClientName {
+    ClientName::new("Alice").unwrap()
+}
+
+/// `n` parameters that need encoding.
+fn params(n: usize) -> Vec<(String, String)> {
+    (0..n)
+        .map(|i| (format!("key {i} & more"), format!("välue {i} = 😀")))
+        .collect()
+}
+
 /// Incoming, outgoing with `n` parameters, and events with `n` filters.
 fn all_three(n: usize) -> Policy {
-    let params: Vec<(String, String)> = (0..n)
-        .map(|i| {
-            (
-                format!("key {i} & more"),
-                format!("välue {i} = 😀 {}", "x".repeat(i % 7)),
-            )
-        })
-        .collect();
     Policy::builder()
-        .incoming(ClientName::new("Alice").unwrap())
-        .outgoing(app(), params.clone())
-        .events(params)
+        .incoming(alice())
+        .outgoing(app(), params(n))
+        .events(params(n))
         .build()
         .unwrap()
 }
 
 #[test]
-fn sign_at_makes_exactly_one_allocation() {
+fn signing_makes_exactly_one_allocation() {
     let credentials = credentials();
     for policy in [
-        Policy::builder()
-            .incoming(ClientName::new("Alice").unwrap())
-            .build()
-            .unwrap(),
+        Policy::builder().incoming(alice()).build().unwrap(),
         all_three(0),
         all_three(1),
         all_three(20),
     ] {
-        for issued_at in [0, 1_700_000_000, u64::MAX] {
+        let (n, signer) = allocations(|| policy.signer(&credentials));
+        assert_eq!(n, 1, "Policy::signer: {policy:?}");
+        // Expiries of every length, and the clamped end of time.
+        for issued_at in [0, 9, 1_700_000_000, u64::MAX] {
             let (n, token) = allocations(|| policy.sign_at(&credentials, issued_at));
-            assert_eq!(n, 1, "{policy:?}");
+            assert_eq!(n, 1, "sign_at: {policy:?}");
+            let (n, same) = allocations(|| signer.sign_at(issued_at));
+            assert_eq!(n, 1, "Signer::sign_at: {policy:?}");
+            assert_eq!(same, token);
             // Allocated at its final size, never grown.
-            let text = token.into_string();
-            assert_eq!(text.capacity(), text.len());
+            for text in [token.into_string(), same.into_string()] {
+                assert_eq!(text.capacity(), text.len());
+            }
         }
     }
 }
 
-#[test]
-fn verify_at_allocations_depend_only_on_the_number_of_scopes() {
+/// The allocations of verifying what `policy` signs, less the one of a payload over 1 KiB
+/// (checked here: there is one exactly then).
+fn verify_allocations(policy: &Policy) -> usize {
     let credentials = credentials();
-    let count = |policy: &Policy| {
-        let token = policy.sign_at(&credentials, 1_700_000_000);
-        let (n, verified) = allocations(|| credentials.verify_at(token.as_str(), 1_700_000_001));
-        assert_eq!(verified.unwrap().grants(), policy.grants());
-        n
-    };
+    let token = policy.sign_at(&credentials, 1_700_000_000);
+    let payload = URL_SAFE_NO_PAD
+        .decode(token.as_str().split('.').nth(1).unwrap())
+        .unwrap();
+    let (n, verified) = allocations(|| credentials.verify_at(token.as_str(), 1_700_000_001));
+    assert_eq!(verified.unwrap().grants(), policy.grants());
+    let long = usize::from(payload.len() > 1024);
+    let (m, _) = allocations(|| credentials.verify_at(token.as_str(), 1_700_000_001));
+    assert_eq!(n, m, "the same every time");
+    n.checked_sub(long)
+        .expect("a long payload takes an allocation")
+}
 
-    let three_scopes: Vec<usize> = [1, 2, 5, 20, 50]
-        .iter()
-        .map(|&n| count(&all_three(n)))
-        .collect();
-    assert!(
-        three_scopes.iter().all(|&n| n == three_scopes[0]),
-        "{three_scopes:?}"
-    );
-
-    let incoming = count(
-        &Policy::builder()
-            .incoming(ClientName::new("Alice").unwrap())
-            .build()
-            .unwrap(),
-    );
+#[test]
+fn verify_at_makes_exactly_the_allocations_its_grants_hold() {
     let outgoing = |n: usize| {
-        let params: Vec<(String, String)> = (0..n)
-            .map(|i| (format!("k{i}"), format!("v {i}")))
-            .collect();
-        count(&Policy::builder().outgoing(app(), params).build().unwrap())
+        Policy::builder()
+            .outgoing(app(), params(n))
+            .build()
+            .unwrap()
     };
-    assert_eq!(outgoing(1), outgoing(30));
+    let events = |n: usize| Policy::builder().events(params(n)).build().unwrap();
+    let incoming = Policy::builder().incoming(alice()).build().unwrap();
+    let design_card = Policy::builder()
+        .incoming(alice())
+        .outgoing(app(), [("Foo", "Bar")])
+        .build()
+        .unwrap();
 
-    // Small, and bounded per scope: the payload's bytes, then a few per scope.
-    assert!(incoming <= 3, "incoming only: {incoming}");
-    assert!(three_scopes[0] <= 12, "three scopes: {}", three_scopes[0]);
-    println!(
-        "verify_at allocations: incoming {incoming}, outgoing {}, all three {}",
-        outgoing(1),
-        three_scopes[0]
-    );
+    // A client name: one.
+    assert_eq!(verify_allocations(&incoming), 1);
+    // Parameters: none, one for one pair, two for more, however many.
+    assert_eq!(verify_allocations(&outgoing(0)), 0);
+    assert_eq!(verify_allocations(&outgoing(1)), 1);
+    for n in [2, 5, 20, 50] {
+        assert_eq!(verify_allocations(&outgoing(n)), 2, "{n} parameters");
+        assert_eq!(verify_allocations(&events(n)), 2, "{n} filters");
+    }
+    assert_eq!(verify_allocations(&events(0)), 0);
+    assert_eq!(verify_allocations(&events(1)), 1);
+    // The design card: two client names (incoming, and the caller of outgoing), one pair.
+    assert_eq!(verify_allocations(&design_card), 3);
+    // All three: one name, then a name and the pairs, then the filters.
+    assert_eq!(verify_allocations(&all_three(1)), 1 + 2 + 1);
+    assert_eq!(verify_allocations(&all_three(2)), 1 + 3 + 2);
+    assert_eq!(verify_allocations(&all_three(50)), 1 + 3 + 2);
+}
+
+#[test]
+fn a_payload_over_1_kib_takes_one_allocation() {
+    let credentials = credentials();
+    let policy = all_three(20);
+    assert!(policy.scope().len() > 1024);
+    let token = policy.sign_at(&credentials, 1_700_000_000);
+    let (n, _) = allocations(|| credentials.verify_at(token.as_str(), 1_700_000_001));
+    assert_eq!(n, 1 + 3 + 2 + 1);
+}
+
+#[test]
+fn each_scope_uri_of_another_service_takes_one_allocation() {
+    let credentials = credentials();
+    // The vector of `other_scopes` takes one allocation, and one more each time it doubles
+    // past 4, 8, 16.
+    for (others, vector) in [(0, 0), (1, 1), (4, 1), (5, 2), (17, 4), (32, 4)] {
+        let scope = format!(
+            "scope:client:incoming?clientName=Alice{}",
+            " scope:x:y?a=1".repeat(others)
+        );
+        let claims = format!(
+            r#"{{"scope":"{scope}","iss":"AC0123456789abcdef0123456789abcdef","exp":1700003600}}"#
+        );
+        let input = format!(
+            "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.{}",
+            URL_SAFE_NO_PAD.encode(&claims)
+        );
+        let mut mac = Hmac::<Sha256>::new_from_slice(b"0123456789abcdef0123456789abcdef").unwrap();
+        mac.update(input.as_bytes());
+        let token = format!(
+            "{input}.{}",
+            URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+        );
+        let long = usize::from(claims.len() > 1024);
+        let (n, verified) = allocations(|| credentials.verify_at(&token, 1_700_000_001));
+        assert_eq!(verified.unwrap().grants().other_scopes().len(), others);
+        // The client name, each URI kept, and the vector.
+        assert_eq!(n, 1 + others + vector + long, "{others} others");
+    }
 }

@@ -298,7 +298,9 @@ pub const MAX_OTHER_SCOPES: usize = 32;
 /// What a token grants.
 ///
 /// Two `Grants` are equal when they grant the same: the order of the scopes and of the top-level
-/// query parameters does not matter; parameters and filters compare in order.
+/// query parameters does not matter; parameters and filters compare in order. Scope URIs of
+/// other services are equal when they have the same name and the same query parameters, as
+/// written, in any order.
 ///
 /// ```
 /// use capability_runtime::{AppSid, ClientName, Policy};
@@ -356,16 +358,26 @@ impl Grants {
 
 impl PartialEq for Grants {
     fn eq(&self, other: &Grants) -> bool {
-        fn sorted(scopes: &[String]) -> Vec<&str> {
-            let mut v: Vec<&str> = scopes.iter().map(String::as_str).collect();
-            v.sort_unstable();
-            v
+        /// A scope URI of another service as compared: its name, then the parameters of its
+        /// query as written, sorted; the URIs sorted too.
+        fn canonical(scopes: &[String]) -> Vec<(&str, Vec<&str>)> {
+            let mut uris: Vec<(&str, Vec<&str>)> = scopes
+                .iter()
+                .map(|uri| {
+                    let (name, query) = uri.split_once('?').unwrap_or((uri, ""));
+                    let mut params: Vec<&str> = query.split('&').collect();
+                    params.sort_unstable();
+                    (name, params)
+                })
+                .collect();
+            uris.sort_unstable();
+            uris
         }
         self.incoming == other.incoming
             && self.outgoing == other.outgoing
             && self.events == other.events
             && self.other.len() == other.other.len()
-            && sorted(&self.other) == sorted(&other.other)
+            && canonical(&self.other) == canonical(&other.other)
     }
 }
 
@@ -397,19 +409,32 @@ mod tests {
 
     #[test]
     fn other_scopes_compare_as_a_multiset() {
-        let a = Grants {
-            other: vec!["x".into(), "y".into()],
+        let grants = |other: &[&str]| Grants {
+            other: other.iter().map(|s| s.to_string()).collect(),
             ..Grants::default()
         };
-        let b = Grants {
-            other: vec!["y".into(), "x".into()],
+        assert_eq!(grants(&["x", "y"]), grants(&["y", "x"]));
+        assert_ne!(grants(&["x", "y"]), grants(&["y", "y"]));
+        assert_ne!(grants(&["x", "y"]), grants(&["x"]));
+    }
+
+    #[test]
+    fn other_scopes_compare_by_name_and_parameters_in_any_order() {
+        let grants = |other: &[&str]| Grants {
+            other: other.iter().map(|s| s.to_string()).collect(),
             ..Grants::default()
         };
-        let c = Grants {
-            other: vec!["y".into(), "y".into()],
-            ..Grants::default()
-        };
-        assert_eq!(a, b);
-        assert_ne!(a, c);
+        let a = grants(&["scope:x:y?a=1&b=2", "scope:x:z"]);
+        assert_eq!(a, grants(&["scope:x:z", "scope:x:y?b=2&a=1"]));
+        assert_ne!(a, grants(&["scope:x:z", "scope:x:y?b=2&a=3"]));
+        assert_ne!(a, grants(&["scope:x:z", "scope:x:w?b=2&a=1"]));
+        assert_ne!(a, grants(&["scope:x:z", "scope:x:y?a=1&b=2&b=2"]));
+        // Parameters compare as written: another encoding is another text.
+        assert_ne!(a, grants(&["scope:x:z", "scope:x:y?a=%31&b=2"]));
+        // As for the scopes this library knows, order does not matter, content does.
+        assert_eq!(
+            grants(&["scope:x:y?a=1&a=2"]),
+            grants(&["scope:x:y?a=2&a=1"])
+        );
     }
 }
