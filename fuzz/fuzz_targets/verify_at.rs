@@ -10,10 +10,12 @@
 //!   verifying key, so the fuzzer reaches what follows the signature check: claim parsing
 //!   (duplicate keys, wrong types, depth), issuer, lifetime and the scope parser.
 //!
-//! Invariants checked beyond "never panics": an accepted token is unexpired at `NOW` and issued
-//! by `ACCOUNT_SID`; its header and payload really are what was signed; what it grants, put
-//! back into a `Policy`, signs and verifies to the same grants (encoder and parser agree); and
-//! every error message is short and has no raw control characters.
+//! Invariants checked beyond "never panics": `verify_at` (with its fast paths) and the general
+//! readers alone give exactly the same result, accepted or refused; an accepted token is
+//! unexpired at `NOW` and issued by `ACCOUNT_SID`; its header and payload really are what was
+//! signed; what it grants, put back into a `Policy`, signs (by `sign_at` and by a `Signer`, the
+//! same bytes) and verifies to the same grants (encoder and parser agree); and every error
+//! message is short and has no raw control characters.
 #![no_main]
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -38,6 +40,7 @@ fuzz_target!(|data: &[u8]| {
     let credentials = Credentials::new(ACCOUNT_SID, SECRET).expect("valid credentials");
     if mode % 2 == 0 {
         let token = String::from_utf8_lossy(rest);
+        check_paths_agree(&credentials, &token);
         match credentials.verify_at(&token, NOW) {
             Ok(verified) => check_accepted(&credentials, &verified),
             Err(e) => check_message(&e),
@@ -48,6 +51,7 @@ fuzz_target!(|data: &[u8]| {
             None => (PHP_HEADER, rest),
         };
         let token = sign(header, payload);
+        check_paths_agree(&credentials, &token);
         let result = credentials.verify_at(&token, NOW);
         if token.len() > MAX_TOKEN_LEN {
             assert!(result.is_err(), "a token over the size limit was accepted");
@@ -69,6 +73,14 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 });
+
+/// The fast paths never accept what the general readers refuse, nor read anything differently:
+/// the results are the same, to the order of what is granted.
+fn check_paths_agree(credentials: &Credentials, token: &str) {
+    let fast = format!("{:?}", credentials.verify_at(token, NOW));
+    let general = format!("{:?}", credentials.__verify_at_general(token, NOW));
+    assert_eq!(fast, general, "the fast paths disagree with the general readers");
+}
 
 /// Every error renders, escaped and bounded: untrusted text is cut to 64 characters.
 fn check_message(e: &Error) {
@@ -132,6 +144,7 @@ fn round_trip(credentials: &Credentials, grants: &Grants) {
         Err(e) => panic!("grants of a verified token do not rebuild: {e:?}"),
     };
     let token = policy.sign_at(credentials, NOW);
+    assert_eq!(policy.signer(credentials).sign_at(NOW), token, "a Signer signs other bytes");
     let again = credentials
         .verify_at(token.as_str(), NOW)
         .expect("a token we signed verifies");
