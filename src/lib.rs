@@ -57,8 +57,15 @@
 //! [`AccountSid`], [`AppSid`], [`ClientName`]; the run-time [`Policy::builder`], which gives the
 //! same bytes as the macro for the same policy; [`Credentials`] to sign and verify; [`Token`],
 //! [`VerifiedToken`], [`Grants`] and the one [`Error`] type.
+//!
+//! # Features
+//! - `serde` (off by default): [`Token`] serializes as its text, so it can sit in a
+//!   `#[derive(Serialize)]` response; [`AccountSid`], [`AppSid`] and [`ClientName`] serialize as
+//!   strings and deserialize through their constructors, so a bad value in a config file or a
+//!   request is refused with the message `new` gives, naming the rule it breaks.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // Lets the macro's `::capability::…` paths resolve inside this crate too.
 extern crate self as capability;

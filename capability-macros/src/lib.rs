@@ -178,7 +178,8 @@ use proc_macro2::TokenStream;
 /// let policy = capability! { incoming {name} };
 /// ```
 ///
-/// The exact text of every error is pinned by the UI tests in the repository's `tests/ui/`.
+/// The exact text of every error is pinned by the UI tests in the repository's
+/// `capability-tests/tests/ui/`.
 #[proc_macro]
 pub fn capability(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     expand_capability(input.into()).into()

@@ -27,9 +27,12 @@
 //! ```
 //!
 //! # Features
-//! `jwt` (default): signing and verifying. Without it the crate is only the validated types,
-//! the policy builder and the scope encoding, with `base64` as its one dependency: what the
-//! `capability!` macro runs at compile time.
+//! - `jwt` (default): signing and verifying. Without it the crate is only the validated types,
+//!   the policy builder and the scope encoding, with `base64` as its one dependency: what the
+//!   `capability!` macro runs at compile time.
+//! - `serde` (off by default): [`Token`] serializes as its text; [`AccountSid`], [`AppSid`] and
+//!   [`ClientName`] serialize as strings and deserialize through their constructors, so a bad
+//!   value is refused with the message `new` gives, naming the rule it breaks.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -42,6 +45,9 @@ mod error;
 mod grants;
 mod policy;
 mod sid;
+
+#[cfg(feature = "serde")]
+mod serde_support;
 
 #[cfg(feature = "jwt")]
 mod base64url;

@@ -1,11 +1,11 @@
 #!/usr/bin/env python3
-"""Prints the ratios of the medians of one `cargo bench --bench tokens` run (criterion's
-estimates under target/criterion), against the targets of the performance issue."""
+"""Prints the ratios of the medians of one `cargo bench -p capability-tests --bench tokens` run
+(criterion's estimates under target/criterion), against the performance targets."""
 import json
 import os
 import sys
 
-ROOT = os.path.join(os.path.dirname(__file__), "..", "target", "criterion")
+ROOT = os.path.join(os.path.dirname(__file__), "..", "..", "target", "criterion")
 
 
 def median(group, bench):
@@ -14,7 +14,7 @@ def median(group, bench):
         with open(path) as f:
             return json.load(f)["median"]["point_estimate"]
     except FileNotFoundError:
-        sys.exit(f"no estimates at {path}: run `cargo bench --bench tokens` first")
+        sys.exit(f"no estimates at {path}: run `cargo bench -p capability-tests --bench tokens` first")
 
 
 t = {b: median("tokens", b) for b in [

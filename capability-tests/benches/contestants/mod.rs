@@ -1,4 +1,4 @@
-//! The contestants of the performance issue, set up once for both benchmarks
+//! The contestants of the performance benchmarks, set up once for both
 //! (`tokens.rs`, criterion; `interleaved.rs`, ratios). Each method is one call, inputs behind
 //! `black_box`.
 #![allow(dead_code)] // each benchmark uses a part

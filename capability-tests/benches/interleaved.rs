@@ -3,7 +3,7 @@
 //! The ratio reported is the median over rounds of each round's ratio.
 //!
 //! ```text
-//! cargo bench --bench interleaved
+//! cargo bench -p capability-tests --bench interleaved
 //! ```
 //!
 //! `benches/tokens.rs` measures the same contestants with criterion, one after the other.

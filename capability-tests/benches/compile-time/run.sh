@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # Clean `cargo build --release` of the same small token server written with `capability` (the
 # macro) and with `jsonwebtoken` + serde, alternately, in one run. Dependencies are fetched first,
-# so only compilation is timed. Usage: bash benches/compile-time/run.sh [rounds, default 3]
+# so only compilation is timed.
+# Usage: bash capability-tests/benches/compile-time/run.sh [rounds, default 3]
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-repo=$(cd "$here/../.." && pwd)
+repo=$(cd "$here/../../.." && pwd)
 rounds=${1:-3}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

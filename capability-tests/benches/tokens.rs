@@ -2,8 +2,8 @@
 //! compute) and with the `jsonwebtoken` crate, in one run on one machine.
 //!
 //! ```text
-//! cargo bench --bench tokens
-//! python3 benches/ratios.py      # the ratios of the medians, as in the README
+//! cargo bench -p capability-tests --bench tokens
+//! python3 capability-tests/benches/ratios.py    # the ratios of the medians, as in the README
 //! ```
 
 mod contestants;

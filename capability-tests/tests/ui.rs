@@ -5,8 +5,9 @@
 //! must compile and run.
 //!
 //! The `.stderr` files were generated with rustc 1.95.0 (the toolchain on the project's machines)
-//! by `TRYBUILD=overwrite cargo test --test ui`, then read one by one. Another compiler version may
-//! lay the same errors out differently; regenerate them the same way and review the diff.
+//! by `TRYBUILD=overwrite cargo test -p capability-tests --test ui`, then read one by one. Another
+//! compiler version may lay the same errors out differently; regenerate them the same way and
+//! review the diff.
 
 #[test]
 fn ui() {

@@ -1,6 +1,7 @@
 //! Property tests: random valid policies round-trip; altered tokens never verify; random text
 //! never panics the verifier or the constructors.
 
+#[path = "../../tests/common/mod.rs"]
 mod common;
 
 use std::time::Duration;
