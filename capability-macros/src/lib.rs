@@ -12,6 +12,8 @@
 
 mod expand;
 mod fallback;
+#[cfg(test)]
+mod never_panics;
 
 use capability_runtime::__dsl::ast::{Body, Input};
 use capability_runtime::__dsl::valid::{self, GRAMMAR};
