@@ -134,7 +134,8 @@ pub enum Error {
         member: &'static str,
         /// What it must be.
         expected: &'static str,
-        /// What was found, or `missing`.
+        /// What was found: the value in backticks (at most 64 characters, escaped), `missing`,
+        /// or the JSON type of the value.
         found: String,
     },
     /// An Access Token's `iss` is not the API key's SID.
@@ -294,8 +295,7 @@ impl fmt::Display for Error {
                 found,
             } => write!(
                 f,
-                "the token's header `{member}` is {}; an Access Token's is {expected}",
-                Truncated(found)
+                "the token's header `{member}` is {found}; an Access Token's is {expected}"
             ),
             Error::WrongApiKey { found, expected } => write!(
                 f,

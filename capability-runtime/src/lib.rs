@@ -69,14 +69,12 @@ pub use error::{
 pub use grants::{Events, Grants, Outgoing, Params, ParamsIter, ScopeKind};
 pub use policy::{check_ttl, Policy, PolicyBuilder, DEFAULT_TTL, MAX_TOKEN_LEN, MAX_TTL, MIN_TTL};
 pub use sid::{
-    AccountSid, ApiKeySid, AppSid, CredentialSid, RoleSid, RoomSid, ServiceSid, SidKind,
-    WorkerSid, WorkspaceSid, SID_LEN,
+    AccountSid, ApiKeySid, AppSid, CredentialSid, RoleSid, RoomSid, ServiceSid, SidKind, WorkerSid,
+    WorkspaceSid, SID_LEN,
 };
 
 #[cfg(feature = "jwt")]
-pub use access::ApiKey;
-#[cfg(any())]
-pub use access::VerifiedAccessToken;
+pub use access::{ApiKey, VerifiedAccessToken};
 #[cfg(feature = "jwt")]
 pub use credentials::Credentials;
 #[cfg(feature = "jwt")]
@@ -93,7 +91,9 @@ const _: () = {
     shared_between_threads::<Token>();
     shared_between_threads::<VerifiedToken>();
     shared_between_threads::<Error>();
+    shared_between_threads::<ApiKey>();
     shared_between_threads::<AccessPolicy>();
+    shared_between_threads::<VerifiedAccessToken>();
 };
 
 /// Not public API: what the `capability!` macro expands to. May change in any release.

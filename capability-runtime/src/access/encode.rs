@@ -31,6 +31,7 @@ pub(crate) const HEADER_BLOCK_B64: &str =
     "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiIsImN0eSI6InR3aWxpby1mcGE7dj0x";
 
 /// The `cty` of every Access Token.
+#[cfg(feature = "jwt")]
 pub(crate) const CONTENT_TYPE: &str = "twilio-fpa;v=1";
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -108,7 +109,12 @@ fn params_json(out: &mut String, params: &Params) {
 fn service_json(out: &mut String, f: &ServiceFields) {
     out.push('{');
     let first = &mut true;
-    field(out, first, "service_sid", f.service.as_ref().map(|s| s.as_str()));
+    field(
+        out,
+        first,
+        "service_sid",
+        f.service.as_ref().map(|s| s.as_str()),
+    );
     field(out, first, "endpoint_id", f.endpoint.as_deref());
     field(
         out,

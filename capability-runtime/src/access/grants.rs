@@ -147,7 +147,10 @@ impl VoiceGrant {
         K: Into<String>,
         V: Into<String>,
     {
-        self.outgoing = Some(OutgoingApplication::new(app_sid, Params::from_pairs(params)));
+        self.outgoing = Some(OutgoingApplication::new(
+            app_sid,
+            Params::from_pairs(params),
+        ));
         self
     }
 
@@ -462,6 +465,7 @@ impl PlaybackGrant {
     }
 
     /// A grant of an object already in twilio-php's encoding.
+    #[cfg(feature = "jwt")]
     pub(crate) fn from_canonical(json: String) -> Self {
         Self {
             json: Cow::Owned(json),
@@ -502,6 +506,7 @@ pub struct AccessGrants {
 }
 
 impl AccessGrants {
+    #[cfg(test)]
     pub(crate) const fn empty() -> Self {
         Self {
             voice: None,

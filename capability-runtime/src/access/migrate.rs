@@ -77,7 +77,10 @@ mod tests {
             Error::CannotMigrate(MigrationBlocker::Events)
         );
         let nameless = Policy::builder()
-            .outgoing(AppSid::from_static("AP0123456789abcdef0123456789abcdef"), [("a", "b")])
+            .outgoing(
+                AppSid::from_static("AP0123456789abcdef0123456789abcdef"),
+                [("a", "b")],
+            )
             .build()
             .unwrap();
         let err = nameless.to_access_policy().unwrap_err();
@@ -88,7 +91,10 @@ mod tests {
     #[test]
     fn maps_every_parameter() {
         let policy = Policy::builder()
-            .outgoing(AppSid::from_static("AP0123456789abcdef0123456789abcdef"), [("a", "b")])
+            .outgoing(
+                AppSid::from_static("AP0123456789abcdef0123456789abcdef"),
+                [("a", "b")],
+            )
             .incoming(ClientName::from_static("alice"))
             .ttl(Duration::from_secs(600))
             .build()
@@ -96,11 +102,10 @@ mod tests {
         let access = policy.to_access_policy().unwrap();
         let expected = AccessPolicy::builder()
             .identity(Identity::from_static("alice"))
-            .voice(
-                VoiceGrant::new()
-                    .incoming()
-                    .outgoing(AppSid::from_static("AP0123456789abcdef0123456789abcdef"), [("a", "b")]),
-            )
+            .voice(VoiceGrant::new().incoming().outgoing(
+                AppSid::from_static("AP0123456789abcdef0123456789abcdef"),
+                [("a", "b")],
+            ))
             .ttl(Duration::from_secs(600))
             .build()
             .unwrap();

@@ -20,11 +20,11 @@ pub(crate) mod statics;
 
 #[cfg(feature = "jwt")]
 mod api_key;
-#[cfg(any())]
+#[cfg(feature = "jwt")]
 mod decode;
 #[cfg(feature = "jwt")]
 mod sign;
-#[cfg(any())]
+#[cfg(feature = "jwt")]
 mod verify;
 
 pub use grants::{
@@ -37,5 +37,5 @@ pub use region::Region;
 
 #[cfg(feature = "jwt")]
 pub use api_key::ApiKey;
-#[cfg(any())]
+#[cfg(feature = "jwt")]
 pub use verify::VerifiedAccessToken;

@@ -345,7 +345,9 @@ fn check_grants(identity: &Identity, grants: &AccessGrants) -> Result<(), Error>
             for (key, _) in app.params() {
                 non_empty(GrantKind::Voice, "parameter key", Some(key))?;
                 if !keys.insert(key) {
-                    return Err(Error::DuplicateParamKey { key: key.to_owned() });
+                    return Err(Error::DuplicateParamKey {
+                        key: key.to_owned(),
+                    });
                 }
             }
         }
@@ -399,7 +401,11 @@ mod tests {
                 .unwrap_err(),
             Error::DuplicateGrant(GrantKind::Video)
         );
-        for ttl in [Duration::ZERO, Duration::from_secs(86_401), Duration::from_millis(1500)] {
+        for ttl in [
+            Duration::ZERO,
+            Duration::from_secs(86_401),
+            Duration::from_millis(1500),
+        ] {
             assert_eq!(
                 AccessPolicy::builder()
                     .identity(alice())
@@ -465,9 +471,10 @@ mod tests {
             empty(GrantKind::Voice, "parameter key")
         );
         assert_eq!(
-            build(AccessPolicy::builder().voice(
-                VoiceGrant::new().outgoing(app(), [("a", "1"), ("b", "2"), ("a", "3")])
-            )),
+            build(
+                AccessPolicy::builder()
+                    .voice(VoiceGrant::new().outgoing(app(), [("a", "1"), ("b", "2"), ("a", "3")]))
+            ),
             Error::DuplicateParamKey { key: "a".into() }
         );
         assert_eq!(
@@ -537,7 +544,10 @@ mod tests {
     fn equal_when_they_sign_the_same_tokens() {
         let voice = VoiceGrant::from_parts(
             true,
-            Some(OutgoingApplication::new(app(), Params::from_static(&[("a", "b")]))),
+            Some(OutgoingApplication::new(
+                app(),
+                Params::from_static(&[("a", "b")]),
+            )),
             None,
             None,
         );

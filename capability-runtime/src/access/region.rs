@@ -129,11 +129,21 @@ mod tests {
 
     #[test]
     fn rules() {
-        for ok in ["us1", "ie1", "au1", "jp1", "de1", "br1", "sg1", "us2", "dev", "ab"] {
+        for ok in [
+            "us1", "ie1", "au1", "jp1", "de1", "br1", "sg1", "us2", "dev", "ab",
+        ] {
             assert!(Region::new(ok).is_ok(), "{ok}");
         }
         for bad in [
-            "", "u", "US1", "1us", "us-1", "us 1", "ü1", "0", "abcdefghijklmnopq",
+            "",
+            "u",
+            "US1",
+            "1us",
+            "us-1",
+            "us 1",
+            "ü1",
+            "0",
+            "abcdefghijklmnopq",
         ] {
             assert_eq!(
                 Region::new(bad).unwrap_err(),

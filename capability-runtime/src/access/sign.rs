@@ -167,7 +167,9 @@ mod tests {
     fn every_alignment_matches_a_plain_encoding_of_the_payload() {
         let key = ApiKey::new(ACCOUNT, KEY, "secret").unwrap();
         let mut shifts = std::collections::BTreeSet::new();
-        let mut times: Vec<u64> = (0..20).flat_map(|k| [10u64.pow(k) - 1, 10u64.pow(k)]).collect();
+        let mut times: Vec<u64> = (0..20)
+            .flat_map(|k| [10u64.pow(k) - 1, 10u64.pow(k)])
+            .collect();
         times.extend([1_700_000_000, MAX_EXP - 1, MAX_EXP, u64::MAX]);
         for room in ["a", "ab", "abc"] {
             for region in [None, Some(Region::from_static("ie1"))] {
@@ -185,8 +187,8 @@ mod tests {
                         check(&key, &policy, &region, issued_at, &token);
                         let now_len = 1 + issued_at.to_string().len();
                         let borrowed = (3 - now_len % 3) % 3;
-                        let second = key.middle(borrowed).rest.1
-                            + token.expires_at().to_string().len();
+                        let second =
+                            key.middle(borrowed).rest.1 + token.expires_at().to_string().len();
                         shifts.insert((borrowed, (3 - second % 3) % 3));
                     }
                 }
@@ -196,7 +198,13 @@ mod tests {
         assert_eq!(shifts.len(), 9, "{shifts:?}");
     }
 
-    fn check(key: &ApiKey, policy: &AccessPolicy, region: &Option<Region>, issued_at: u64, token: &Token) {
+    fn check(
+        key: &ApiKey,
+        policy: &AccessPolicy,
+        region: &Option<Region>,
+        issued_at: u64,
+        token: &Token,
+    ) {
         let payload = format!(
             r#"{{"jti":"{KEY}-{issued_at}","iss":"{KEY}","sub":"{ACCOUNT}","exp":{}{}"#,
             token.expires_at(),
@@ -204,7 +212,9 @@ mod tests {
         );
         let header = match region {
             None => r#"{"typ":"JWT","alg":"HS256","cty":"twilio-fpa;v=1"}"#.to_owned(),
-            Some(r) => format!(r#"{{"typ":"JWT","alg":"HS256","cty":"twilio-fpa;v=1","twr":"{r}"}}"#),
+            Some(r) => {
+                format!(r#"{{"typ":"JWT","alg":"HS256","cty":"twilio-fpa;v=1","twr":"{r}"}}"#)
+            }
         };
         let (unsigned, tag) = token.as_str().rsplit_once('.').unwrap();
         assert_eq!(
