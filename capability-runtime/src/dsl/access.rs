@@ -82,7 +82,8 @@ const ROOM: Slot = text("a room name or Room SID", "\"DailyStandup\"");
 const ROLE: Slot = text("a role", "\"worker\"");
 
 static VOICE: Grammar = Grammar {
-    what: "field of `voice`",
+    what: "field",
+    within: "voice",
     rules: &[
         Rule {
             keyword: "incoming",
@@ -104,7 +105,8 @@ static VOICE: Grammar = Grammar {
 };
 
 static VIDEO: Grammar = Grammar {
-    what: "field of `video`",
+    what: "field",
+    within: "video",
     rules: &[Rule {
         keyword: "room",
         takes: Takes::Value(ROOM),
@@ -112,7 +114,8 @@ static VIDEO: Grammar = Grammar {
 };
 
 static CHAT: Grammar = Grammar {
-    what: "field of `chat`",
+    what: "field",
+    within: "chat",
     rules: &[
         Rule {
             keyword: "service",
@@ -134,7 +137,8 @@ static CHAT: Grammar = Grammar {
 };
 
 static SYNC: Grammar = Grammar {
-    what: "field of `sync`",
+    what: "field",
+    within: "sync",
     rules: &[
         Rule {
             keyword: "service",
@@ -148,7 +152,8 @@ static SYNC: Grammar = Grammar {
 };
 
 static TASK_ROUTER: Grammar = Grammar {
-    what: "field of `task_router`",
+    what: "field",
+    within: "task_router",
     rules: &[
         Rule {
             keyword: "workspace",
@@ -168,6 +173,7 @@ static TASK_ROUTER: Grammar = Grammar {
 /// The statements of `access_token!`.
 pub static GRAMMAR: Grammar = Grammar {
     what: "statement",
+    within: "",
     rules: &[
         Rule {
             keyword: "identity",
@@ -300,13 +306,7 @@ pub fn check(input: Input) -> Result<Checked, Error> {
 
     let Some((identity, identity_span)) = identity else {
         if syntax_ok {
-            errors.push(
-                Span::call_site(),
-                format!(
-                    "{}\nhelp: add `identity \"alice\";`",
-                    crate::Error::MissingIdentity
-                ),
-            );
+            errors.push(Span::call_site(), crate::Error::MissingIdentity);
         }
         return Err(combine(errors.0).unwrap_or_else(|| Error::new(Span::call_site(), "")));
     };
