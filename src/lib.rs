@@ -45,7 +45,7 @@
 //!     incoming {user};
 //!     outgoing {app_sid} { Queue = {queue} };
 //!     ttl 1h30m;
-//! };
+//! }?; // a run-time parameter can be of any length: `Err` if the tokens would be too long
 //! let credentials = Credentials::new("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "secret")?;
 //! let token = policy.sign_at(&credentials, 1_700_000_000);
 //! assert_eq!(token.expires_at(), 1_700_005_400);

@@ -10,10 +10,11 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-mod ast;
 mod expand;
 mod fallback;
-mod valid;
+
+use capability_runtime::__dsl::ast::{Body, Input};
+use capability_runtime::__dsl::valid::{self, GRAMMAR};
 
 use proc_macro2::TokenStream;
 
@@ -38,6 +39,7 @@ use proc_macro2::TokenStream;
 /// # Grammar
 ///
 /// Statements, separated by `;` (the last `;` is optional), in any order, each at most once.
+/// A keyword may be written as a raw identifier (`r#incoming`).
 /// The scopes appear in the token in the order of their statements.
 ///
 /// | statement | grants |
@@ -47,6 +49,7 @@ use proc_macro2::TokenStream;
 /// | `outgoing "AP…" { Key = "value", … };` | the same, Twilio passing these parameters to the application |
 /// | `events;` or `events { Key = "value", … };` | subscribe to the account's event stream, with these filters |
 /// | `ttl 10m;` | tokens valid for 10 minutes (the default is `1h`) |
+/// | `crate = ::path;` | the path of the `capability` crate, when its dependency is renamed |
 ///
 /// - A key is an identifier (`Foo`, `type`) or a string literal (`"Queue-Name"`); a value is a
 ///   string literal. A block may end with a comma; keys must be distinct within a block.
@@ -60,26 +63,44 @@ use proc_macro2::TokenStream;
 /// Any literal may be replaced by an expression in braces: a `ClientName` for `incoming`, an
 /// `AppSid` for `outgoing`, anything `Into<String>` for a parameter or filter value. The types
 /// prove the name and the SID were validated (`ClientName::new`, `AppSid::new`), so the macro
-/// needs no run-time check; passing a `&str` is a type error. The rest of the policy (the
-/// literals, the keys, the TTL, the grammar) is still checked at compile time.
+/// needs no run-time check for them; passing a `&str` is a type error. The rest of the policy
+/// (the literals, the keys, the TTL, the grammar) is still checked at compile time.
+///
+/// A policy is never larger than the verifier accepts (`MAX_TOKEN_LEN`). Names and SIDs are
+/// bounded by their types, so with run-time names and SIDs the macro proves the size at compile
+/// time and evaluates to a `Policy`. A run-time parameter or filter value can be of any length:
+/// with one, the macro evaluates to `Result<Policy, Error>`, `Err(Error::PolicyTooLarge)` when
+/// the values make the tokens too long.
 ///
 /// ```
 /// use capability::{capability, AppSid, ClientName, Policy};
 ///
-/// fn policy_for(user: ClientName, app_sid: AppSid, queue: &str) -> Policy {
+/// fn policy_for(user: ClientName, app_sid: AppSid) -> Policy {
 ///     capability! {
 ///         incoming {user};
-///         outgoing {app_sid} { Queue = {queue}, Region = "eu" };
+///         outgoing {app_sid} { Region = "eu" };
 ///         ttl 1h30m;
+///     }
+/// }
+///
+/// fn queue_policy(user: ClientName, queue: &str) -> Result<Policy, capability::Error> {
+///     capability! {
+///         incoming {user};
+///         events { Queue = {queue} };
 ///     }
 /// }
 ///
 /// let user = ClientName::new("bob_42")?;
 /// let app_sid = AppSid::new("AP0123456789abcdef0123456789abcdef")?;
-/// let policy = policy_for(user, app_sid, "billing");
-/// assert_eq!(policy.grants().outgoing().unwrap().params(), &[("Queue", "billing"), ("Region", "eu")]);
+/// let policy = policy_for(user.clone(), app_sid);
+/// assert_eq!(policy.grants().outgoing().unwrap().params(), &[("Region", "eu")]);
+/// let policy = queue_policy(user, "billing")?;
+/// assert_eq!(policy.grants().events().unwrap().filters(), &[("Queue", "billing")]);
 /// # Ok::<(), capability::Error>(())
 /// ```
+///
+/// The expressions are evaluated once each, in statement order, in the caller's scope: `?` and
+/// `.await` work inside them.
 ///
 /// # Expansion
 ///
@@ -87,12 +108,18 @@ use proc_macro2::TokenStream;
 /// encoder, and embedded: the macro is a constant expression, usable in a `const` or `static`
 /// item, and signing it only appends the issuer and expiry and computes the HMAC. With any
 /// `{expr}`, the macro expands to the run-time builder calls, in statement order: an ordinary
-/// expression, not a constant. Either way, signing gives exactly the bytes
-/// `Policy::builder()…build()` gives for the same policy.
+/// expression, not a constant (in a `static`, wrap it in a `std::sync::LazyLock`). Either way,
+/// signing gives exactly the bytes `Policy::builder()…build()` gives for the same policy.
 ///
 /// The expansion refers to the runtime through `::capability`, so it works under any import
-/// (`use capability::capability;`, `capability::capability! { … }`, a glob or a rename), but
-/// not with the `capability` dependency renamed in `Cargo.toml`.
+/// (`use capability::capability;`, `capability::capability! { … }`, a glob or a rename). When
+/// the dependency itself is renamed in `Cargo.toml` (`cap = { package = "capability", … }`),
+/// name it with a `crate` statement, as `#[serde(crate = "…")]` does:
+///
+/// ```
+/// # use capability as cap;
+/// const POLICY: cap::Policy = cap::capability! { crate = ::cap; incoming "Alice" };
+/// ```
 ///
 /// # Compile errors
 ///
@@ -113,8 +140,14 @@ use proc_macro2::TokenStream;
 ///   SID (`AC…` is an Account SID, `CA…` a Call SID, …);
 /// - a client name that is empty, longer than 121 characters or with a character other than
 ///   `A-Z a-z 0-9 _` (named, with its position);
-/// - a TTL without a unit (`ttl 600` → help: write `600s`), with an unknown unit, zero, over
-///   `24h` or too large to count;
+/// - a TTL without a unit (`ttl 600` → help: write `600s`), with an unknown unit, a type
+///   suffix (`600u32`), an exponent (`1e3s`), a fraction (`1.5h` → help: write `1h30m`), zero,
+///   negative, over `24h` or too large to count;
+/// - a policy of literals whose tokens would be longer than the verifier accepts
+///   (`MAX_TOKEN_LEN`): the error points at the largest literal;
+/// - a value that is neither a literal nor `{expr}` (such as a macro call passed through a
+///   `macro_rules!` argument): the message says what was found, with a fix only where the fix
+///   compiles;
 /// - an unknown statement (`incomming` → did you mean `incoming`?), a statement given twice (the
 ///   second, with the first pointed at), a key given twice in a block, an empty key, a policy
 ///   that grants nothing, a stray token or a missing `;`.
@@ -154,8 +187,13 @@ pub fn capability(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
 
 /// Parse → validate → expand; on any mistake, every error and a stand-in policy.
 fn expand_capability(tokens: TokenStream) -> TokenStream {
-    match valid::check(ast::Input::parse(tokens)) {
+    let input = Input::parse(tokens, &GRAMMAR);
+    let krate = input.stmts.iter().find_map(|stmt| match &stmt.body {
+        Body::Path(path) => Some(path.clone()),
+        _ => None,
+    });
+    match valid::check(input) {
         Ok(checked) => expand::expand(&checked),
-        Err(errors) => fallback::expand(errors),
+        Err(errors) => fallback::expand(errors, &expand::krate(krate.as_ref())),
     }
 }

@@ -196,12 +196,22 @@ impl From<ClientNameError> for Error {
 }
 
 /// What is wrong with a SID.
+///
+/// The text given is quoted only when it plainly is not a secret: when it has the shape of a
+/// SID, or is the expected prefix followed by hexadecimal digits and not as long as a Twilio
+/// secret (32 characters). Otherwise (an auth token or API key secret passed where the SID belongs, say)
+/// the error neither quotes it nor names any of its characters.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SidError {
     expected: SidKind,
     input: String,
+    shown: bool,
     problem: SidProblem,
 }
+
+/// The length of a Twilio auth token or API key secret: text of this length where a SID belongs
+/// is never quoted.
+const SECRET_LEN: usize = 32;
 
 /// The rule a SID breaks.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -231,10 +241,33 @@ pub enum SidProblem {
 }
 
 impl SidError {
-    pub(crate) fn new(expected: SidKind, input: &str, problem: SidProblem) -> Self {
+    pub(crate) fn new(
+        expected: SidKind,
+        input: &str,
+        mut problem: SidProblem,
+        redact: bool,
+    ) -> Self {
+        let len = input.chars().count();
+        let sid_shaped = matches!(problem, SidProblem::WrongKind { .. })
+            || (input.starts_with(expected.prefix()) && len == crate::SID_LEN);
+        let short_hex = input.starts_with(expected.prefix())
+            && len != SECRET_LEN
+            && input.bytes().skip(2).all(|b| b.is_ascii_hexdigit());
+        let shown = !redact || input.is_empty() || sid_shaped || short_hex;
+        if !shown {
+            problem = match problem {
+                SidProblem::InvalidChar { .. } => SidProblem::WrongLength { len },
+                other => other,
+            };
+        }
         Self {
             expected,
-            input: input.to_owned(),
+            input: if shown {
+                input.to_owned()
+            } else {
+                format!("[{len} characters, not shown]")
+            },
+            shown,
             problem,
         }
     }
@@ -244,7 +277,8 @@ impl SidError {
         self.expected
     }
 
-    /// The text that was given.
+    /// The text that was given, when it plainly is not a secret; otherwise
+    /// `[N characters, not shown]`.
     pub fn input(&self) -> &str {
         &self.input
     }
@@ -261,6 +295,16 @@ impl fmt::Display for SidError {
         let name = &kind.description()[kind.description().find(' ').map_or(0, |i| i + 1)..];
         let prefix = kind.prefix();
         let input = Truncated(&self.input);
+        if !self.shown {
+            let len = self.input.trim_start_matches('[');
+            let len = len.split(' ').next().unwrap_or_default();
+            return write!(
+                f,
+                "the text given is not {} ({len} characters, not shown in case it is a secret): \
+                 it must be `{prefix}` followed by 32 hexadecimal digits; check the order of the arguments",
+                kind.description()
+            );
+        }
         match &self.problem {
             SidProblem::Empty => write!(
                 f,

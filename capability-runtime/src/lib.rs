@@ -38,6 +38,8 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod client_name;
+#[cfg(feature = "dsl")]
+mod dsl;
 mod encode;
 mod error;
 mod grants;
@@ -61,11 +63,13 @@ mod token;
 mod verify;
 
 pub use client_name::{ClientName, MAX_CLIENT_NAME_LEN};
-pub use encode::urlencode_into;
 pub use error::{ClientNameError, Error, Malformed, SidError, SidProblem, TokenPart};
 pub use grants::{Events, Grants, Outgoing, Params, ParamsIter, ScopeKind};
-pub use policy::{check_ttl, Policy, PolicyBuilder, DEFAULT_TTL, MAX_TOKEN_LEN, MAX_TTL, MIN_TTL};
+pub use policy::{Policy, PolicyBuilder, DEFAULT_TTL, MAX_TOKEN_LEN, MAX_TTL, MIN_TTL};
 pub use sid::{AccountSid, AppSid, SidKind, SID_LEN};
+
+#[cfg(feature = "dsl")]
+pub use dsl::{Diagnostic, ParseError};
 
 #[cfg(feature = "jwt")]
 pub use credentials::Credentials;
@@ -85,6 +89,13 @@ const _: () = {
     shared_between_threads::<Error>();
 };
 
+/// Not public API: the parser and validator the macros run. May change in any release.
+#[cfg(feature = "dsl")]
+#[doc(hidden)]
+pub mod __dsl {
+    pub use crate::dsl::{ast, ttl, valid};
+}
+
 /// Not public API: what the `capability!` macro expands to. May change in any release.
 #[doc(hidden)]
 pub mod __private {
@@ -92,6 +103,13 @@ pub mod __private {
     pub use crate::{AppSid, ClientName};
     pub use core::time::Duration;
     pub use std::string::String;
+
+    /// Evaluates a policy with run-time values. Not a `const fn`: such a policy cannot be a
+    /// constant, and this is the one call rustc names when one is used as such.
+    #[inline(always)]
+    pub fn policy_with_run_time_values<T>(build: impl FnOnce() -> T) -> T {
+        build()
+    }
 
     /// An `outgoing` grant known at compile time.
     pub struct StaticOutgoing {

@@ -7,7 +7,8 @@ fn user() -> Result<ClientName, capability::Error> {
     ClientName::new("dave")
 }
 
-fn policy_for(name: ClientName, app_sid: AppSid, queue: &str) -> Policy {
+// A run-time parameter value: the size is checked when the policy is built, so a `Result`.
+fn policy_for(name: ClientName, app_sid: AppSid, queue: &str) -> Result<Policy, capability::Error> {
     capability! {
         outgoing {app_sid} { Queue = {queue}, Region = "eu", Owned = {String::from("yes")} };
         incoming {name};
@@ -17,7 +18,7 @@ fn policy_for(name: ClientName, app_sid: AppSid, queue: &str) -> Policy {
 
 fn main() -> Result<(), capability::Error> {
     let app_sid: AppSid = "AP0123456789abcdef0123456789abcdef".parse()?;
-    let policy = policy_for(user()?, app_sid, "billing");
+    let policy = policy_for(user()?, app_sid, "billing")?;
     let built = Policy::builder()
         .outgoing(
             app_sid,
@@ -36,7 +37,7 @@ fn main() -> Result<(), capability::Error> {
         incoming "Alice";
         outgoing "APbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
         events { Level = { let prefix = "level:"; format!("{prefix}{level}") } };
-    };
+    }?;
     assert_eq!(
         mixed.grants().events().unwrap().filters(),
         &[("Level", "level:warning")]

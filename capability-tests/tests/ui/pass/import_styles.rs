@@ -24,7 +24,9 @@ mod shadowing {
     struct String;
     #[allow(dead_code)]
     mod core {}
-    pub fn p(name: ::capability::ClientName) -> ::capability::Policy {
+    pub fn p(
+        name: ::capability::ClientName,
+    ) -> ::core::result::Result<::capability::Policy, ::capability::Error> {
         ::capability::capability! { incoming {name}; events { Level = "x", By = {"me"} } }
     }
 }
@@ -42,5 +44,5 @@ fn main() {
     ::std::assert_eq!(glob::P.scope(), expected);
     ::std::assert_eq!(policy_for!("Alice").scope(), expected);
     let name = ::capability::ClientName::from_static("Alice");
-    ::std::assert!(shadowing::p(name).scope().starts_with(expected));
+    ::std::assert!(shadowing::p(name).unwrap().scope().starts_with(expected));
 }
