@@ -12,6 +12,8 @@
 
 mod expand;
 mod fallback;
+#[cfg(test)]
+mod never_panics;
 
 use capability_runtime::__dsl::ast::{Body, Input};
 use capability_runtime::__dsl::valid::{self, GRAMMAR};
@@ -117,7 +119,7 @@ use proc_macro2::TokenStream;
 /// name it with a `crate` statement, as `#[serde(crate = "…")]` does:
 ///
 /// ```
-/// # use capability as cap;
+/// # extern crate capability as cap;
 /// const POLICY: cap::Policy = cap::capability! { crate = ::cap; incoming "Alice" };
 /// ```
 ///

@@ -336,3 +336,60 @@ fn every_single_byte_change_and_truncation_is_rejected() {
     }
     assert_eq!(checked, token.len() * 255);
 }
+
+/// A policy written in the grammar of `capability!`, literals escaped as Rust escapes them.
+fn policy_text(grants: &[Grant], ttl: u64) -> String {
+    let block = |params: &[(String, String)]| {
+        let pairs: Vec<String> = params
+            .iter()
+            .map(|(k, v)| format!("{k:?} = {v:?}"))
+            .collect();
+        format!("{{ {} }}", pairs.join(", "))
+    };
+    let mut text = String::new();
+    for grant in grants {
+        match grant {
+            Grant::Incoming(name) => text.push_str(&format!("incoming {name:?};\n")),
+            Grant::Outgoing(app, params) => {
+                text.push_str(&format!("outgoing {app:?} {};\n", block(params)))
+            }
+            Grant::Events(filters) => text.push_str(&format!("events {};\n", block(filters))),
+        }
+    }
+    text.push_str(&format!("ttl {ttl}s;"));
+    text
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Run-time parsing of a policy's text gives the policy the builder gives.
+    #[test]
+    fn parsing_a_policy_gives_what_the_builder_gives((grants, ttl) in policy_parts()) {
+        // The grammar refuses a key given twice in a block, the builder keeps both.
+        let distinct = |p: &[(String, String)]| {
+            let mut keys: Vec<&String> = p.iter().map(|(k, _)| k).collect();
+            keys.sort();
+            keys.windows(2).all(|w| w[0] != w[1])
+        };
+        prop_assume!(grants.iter().all(|g| match g {
+            Grant::Outgoing(_, p) | Grant::Events(p) => distinct(p),
+            Grant::Incoming(_) => true,
+        }));
+        let text = policy_text(&grants, ttl);
+        let parsed: Policy = text.parse().map_err(|e| TestCaseError::fail(format!("{text}\n{e}")))?;
+        prop_assert_eq!(parsed, build(&grants, ttl));
+    }
+
+    /// Any text: a policy or a `ParseError` whose positions are inside the text.
+    #[test]
+    fn parsing_any_text_never_panics(text in "\\PC{0,200}") {
+        if let Err(e) = text.parse::<Policy>() {
+            for d in e.diagnostics() {
+                prop_assert!(d.byte_range().end <= text.len());
+                prop_assert!(d.line() >= 1 && d.column() >= 1);
+            }
+            let _ = e.to_string();
+        }
+    }
+}

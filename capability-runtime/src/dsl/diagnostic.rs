@@ -114,7 +114,8 @@ impl ParseError {
         }
     }
 
-    /// Every mistake, in the order of the text (grammar mistakes first within a statement).
+    /// Every mistake, in the order `capability!` reports them: grammar mistakes first, then
+    /// the others in statement order.
     pub fn diagnostics(&self) -> &[Diagnostic] {
         &self.diagnostics
     }

@@ -72,7 +72,6 @@ fn parse<T>(
         Ok(tokens) => {
             let mut errors = Vec::new();
             let value = front(tokens, &mut errors);
-            errors.sort_by_key(|e| e.span().byte_range().start);
             let mistakes: Vec<_> = errors
                 .into_iter()
                 .map(|e| {
