@@ -111,7 +111,7 @@ const _: () = {
 #[cfg(feature = "dsl")]
 #[doc(hidden)]
 pub mod __dsl {
-    pub use crate::dsl::{ast, ttl, valid};
+    pub use crate::dsl::{access, ast, ttl, valid};
 }
 
 /// Not public API: what the `capability!` macro expands to. May change in any release.
@@ -121,8 +121,12 @@ pub mod __private {
         StaticAccessPolicy, StaticServiceGrant, StaticTaskRouterGrant, StaticVideoGrant,
         StaticVoiceGrant,
     };
-    pub use crate::access::{AccessPolicy, AccessPolicyBuilder, GrantKind, Identity, Region};
+    pub use crate::access::{
+        AccessPolicy, AccessPolicyBuilder, ChatGrant, GrantKind, Identity, Region, SyncGrant,
+        TaskRouterGrant, VideoGrant, VoiceGrant,
+    };
     pub use crate::policy::{Policy, PolicyBuilder};
+    pub use crate::sid::{CredentialSid, RoleSid, ServiceSid, WorkerSid, WorkspaceSid};
     pub use crate::{AppSid, ClientName};
     pub use core::time::Duration;
     pub use std::string::String;
