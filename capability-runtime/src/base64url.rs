@@ -16,20 +16,20 @@ const SIMD_FROM: usize = 128;
     target_arch = "x86_64",
     all(target_arch = "aarch64", target_feature = "neon")
 ))]
-static SIMD: std::sync::LazyLock<base64::engine::Simd> =
+pub(crate) static BASE64URL: std::sync::LazyLock<base64::engine::Simd> =
     std::sync::LazyLock::new(|| base64::engine::Simd::url_safe(NO_PAD));
 
 #[cfg(not(any(
     target_arch = "x86_64",
     all(target_arch = "aarch64", target_feature = "neon")
 )))]
-static SIMD: base64::engine::GeneralPurpose = URL_SAFE_NO_PAD;
+pub(crate) static BASE64URL: base64::engine::GeneralPurpose = URL_SAFE_NO_PAD;
 
 /// Decodes `input` into `output`, returning the decoded length.
 pub(crate) fn decode_slice(input: &str, output: &mut [u8]) -> Result<usize, DecodeSliceError> {
     match input.len() < SIMD_FROM {
         true => URL_SAFE_NO_PAD.decode_slice(input, output),
-        false => SIMD.decode_slice(input, output),
+        false => BASE64URL.decode_slice(input, output),
     }
 }
 
@@ -37,7 +37,7 @@ pub(crate) fn decode_slice(input: &str, output: &mut [u8]) -> Result<usize, Deco
 pub(crate) fn decode(input: &str) -> Result<Vec<u8>, DecodeError> {
     match input.len() < SIMD_FROM {
         true => URL_SAFE_NO_PAD.decode(input),
-        false => SIMD.decode(input),
+        false => BASE64URL.decode(input),
     }
 }
 
@@ -81,7 +81,7 @@ mod tests {
             ];
             for variant in variants {
                 let scalar = URL_SAFE_NO_PAD.decode(&variant).ok();
-                assert_eq!(SIMD.decode(&variant).ok(), scalar, "{variant}");
+                assert_eq!(BASE64URL.decode(&variant).ok(), scalar, "{variant}");
                 assert_eq!(decode(&variant).ok(), scalar, "{variant}");
             }
         }

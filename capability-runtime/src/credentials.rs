@@ -3,6 +3,8 @@
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
+use hmac::Hmac;
+use sha2::Sha256;
 use zeroize::Zeroizing;
 
 use crate::error::Error;
@@ -10,11 +12,25 @@ use crate::mac::HmacKey;
 use crate::sid::{AccountSid, SID_LEN};
 use crate::wire::{PAYLOAD_EXP, PAYLOAD_ISS};
 
+/// The `hmac` crate's HMAC-SHA256, which API keys use; `Credentials` keep an [`HmacKey`].
+pub(crate) type HmacSha256 = Hmac<Sha256>;
+
+// A keyed HMAC state is as secret as its key. `Hmac` is two SHA-256 states keyed with it (inner
+// and outer); prove at compile time that such a state wipes itself on drop (sha2's `zeroize`
+// feature).
+const _: () = {
+    const fn zeroized_on_drop<T: zeroize::ZeroizeOnDrop>() {}
+    zeroized_on_drop::<<Sha256 as hmac::EagerHash>::Core>();
+};
+
 /// An account's Account SID and auth token: what signs and verifies tokens.
 ///
 /// The auth token is keyed into HMAC-SHA256 once, here; the text is then wiped. The keyed state is
 /// wiped when the credentials are dropped, and never shown: `Debug` prints `[redacted]`.
 /// `Credentials` is `Send + Sync` and signing takes `&self`, so one value serves every thread.
+///
+/// During a rotation of the auth token, [`with_secondary`](Self::with_secondary) adds a second
+/// auth token that verification also accepts; signing always uses the primary one.
 ///
 /// ```
 /// use capability_runtime::Credentials;
@@ -27,6 +43,8 @@ use crate::wire::{PAYLOAD_EXP, PAYLOAD_ISS};
 pub struct Credentials {
     account_sid: AccountSid,
     key: HmacKey,
+    /// The secondary auth token during a rotation, keyed like `key`: verification only.
+    secondary: Option<HmacKey>,
     leeway: u64,
     issuer: [IssuerB64; 3],
 }
@@ -76,8 +94,67 @@ impl Credentials {
             issuer: [0, 1, 2].map(|iss_tail| IssuerB64::new(&account_sid, iss_tail)),
             account_sid,
             key: HmacKey::new(auth_token.as_bytes()),
+            secondary: None,
             leeway: 0,
         })
+    }
+
+    /// Starts a rotation of the auth token: verification also accepts tokens signed with
+    /// `auth_token`, the secondary, until [`without_secondary`](Self::without_secondary) ends the
+    /// rotation. Signing still uses only the primary auth token, the one given to
+    /// [`new`](Self::new).
+    ///
+    /// The secondary is treated as the primary is: keyed into HMAC once, its text wiped, the
+    /// keyed state wiped on drop, never shown by `Debug`, and each signature compared with it in
+    /// constant time. Every other check of [`verify_at`](Self::verify_at) is the same whichever
+    /// key signed the token. A second call replaces the secondary.
+    ///
+    /// A rotation in Twilio's console: create the secondary auth token; deploy verifiers with
+    /// `Credentials::new(sid, old)?.with_secondary(new)?` (they keep signing with the old one);
+    /// promote the secondary to primary, which deletes the old token; deploy
+    /// `Credentials::new(sid, new)?.with_secondary(old)?`, so that tokens signed with the old one
+    /// keep verifying until they expire (the longest TTL, at most 24 h); then end the rotation
+    /// with `Credentials::new(sid, new)?` or [`without_secondary`](Self::without_secondary).
+    ///
+    /// ```
+    /// use capability_runtime::{ClientName, Credentials, Error, Policy};
+    ///
+    /// const SID: &str = "AC0123456789abcdef0123456789abcdef";
+    /// let policy = Policy::builder().incoming(ClientName::new("alice")?).build()?;
+    /// let old_token = policy.sign_at(&Credentials::new(SID, "old auth token")?, 1000);
+    ///
+    /// let rotating = Credentials::new(SID, "new auth token")?.with_secondary("old auth token")?;
+    /// assert!(rotating.verify_at(old_token.as_str(), 1001).is_ok());
+    /// // Signing uses the primary: its tokens verify without the secondary.
+    /// let new_token = policy.sign_at(&rotating, 1000);
+    /// assert!(Credentials::new(SID, "new auth token")?.verify_at(new_token.as_str(), 1001).is_ok());
+    ///
+    /// let rotated = rotating.without_secondary();
+    /// assert_eq!(rotated.verify_at(old_token.as_str(), 1001).unwrap_err(), Error::BadSignature);
+    /// # Ok::<(), capability_runtime::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::EmptyAuthToken`] for an empty secondary auth token.
+    pub fn with_secondary(mut self, auth_token: impl Into<String>) -> Result<Self, Error> {
+        let auth_token = Zeroizing::new(auth_token.into());
+        if auth_token.is_empty() {
+            return Err(Error::EmptyAuthToken);
+        }
+        self.secondary = Some(HmacKey::new(auth_token.as_bytes()));
+        Ok(self)
+    }
+
+    /// Ends a rotation: drops the secondary auth token (its keyed state is wiped), so that only
+    /// tokens signed with the primary verify. Does nothing when there is no secondary.
+    pub fn without_secondary(mut self) -> Self {
+        self.secondary = None;
+        self
+    }
+
+    /// Whether a secondary auth token is accepted when verifying: a rotation is under way.
+    pub fn has_secondary(&self) -> bool {
+        self.secondary.is_some()
     }
 
     /// Allows clocks to disagree by `leeway` when verifying: a token is still accepted up to
@@ -120,9 +197,16 @@ impl Credentials {
         &self.issuer[iss_tail % 3]
     }
 
-    /// The HMAC key, keyed once in [`Credentials::new`].
+    /// The HMAC key of the primary auth token, keyed once in [`Credentials::new`]: the one that
+    /// signs.
     pub(crate) fn key(&self) -> &HmacKey {
         &self.key
+    }
+
+    /// The keys a signature may be made with: the primary auth token's, then, during a
+    /// rotation, the secondary's.
+    pub(crate) fn verifying_keys(&self) -> impl Iterator<Item = &HmacKey> {
+        std::iter::once(&self.key).chain(&self.secondary)
     }
 }
 
@@ -131,6 +215,10 @@ impl fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("account_sid", &self.account_sid)
             .field("auth_token", &format_args!("[redacted]"))
+            .field(
+                "secondary_auth_token",
+                &self.secondary.as_ref().map(|_| format_args!("[redacted]")),
+            )
             .field("leeway", &self.leeway())
             .finish()
     }

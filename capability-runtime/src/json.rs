@@ -106,6 +106,20 @@ fn non_number(raw: &str) -> Option<&'static str> {
     })
 }
 
+/// A string member, typed from its raw JSON text (serde_json only).
+impl<'de> Deserialize<'de> for Field<Cow<'de, str>> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <&RawValue>::deserialize(d).map(string)
+    }
+}
+
+/// A NumericDate member, typed from its raw JSON text (serde_json only).
+impl<'de> Deserialize<'de> for Field<u64> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        <&RawValue>::deserialize(d).map(date)
+    }
+}
+
 /// A string member.
 fn string(raw: &RawValue) -> Field<Cow<'_, str>> {
     let text = raw.get();
@@ -299,7 +313,7 @@ impl<'de> Visitor<'de> for HeaderVisitor<'_> {
         let mut header = Header::default();
         header.duplicate = members(map, &["alg", "crit"], self.too_many, |i, map| {
             match i {
-                0 => header.alg = string(map.next_value()?),
+                0 => header.alg = map.next_value()?,
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                     header.crit = true;
@@ -324,13 +338,12 @@ impl<'de> Visitor<'de> for ClaimsVisitor<'_> {
         let mut claims = Claims::default();
         let known = ["scope", "iss", "exp", "nbf", "iat"];
         claims.duplicate = members(map, &known, self.too_many, |i, map| {
-            let raw: &RawValue = map.next_value()?;
             match i {
-                0 => claims.scope = string(raw),
-                1 => claims.iss = string(raw),
-                2 => claims.exp = date(raw),
-                3 => claims.nbf = date(raw),
-                _ => claims.iat = date(raw),
+                0 => claims.scope = map.next_value()?,
+                1 => claims.iss = map.next_value()?,
+                2 => claims.exp = map.next_value()?,
+                3 => claims.nbf = map.next_value()?,
+                _ => claims.iat = map.next_value()?,
             }
             Ok(())
         })?;

@@ -534,7 +534,7 @@ mod decode {
                         .all(|&(k, v)| t.is_char_boundary(k) && t.is_char_boundary(v))
             })
             .ok_or(NOT_UTF8)?;
-        Ok(Params::packed(text, ends, last_key_end))
+        Ok(Params::packed_but_last(text, ends, last_key_end))
     }
 
     #[cfg(test)]

@@ -10,8 +10,9 @@ pub const SID_LEN: usize = 34;
 
 /// The kinds of Twilio SID, told apart by their two-letter prefix.
 ///
-/// Only [`SidKind::Account`] and [`SidKind::Application`] are used in tokens; the others are known
-/// so that an error can say "`CA…` is a Call SID" instead of "bad prefix".
+/// Capability tokens use [`SidKind::Account`] and [`SidKind::Application`]; Access Tokens also
+/// [`SidKind::ApiKey`] and the SIDs of their grants. The others are known so that an error can say
+/// "`CA…` is a Call SID" instead of "bad prefix".
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SidKind {
@@ -33,12 +34,22 @@ pub enum SidKind {
     ApiKey,
     /// `SM…` or `MM…`: a message.
     Message,
-    /// `IS…`: a service.
+    /// `IS…`: a service (Conversations/Chat or Sync).
     Service,
+    /// `CR…`: a push credential.
+    Credential,
+    /// `RL…`: a role (a Chat deployment role).
+    Role,
+    /// `WS…`: a TaskRouter workspace.
+    Workspace,
+    /// `WK…`: a TaskRouter worker.
+    Worker,
+    /// `RM…`: a Video room.
+    Room,
 }
 
 impl SidKind {
-    const ALL: [(&'static str, SidKind); 11] = [
+    const ALL: [(&'static str, SidKind); 16] = [
         ("AC", SidKind::Account),
         ("AP", SidKind::Application),
         ("CA", SidKind::Call),
@@ -50,6 +61,11 @@ impl SidKind {
         ("SM", SidKind::Message),
         ("MM", SidKind::Message),
         ("IS", SidKind::Service),
+        ("CR", SidKind::Credential),
+        ("RL", SidKind::Role),
+        ("WS", SidKind::Workspace),
+        ("WK", SidKind::Worker),
+        ("RM", SidKind::Room),
     ];
 
     /// The two-letter prefix of this kind of SID (`"AC"`, `"AP"`, …).
@@ -65,6 +81,11 @@ impl SidKind {
             SidKind::ApiKey => "SK",
             SidKind::Message => "SM",
             SidKind::Service => "IS",
+            SidKind::Credential => "CR",
+            SidKind::Role => "RL",
+            SidKind::Workspace => "WS",
+            SidKind::Worker => "WK",
+            SidKind::Room => "RM",
         }
     }
 
@@ -81,6 +102,11 @@ impl SidKind {
             SidKind::ApiKey => "an API Key SID",
             SidKind::Message => "a Message SID",
             SidKind::Service => "a Service SID",
+            SidKind::Credential => "a Credential SID",
+            SidKind::Role => "a Role SID",
+            SidKind::Workspace => "a Workspace SID",
+            SidKind::Worker => "a Worker SID",
+            SidKind::Room => "a Room SID",
         }
     }
 
@@ -113,20 +139,35 @@ const fn is_valid_sid(s: &str, kind: SidKind) -> bool {
     true
 }
 
+/// Whether `s` has the shape of some SID: two uppercase letters and 32 hexadecimal digits.
+fn has_sid_shape(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    bytes.len() == SID_LEN
+        && bytes[..2].iter().all(u8::is_ascii_uppercase)
+        && bytes[2..].iter().all(u8::is_ascii_hexdigit)
+}
+
 /// Checks `s` against the SID rule for `kind`, saying precisely what is wrong.
-fn check_sid(s: &str, kind: SidKind) -> Result<[u8; SID_LEN], SidError> {
+///
+/// A SID is not a secret, but the text given where one belongs may be one (an auth token
+/// passed in the wrong argument): the error quotes the text only when it plainly is not a
+/// secret, and otherwise says what is wrong without quoting it (see [`SidError::input`]).
+fn check_sid(s: &str, kind: SidKind, redact: bool) -> Result<[u8; SID_LEN], SidError> {
     if is_valid_sid(s, kind) {
         let mut bytes = [0; SID_LEN];
         bytes.copy_from_slice(s.as_bytes());
         return Ok(bytes);
     }
+    // Another kind is named only for text that has the shape of that kind.
     let problem = if s.is_empty() {
         SidProblem::Empty
-    } else if !s.starts_with(kind.prefix()) {
+    } else if has_sid_shape(s) {
         match SidKind::of(s) {
             Some(found) => SidProblem::WrongKind { found },
             None => SidProblem::WrongPrefix,
         }
+    } else if !s.starts_with(kind.prefix()) {
+        SidProblem::WrongPrefix
     } else if let Some((index, ch)) = s
         .chars()
         .enumerate()
@@ -142,7 +183,7 @@ fn check_sid(s: &str, kind: SidKind) -> Result<[u8; SID_LEN], SidError> {
             len: s.chars().count(),
         }
     };
-    Err(SidError::new(kind, s, problem))
+    Err(SidError::new(kind, s, problem, redact))
 }
 
 /// Copies a SID known to be valid into its fixed-size form, in `const` context.
@@ -183,7 +224,14 @@ macro_rules! sid_type {
             /// # Ok::<(), capability_runtime::Error>(())
             /// ```
             pub fn new(sid: &str) -> Result<Self, Error> {
-                check_sid(sid, $kind).map(Self).map_err(Error::InvalidSid)
+                check_sid(sid, $kind, true).map(Self).map_err(Error::InvalidSid)
+            }
+
+            /// [`new`](Self::new) for text written in a policy's source, which is no secret:
+            /// the error quotes it whatever it is.
+            #[allow(dead_code)]
+            pub(crate) fn from_source(sid: &str) -> Result<Self, Error> {
+                check_sid(sid, $kind, false).map(Self).map_err(Error::InvalidSid)
             }
 
             /// A SID known at compile time. In a `const` item an invalid SID is a compile error.
@@ -259,6 +307,10 @@ macro_rules! sid_type {
                 self.as_str() == *other
             }
         }
+
+        // As a string, validated when read (the `serde` feature).
+        #[cfg(feature = "serde")]
+        crate::serde_support::validated_text!($name, $kind.description());
     };
 }
 
@@ -276,6 +328,81 @@ sid_type!(
     SidKind::Application,
     "AP0123456789abcdef0123456789abcdef"
 );
+
+sid_type!(
+    /// An API Key SID: `SK` followed by 32 hexadecimal digits. The issuer (`iss`) of every Access
+    /// Token.
+    ApiKeySid,
+    SidKind::ApiKey,
+    "SK0123456789abcdef0123456789abcdef"
+);
+
+sid_type!(
+    /// A Service SID: `IS` followed by 32 hexadecimal digits. The Conversations/Chat or Sync
+    /// service of a `chat` or `sync` grant.
+    ServiceSid,
+    SidKind::Service,
+    "IS0123456789abcdef0123456789abcdef"
+);
+
+sid_type!(
+    /// A Credential SID: `CR` followed by 32 hexadecimal digits. The push credential of a `voice`
+    /// or `chat` grant.
+    CredentialSid,
+    SidKind::Credential,
+    "CR0123456789abcdef0123456789abcdef"
+);
+
+sid_type!(
+    /// A Role SID: `RL` followed by 32 hexadecimal digits. The deployment role of a `chat` grant.
+    RoleSid,
+    SidKind::Role,
+    "RL0123456789abcdef0123456789abcdef"
+);
+
+sid_type!(
+    /// A Workspace SID: `WS` followed by 32 hexadecimal digits. The TaskRouter workspace of a
+    /// `task_router` grant.
+    WorkspaceSid,
+    SidKind::Workspace,
+    "WS0123456789abcdef0123456789abcdef"
+);
+
+sid_type!(
+    /// A Worker SID: `WK` followed by 32 hexadecimal digits. The TaskRouter worker of a
+    /// `task_router` grant.
+    WorkerSid,
+    SidKind::Worker,
+    "WK0123456789abcdef0123456789abcdef"
+);
+
+sid_type!(
+    /// A Room SID: `RM` followed by 32 hexadecimal digits. A Video room, named by SID rather than
+    /// by name in a `video` grant.
+    RoomSid,
+    SidKind::Room,
+    "RM0123456789abcdef0123456789abcdef"
+);
+
+// `ApiKey::new`'s arguments are easily swapped with its secret: its SID errors never quote the
+// text (see `SidError::redacted`).
+#[cfg(feature = "jwt")]
+impl ApiKeySid {
+    pub(crate) fn new_redacted(sid: &str) -> Result<Self, Error> {
+        check_sid(sid, SidKind::ApiKey, true)
+            .map(Self)
+            .map_err(|e| Error::InvalidSid(e.redacted()))
+    }
+}
+
+#[cfg(feature = "jwt")]
+impl AccountSid {
+    pub(crate) fn new_redacted(sid: &str) -> Result<Self, Error> {
+        check_sid(sid, SidKind::Account, true)
+            .map(Self)
+            .map_err(|e| Error::InvalidSid(e.redacted()))
+    }
+}
 
 #[cfg(test)]
 mod tests {
@@ -304,6 +431,20 @@ mod tests {
             }
         );
         assert_eq!(problem("XY123"), SidProblem::WrongPrefix);
+        // Two letters are not a kind: only the shape of a SID names one.
+        assert_eq!(problem("REPLACE_ME"), SidProblem::WrongPrefix);
+        assert_eq!(problem("ISxxx"), SidProblem::WrongPrefix);
+        assert_eq!(problem("CA0123"), SidProblem::WrongPrefix);
+        assert_eq!(
+            problem("CA0123456789abcdef0123456789abcdef"),
+            SidProblem::WrongKind {
+                found: SidKind::Call
+            }
+        );
+        assert_eq!(
+            problem("ZZ0123456789abcdef0123456789abcdef"),
+            SidProblem::WrongPrefix
+        );
         assert_eq!(
             problem("ap0123456789abcdef0123456789abcdef"),
             SidProblem::WrongPrefix
@@ -316,13 +457,12 @@ mod tests {
                 position: 18
             }
         );
-        assert_eq!(
-            problem("APé"),
-            SidProblem::InvalidChar {
-                ch: 'é',
-                position: 3
-            }
-        );
+        // Text that may be a secret names no character; text from a policy's source does.
+        assert_eq!(problem("APé"), SidProblem::WrongLength { len: 3 });
+        assert!(matches!(
+            AppSid::from_source("APé"),
+            Err(Error::InvalidSid(e)) if e.problem() == &SidProblem::InvalidChar { ch: 'é', position: 3 }
+        ));
     }
 
     #[test]

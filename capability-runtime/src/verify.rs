@@ -5,7 +5,7 @@ use crate::credentials::{self, Credentials};
 use crate::error::{Error, Malformed, TokenPart};
 use crate::grants::Grants;
 use crate::json::{read_claims, read_header, Claims, Field, ReadError, MAX_OTHER_MEMBERS};
-use crate::mac::equal_in_constant_time;
+use crate::mac::{equal_in_constant_time, HmacKey};
 use crate::policy::MAX_TOKEN_LEN;
 use crate::scope;
 use crate::sid::AccountSid;
@@ -135,11 +135,16 @@ impl Credentials {
         let (payload, signature) = (&token[header_len + 1..signed_len], &token[signed_len + 1..]);
 
         // The tag is compared as text: its base64url, canonical, against the signature, in
-        // constant time. Equal texts are equal tags; encoding costs less than decoding. A
-        // signature that differs is decoded only to say how it is wrong.
-        let mut expected = [0u8; TAG_B64_LEN];
-        base64url::encode_slice(&self.key().tag(&bytes[..signed_len]), &mut expected);
-        if !equal_in_constant_time(&expected, signature.as_bytes()) {
+        // constant time. Equal texts are equal tags; encoding costs less than decoding. During a
+        // rotation, a signature that is not the primary key's is compared with the secondary's
+        // (so a forgery costs the same whatever its bytes). A signature that matches neither is
+        // decoded only to say how it is wrong.
+        let signed_by = |key: &HmacKey| {
+            let mut expected = [0u8; TAG_B64_LEN];
+            base64url::encode_slice(&key.tag(&bytes[..signed_len]), &mut expected);
+            equal_in_constant_time(&expected, signature.as_bytes())
+        };
+        if !self.verifying_keys().any(signed_by) {
             let mut tag = [0u8; TAG_LEN];
             return Err(match base64url::decode_slice(signature, &mut tag) {
                 Ok(_) | Err(base64::DecodeSliceError::OutputSliceTooSmall) => Error::BadSignature,
@@ -221,6 +226,15 @@ impl Credentials {
     }
 }
 
+/// The error of a header whose `alg` is `found` ("missing", or a JSON type) instead of a string.
+pub(crate) fn invalid_alg(found: &str) -> Error {
+    Error::InvalidHeader {
+        member: "alg",
+        expected: "the string `HS256`",
+        found: found.to_owned(),
+    }
+}
+
 /// Checks a header other than the two every official library writes.
 fn check_header(segment: &str) -> Result<(), Error> {
     let bytes = decode(segment, TokenPart::Header)?;
@@ -239,13 +253,8 @@ fn check_header(segment: &str) -> Result<(), Error> {
                 alg: alg.into_owned(),
             })
         }
-        Field::Missing => return Err(Error::MissingHeader("alg")),
-        Field::Invalid(found) => {
-            return Err(Error::InvalidHeader {
-                member: "alg",
-                found,
-            })
-        }
+        Field::Missing => return Err(invalid_alg("missing")),
+        Field::Invalid(found) => return Err(invalid_alg(found)),
     }
     if header.crit {
         return Err(Error::CriticalHeader);
@@ -284,7 +293,7 @@ fn read_error(e: ReadError, part: TokenPart) -> Error {
 
 /// serde_json's message, cut short: it quotes the token's text (`invalid type: string "…"`), and
 /// a hostile token must not fill a log. The position is kept.
-fn json_detail(e: &serde_json::Error) -> String {
+pub(crate) fn json_detail(e: &serde_json::Error) -> String {
     const MAX_CHARS: usize = 128;
     let full = e.to_string();
     if full.chars().count() <= MAX_CHARS {
