@@ -6,11 +6,15 @@
 //!
 //! Uses `TWILIO_ACCOUNT_SID` and `TWILIO_AUTH_TOKEN` when both are set; otherwise clearly
 //! labelled demo credentials, which Twilio will not accept.
+//!
+//! As a token server would: the credentials are read from the environment once, and the policy
+//! it signs for every request is prepared for them once, in a `LazyLock<Signer>`.
 
 use std::env;
 use std::error::Error;
+use std::sync::LazyLock;
 
-use capability::{capability, Credentials, Policy};
+use capability::{capability, Credentials, Policy, Signer};
 
 /// Alice may receive calls, place calls through a TwiML application (which Twilio calls with
 /// `Queue=support`) and watch the event stream for errors, for ten minutes. Checked and encoded
@@ -25,27 +29,42 @@ const SUPPORT_AGENT: Policy = capability! {
 const DEMO_ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
 const DEMO_AUTH_TOKEN: &str = "demo-auth-token-not-a-real-secret";
 
-fn main() -> Result<(), Box<dyn Error>> {
-    let credentials = match (
+/// The account's credentials, read from the environment at first use.
+static CREDENTIALS: LazyLock<Credentials> = LazyLock::new(|| {
+    match (
         env::var("TWILIO_ACCOUNT_SID"),
         env::var("TWILIO_AUTH_TOKEN"),
     ) {
         (Ok(sid), Ok(token)) => {
             println!("credentials: TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN from the environment");
-            Credentials::new(&sid, token)?
+            Credentials::new(&sid, token).unwrap_or_else(|e| {
+                eprintln!("TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN: {e}");
+                std::process::exit(1)
+            })
         }
         _ => {
             println!("credentials: DEMO ({DEMO_ACCOUNT_SID}, a made-up auth token)");
             println!("             set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN to use your own");
-            Credentials::new(DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN)?
+            Credentials::new(DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN).expect("valid demo credentials")
         }
-    };
+    }
+});
 
-    let policy = &SUPPORT_AGENT;
-    let token = policy.sign(&credentials)?;
+/// The support agent's policy prepared for the account: each token then costs the last blocks
+/// of its HMAC. Shared by every thread of the server, no lock.
+static SUPPORT_AGENT_SIGNER: LazyLock<Signer> =
+    LazyLock::new(|| SUPPORT_AGENT.signer(&CREDENTIALS));
+
+fn main() -> Result<(), Box<dyn Error>> {
+    // At start-up, so that bad credentials stop the server before it serves anything.
+    LazyLock::force(&SUPPORT_AGENT_SIGNER);
+
+    // For each request:
+    let token = SUPPORT_AGENT_SIGNER.sign()?;
     println!("\ntoken:\n{token}\n");
 
-    let verified = credentials.verify(token.as_str())?;
+    let policy = &SUPPORT_AGENT;
+    let verified = CREDENTIALS.verify(token.as_str())?;
     let grants = verified.grants();
     println!("verified: issued by {}", verified.account_sid());
     if let Some(name) = grants.incoming() {

@@ -16,14 +16,10 @@ use crate::access::region::Region;
 use crate::client_name::ClientName;
 use crate::error::Error;
 use crate::policy::{check_ttl, DEFAULT_TTL, MAX_TOKEN_LEN};
+use crate::wire::{b64_len, TAG_B64_LEN};
 
 /// The largest not-before time: 2^53 − 1, as [`MAX_EXP`](crate::MAX_EXP).
-pub(crate) const MAX_NOT_BEFORE: u64 = (1 << 53) - 1;
-
-/// The length of a base64url text without padding for `len` bytes.
-const fn b64_len(len: usize) -> usize {
-    (len * 4).div_ceil(3)
-}
+pub(crate) const MAX_NOT_BEFORE: u64 = crate::wire::MAX_EXP;
 
 /// Who an Access Token is for, what it grants, in which region, and for how long.
 ///
@@ -297,7 +293,7 @@ impl AccessPolicyBuilder {
         let header_b64 = encode::b64(&encode::header(self.region.as_ref()));
         let tail = encode::claims_tail(&identity, &self.grants, self.not_before);
         let token_len =
-            header_b64.len() + 1 + b64_len(encode::PAYLOAD_HEAD_MAX + tail.len()) + 1 + 43;
+            header_b64.len() + 1 + b64_len(encode::PAYLOAD_HEAD_MAX + tail.len()) + 1 + TAG_B64_LEN;
         if token_len > MAX_TOKEN_LEN {
             return Err(Error::PolicyTooLarge {
                 token_len,

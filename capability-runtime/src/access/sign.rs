@@ -9,15 +9,7 @@ use crate::base64url::push_encoded;
 use crate::credentials;
 use crate::error::Error;
 use crate::token::Token;
-use crate::wire::MAX_EXP;
-
-/// Length of the base64url of an HMAC-SHA256 tag.
-const TAG_B64_LEN: usize = 43;
-
-/// The length of a base64url text without padding for `len` bytes.
-const fn b64_len(len: usize) -> usize {
-    (len * 4).div_ceil(3)
-}
+use crate::wire::{b64_len, MAX_EXP, TAG_B64_LEN};
 
 /// Up to 24 bytes, built on the stack: the parts of the payload encoded at signing time.
 struct Chunk {
