@@ -1,0 +1,65 @@
+//! Credentials from the environment, under the names of Twilio's quickstarts. Never from an
+//! argument, and never shown.
+
+use std::env;
+
+use capability_runtime::{Credentials, Error};
+
+pub const ACCOUNT_SID: &str = "TWILIO_ACCOUNT_SID";
+pub const AUTH_TOKEN: &str = "TWILIO_AUTH_TOKEN";
+pub const API_KEY: &str = "TWILIO_API_KEY";
+pub const API_SECRET: &str = "TWILIO_API_SECRET";
+
+/// Every secret the environment holds, to be taken out of anything printed, whatever the
+/// command: the values of the secret variables, and of the SID variables too in case the values
+/// were swapped.
+pub fn secrets() -> Vec<String> {
+    [AUTH_TOKEN, API_SECRET, ACCOUNT_SID, API_KEY]
+        .iter()
+        .filter_map(|name| env::var(name).ok())
+        .filter(|value| !value.is_empty() && !is_sid(value))
+        .collect()
+}
+
+/// Whether `value` has the shape of a SID (two letters, 32 hexadecimal digits): no secret, and
+/// shown in messages.
+fn is_sid(value: &str) -> bool {
+    value.len() == 34
+        && value.as_bytes()[..2].iter().all(u8::is_ascii_uppercase)
+        && value.as_bytes()[2..].iter().all(u8::is_ascii_hexdigit)
+}
+
+/// A missing or unusable variable: always a usage error (exit 2).
+#[derive(Debug)]
+pub struct CredentialsError(pub String);
+
+/// A variable's value, which must be set, non-empty and UTF-8.
+fn required(name: &str, what: &str) -> Result<String, CredentialsError> {
+    match env::var(name) {
+        Ok(value) if !value.is_empty() => Ok(value),
+        Ok(_) => Err(CredentialsError(format!(
+            "{name} is empty; set it to {what} (it is read from the environment, never from an \
+             argument)"
+        ))),
+        Err(env::VarError::NotPresent) => Err(CredentialsError(format!(
+            "{name} is not set; set it to {what} (it is read from the environment, never from an \
+             argument)"
+        ))),
+        Err(env::VarError::NotUnicode(_)) => Err(CredentialsError(format!(
+            "{name} is not UTF-8 text; set it to {what}"
+        ))),
+    }
+}
+
+/// The credentials of capability tokens: `TWILIO_ACCOUNT_SID` and `TWILIO_AUTH_TOKEN`.
+pub fn capability() -> Result<Credentials, CredentialsError> {
+    let account_sid = required(ACCOUNT_SID, "your Account SID (AC…, in the Twilio console)")?;
+    let auth_token = required(
+        AUTH_TOKEN,
+        "your account's auth token (in the Twilio console)",
+    )?;
+    Credentials::new(&account_sid, auth_token).map_err(|e| match e {
+        Error::InvalidSid(e) => CredentialsError(format!("{ACCOUNT_SID}: {e}")),
+        e => CredentialsError(format!("{AUTH_TOKEN}: {e}")),
+    })
+}

@@ -1,0 +1,72 @@
+//! Reading a policy for `sign` and `check`: the text, then the runtime's parser, whose mistakes
+//! are printed as the compiler prints them.
+
+use capability_runtime::{ParseError, Policy};
+use serde_json::json;
+
+use crate::decode::json_line;
+use crate::input;
+use crate::output::{error_line, stderr_has_colour, Outcome};
+
+/// The policy of `arg` (its text, `@FILE` or `-`), or the outcome that reports why not:
+/// exit 1 with every mistake (as JSON too when `json`), or exit 2 when it cannot be read.
+pub fn read(arg: &str, json: bool) -> Result<Policy, Outcome> {
+    let (text, name) = input::policy(arg).map_err(|e| mistake(json, e.code, e.message))?;
+    if input::looks_like_a_secret(&text) {
+        return Err(mistake(
+            json,
+            1,
+            format!(
+                "the policy in {name} is one word of {} letters and digits, which looks like a \
+                 secret, not a policy (not shown); a policy is statements such as \
+                 `incoming \"alice\";`, and secrets are read from the environment",
+                text.trim().len()
+            ),
+        ));
+    }
+    text.parse::<Policy>()
+        .map_err(|e| diagnostics(json, &e.with_path(&name)))
+}
+
+/// A mistake that is not in the policy's grammar: one line.
+fn mistake(json: bool, code: u8, message: String) -> Outcome {
+    let mut outcome = Outcome::error(code, &message);
+    if json && code == 1 {
+        outcome.stdout = json_line(&json!({ "valid": false, "error": message }));
+    }
+    outcome
+}
+
+/// Every mistake of a policy, rendered as rustc renders them, on standard error; as JSON on
+/// standard output too when asked.
+fn diagnostics(json: bool, error: &ParseError) -> Outcome {
+    let count = error.diagnostics().len();
+    let mut stderr = error.render(stderr_has_colour());
+    stderr.push_str(&error_line(
+        "error",
+        &format!(
+            "the policy has {count} mistake{}",
+            if count == 1 { "" } else { "s" }
+        ),
+    ));
+    let stdout = match json {
+        true => json_line(&json!({
+            "valid": false,
+            "diagnostics": error.diagnostics().iter().map(|d| json!({
+                "message": d.message(),
+                "help": d.help(),
+                "line": d.line(),
+                "column": d.column(),
+                "start": d.byte_range().start,
+                "end": d.byte_range().end,
+            })).collect::<Vec<_>>(),
+        })),
+        false => String::new(),
+    };
+    Outcome {
+        stdout,
+        stderr,
+        code: 1,
+        ..Outcome::default()
+    }
+}
