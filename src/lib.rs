@@ -72,7 +72,7 @@ extern crate self as capability;
 
 pub use capability_runtime::*;
 
-pub use capability_macros::capability;
+pub use capability_macros::{access_token, capability};
 
 /// The examples of `README.md`, compiled and run as doctests.
 #[doc = include_str!("../README.md")]

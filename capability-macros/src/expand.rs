@@ -160,7 +160,7 @@ fn dynamic(checked: &Checked, krate: &TokenStream) -> TokenStream {
 /// The user's `{expr}` as a block expression. Its braces keep their place in the source but are
 /// marked as the macro's, so rustc's `unused_braces` lint does not ask the user to remove braces
 /// the grammar requires.
-fn block(group: &Group) -> TokenStream {
+pub(crate) fn block(group: &Group) -> TokenStream {
     let mut block = group.clone();
     block.set_span(user_located(group));
     quote!(#block)
@@ -168,7 +168,7 @@ fn block(group: &Group) -> TokenStream {
 
 /// A span of the macro's that shows where the user's group is, so that a type error about the
 /// code around the group points at the group.
-fn user_located(group: &Group) -> Span {
+pub(crate) fn user_located(group: &Group) -> Span {
     Span::call_site().located_at(group.span())
 }
 

@@ -21,6 +21,30 @@ pub(crate) fn expand(errors: syn::Error, krate: &TokenStream) -> TokenStream {
     })
 }
 
+/// The same for `access_token!`: the errors and a stand-in `AccessPolicy`.
+pub(crate) fn expand_access(errors: syn::Error, krate: &TokenStream) -> TokenStream {
+    let errors = errors.into_compile_error();
+    let none = quote!(::core::option::Option::None);
+    quote!({
+        #errors
+        #krate::__private::AccessPolicy::__from_static(#krate::__private::StaticAccessPolicy {
+            identity: "",
+            voice: #none,
+            video: #none,
+            chat: #none,
+            sync: #none,
+            task_router: #none,
+            order: &[],
+            ttl_secs: 3600,
+            region: #none,
+            not_before: #none,
+            header_b64: "",
+            claims_tail: "",
+            claims_tail_b64: ["", "", ""],
+        })
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use proc_macro2::Span;

@@ -10,12 +10,13 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+mod access;
 mod expand;
 mod fallback;
 #[cfg(test)]
 mod never_panics;
 
-use capability_runtime::__dsl::ast::{Body, Input};
+use capability_runtime::__dsl::ast::{Body, Grammar, Input};
 use capability_runtime::__dsl::valid::{self, GRAMMAR};
 
 use proc_macro2::TokenStream;
@@ -119,7 +120,7 @@ use proc_macro2::TokenStream;
 /// name it with a `crate` statement, as `#[serde(crate = "…")]` does:
 ///
 /// ```
-/// # use capability as cap;
+/// # extern crate capability as cap;
 /// const POLICY: cap::Policy = cap::capability! { crate = ::cap; incoming "Alice" };
 /// ```
 ///
@@ -187,15 +188,133 @@ pub fn capability(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
     expand_capability(input.into()).into()
 }
 
-/// Parse → validate → expand; on any mistake, every error and a stand-in policy.
-fn expand_capability(tokens: TokenStream) -> TokenStream {
-    let input = Input::parse(tokens, &GRAMMAR);
-    let krate = input.stmts.iter().find_map(|stmt| match &stmt.body {
+/// Declares an Access Token policy, checked at compile time; evaluates to a
+/// `capability::AccessPolicy` (with only literals, a constant), or to
+/// `Result<AccessPolicy, Error>` with `{expr}` values.
+///
+/// ```
+/// use capability::{access_token, AccessPolicy, ApiKey};
+///
+/// const AGENT: AccessPolicy = access_token! {
+///     identity "alice";
+///     voice {
+///         incoming;
+///         outgoing "AP0123456789abcdef0123456789abcdef" { To = "+15551234567" };
+///         push_credential "CR0123456789abcdef0123456789abcdef";
+///         endpoint "alice-iphone";
+///     };
+///     video { room "DailyStandup" };
+///     chat { service "IS0123456789abcdef0123456789abcdef"; endpoint "alice-web" };
+///     sync { service "IS0123456789abcdef0123456789abcdef" };
+///     task_router {
+///         workspace "WS0123456789abcdef0123456789abcdef";
+///         worker "WK0123456789abcdef0123456789abcdef";
+///         role "worker";
+///     };
+///     region "ie1";
+///     ttl 1h;
+/// };
+///
+/// let key = ApiKey::new(
+///     "AC0123456789abcdef0123456789abcdef",
+///     "SK0123456789abcdef0123456789abcdef",
+///     "api key secret",
+/// )?;
+/// let token = AGENT.sign_at(&key, 1_700_000_000);
+/// let verified = key.verify_at(token.as_str(), 1_700_000_001)?;
+/// assert_eq!(verified.identity().map(|i| i.as_str()), Some("alice"));
+/// assert_eq!(verified.grants(), AGENT.grants());
+/// # Ok::<(), capability::Error>(())
+/// ```
+///
+/// # Grammar
+///
+/// Statements, separated by `;` (the last optional), in any order, each at most once. Grants
+/// appear in the token in statement order.
+///
+/// | statement | meaning |
+/// |---|---|
+/// | `identity "alice";` | who the token is for (required; with `voice`, letters, digits and `_` only) |
+/// | `voice;` or `voice { … };` | Voice: `incoming;`, `outgoing "AP…" { Key = "value" };`, `push_credential "CR…";`, `endpoint "…";` |
+/// | `video;` or `video { room "…" };` | Video: any room, or one room (name or `RM…` SID) |
+/// | `chat { … };` | Conversations: `service "IS…";`, `endpoint "…";`, `deployment_role "RL…";`, `push_credential "CR…";` |
+/// | `sync { … };` | Sync: `service "IS…";`, `endpoint "…";` |
+/// | `task_router { … };` | TaskRouter: `workspace "WS…";`, `worker "WK…";`, `role "…";` |
+/// | `region "ie1";` | the account's home region (the `twr` header) |
+/// | `ttl 1h;` | lifetime, from `1s` to `24h` (default `1h`), as in `capability!` |
+/// | `crate = ::path;` | the path of the `capability` crate, when its dependency is renamed |
+///
+/// Inner statements end with `;`, the last optional. Every literal is checked at compile time
+/// by the runtime's own rules, with the messages of `capability::Error`: SIDs of the wrong kind,
+/// an identity Twilio refuses for voice, a missing identity, unknown grants or fields (with a
+/// suggestion for near misses), duplicates, a TTL out of range, a bad region, a policy too large
+/// to verify. A playback grant is builder-only (`AccessPolicy::builder().playback(…)`).
+///
+/// # Run-time values
+///
+/// Any value may be an expression in braces: an `Identity` or `ClientName` for `identity`, the
+/// SID type of a SID field (`AppSid`, `CredentialSid`, `ServiceSid`, `RoleSid`,
+/// `WorkspaceSid`, `WorkerSid`), a `Region`, anything `Into<String>` for text. The voice rule on
+/// the identity and the size limit then depend on the values: the macro evaluates to
+/// `Result<AccessPolicy, Error>`, checked by `AccessPolicy::builder()…build()`.
+///
+/// ```
+/// use capability::{access_token, AccessPolicy, ClientName};
+///
+/// fn policy_for(user: ClientName) -> Result<AccessPolicy, capability::Error> {
+///     access_token! { identity {user}; voice { incoming }; ttl 10m }
+/// }
+/// let policy = policy_for(ClientName::new("bob_42")?)?;
+/// assert_eq!(policy.identity().as_str(), "bob_42");
+/// # Ok::<(), capability::Error>(())
+/// ```
+///
+/// ```compile_fail
+/// # use capability::{access_token, AccessPolicy};
+/// const NO_IDENTITY: AccessPolicy = access_token! { video };
+/// ```
+/// ```compile_fail
+/// # use capability::{access_token, AccessPolicy};
+/// const VOICE_NAME: AccessPolicy = access_token! { identity "alice smith"; voice { incoming } };
+/// ```
+/// ```compile_fail
+/// # use capability::{access_token, AccessPolicy};
+/// const WRONG_KIND: AccessPolicy = access_token! { identity "a"; sync { service "CR0123456789abcdef0123456789abcdef" } };
+/// ```
+#[proc_macro]
+pub fn access_token(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
+    expand_access_token(input.into()).into()
+}
+
+/// The path given by a `crate = path;` statement, for the fallback.
+fn krate_of(input: &Input) -> Option<TokenStream> {
+    input.stmts.iter().find_map(|stmt| match &stmt.body {
         Body::Path(path) => Some(path.clone()),
         _ => None,
-    });
+    })
+}
+
+fn parse(tokens: TokenStream, grammar: &'static Grammar) -> (Input, TokenStream) {
+    let input = Input::parse(tokens, grammar);
+    let krate = expand::krate(krate_of(&input).as_ref());
+    (input, krate)
+}
+
+/// Parse → validate → expand; on any mistake, every error and a stand-in policy.
+fn expand_capability(tokens: TokenStream) -> TokenStream {
+    let (input, krate) = parse(tokens, &GRAMMAR);
     match valid::check(input) {
         Ok(checked) => expand::expand(&checked),
-        Err(errors) => fallback::expand(errors, &expand::krate(krate.as_ref())),
+        Err(errors) => fallback::expand(errors, &krate),
+    }
+}
+
+/// Parse → validate → expand, for `access_token!`.
+fn expand_access_token(tokens: TokenStream) -> TokenStream {
+    use capability_runtime::__dsl::access;
+    let (input, krate) = parse(tokens, &access::GRAMMAR);
+    match access::check(input) {
+        Ok(checked) => crate::access::expand(&checked),
+        Err(errors) => fallback::expand_access(errors, &krate),
     }
 }

@@ -99,6 +99,11 @@ impl ClientName {
     pub fn as_str(&self) -> &str {
         &self.0
     }
+
+    /// The text, without a copy.
+    pub(crate) fn into_cow(self) -> Cow<'static, str> {
+        self.0
+    }
 }
 
 impl fmt::Display for ClientName {

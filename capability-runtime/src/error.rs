@@ -3,6 +3,7 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::access::GrantKind;
 use crate::grants::ScopeKind;
 use crate::sid::SidKind;
 
@@ -90,6 +91,74 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
+    /// The API key secret given to [`ApiKey::new`](crate::ApiKey::new) is empty.
+    EmptySecret,
+    /// An identity breaks the identity rule.
+    InvalidIdentity(IdentityError),
+    /// A region is not a region code such as `us1`.
+    InvalidRegion {
+        /// The text given.
+        region: String,
+    },
+    /// An Access Token policy has no identity.
+    MissingIdentity,
+    /// An Access Token policy has the same grant twice.
+    DuplicateGrant(GrantKind),
+    /// A policy with a `voice` grant has an identity that is not a valid client name, which
+    /// Twilio refuses for voice.
+    InvalidVoiceIdentity(ClientNameError),
+    /// A text field of a grant (an endpoint id, a room name, a role, a parameter key) is empty.
+    EmptyGrantField {
+        /// The grant.
+        grant: GrantKind,
+        /// The field.
+        field: &'static str,
+    },
+    /// The parameters of a `voice` outgoing grant have the same key twice: a JSON object cannot.
+    DuplicateParamKey {
+        /// The repeated key.
+        key: String,
+    },
+    /// A not-before time past [`MAX_EXP`](crate::MAX_EXP).
+    InvalidNotBefore(u64),
+    /// The JSON given for a `playback` grant is not a JSON object, or has a key twice.
+    InvalidPlayback {
+        /// What is wrong with it.
+        reason: String,
+    },
+    /// A capability [`Policy`](crate::Policy) that has no Access Token equivalent.
+    CannotMigrate(MigrationBlocker),
+    /// A member of an Access Token's header is missing or has the wrong value.
+    InvalidHeader {
+        /// The member (`cty`, `typ` or `twr`).
+        member: &'static str,
+        /// What it must be.
+        expected: &'static str,
+        /// What was found: the value in backticks (at most 64 characters, escaped), `missing`,
+        /// or the JSON type of the value.
+        found: String,
+    },
+    /// An Access Token's `iss` is not the API key's SID.
+    WrongApiKey {
+        /// The `iss` the token names.
+        found: String,
+        /// The API key's SID.
+        expected: String,
+    },
+    /// An Access Token's `sub` is not the API key's account.
+    WrongAccount {
+        /// The `sub` the token names.
+        found: String,
+        /// The API key's Account SID.
+        expected: String,
+    },
+    /// A grant of an Access Token this library knows is malformed.
+    InvalidGrant {
+        /// The grant's key in the token (`voice`, `data_sync`, …).
+        grant: &'static str,
+        /// What is wrong with it.
+        reason: String,
+    },
 }
 
 impl fmt::Display for Error {
@@ -168,7 +237,8 @@ impl fmt::Display for Error {
                 f,
                 "the `{claim}` claim must be {}, found {found}",
                 match *claim {
-                    "scope" | "iss" => "a string",
+                    "scope" | "iss" | "sub" | "jti" => "a string",
+                    "grants" => "an object",
                     _ => "an integer number of seconds from 0 to 2^53-1",
                 }
             ),
@@ -177,6 +247,69 @@ impl fmt::Display for Error {
                 "the scope `{}` is malformed: {reason}",
                 Truncated(scope)
             ),
+            Error::EmptySecret => f.write_str(
+                "the API key secret is empty; pass the secret shown when the API key was created",
+            ),
+            Error::InvalidIdentity(e) => e.fmt(f),
+            Error::InvalidRegion { region } => write!(
+                f,
+                "`{}` is not a region code; use Twilio's lowercase code, such as `us1`, `ie1` or \
+                 `au1` (a letter, then 1 to 15 lowercase letters or digits)",
+                Truncated(region)
+            ),
+            Error::MissingIdentity => f.write_str(
+                "the Access Token has no identity; set one (`identity \"alice\"`, or \
+                 `.identity(Identity::new(\"alice\")?)`)",
+            ),
+            Error::DuplicateGrant(kind) => write!(
+                f,
+                "`{kind}` is granted twice; an Access Token has each grant at most once"
+            ),
+            Error::InvalidVoiceIdentity(e) => write!(
+                f,
+                "a `voice` grant needs an identity that is a valid client name, and Twilio \
+                 refuses this one: {e}"
+            ),
+            Error::EmptyGrantField { grant, field } => write!(
+                f,
+                "the {field} of the `{grant}` grant is empty; give it at least one character, or \
+                 leave it out"
+            ),
+            Error::DuplicateParamKey { key } => write!(
+                f,
+                "the parameter `{}` of the `voice` outgoing grant is given twice; give each key once",
+                Truncated(key)
+            ),
+            Error::InvalidNotBefore(nbf) => write!(
+                f,
+                "a not-before time of {nbf} is too large; use Unix seconds up to 2^53-1"
+            ),
+            Error::InvalidPlayback { reason } => write!(
+                f,
+                "the `playback` grant must be the JSON object Twilio's PlaybackGrant API returns: {reason}"
+            ),
+            Error::CannotMigrate(blocker) => blocker.fmt(f),
+            Error::InvalidHeader {
+                member,
+                expected,
+                found,
+            } => write!(
+                f,
+                "the token's header `{member}` is {found}; an Access Token's is {expected}"
+            ),
+            Error::WrongApiKey { found, expected } => write!(
+                f,
+                "the token was issued by the API key `{}`, not by this one (`{expected}`)",
+                Truncated(found)
+            ),
+            Error::WrongAccount { found, expected } => write!(
+                f,
+                "the token is for the account `{}`, not for this API key's (`{expected}`)",
+                Truncated(found)
+            ),
+            Error::InvalidGrant { grant, reason } => {
+                write!(f, "the token's `{grant}` grant is malformed: {reason}")
+            }
         }
     }
 }
@@ -207,6 +340,7 @@ pub struct SidError {
     input: String,
     shown: bool,
     problem: SidProblem,
+    redacted: bool,
 }
 
 /// The length of a Twilio auth token or API key secret: text of this length where a SID belongs
@@ -237,6 +371,13 @@ pub enum SidProblem {
     WrongLength {
         /// Its length in characters.
         len: usize,
+    },
+    /// A character after the prefix is not a hexadecimal digit, and the text is not shown:
+    /// the errors of [`ApiKey::new`](crate::ApiKey::new), whose SID arguments may be its secret
+    /// given in the wrong place.
+    NotHexDigit {
+        /// Its position, counting characters from 1.
+        position: usize,
     },
 }
 
@@ -269,6 +410,25 @@ impl SidError {
             },
             shown,
             problem,
+            redacted: false,
+        }
+    }
+
+    /// The same error without the text: for arguments that may be a secret given in the wrong
+    /// place. Keeps the kind its prefix names, its length, and the position of a bad character,
+    /// not the character.
+    #[cfg(feature = "jwt")]
+    pub(crate) fn redacted(self) -> Self {
+        let problem = match self.problem {
+            SidProblem::InvalidChar { position, .. } => SidProblem::NotHexDigit { position },
+            other => other,
+        };
+        Self {
+            expected: self.expected,
+            input: String::new(),
+            shown: false,
+            problem,
+            redacted: true,
         }
     }
 
@@ -278,7 +438,8 @@ impl SidError {
     }
 
     /// The text that was given, when it plainly is not a secret; otherwise
-    /// `[N characters, not shown]`.
+    /// `[N characters, not shown]`. Empty for the errors of [`ApiKey::new`](crate::ApiKey::new),
+    /// which never repeat their input (it may be the secret, given in the wrong place).
     pub fn input(&self) -> &str {
         &self.input
     }
@@ -294,6 +455,9 @@ impl fmt::Display for SidError {
         let kind = self.expected;
         let name = &kind.description()[kind.description().find(' ').map_or(0, |i| i + 1)..];
         let prefix = kind.prefix();
+        if self.redacted {
+            return self.fmt_redacted(f, name);
+        }
         let input = Truncated(&self.input);
         if !self.shown {
             let len = self.input.trim_start_matches('[');
@@ -331,6 +495,51 @@ impl fmt::Display for SidError {
                 f,
                 "{name} `{input}` has {len} characters; it must be `{prefix}` followed by exactly \
                  32 hexadecimal digits (34 characters)"
+            ),
+            SidProblem::NotHexDigit { position } => write!(
+                f,
+                "character {position} of the {name} is not a hexadecimal digit; after `{prefix}` \
+                 use only 0-9 and a-f"
+            ),
+        }
+    }
+}
+
+impl SidError {
+    /// The message of a redacted error: what was given is described, never quoted.
+    fn fmt_redacted(&self, f: &mut fmt::Formatter<'_>, name: &str) -> fmt::Result {
+        let kind = self.expected;
+        let prefix = kind.prefix();
+        let hint = "(the text is not shown: it may be a secret given in the wrong place; \
+                    check the order of the arguments)";
+        match &self.problem {
+            SidProblem::Empty => write!(
+                f,
+                "the {name} is empty; it must be `{prefix}` followed by 32 hexadecimal digits"
+            ),
+            SidProblem::WrongKind { found } => write!(
+                f,
+                "the text given as the {name} is {}; {} starts with `{prefix}` {hint}",
+                found.description(),
+                kind.description()
+            ),
+            SidProblem::WrongPrefix => write!(
+                f,
+                "the text given as the {name} is not {}: it must start with `{prefix}`, followed \
+                 by 32 hexadecimal digits {hint}",
+                kind.description()
+            ),
+            SidProblem::InvalidChar { position, .. } | SidProblem::NotHexDigit { position } => {
+                write!(
+                    f,
+                    "character {position} of the text given as the {name} is not a hexadecimal \
+                     digit; after `{prefix}` use only 0-9 and a-f {hint}"
+                )
+            }
+            SidProblem::WrongLength { len } => write!(
+                f,
+                "the text given as the {name} has {len} characters; it must be `{prefix}` followed \
+                 by exactly 32 hexadecimal digits (34 characters) {hint}"
             ),
         }
     }
@@ -378,6 +587,74 @@ impl fmt::Display for ClientNameError {
 }
 
 impl std::error::Error for ClientNameError {}
+
+/// The rule an [`Identity`](crate::Identity) breaks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum IdentityError {
+    /// The identity is empty.
+    Empty,
+    /// The identity is longer than 256 characters.
+    TooLong {
+        /// Its length in characters.
+        len: usize,
+    },
+    /// A character is a control character (U+0000–U+001F, U+007F–U+009F).
+    ControlChar {
+        /// The character.
+        ch: char,
+        /// Its position, counting characters from 1.
+        position: usize,
+    },
+}
+
+impl fmt::Display for IdentityError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            IdentityError::Empty => {
+                f.write_str("an identity cannot be empty; use 1 to 256 characters")
+            }
+            IdentityError::TooLong { len } => write!(
+                f,
+                "an identity has at most 256 characters, this one has {len}; shorten it"
+            ),
+            IdentityError::ControlChar { ch, position } => write!(
+                f,
+                "character {position} (`{}`) of the identity is a control character; remove it",
+                ch.escape_debug()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for IdentityError {}
+
+/// Why a capability [`Policy`](crate::Policy) cannot become an Access Token policy.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum MigrationBlocker {
+    /// The policy grants `events`: Access Tokens have no equivalent.
+    Events,
+    /// The policy has no `incoming` client name, and an Access Token needs an identity.
+    NoClientName,
+}
+
+impl fmt::Display for MigrationBlocker {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            MigrationBlocker::Events => {
+                "the policy grants `events`, which Access Tokens have no equivalent for; drop \
+                 `events` from the policy (read events through Twilio's REST API or Event \
+                 Streams instead)"
+            }
+            MigrationBlocker::NoClientName => {
+                "the policy has no `incoming` client name, and an Access Token needs an identity; \
+                 add `incoming \"name\"`, or build the Access Token policy with \
+                 `AccessPolicy::builder().identity(…)`"
+            }
+        })
+    }
+}
 
 /// The part of a token an error is about.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -39,6 +39,7 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
+mod access;
 mod client_name;
 #[cfg(feature = "dsl")]
 mod dsl;
@@ -66,15 +67,28 @@ mod token;
 #[cfg(feature = "jwt")]
 mod verify;
 
+pub use access::{
+    AccessGrants, AccessPolicy, AccessPolicyBuilder, ChatGrant, GrantKind, Identity,
+    OutgoingApplication, PlaybackGrant, Region, SyncGrant, TaskRouterGrant, VideoGrant, VoiceGrant,
+    MAX_IDENTITY_LEN,
+};
 pub use client_name::{ClientName, MAX_CLIENT_NAME_LEN};
-pub use error::{ClientNameError, Error, Malformed, SidError, SidProblem, TokenPart};
+pub use error::{
+    ClientNameError, Error, IdentityError, Malformed, MigrationBlocker, SidError, SidProblem,
+    TokenPart,
+};
 pub use grants::{Events, Grants, Outgoing, Params, ParamsIter, ScopeKind};
 pub use policy::{Policy, PolicyBuilder, DEFAULT_TTL, MAX_TOKEN_LEN, MAX_TTL, MIN_TTL};
-pub use sid::{AccountSid, AppSid, SidKind, SID_LEN};
+pub use sid::{
+    AccountSid, ApiKeySid, AppSid, CredentialSid, RoleSid, RoomSid, ServiceSid, SidKind, WorkerSid,
+    WorkspaceSid, SID_LEN,
+};
 
 #[cfg(feature = "dsl")]
 pub use dsl::{Diagnostic, ParseError};
 
+#[cfg(feature = "jwt")]
+pub use access::{ApiKey, VerifiedAccessToken};
 #[cfg(feature = "jwt")]
 pub use credentials::Credentials;
 #[cfg(feature = "jwt")]
@@ -93,19 +107,31 @@ const _: () = {
     shared_between_threads::<Token>();
     shared_between_threads::<VerifiedToken>();
     shared_between_threads::<Error>();
+    shared_between_threads::<ApiKey>();
+    shared_between_threads::<AccessPolicy>();
+    shared_between_threads::<VerifiedAccessToken>();
 };
 
 /// Not public API: the parser and validator the macros run. May change in any release.
 #[cfg(feature = "dsl")]
 #[doc(hidden)]
 pub mod __dsl {
-    pub use crate::dsl::{ast, ttl, valid};
+    pub use crate::dsl::{access, ast, ttl, valid};
 }
 
 /// Not public API: what the `capability!` macro expands to. May change in any release.
 #[doc(hidden)]
 pub mod __private {
+    pub use crate::access::statics::{
+        StaticAccessPolicy, StaticServiceGrant, StaticTaskRouterGrant, StaticVideoGrant,
+        StaticVoiceGrant,
+    };
+    pub use crate::access::{
+        AccessPolicy, AccessPolicyBuilder, ChatGrant, GrantKind, Identity, Region, SyncGrant,
+        TaskRouterGrant, VideoGrant, VoiceGrant,
+    };
     pub use crate::policy::{Policy, PolicyBuilder};
+    pub use crate::sid::{CredentialSid, RoleSid, ServiceSid, WorkerSid, WorkspaceSid};
     pub use crate::{AppSid, ClientName};
     pub use core::time::Duration;
     pub use std::string::String;

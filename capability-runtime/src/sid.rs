@@ -10,8 +10,9 @@ pub const SID_LEN: usize = 34;
 
 /// The kinds of Twilio SID, told apart by their two-letter prefix.
 ///
-/// Only [`SidKind::Account`] and [`SidKind::Application`] are used in tokens; the others are known
-/// so that an error can say "`CA…` is a Call SID" instead of "bad prefix".
+/// Capability tokens use [`SidKind::Account`] and [`SidKind::Application`]; Access Tokens also
+/// [`SidKind::ApiKey`] and the SIDs of their grants. The others are known so that an error can say
+/// "`CA…` is a Call SID" instead of "bad prefix".
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum SidKind {
@@ -33,12 +34,22 @@ pub enum SidKind {
     ApiKey,
     /// `SM…` or `MM…`: a message.
     Message,
-    /// `IS…`: a service.
+    /// `IS…`: a service (Conversations/Chat or Sync).
     Service,
+    /// `CR…`: a push credential.
+    Credential,
+    /// `RL…`: a role (a Chat deployment role).
+    Role,
+    /// `WS…`: a TaskRouter workspace.
+    Workspace,
+    /// `WK…`: a TaskRouter worker.
+    Worker,
+    /// `RM…`: a Video room.
+    Room,
 }
 
 impl SidKind {
-    const ALL: [(&'static str, SidKind); 11] = [
+    const ALL: [(&'static str, SidKind); 16] = [
         ("AC", SidKind::Account),
         ("AP", SidKind::Application),
         ("CA", SidKind::Call),
@@ -50,6 +61,11 @@ impl SidKind {
         ("SM", SidKind::Message),
         ("MM", SidKind::Message),
         ("IS", SidKind::Service),
+        ("CR", SidKind::Credential),
+        ("RL", SidKind::Role),
+        ("WS", SidKind::Workspace),
+        ("WK", SidKind::Worker),
+        ("RM", SidKind::Room),
     ];
 
     /// The two-letter prefix of this kind of SID (`"AC"`, `"AP"`, …).
@@ -65,6 +81,11 @@ impl SidKind {
             SidKind::ApiKey => "SK",
             SidKind::Message => "SM",
             SidKind::Service => "IS",
+            SidKind::Credential => "CR",
+            SidKind::Role => "RL",
+            SidKind::Workspace => "WS",
+            SidKind::Worker => "WK",
+            SidKind::Room => "RM",
         }
     }
 
@@ -81,6 +102,11 @@ impl SidKind {
             SidKind::ApiKey => "an API Key SID",
             SidKind::Message => "a Message SID",
             SidKind::Service => "a Service SID",
+            SidKind::Credential => "a Credential SID",
+            SidKind::Role => "a Role SID",
+            SidKind::Workspace => "a Workspace SID",
+            SidKind::Worker => "a Worker SID",
+            SidKind::Room => "a Room SID",
         }
     }
 
@@ -302,6 +328,81 @@ sid_type!(
     SidKind::Application,
     "AP0123456789abcdef0123456789abcdef"
 );
+
+sid_type!(
+    /// An API Key SID: `SK` followed by 32 hexadecimal digits. The issuer (`iss`) of every Access
+    /// Token.
+    ApiKeySid,
+    SidKind::ApiKey,
+    "SK0123456789abcdef0123456789abcdef"
+);
+
+sid_type!(
+    /// A Service SID: `IS` followed by 32 hexadecimal digits. The Conversations/Chat or Sync
+    /// service of a `chat` or `sync` grant.
+    ServiceSid,
+    SidKind::Service,
+    "IS0123456789abcdef0123456789abcdef"
+);
+
+sid_type!(
+    /// A Credential SID: `CR` followed by 32 hexadecimal digits. The push credential of a `voice`
+    /// or `chat` grant.
+    CredentialSid,
+    SidKind::Credential,
+    "CR0123456789abcdef0123456789abcdef"
+);
+
+sid_type!(
+    /// A Role SID: `RL` followed by 32 hexadecimal digits. The deployment role of a `chat` grant.
+    RoleSid,
+    SidKind::Role,
+    "RL0123456789abcdef0123456789abcdef"
+);
+
+sid_type!(
+    /// A Workspace SID: `WS` followed by 32 hexadecimal digits. The TaskRouter workspace of a
+    /// `task_router` grant.
+    WorkspaceSid,
+    SidKind::Workspace,
+    "WS0123456789abcdef0123456789abcdef"
+);
+
+sid_type!(
+    /// A Worker SID: `WK` followed by 32 hexadecimal digits. The TaskRouter worker of a
+    /// `task_router` grant.
+    WorkerSid,
+    SidKind::Worker,
+    "WK0123456789abcdef0123456789abcdef"
+);
+
+sid_type!(
+    /// A Room SID: `RM` followed by 32 hexadecimal digits. A Video room, named by SID rather than
+    /// by name in a `video` grant.
+    RoomSid,
+    SidKind::Room,
+    "RM0123456789abcdef0123456789abcdef"
+);
+
+// `ApiKey::new`'s arguments are easily swapped with its secret: its SID errors never quote the
+// text (see `SidError::redacted`).
+#[cfg(feature = "jwt")]
+impl ApiKeySid {
+    pub(crate) fn new_redacted(sid: &str) -> Result<Self, Error> {
+        check_sid(sid, SidKind::ApiKey, true)
+            .map(Self)
+            .map_err(|e| Error::InvalidSid(e.redacted()))
+    }
+}
+
+#[cfg(feature = "jwt")]
+impl AccountSid {
+    pub(crate) fn new_redacted(sid: &str) -> Result<Self, Error> {
+        check_sid(sid, SidKind::Account, true)
+            .map(Self)
+            .map_err(|e| Error::InvalidSid(e.redacted()))
+    }
+}
 
 #[cfg(test)]
 mod tests {

@@ -100,6 +100,11 @@ pub struct Token {
 }
 
 impl Token {
+    /// A token of this text, which expires at `expires_at`.
+    pub(crate) fn new(text: String, expires_at: u64) -> Self {
+        Self { text, expires_at }
+    }
+
     /// The token's text.
     pub fn as_str(&self) -> &str {
         &self.text

@@ -20,8 +20,10 @@ use syn::{token, Error, Ident, LitFloat, LitInt, LitStr, Result, Token};
 pub struct Grammar {
     /// The statements, in the order the documentation lists them.
     pub rules: &'static [Rule],
-    /// What the block is, for messages: "statement", "field of `voice`".
+    /// What its statements are called, for messages: "statement", "field".
     pub what: &'static str,
+    /// The grant the block belongs to, for messages: "" at the top, "voice" in `voice { … }`.
+    pub within: &'static str,
 }
 
 /// One statement of a grammar: its keyword and what follows it.
@@ -362,15 +364,17 @@ fn list<'a>(words: impl Iterator<Item = &'a str>, last: &str) -> String {
 /// "unknown statement `incomming`; did you mean `incoming`?"
 fn unknown_statement(word: &Ident, grammar: &Grammar) -> Error {
     let text = word.unraw().to_string();
+    let what = grammar.what;
+    let (within, of) = match grammar.within {
+        "" => (String::new(), String::new()),
+        grant => (format!(" in `{grant}`"), format!(" of `{grant}`")),
+    };
     let message = match suggest(&text, grammar.rules.iter().map(|r| r.keyword)) {
-        Some(keyword) => format!(
-            "unknown {} `{text}`\nhelp: did you mean `{keyword}`?",
-            grammar.what
-        ),
+        Some(keyword) => {
+            format!("unknown {what} `{text}`{within}\nhelp: did you mean `{keyword}`?")
+        }
         None => format!(
-            "unknown {} `{text}`; the {}s are {}",
-            grammar.what,
-            grammar.what,
+            "unknown {what} `{text}`{within}; the {what}s{of} are {}",
             list(grammar.rules.iter().map(|r| r.keyword), " and ")
         ),
     };
@@ -388,19 +392,32 @@ pub fn suggest<'a>(word: &str, keywords: impl Iterator<Item = &'a str>) -> Optio
         .map(|(_, keyword)| keyword)
 }
 
-/// Levenshtein distance between two strings, counted in characters.
+/// The edit distance between two strings, counted in characters: insertions, deletions,
+/// substitutions and transpositions of two neighbours (`vioce` is one edit from `voice`).
 pub(crate) fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, &cb) in b.iter().enumerate() {
-            let substitute = previous[j] + usize::from(ca != cb);
-            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
+    // d[i][j]: the distance between a[..i] and b[..j].
+    let mut d = vec![vec![0; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
     }
-    previous[b.len()]
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[i - 1][j] + 1)
+                .min(d[i][j - 1] + 1)
+                .min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = best;
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 /// A string literal or `{expr}`. `params_follow`: a parameter block may follow the value.

@@ -6,6 +6,7 @@
 //! then expands. The one difference is inherent: a policy read at run time has no Rust code, so
 //! `{expr}` values and the `crate = path;` statement are refused.
 
+pub mod access;
 pub mod ast;
 mod diagnostic;
 pub mod ttl;
@@ -18,7 +19,7 @@ use proc_macro2::{Span, TokenStream};
 
 pub use diagnostic::{Diagnostic, ParseError};
 
-use crate::Policy;
+use crate::{AccessPolicy, Policy};
 use ast::{Body, Input, Stmt, Value};
 
 impl FromStr for Policy {
@@ -52,6 +53,46 @@ impl FromStr for Policy {
             let input = Input::parse(tokens, &valid::GRAMMAR);
             literals_only(&input.stmts, errors);
             match valid::check(input) {
+                Ok(checked) => checked.literal,
+                Err(e) => {
+                    errors.extend(e);
+                    None
+                }
+            }
+        })
+    }
+}
+
+impl FromStr for AccessPolicy {
+    type Err = ParseError;
+
+    /// Reads an Access Token policy written in the grammar of `access_token!`, checked by the
+    /// same rules with the same messages, every mistake reported.
+    ///
+    /// ```
+    /// use capability_runtime::AccessPolicy;
+    ///
+    /// let policy: AccessPolicy = r#"
+    ///     identity "alice";
+    ///     voice { incoming; outgoing "AP0123456789abcdef0123456789abcdef" { To = "+15551234567" } };
+    ///     video { room "DailyStandup" };
+    ///     region "ie1";
+    ///     ttl 1h;
+    /// "#.parse()?;
+    /// assert_eq!(policy.identity().as_str(), "alice");
+    /// assert!(policy.grants().voice().unwrap().incoming_allowed());
+    ///
+    /// let error = "identity "alice smith"; voice { incoming }".parse::<AccessPolicy>().unwrap_err();
+    /// assert!(error.diagnostics()[0].message().contains("voice"));
+    /// # Ok::<(), capability_runtime::ParseError>(())
+    /// ```
+    ///
+    /// As for [`Policy`], each call frees the positions `proc_macro2` recorded on the thread.
+    fn from_str(text: &str) -> Result<AccessPolicy, ParseError> {
+        parse(text, |tokens, errors| {
+            let input = Input::parse(tokens, &access::GRAMMAR);
+            literals_only(&input.stmts, errors);
+            match access::check(input) {
                 Ok(checked) => checked.literal,
                 Err(e) => {
                     errors.extend(e);

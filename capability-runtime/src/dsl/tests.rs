@@ -113,6 +113,8 @@ fn suggests_near_misses_only() {
     assert_eq!(suggest("t", keywords()), None);
     assert_eq!(super::ast::edit_distance("kitten", "sitting"), 3);
     assert_eq!(super::ast::edit_distance("", "ttl"), 3);
+    assert_eq!(super::ast::edit_distance("vioce", "voice"), 1);
+    assert_eq!(super::ast::edit_distance("ab", "ba"), 1);
 }
 
 #[test]
@@ -497,4 +499,67 @@ fn an_empty_policy_points_at_the_start() {
     let _ = error.to_string();
     let error = "  ttl 10m;\n".parse::<Policy>().unwrap_err();
     let _ = error.to_string();
+}
+
+fn access_errors(text: &str) -> Vec<String> {
+    match text.parse::<crate::AccessPolicy>() {
+        Ok(p) => panic!("expected errors for {text}, got {p:?}"),
+        Err(e) => e.diagnostics().iter().map(|d| d.full_message()).collect(),
+    }
+}
+
+#[test]
+fn access_grammar_messages() {
+    assert_eq!(
+        access_errors("identity \"alice\"; vioce { incoming }"),
+        ["unknown statement `vioce`\nhelp: did you mean `voice`?"]
+    );
+    assert_eq!(
+        access_errors("identity \"alice\"; voice { incomming }"),
+        ["unknown field `incomming` in `voice`\nhelp: did you mean `incoming`?"]
+    );
+    assert_eq!(
+        access_errors("identity \"alice\"; sync { role \"x\" }"),
+        ["unknown field `role` in `sync`; the fields of `sync` are `service` and `endpoint`"]
+    );
+    assert_eq!(
+        access_errors("video"),
+        [crate::Error::MissingIdentity.to_string()]
+    );
+    assert_eq!(
+        access_errors("identity \"a b\"; voice"),
+        ["a `voice` grant needs an identity that is a valid client name, and Twilio refuses this one: character 2 (` `) is not allowed in a client name; use letters, digits or `_`"]
+    );
+    // The TTL and parameter rules are `capability!`'s.
+    assert_eq!(
+        access_errors("identity \"a\"; voice { outgoing \"AP0123456789abcdef0123456789abcdef\" { A = \"x\", A = \"y\" } }; ttl 600"),
+        [
+            "the parameter `A` of `outgoing` is given twice; give each key at most once",
+            "the parameter `A` is first given here",
+            "the TTL `600` has no unit\nhelp: write `600s` for seconds (the units are `s`, `m` and `h`)",
+        ]
+    );
+}
+
+#[test]
+fn access_policies_parse_to_the_builder_s() {
+    use crate::{AccessPolicy, Identity, Region, VideoGrant, VoiceGrant};
+    let parsed: AccessPolicy = r#"
+        identity "alice";
+        voice { incoming; endpoint "alice-iphone" };
+        video { room "DailyStandup" };
+        region "ie1";
+        ttl 10m;
+    "#
+    .parse()
+    .unwrap();
+    let built = AccessPolicy::builder()
+        .identity(Identity::new("alice").unwrap())
+        .voice(VoiceGrant::new().incoming().endpoint("alice-iphone"))
+        .video(VideoGrant::new().room("DailyStandup"))
+        .region(Region::new("ie1").unwrap())
+        .ttl(std::time::Duration::from_secs(600))
+        .build()
+        .unwrap();
+    assert_eq!(parsed, built);
 }

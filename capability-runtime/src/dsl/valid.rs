@@ -37,6 +37,7 @@ pub const APP_SID: Slot = Slot {
 /// The statements of `capability!`.
 pub static GRAMMAR: Grammar = Grammar {
     what: "statement",
+    within: "",
     rules: &[
         Rule {
             keyword: "incoming",

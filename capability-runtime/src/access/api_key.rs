@@ -1,0 +1,243 @@
+//! `ApiKey`: an account's API key (its SID and secret), keyed into HMAC-SHA256 once.
+
+use std::fmt;
+use std::time::Duration;
+
+use hmac::{KeyInit, Mac as _};
+use zeroize::Zeroizing;
+
+use crate::access::encode::HEADER_BLOCK_B64;
+use crate::base64url::push_encoded;
+use crate::credentials::HmacSha256;
+use crate::error::Error;
+use crate::sid::{AccountSid, ApiKeySid, SID_LEN};
+
+/// `","iss":"<key>","sub":"<account>","exp":`, the part of every payload between the time in
+/// `jti` and the expiry, in base64url: once for each number of its first bytes (0 to 2) that
+/// `sign_at` encodes together with the time.
+#[derive(Clone)]
+pub(crate) struct MiddleB64 {
+    /// The base64url of its whole 3-byte quanta after the borrowed bytes.
+    pub(crate) b64: Box<str>,
+    /// The 0 to 2 bytes after them, encoded at signing time with the expiry.
+    pub(crate) rest: ([u8; 2], usize),
+}
+
+/// `{"jti":"` — the payload up to the key SID.
+const JTI_HEAD: &str = "{\"jti\":\"";
+
+/// An account's API key: its Account SID, the key's SID and secret. What signs and verifies
+/// Access Tokens.
+///
+/// The secret is keyed into HMAC-SHA256 once, here; the text is then wiped. The keyed state is
+/// wiped when the key is dropped, and never shown: `Debug` prints `[redacted]`. The errors of
+/// [`ApiKey::new`] never quote the SIDs given, so that a secret passed in the wrong place does
+/// not end up in a log. `ApiKey` is `Send + Sync` and signing takes `&self`.
+///
+/// ```
+/// use capability_runtime::ApiKey;
+///
+/// let key = ApiKey::new(
+///     "AC0123456789abcdef0123456789abcdef",
+///     "SK0123456789abcdef0123456789abcdef",
+///     "my api key secret",
+/// )?;
+/// assert!(!format!("{key:?}").contains("my api key secret"));
+///
+/// // The secret passed as the API key's SID: the error does not repeat it.
+/// let err = ApiKey::new("AC0123456789abcdef0123456789abcdef", "my api key secret", "SK0123456789abcdef0123456789abcdef")
+///     .unwrap_err();
+/// assert!(!err.to_string().contains("my api key secret"));
+/// # Ok::<(), capability_runtime::Error>(())
+/// ```
+#[derive(Clone)]
+pub struct ApiKey {
+    account_sid: AccountSid,
+    key_sid: ApiKeySid,
+    mac: HmacSha256,
+    /// `mac` after the first 64 bytes of every signing input ([`HEADER_BLOCK_B64`]).
+    mac_after_header: HmacSha256,
+    leeway: u64,
+    /// The base64url of `{"jti":"<key>`, 42 bytes: 14 whole quanta.
+    jti_b64: Box<str>,
+    middle: [MiddleB64; 3],
+}
+
+impl ApiKey {
+    /// Checks the SIDs and keys the HMAC with the secret.
+    ///
+    /// # Errors
+    /// [`Error::InvalidSid`] for a malformed Account SID or API Key SID (the message names the
+    /// kind and the problem, never the text), [`Error::EmptySecret`] for an empty secret.
+    pub fn new(
+        account_sid: &str,
+        api_key_sid: &str,
+        secret: impl Into<String>,
+    ) -> Result<Self, Error> {
+        let secret = Zeroizing::new(secret.into());
+        let account_sid = AccountSid::new_redacted(account_sid)?;
+        let key_sid = ApiKeySid::new_redacted(api_key_sid)?;
+        if secret.is_empty() {
+            return Err(Error::EmptySecret);
+        }
+        // HMAC takes keys of any length (long keys are hashed first): this cannot fail.
+        let mac = HmacSha256::new_from_slice(secret.as_bytes()).map_err(|_| Error::EmptySecret)?;
+        let mut mac_after_header = mac.clone();
+        mac_after_header.update(HEADER_BLOCK_B64.as_bytes());
+
+        let mut jti = String::with_capacity(JTI_HEAD.len() + SID_LEN);
+        jti.push_str(JTI_HEAD);
+        jti.push_str(key_sid.as_str());
+        debug_assert_eq!(jti.len() % 3, 0);
+        let mut jti_b64 = String::new();
+        push_encoded(&mut jti_b64, jti.as_bytes());
+
+        let mut middle = String::new();
+        for part in ["\",\"iss\":\"", key_sid.as_str(), "\",\"sub\":\""] {
+            middle.push_str(part);
+        }
+        middle.push_str(account_sid.as_str());
+        middle.push_str("\",\"exp\":");
+        let middle = [0, 1, 2].map(|borrowed| {
+            let bytes = &middle.as_bytes()[borrowed..];
+            let whole = bytes.len() - bytes.len() % 3;
+            let mut rest = [0; 2];
+            rest[..bytes.len() - whole].copy_from_slice(&bytes[whole..]);
+            let mut b64 = String::new();
+            // At most 94 bytes: within `push_encoded`'s 96.
+            push_encoded(&mut b64, &bytes[..whole]);
+            MiddleB64 {
+                b64: b64.into_boxed_str(),
+                rest: (rest, bytes.len() - whole),
+            }
+        });
+        Ok(Self {
+            account_sid,
+            key_sid,
+            mac,
+            mac_after_header,
+            leeway: 0,
+            jti_b64: jti_b64.into_boxed_str(),
+            middle,
+        })
+    }
+
+    /// Allows clocks to disagree by `leeway` when verifying: a token is still accepted up to
+    /// `leeway` after its `exp`, and from `leeway` before its `nbf`. Default: none. Fractions of a
+    /// second round up.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use capability_runtime::ApiKey;
+    ///
+    /// let key = ApiKey::new("AC0123456789abcdef0123456789abcdef", "SK0123456789abcdef0123456789abcdef", "secret")?
+    ///     .with_leeway(Duration::from_secs(30));
+    /// assert_eq!(key.leeway(), Duration::from_secs(30));
+    /// # Ok::<(), capability_runtime::Error>(())
+    /// ```
+    pub fn with_leeway(mut self, leeway: Duration) -> Self {
+        self.leeway = leeway
+            .as_secs()
+            .saturating_add(u64::from(leeway.subsec_nanos() > 0));
+        self
+    }
+
+    /// The leeway allowed when verifying.
+    pub fn leeway(&self) -> Duration {
+        Duration::from_secs(self.leeway)
+    }
+
+    /// The account the key belongs to: the subject (`sub`) of the tokens it signs.
+    pub fn account_sid(&self) -> &AccountSid {
+        &self.account_sid
+    }
+
+    /// The key's SID: the issuer (`iss`) of the tokens it signs.
+    pub fn api_key_sid(&self) -> &ApiKeySid {
+        &self.key_sid
+    }
+
+    pub(crate) fn leeway_secs(&self) -> u64 {
+        self.leeway
+    }
+
+    /// A fresh HMAC, keyed: a copy of the state keyed once in [`ApiKey::new`].
+    pub(crate) fn mac(&self) -> HmacSha256 {
+        self.mac.clone()
+    }
+
+    /// A keyed HMAC that has absorbed [`HEADER_BLOCK_B64`], the first 64 bytes of every
+    /// signing input.
+    pub(crate) fn mac_after_header(&self) -> HmacSha256 {
+        self.mac_after_header.clone()
+    }
+
+    /// The base64url of `{"jti":"<key>`.
+    pub(crate) fn jti_b64(&self) -> &str {
+        &self.jti_b64
+    }
+
+    /// The middle part, after `borrowed` of its bytes were encoded with the time.
+    pub(crate) fn middle(&self, borrowed: usize) -> &MiddleB64 {
+        &self.middle[borrowed % 3]
+    }
+
+    /// The first bytes of the middle part: `","`.
+    pub(crate) const MIDDLE_HEAD: &'static [u8; 2] = b"\",";
+}
+
+impl fmt::Debug for ApiKey {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ApiKey")
+            .field("account_sid", &self.account_sid)
+            .field("api_key_sid", &self.key_sid)
+            .field("secret", &format_args!("[redacted]"))
+            .field("leeway", &self.leeway())
+            .finish()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ACCOUNT: &str = "AC0123456789abcdef0123456789abcdef";
+    const KEY: &str = "SK0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn errors_never_quote_the_sids_given() {
+        let secret = "ACq7Zx9Lm2Vb8Nk4Tt6Yw1Pe3Rr5Uu0Ii";
+        for (account, key) in [(secret, KEY), (ACCOUNT, secret)] {
+            let err = ApiKey::new(account, key, "x").unwrap_err();
+            let text = format!("{err} {err:?}");
+            for window in secret.as_bytes().windows(4) {
+                let window = std::str::from_utf8(window).unwrap();
+                assert!(!text.contains(window), "{window} in {text}");
+            }
+        }
+        let err = ApiKey::new(ACCOUNT, KEY, "").unwrap_err();
+        assert_eq!(err, Error::EmptySecret);
+    }
+
+    #[test]
+    fn middle_parts_cover_the_text() {
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        use base64::Engine as _;
+
+        let key = ApiKey::new(ACCOUNT, KEY, "s").unwrap();
+        let middle = format!("\",\"iss\":\"{KEY}\",\"sub\":\"{ACCOUNT}\",\"exp\":");
+        assert!(middle.as_bytes().starts_with(ApiKey::MIDDLE_HEAD));
+        for borrowed in 0..3 {
+            let m = key.middle(borrowed);
+            let bytes = &middle.as_bytes()[borrowed..];
+            let whole = bytes.len() - m.rest.1;
+            assert_eq!(whole % 3, 0);
+            assert_eq!(&*m.b64, URL_SAFE_NO_PAD.encode(&bytes[..whole]));
+            assert_eq!(&m.rest.0[..m.rest.1], &bytes[whole..]);
+        }
+        assert_eq!(
+            key.jti_b64(),
+            URL_SAFE_NO_PAD.encode(format!("{{\"jti\":\"{KEY}"))
+        );
+    }
+}

@@ -1,0 +1,633 @@
+//! The grants of an Access Token: voice, video, chat, sync, task_router and playback.
+//!
+//! Each grant is plain data, set with methods named as in the `access_token!` grammar. The rules
+//! that involve more than one field (no empty text, a voice identity Twilio accepts, …) are
+//! checked in one place, [`AccessPolicyBuilder::build`](crate::AccessPolicyBuilder::build).
+
+use std::borrow::Cow;
+use std::fmt;
+
+use crate::grants::Params;
+use crate::sid::{AppSid, CredentialSid, RoleSid, RoomSid, ServiceSid, WorkerSid, WorkspaceSid};
+
+/// The grants an Access Token can carry.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum GrantKind {
+    /// Voice: receive and place calls (`voice`).
+    Voice,
+    /// Video: join rooms (`video`).
+    Video,
+    /// Conversations / Chat (`chat`).
+    Chat,
+    /// Sync (`data_sync`).
+    Sync,
+    /// TaskRouter (`task_router`).
+    TaskRouter,
+    /// Live playback (`player`).
+    Playback,
+}
+
+impl GrantKind {
+    /// Every kind, in the order of this enum.
+    pub const ALL: [GrantKind; 6] = [
+        GrantKind::Voice,
+        GrantKind::Video,
+        GrantKind::Chat,
+        GrantKind::Sync,
+        GrantKind::TaskRouter,
+        GrantKind::Playback,
+    ];
+
+    /// The grant's key in the token's `grants` claim: `voice`, `video`, `chat`, `data_sync`,
+    /// `task_router` or `player`.
+    pub const fn key(self) -> &'static str {
+        match self {
+            GrantKind::Voice => "voice",
+            GrantKind::Video => "video",
+            GrantKind::Chat => "chat",
+            GrantKind::Sync => "data_sync",
+            GrantKind::TaskRouter => "task_router",
+            GrantKind::Playback => "player",
+        }
+    }
+
+    /// The kind whose key in the `grants` claim is `key`.
+    pub fn from_key(key: &str) -> Option<GrantKind> {
+        GrantKind::ALL.into_iter().find(|kind| kind.key() == key)
+    }
+
+    /// The grant's name in the `access_token!` grammar and the builder: `voice`, `video`,
+    /// `chat`, `sync`, `task_router` or `playback`.
+    pub const fn name(self) -> &'static str {
+        match self {
+            GrantKind::Voice => "voice",
+            GrantKind::Video => "video",
+            GrantKind::Chat => "chat",
+            GrantKind::Sync => "sync",
+            GrantKind::TaskRouter => "task_router",
+            GrantKind::Playback => "playback",
+        }
+    }
+}
+
+/// Shows the name of the grammar and the builder (`sync`, `playback`), not the token's key.
+impl fmt::Display for GrantKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// The outgoing part of a [`VoiceGrant`]: the TwiML application that handles the calls the
+/// device places, and the parameters Twilio passes to it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct OutgoingApplication {
+    app_sid: AppSid,
+    params: Params,
+}
+
+impl OutgoingApplication {
+    pub(crate) const fn new(app_sid: AppSid, params: Params) -> Self {
+        Self { app_sid, params }
+    }
+
+    /// The application (`application_sid`).
+    pub fn app_sid(&self) -> &AppSid {
+        &self.app_sid
+    }
+
+    /// The parameters (`params`), in order.
+    pub fn params(&self) -> &Params {
+        &self.params
+    }
+}
+
+/// The `voice` grant: receive calls as the token's identity, place calls through a TwiML
+/// application, receive push notifications of incoming calls.
+///
+/// ```
+/// use capability_runtime::{AppSid, VoiceGrant};
+///
+/// let voice = VoiceGrant::new()
+///     .incoming()
+///     .outgoing(AppSid::new("AP0123456789abcdef0123456789abcdef")?, [("To", "+15551234567")]);
+/// assert!(voice.incoming_allowed());
+/// assert_eq!(voice.outgoing_application().unwrap().params(), &[("To", "+15551234567")]);
+/// # Ok::<(), capability_runtime::Error>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct VoiceGrant {
+    incoming: bool,
+    outgoing: Option<OutgoingApplication>,
+    push_credential: Option<CredentialSid>,
+    endpoint: Option<Cow<'static, str>>,
+}
+
+impl VoiceGrant {
+    /// A grant that allows nothing yet: `"voice":{}`.
+    pub const fn new() -> Self {
+        Self {
+            incoming: false,
+            outgoing: None,
+            push_credential: None,
+            endpoint: None,
+        }
+    }
+
+    /// Lets the device receive calls to its identity (`incoming.allow`).
+    pub fn incoming(mut self) -> Self {
+        self.incoming = true;
+        self
+    }
+
+    /// Lets the device place calls through the application `app_sid`, which Twilio calls with
+    /// `params` (in this order, each key once). Pass `[]` for none.
+    pub fn outgoing<I, K, V>(mut self, app_sid: AppSid, params: I) -> Self
+    where
+        I: IntoIterator<Item = (K, V)>,
+        K: Into<String>,
+        V: Into<String>,
+    {
+        self.outgoing = Some(OutgoingApplication::new(
+            app_sid,
+            Params::from_pairs(params),
+        ));
+        self
+    }
+
+    /// The push credential for notifications of incoming calls (`push_credential_sid`).
+    pub fn push_credential(mut self, sid: CredentialSid) -> Self {
+        self.push_credential = Some(sid);
+        self
+    }
+
+    /// An id of the device, so that one identity can register several (`endpoint_id`).
+    pub fn endpoint(mut self, id: impl Into<String>) -> Self {
+        self.endpoint = Some(Cow::Owned(id.into()));
+        self
+    }
+
+    /// Whether the device may receive calls.
+    pub fn incoming_allowed(&self) -> bool {
+        self.incoming
+    }
+
+    /// The application the device may place calls through, with its parameters.
+    pub fn outgoing_application(&self) -> Option<&OutgoingApplication> {
+        self.outgoing.as_ref()
+    }
+
+    /// The push credential.
+    pub fn push_credential_sid(&self) -> Option<&CredentialSid> {
+        self.push_credential.as_ref()
+    }
+
+    /// The endpoint id.
+    pub fn endpoint_id(&self) -> Option<&str> {
+        self.endpoint.as_deref()
+    }
+
+    pub(crate) const fn from_parts(
+        incoming: bool,
+        outgoing: Option<OutgoingApplication>,
+        push_credential: Option<CredentialSid>,
+        endpoint: Option<Cow<'static, str>>,
+    ) -> Self {
+        Self {
+            incoming,
+            outgoing,
+            push_credential,
+            endpoint,
+        }
+    }
+}
+
+/// The `video` grant: join a Video room, or any room.
+///
+/// ```
+/// use capability_runtime::VideoGrant;
+///
+/// let video = VideoGrant::new().room("DailyStandup");
+/// assert_eq!(video.room_name(), Some("DailyStandup"));
+/// assert_eq!(VideoGrant::new().room_name(), None); // any room
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct VideoGrant {
+    room: Option<Cow<'static, str>>,
+}
+
+impl VideoGrant {
+    /// A grant for any room: `"video":{}`.
+    pub const fn new() -> Self {
+        Self { room: None }
+    }
+
+    /// Only the room with this name (`room`).
+    pub fn room(mut self, name: impl Into<String>) -> Self {
+        self.room = Some(Cow::Owned(name.into()));
+        self
+    }
+
+    /// Only the room with this SID (`room`).
+    pub fn room_sid(mut self, sid: RoomSid) -> Self {
+        self.room = Some(Cow::Owned(sid.as_str().to_owned()));
+        self
+    }
+
+    /// The room: its name or its `RM…` SID; `None` for any room.
+    pub fn room_name(&self) -> Option<&str> {
+        self.room.as_deref()
+    }
+
+    pub(crate) const fn from_parts(room: Option<Cow<'static, str>>) -> Self {
+        Self { room }
+    }
+}
+
+/// The `chat` grant: Conversations (and Programmable Chat).
+///
+/// ```
+/// use capability_runtime::{ChatGrant, ServiceSid};
+///
+/// let chat = ChatGrant::new()
+///     .service(ServiceSid::new("IS0123456789abcdef0123456789abcdef")?)
+///     .endpoint("MyApp:alice:iphone");
+/// assert_eq!(chat.endpoint_id(), Some("MyApp:alice:iphone"));
+/// # Ok::<(), capability_runtime::Error>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ChatGrant {
+    fields: ServiceFields,
+}
+
+/// The `sync` grant (`data_sync` in the token): Sync documents, lists, maps and streams.
+///
+/// twilio-php also writes a deployment role and a push credential in this grant; the other
+/// official libraries do not, and Twilio documents only the service and the endpoint id.
+///
+/// ```
+/// use capability_runtime::{ServiceSid, SyncGrant};
+///
+/// let sync = SyncGrant::new().service(ServiceSid::new("IS0123456789abcdef0123456789abcdef")?);
+/// assert_eq!(sync.service_sid().unwrap().as_str(), "IS0123456789abcdef0123456789abcdef");
+/// # Ok::<(), capability_runtime::Error>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SyncGrant {
+    fields: ServiceFields,
+}
+
+/// The four fields `chat` and `sync` share, in the order twilio-php writes them.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct ServiceFields {
+    pub(crate) service: Option<ServiceSid>,
+    pub(crate) endpoint: Option<Cow<'static, str>>,
+    pub(crate) deployment_role: Option<RoleSid>,
+    pub(crate) push_credential: Option<CredentialSid>,
+}
+
+impl ServiceFields {
+    pub(crate) const fn new() -> Self {
+        Self {
+            service: None,
+            endpoint: None,
+            deployment_role: None,
+            push_credential: None,
+        }
+    }
+}
+
+macro_rules! service_grant {
+    ($name:ident, $what:literal) => {
+        impl $name {
+            #[doc = concat!("A grant with no field set: `", $what, "`.")]
+            pub const fn new() -> Self {
+                Self {
+                    fields: ServiceFields::new(),
+                }
+            }
+
+            /// The service (`service_sid`).
+            pub fn service(mut self, sid: ServiceSid) -> Self {
+                self.fields.service = Some(sid);
+                self
+            }
+
+            /// An id of the device, so that one identity can register several (`endpoint_id`).
+            pub fn endpoint(mut self, id: impl Into<String>) -> Self {
+                self.fields.endpoint = Some(Cow::Owned(id.into()));
+                self
+            }
+
+            /// The deployment role (`deployment_role_sid`).
+            pub fn deployment_role(mut self, sid: RoleSid) -> Self {
+                self.fields.deployment_role = Some(sid);
+                self
+            }
+
+            /// The push credential (`push_credential_sid`).
+            pub fn push_credential(mut self, sid: CredentialSid) -> Self {
+                self.fields.push_credential = Some(sid);
+                self
+            }
+
+            /// The service.
+            pub fn service_sid(&self) -> Option<&ServiceSid> {
+                self.fields.service.as_ref()
+            }
+
+            /// The endpoint id.
+            pub fn endpoint_id(&self) -> Option<&str> {
+                self.fields.endpoint.as_deref()
+            }
+
+            /// The deployment role.
+            pub fn deployment_role_sid(&self) -> Option<&RoleSid> {
+                self.fields.deployment_role.as_ref()
+            }
+
+            /// The push credential.
+            pub fn push_credential_sid(&self) -> Option<&CredentialSid> {
+                self.fields.push_credential.as_ref()
+            }
+
+            pub(crate) const fn from_fields(fields: ServiceFields) -> Self {
+                Self { fields }
+            }
+
+            pub(crate) fn fields(&self) -> &ServiceFields {
+                &self.fields
+            }
+        }
+    };
+}
+
+service_grant!(ChatGrant, "\"chat\":{}");
+service_grant!(SyncGrant, "\"data_sync\":{}");
+
+/// The `task_router` grant: a TaskRouter worker's or supervisor's access to a workspace.
+///
+/// ```
+/// use capability_runtime::{TaskRouterGrant, WorkerSid, WorkspaceSid};
+///
+/// let task_router = TaskRouterGrant::new()
+///     .workspace(WorkspaceSid::new("WS0123456789abcdef0123456789abcdef")?)
+///     .worker(WorkerSid::new("WK0123456789abcdef0123456789abcdef")?)
+///     .role("worker");
+/// assert_eq!(task_router.role_name(), Some("worker"));
+/// # Ok::<(), capability_runtime::Error>(())
+/// ```
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct TaskRouterGrant {
+    workspace: Option<WorkspaceSid>,
+    worker: Option<WorkerSid>,
+    role: Option<Cow<'static, str>>,
+}
+
+impl TaskRouterGrant {
+    /// A grant with no field set: `"task_router":{}`.
+    pub const fn new() -> Self {
+        Self {
+            workspace: None,
+            worker: None,
+            role: None,
+        }
+    }
+
+    /// The workspace (`workspace_sid`).
+    pub fn workspace(mut self, sid: WorkspaceSid) -> Self {
+        self.workspace = Some(sid);
+        self
+    }
+
+    /// The worker (`worker_sid`).
+    pub fn worker(mut self, sid: WorkerSid) -> Self {
+        self.worker = Some(sid);
+        self
+    }
+
+    /// The role, such as `worker` or `supervisor` (`role`).
+    pub fn role(mut self, role: impl Into<String>) -> Self {
+        self.role = Some(Cow::Owned(role.into()));
+        self
+    }
+
+    /// The workspace.
+    pub fn workspace_sid(&self) -> Option<&WorkspaceSid> {
+        self.workspace.as_ref()
+    }
+
+    /// The worker.
+    pub fn worker_sid(&self) -> Option<&WorkerSid> {
+        self.worker.as_ref()
+    }
+
+    /// The role.
+    pub fn role_name(&self) -> Option<&str> {
+        self.role.as_deref()
+    }
+
+    pub(crate) const fn from_parts(
+        workspace: Option<WorkspaceSid>,
+        worker: Option<WorkerSid>,
+        role: Option<Cow<'static, str>>,
+    ) -> Self {
+        Self {
+            workspace,
+            worker,
+            role,
+        }
+    }
+}
+
+/// The `playback` grant (`player` in the token): the JSON object Twilio's PlaybackGrant API
+/// returns for a Live player, passed through.
+///
+/// It is held as twilio-php's encoding of the object (members in their order, `/` written
+/// `\/`, non-ASCII as `\uXXXX`), so that two grants are equal when they hold the same object
+/// in the same order, however the JSON was spelled.
+///
+/// ```
+/// use capability_runtime::PlaybackGrant;
+///
+/// let grant = PlaybackGrant::from_json(r#"{"playbackUrl": "https://example.com/x", "requestCredentials": null}"#)?;
+/// assert_eq!(grant.as_json(), r#"{"playbackUrl":"https:\/\/example.com\/x","requestCredentials":null}"#);
+/// # Ok::<(), capability_runtime::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PlaybackGrant {
+    json: Cow<'static, str>,
+}
+
+impl PlaybackGrant {
+    /// The object in twilio-php's encoding: what the token carries.
+    pub fn as_json(&self) -> &str {
+        &self.json
+    }
+
+    /// A grant of an object already in twilio-php's encoding.
+    #[cfg(feature = "jwt")]
+    pub(crate) fn from_canonical(json: String) -> Self {
+        Self {
+            json: Cow::Owned(json),
+        }
+    }
+}
+
+/// What an Access Token grants, besides its identity.
+///
+/// Two `AccessGrants` are equal when they grant the same: the order of the grants does not
+/// matter; each grant's fields, and the parameters of an outgoing voice application, compare in
+/// order.
+///
+/// ```
+/// use capability_runtime::{AccessPolicy, Identity, VideoGrant};
+///
+/// let policy = AccessPolicy::builder()
+///     .identity(Identity::new("alice")?)
+///     .video(VideoGrant::new().room("DailyStandup"))
+///     .build()?;
+/// let grants = policy.grants();
+/// assert_eq!(grants.video().unwrap().room_name(), Some("DailyStandup"));
+/// assert!(grants.voice().is_none());
+/// # Ok::<(), capability_runtime::Error>(())
+/// ```
+#[derive(Clone, Debug, Default)]
+pub struct AccessGrants {
+    pub(crate) voice: Option<VoiceGrant>,
+    pub(crate) video: Option<VideoGrant>,
+    pub(crate) chat: Option<ChatGrant>,
+    pub(crate) sync: Option<SyncGrant>,
+    pub(crate) task_router: Option<TaskRouterGrant>,
+    pub(crate) playback: Option<PlaybackGrant>,
+    /// The kinds granted, in token order.
+    pub(crate) order: Cow<'static, [GrantKind]>,
+    /// Grants of a verified token this library does not know: key and JSON text.
+    pub(crate) other: Vec<(String, String)>,
+}
+
+impl AccessGrants {
+    #[cfg(test)]
+    pub(crate) const fn empty() -> Self {
+        Self {
+            voice: None,
+            video: None,
+            chat: None,
+            sync: None,
+            task_router: None,
+            playback: None,
+            order: Cow::Borrowed(&[]),
+            other: Vec::new(),
+        }
+    }
+
+    /// The `voice` grant.
+    pub fn voice(&self) -> Option<&VoiceGrant> {
+        self.voice.as_ref()
+    }
+
+    /// The `video` grant.
+    pub fn video(&self) -> Option<&VideoGrant> {
+        self.video.as_ref()
+    }
+
+    /// The `chat` grant.
+    pub fn chat(&self) -> Option<&ChatGrant> {
+        self.chat.as_ref()
+    }
+
+    /// The `sync` grant (`data_sync`).
+    pub fn sync(&self) -> Option<&SyncGrant> {
+        self.sync.as_ref()
+    }
+
+    /// The `task_router` grant.
+    pub fn task_router(&self) -> Option<&TaskRouterGrant> {
+        self.task_router.as_ref()
+    }
+
+    /// The `playback` grant (`player`).
+    pub fn playback(&self) -> Option<&PlaybackGrant> {
+        self.playback.as_ref()
+    }
+
+    /// The kinds granted, in the order of the token (of the builder calls, for a policy).
+    pub fn kinds(&self) -> &[GrantKind] {
+        &self.order
+    }
+
+    /// Grants of a verified token that this library does not know, in token order: each key
+    /// (such as `rtc` or `ip_messaging`) with its value as JSON, in twilio-php's encoding.
+    /// Always empty for an [`AccessPolicy`](crate::AccessPolicy).
+    pub fn other_grants(&self) -> &[(String, String)] {
+        &self.other
+    }
+
+    /// Whether nothing is granted.
+    pub fn is_empty(&self) -> bool {
+        self.order.is_empty() && self.other.is_empty()
+    }
+
+    pub(crate) fn has(&self, kind: GrantKind) -> bool {
+        self.order.contains(&kind)
+    }
+}
+
+impl PartialEq for AccessGrants {
+    fn eq(&self, other: &AccessGrants) -> bool {
+        fn sorted(grants: &[(String, String)]) -> Vec<&(String, String)> {
+            let mut v: Vec<_> = grants.iter().collect();
+            v.sort_unstable();
+            v
+        }
+        self.voice == other.voice
+            && self.video == other.video
+            && self.chat == other.chat
+            && self.sync == other.sync
+            && self.task_router == other.task_router
+            && self.playback == other.playback
+            && self.other.len() == other.other.len()
+            && sorted(&self.other) == sorted(&other.other)
+    }
+}
+
+impl Eq for AccessGrants {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_and_names() {
+        for kind in GrantKind::ALL {
+            assert_eq!(GrantKind::from_key(kind.key()), Some(kind));
+        }
+        assert_eq!(GrantKind::Sync.key(), "data_sync");
+        assert_eq!(GrantKind::Sync.to_string(), "sync");
+        assert_eq!(GrantKind::Playback.key(), "player");
+        assert_eq!(GrantKind::from_key("sync"), None);
+    }
+
+    #[test]
+    fn equality_ignores_the_order_of_grants_not_of_other_grants_values() {
+        let a = AccessGrants {
+            video: Some(VideoGrant::new()),
+            chat: Some(ChatGrant::new()),
+            order: Cow::Owned(vec![GrantKind::Video, GrantKind::Chat]),
+            other: vec![("a".into(), "1".into()), ("b".into(), "2".into())],
+            ..AccessGrants::empty()
+        };
+        let b = AccessGrants {
+            video: Some(VideoGrant::new()),
+            chat: Some(ChatGrant::new()),
+            order: Cow::Owned(vec![GrantKind::Chat, GrantKind::Video]),
+            other: vec![("b".into(), "2".into()), ("a".into(), "1".into())],
+            ..AccessGrants::empty()
+        };
+        assert_eq!(a, b);
+        let c = AccessGrants {
+            other: vec![("b".into(), "1".into()), ("a".into(), "2".into())],
+            ..b.clone()
+        };
+        assert_ne!(a, c);
+    }
+}

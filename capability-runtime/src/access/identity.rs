@@ -1,0 +1,252 @@
+//! `Identity`: who an Access Token is for.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::str::FromStr;
+
+use crate::client_name::ClientName;
+use crate::error::{Error, IdentityError};
+
+/// The longest identity Twilio accepts, in characters.
+pub const MAX_IDENTITY_LEN: usize = 256;
+
+/// The identity rule in `const` form: 1 to 256 characters, none a control character
+/// (U+0000–U+001F, U+007F–U+009F, as [`char::is_control`]).
+const fn is_valid_identity(s: &str) -> bool {
+    let bytes = s.as_bytes();
+    let mut chars = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // U+0080–U+009F are 0xC2 0x80 ..= 0xC2 0x9F in UTF-8.
+        if b < 0x20 || b == 0x7F || (b == 0xC2 && i + 1 < bytes.len() && bytes[i + 1] < 0xA0) {
+            return false;
+        }
+        if b & 0xC0 != 0x80 {
+            chars += 1;
+        }
+        i += 1;
+    }
+    chars >= 1 && chars <= MAX_IDENTITY_LEN
+}
+
+fn check_identity(s: &str) -> Result<(), IdentityError> {
+    if is_valid_identity(s) {
+        return Ok(());
+    }
+    if s.is_empty() {
+        return Err(IdentityError::Empty);
+    }
+    if let Some((index, ch)) = s.chars().enumerate().find(|(_, c)| c.is_control()) {
+        return Err(IdentityError::ControlChar {
+            ch,
+            position: index + 1,
+        });
+    }
+    Err(IdentityError::TooLong {
+        len: s.chars().count(),
+    })
+}
+
+/// Who an Access Token is for: 1 to 256 characters, none a control character.
+///
+/// The `identity` of the token's grants: the user a Voice, Video, Conversations or Sync SDK signs
+/// in as. A policy with a `voice` grant also needs the identity to be a valid [`ClientName`]
+/// (letters, digits and `_`), which Twilio requires for voice; the policy's `build` checks it.
+/// Every client name is an identity (`From`); an identity is a client name when it follows
+/// that rule (`TryFrom`).
+///
+/// ```
+/// use capability_runtime::{ClientName, Identity};
+///
+/// let alice = Identity::new("alice.smith@example.com")?;
+/// assert_eq!(alice.as_str(), "alice.smith@example.com");
+/// assert!(ClientName::try_from(&alice).is_err());
+///
+/// let bob = Identity::from(ClientName::new("bob_42")?);
+/// assert_eq!(ClientName::try_from(&bob)?, "bob_42");
+///
+/// let err = Identity::new("eve\n").unwrap_err();
+/// assert_eq!(
+///     err.to_string(),
+///     "character 4 (`\\n`) of the identity is a control character; remove it"
+/// );
+/// # Ok::<(), capability_runtime::Error>(())
+/// ```
+#[derive(Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct Identity(Cow<'static, str>);
+
+impl Identity {
+    /// Parses an identity, saying which rule it breaks if it is not one.
+    pub fn new(identity: &str) -> Result<Self, Error> {
+        check_identity(identity).map_err(Error::InvalidIdentity)?;
+        Ok(Self(Cow::Owned(identity.to_owned())))
+    }
+
+    /// An identity known at compile time. In a `const` item an invalid identity is a compile
+    /// error.
+    ///
+    /// # Panics
+    /// When `identity` is not a valid identity (at compile time in `const` context).
+    /// Use [`new`](Self::new) for text that is not a literal.
+    ///
+    /// ```
+    /// use capability_runtime::Identity;
+    ///
+    /// const ALICE: Identity = Identity::from_static("alice");
+    /// ```
+    pub const fn from_static(identity: &'static str) -> Self {
+        assert!(
+            is_valid_identity(identity),
+            "not a valid identity: use Identity::new to see why"
+        );
+        Self(Cow::Borrowed(identity))
+    }
+
+    /// The identity as text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl fmt::Display for Identity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl fmt::Debug for Identity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Identity({:?})", &*self.0)
+    }
+}
+
+impl FromStr for Identity {
+    type Err = Error;
+    fn from_str(s: &str) -> Result<Self, Error> {
+        Self::new(s)
+    }
+}
+
+impl TryFrom<&str> for Identity {
+    type Error = Error;
+    fn try_from(s: &str) -> Result<Self, Error> {
+        Self::new(s)
+    }
+}
+
+impl TryFrom<String> for Identity {
+    type Error = Error;
+    /// Takes the `String` without copying it when it is valid.
+    fn try_from(s: String) -> Result<Self, Error> {
+        check_identity(&s).map_err(Error::InvalidIdentity)?;
+        Ok(Self(Cow::Owned(s)))
+    }
+}
+
+/// Every client name (1 to 121 letters, digits or `_`) is an identity.
+impl From<ClientName> for Identity {
+    fn from(name: ClientName) -> Self {
+        Self(name.into_cow())
+    }
+}
+
+impl From<&ClientName> for Identity {
+    fn from(name: &ClientName) -> Self {
+        Self::from(name.clone())
+    }
+}
+
+/// An identity is a client name when it follows the client-name rule; the error says which part
+/// of the rule it breaks, as [`ClientName::new`] does.
+impl TryFrom<&Identity> for ClientName {
+    type Error = Error;
+    fn try_from(identity: &Identity) -> Result<Self, Error> {
+        ClientName::new(identity.as_str())
+    }
+}
+
+impl TryFrom<Identity> for ClientName {
+    type Error = Error;
+    fn try_from(identity: Identity) -> Result<Self, Error> {
+        ClientName::try_from(identity.0.into_owned())
+    }
+}
+
+impl AsRef<str> for Identity {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl PartialEq<str> for Identity {
+    fn eq(&self, other: &str) -> bool {
+        self.0 == other
+    }
+}
+
+impl PartialEq<&str> for Identity {
+    fn eq(&self, other: &&str) -> bool {
+        self.0 == *other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problem(s: &str) -> IdentityError {
+        match Identity::new(s) {
+            Err(Error::InvalidIdentity(e)) => e,
+            other => panic!("expected an identity error, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn rules() {
+        for ok in [
+            "a",
+            "0",
+            "alice.smith+test_42@example.com",
+            "José/Ünïcödé-用户",
+            "😀 space\u{2028}",
+        ] {
+            assert!(Identity::new(ok).is_ok(), "{ok:?}");
+        }
+        assert!(Identity::new(&"é".repeat(256)).is_ok());
+        assert_eq!(problem(""), IdentityError::Empty);
+        assert_eq!(
+            problem(&"é".repeat(257)),
+            IdentityError::TooLong { len: 257 }
+        );
+        for (s, ch, position) in [
+            ("a\0", '\0', 2),
+            ("\x1fa", '\x1f', 1),
+            ("ab\x7f", '\x7f', 3),
+            ("é\u{80}", '\u{80}', 2),
+            ("é\u{9f}", '\u{9f}', 2),
+        ] {
+            assert_eq!(problem(s), IdentityError::ControlChar { ch, position });
+        }
+        // U+00A0 (0xC2 0xA0) is not a control character.
+        assert!(Identity::new("a\u{a0}b").is_ok());
+    }
+
+    #[test]
+    fn const_and_run_time_rules_agree_on_every_char_class() {
+        for c in (0..0x3000u32).filter_map(char::from_u32) {
+            let s = format!("x{c}y");
+            assert_eq!(is_valid_identity(&s), !c.is_control(), "{c:?}");
+        }
+    }
+
+    #[test]
+    fn client_names_convert_both_ways() {
+        let name = ClientName::from_static("Alice_1");
+        let identity = Identity::from(name.clone());
+        assert_eq!(identity, "Alice_1");
+        assert_eq!(ClientName::try_from(identity).unwrap(), name);
+        let err = ClientName::try_from(Identity::from_static("a-b")).unwrap_err();
+        assert_eq!(err, ClientName::new("a-b").unwrap_err());
+    }
+}

@@ -1,0 +1,41 @@
+//! Access Tokens: the tokens of Twilio's current client SDKs (Voice, Video, Conversations, Sync,
+//! TaskRouter, Live), signed with an API key.
+//!
+//! - [`Identity`], [`Region`] and the grants ([`VoiceGrant`], [`VideoGrant`], [`ChatGrant`],
+//!   [`SyncGrant`], [`TaskRouterGrant`], [`PlaybackGrant`]) make an [`AccessPolicy`], built with
+//!   [`AccessPolicy::builder`].
+//! - [`ApiKey`]: the account, the API key's SID and its secret, keyed into HMAC-SHA256 once.
+//! - [`AccessPolicy::sign_at`] gives a [`Token`](crate::Token) byte-identical to twilio-php's;
+//!   [`ApiKey::verify_at`] gives a [`VerifiedAccessToken`].
+//! - [`Policy::to_access_policy`](crate::Policy::to_access_policy) turns a capability token
+//!   policy into the Access Token policy Twilio's migration guide describes.
+
+mod encode;
+mod grants;
+mod identity;
+mod migrate;
+mod policy;
+mod region;
+pub(crate) mod statics;
+
+#[cfg(feature = "jwt")]
+mod api_key;
+#[cfg(feature = "jwt")]
+mod decode;
+#[cfg(feature = "jwt")]
+mod sign;
+#[cfg(feature = "jwt")]
+mod verify;
+
+pub use grants::{
+    AccessGrants, ChatGrant, GrantKind, OutgoingApplication, PlaybackGrant, SyncGrant,
+    TaskRouterGrant, VideoGrant, VoiceGrant,
+};
+pub use identity::{Identity, MAX_IDENTITY_LEN};
+pub use policy::{AccessPolicy, AccessPolicyBuilder};
+pub use region::Region;
+
+#[cfg(feature = "jwt")]
+pub use api_key::ApiKey;
+#[cfg(feature = "jwt")]
+pub use verify::VerifiedAccessToken;

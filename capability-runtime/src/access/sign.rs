@@ -1,0 +1,243 @@
+//! Signing: `AccessPolicy::sign_at`, twilio-php's bytes.
+
+use hmac::Mac as _;
+
+use crate::access::api_key::ApiKey;
+use crate::access::encode::HEADER_BLOCK_B64;
+use crate::access::policy::AccessPolicy;
+use crate::base64url::push_encoded;
+use crate::credentials;
+use crate::error::Error;
+use crate::token::{Token, MAX_EXP};
+
+/// Length of the base64url of an HMAC-SHA256 tag.
+const TAG_B64_LEN: usize = 43;
+
+/// The length of a base64url text without padding for `len` bytes.
+const fn b64_len(len: usize) -> usize {
+    (len * 4).div_ceil(3)
+}
+
+/// Up to 24 bytes, built on the stack: the parts of the payload encoded at signing time.
+struct Chunk {
+    bytes: [u8; 24],
+    len: usize,
+}
+
+impl Chunk {
+    fn new() -> Self {
+        Self {
+            bytes: [0; 24],
+            len: 0,
+        }
+    }
+
+    fn push(&mut self, bytes: &[u8]) {
+        // The callers push at most 2 + 20 + 2 bytes.
+        let end = (self.len + bytes.len()).min(self.bytes.len());
+        self.bytes[self.len..end].copy_from_slice(&bytes[..end - self.len]);
+        self.len = end;
+    }
+
+    /// The bytes still needed to fill a base64 quantum: 0, 1 or 2.
+    fn shortfall(&self) -> usize {
+        (3 - self.len % 3) % 3
+    }
+
+    fn as_bytes(&self) -> &[u8] {
+        &self.bytes[..self.len]
+    }
+}
+
+impl AccessPolicy {
+    /// Signs an Access Token issued at `issued_at` (Unix seconds), valid until
+    /// `issued_at + ttl`: the bytes twilio-php's `AccessToken::toJWT` gives for the same policy,
+    /// key and time.
+    ///
+    /// Never panics: an expiry past [`MAX_EXP`] is clamped to it. Makes one allocation, the
+    /// token's text.
+    ///
+    /// ```
+    /// use capability_runtime::{AccessPolicy, ApiKey, Identity, VideoGrant};
+    ///
+    /// let key = ApiKey::new(
+    ///     "AC0123456789abcdef0123456789abcdef",
+    ///     "SK0123456789abcdef0123456789abcdef",
+    ///     "0123456789abcdef0123456789abcdef",
+    /// )?;
+    /// let policy = AccessPolicy::builder()
+    ///     .identity(Identity::new("alice")?)
+    ///     .video(VideoGrant::new().room("DailyStandup"))
+    ///     .build()?;
+    /// let token = policy.sign_at(&key, 1_700_000_000);
+    /// assert_eq!(token.expires_at(), 1_700_003_600);
+    /// assert_eq!(
+    ///     token.as_str(),
+    ///     "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiIsImN0eSI6InR3aWxpby1mcGE7dj0xIn0.\
+    ///      eyJqdGkiOiJTSzAxMjM0NTY3ODlhYmNkZWYwMTIzNDU2Nzg5YWJjZGVmLTE3MDAwMDAwMDAiLCJpc3MiOiJTSzAx\
+    ///      MjM0NTY3ODlhYmNkZWYwMTIzNDU2Nzg5YWJjZGVmIiwic3ViIjoiQUMwMTIzNDU2Nzg5YWJjZGVmMDEyMzQ1Njc4\
+    ///      OWFiY2RlZiIsImV4cCI6MTcwMDAwMzYwMCwiZ3JhbnRzIjp7ImlkZW50aXR5IjoiYWxpY2UiLCJ2aWRlbyI6eyJy\
+    ///      b29tIjoiRGFpbHlTdGFuZHVwIn19fQ.\
+    ///      Aro8ScjdXUqwKzH1LQTcTvgYWNrmTDOCnn6P1m4iWBQ"
+    /// );
+    /// # Ok::<(), capability_runtime::Error>(())
+    /// ```
+    pub fn sign_at(&self, key: &ApiKey, issued_at: u64) -> Token {
+        let expires_at = issued_at.saturating_add(self.ttl_secs()).min(MAX_EXP);
+        let mut digits = itoa::Buffer::new();
+
+        // `-<issued_at>` after `{"jti":"<key>` (whole quanta, precomputed), and the first 0 to 2
+        // bytes of the key's middle part to fill the last quantum.
+        let mut first = Chunk::new();
+        first.push(b"-");
+        first.push(digits.format(issued_at).as_bytes());
+        let borrowed = first.shortfall();
+        first.push(&ApiKey::MIDDLE_HEAD[..borrowed]);
+        let middle = key.middle(borrowed);
+
+        // The rest of the middle part, the expiry, and the first 0 to 2 bytes of the tail.
+        let mut second = Chunk::new();
+        let (rest, rest_len) = middle.rest;
+        second.push(&rest[..rest_len]);
+        second.push(digits.format(expires_at).as_bytes());
+        let shift = second.shortfall();
+        second.push(self.tail().as_bytes().get(..shift).unwrap_or_default());
+        let tail_b64 = self.tail_b64(shift);
+
+        let header = self.header_b64();
+        let mut text = String::with_capacity(
+            header.len()
+                + 1
+                + key.jti_b64().len()
+                + b64_len(first.len)
+                + middle.b64.len()
+                + b64_len(second.len)
+                + tail_b64.len()
+                + 1
+                + TAG_B64_LEN,
+        );
+        text.push_str(header);
+        text.push('.');
+        text.push_str(key.jti_b64());
+        push_encoded(&mut text, first.as_bytes());
+        text.push_str(&middle.b64);
+        push_encoded(&mut text, second.as_bytes());
+        text.push_str(tail_b64);
+
+        // Every header starts with the same 64 bytes, which the key has hashed once.
+        let mac = match text.strip_prefix(HEADER_BLOCK_B64) {
+            Some(rest) => {
+                let mut mac = key.mac_after_header();
+                mac.update(rest.as_bytes());
+                mac
+            }
+            None => {
+                let mut mac = key.mac();
+                mac.update(text.as_bytes());
+                mac
+            }
+        };
+        let tag = mac.finalize().into_bytes();
+        text.push('.');
+        push_encoded(&mut text, &tag);
+        Token::new(text, expires_at)
+    }
+
+    /// Signs an Access Token issued now by the system clock.
+    ///
+    /// # Errors
+    /// [`Error::Clock`] if the system clock reads before 1970.
+    pub fn sign(&self, key: &ApiKey) -> Result<Token, Error> {
+        Ok(self.sign_at(key, credentials::now()?))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine as _;
+
+    use super::*;
+    use crate::access::{Identity, Region, VideoGrant};
+
+    const ACCOUNT: &str = "AC0123456789abcdef0123456789abcdef";
+    const KEY: &str = "SK0123456789abcdef0123456789abcdef";
+
+    #[test]
+    fn every_alignment_matches_a_plain_encoding_of_the_payload() {
+        let key = ApiKey::new(ACCOUNT, KEY, "secret").unwrap();
+        let mut shifts = std::collections::BTreeSet::new();
+        let mut times: Vec<u64> = (0..20)
+            .flat_map(|k| [10u64.pow(k) - 1, 10u64.pow(k)])
+            .collect();
+        times.extend([1_700_000_000, MAX_EXP - 1, MAX_EXP, u64::MAX]);
+        for room in ["a", "ab", "abc"] {
+            for region in [None, Some(Region::from_static("ie1"))] {
+                for ttl in [1, 100, 3600, 86_400] {
+                    let mut builder = AccessPolicy::builder()
+                        .identity(Identity::from_static("alice"))
+                        .video(VideoGrant::new().room(room))
+                        .ttl(std::time::Duration::from_secs(ttl));
+                    if let Some(region) = region.clone() {
+                        builder = builder.region(region);
+                    }
+                    let policy = builder.build().unwrap();
+                    for &issued_at in &times {
+                        let token = policy.sign_at(&key, issued_at);
+                        check(&key, &policy, &region, issued_at, &token);
+                        let now_len = 1 + issued_at.to_string().len();
+                        let borrowed = (3 - now_len % 3) % 3;
+                        let second =
+                            key.middle(borrowed).rest.1 + token.expires_at().to_string().len();
+                        shifts.insert((borrowed, (3 - second % 3) % 3));
+                    }
+                }
+            }
+        }
+        // Every combination of the two alignments was exercised.
+        assert_eq!(shifts.len(), 9, "{shifts:?}");
+    }
+
+    fn check(
+        key: &ApiKey,
+        policy: &AccessPolicy,
+        region: &Option<Region>,
+        issued_at: u64,
+        token: &Token,
+    ) {
+        let payload = format!(
+            r#"{{"jti":"{KEY}-{issued_at}","iss":"{KEY}","sub":"{ACCOUNT}","exp":{}{}"#,
+            token.expires_at(),
+            policy.tail()
+        );
+        let header = match region {
+            None => r#"{"typ":"JWT","alg":"HS256","cty":"twilio-fpa;v=1"}"#.to_owned(),
+            Some(r) => {
+                format!(r#"{{"typ":"JWT","alg":"HS256","cty":"twilio-fpa;v=1","twr":"{r}"}}"#)
+            }
+        };
+        let (unsigned, tag) = token.as_str().rsplit_once('.').unwrap();
+        assert_eq!(
+            unsigned,
+            format!(
+                "{}.{}",
+                URL_SAFE_NO_PAD.encode(header),
+                URL_SAFE_NO_PAD.encode(payload)
+            )
+        );
+        let mut mac = key.mac();
+        mac.update(unsigned.as_bytes());
+        assert_eq!(tag, URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes()));
+    }
+
+    #[test]
+    fn expiry_is_clamped() {
+        let key = ApiKey::new(ACCOUNT, KEY, "secret").unwrap();
+        let policy = AccessPolicy::builder()
+            .identity(Identity::from_static("alice"))
+            .build()
+            .unwrap();
+        assert_eq!(policy.sign_at(&key, u64::MAX).expires_at(), MAX_EXP);
+        assert_eq!(policy.sign_at(&key, MAX_EXP - 1).expires_at(), MAX_EXP);
+    }
+}

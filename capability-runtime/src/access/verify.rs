@@ -1,0 +1,362 @@
+//! Verifying: `ApiKey::verify_at` and the `VerifiedAccessToken` it returns.
+
+use base64::Engine as _;
+use hmac::Mac as _;
+
+use crate::access::api_key::ApiKey;
+use crate::access::decode::{self, AccessClaims, AccessHeader, Findings};
+use crate::access::encode::{CONTENT_TYPE, HEADER_BLOCK_B64};
+use crate::access::grants::AccessGrants;
+use crate::access::identity::Identity;
+use crate::access::region::Region;
+use crate::base64url::BASE64URL;
+use crate::credentials;
+use crate::error::{Error, Malformed, TokenPart, Truncated};
+use crate::json::Field;
+use crate::policy::MAX_TOKEN_LEN;
+use crate::sid::{AccountSid, ApiKeySid};
+use crate::verify::json_detail;
+
+/// The headers every official library writes for a token without a region, base64url-encoded:
+/// twilio-php's (`typ`, `alg`, `cty`), twilio-python's (sorted) and twilio-node's (`alg`, `typ`,
+/// `cty`). A token with one of them skips the header's decoding; any other header is decoded
+/// and checked.
+const STANDARD_HEADERS_B64: [&str; 3] = [
+    "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiIsImN0eSI6InR3aWxpby1mcGE7dj0xIn0",
+    "eyJhbGciOiJIUzI1NiIsImN0eSI6InR3aWxpby1mcGE7dj0xIiwidHlwIjoiSldUIn0",
+    "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImN0eSI6InR3aWxpby1mcGE7dj0xIn0",
+];
+
+/// An Access Token whose signature, issuer, account and lifetime were checked, with what it
+/// grants.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VerifiedAccessToken {
+    account_sid: AccountSid,
+    api_key_sid: ApiKeySid,
+    identity: Option<Identity>,
+    grants: AccessGrants,
+    region: Option<Region>,
+    expires_at: u64,
+    not_before: Option<u64>,
+    issued_at: Option<u64>,
+}
+
+impl VerifiedAccessToken {
+    /// The account the token is for (its `sub`).
+    pub fn account_sid(&self) -> &AccountSid {
+        &self.account_sid
+    }
+
+    /// The API key that issued the token (its `iss`).
+    pub fn api_key_sid(&self) -> &ApiKeySid {
+        &self.api_key_sid
+    }
+
+    /// Who the token is for (`grants.identity`). Tokens without one (which twilio-php and
+    /// twilio-python can make) have none.
+    pub fn identity(&self) -> Option<&Identity> {
+        self.identity.as_ref()
+    }
+
+    /// What the token grants.
+    pub fn grants(&self) -> &AccessGrants {
+        &self.grants
+    }
+
+    /// The region of the token (its `twr` header).
+    pub fn region(&self) -> Option<&Region> {
+        self.region.as_ref()
+    }
+
+    /// When the token expires (`exp`), in Unix seconds.
+    pub fn expires_at(&self) -> u64 {
+        self.expires_at
+    }
+
+    /// The `nbf` claim, which twilio-python adds by default.
+    pub fn not_before(&self) -> Option<u64> {
+        self.not_before
+    }
+
+    /// The `iat` claim, which twilio-node adds.
+    pub fn issued_at(&self) -> Option<u64> {
+        self.issued_at
+    }
+}
+
+impl ApiKey {
+    /// Verifies an Access Token at time `now` (Unix seconds) and reads what it grants.
+    ///
+    /// Accepts the tokens of every official Twilio library. Checks, in order: the size limit
+    /// ([`MAX_TOKEN_LEN`]), the JWT shape (three unpadded base64url segments), the header (`alg`
+    /// exactly `HS256`, no `crit`, `cty` exactly `twilio-fpa;v=1`, `typ` absent or `JWT`, `twr`
+    /// absent, null or a region code), the HMAC-SHA256 signature (compared in constant time),
+    /// the claims (no key twice at any level, `iss`, `sub` and `jti` strings, `exp` and the
+    /// optional `nbf`/`iat` integers, `grants` an object), the issuer (`iss` is the key's SID),
+    /// the account (`sub`), the lifetime (with [`leeway`](ApiKey::with_leeway)), and the grants.
+    /// Grants this library does not know are kept in [`AccessGrants::other_grants`].
+    ///
+    /// ```
+    /// use capability_runtime::{AccessPolicy, ApiKey, Identity, VideoGrant};
+    ///
+    /// let key = ApiKey::new("AC0123456789abcdef0123456789abcdef", "SK0123456789abcdef0123456789abcdef", "secret")?;
+    /// let policy = AccessPolicy::builder()
+    ///     .identity(Identity::new("alice")?)
+    ///     .video(VideoGrant::new().room("DailyStandup"))
+    ///     .build()?;
+    /// let token = policy.sign_at(&key, 1000);
+    /// let verified = key.verify_at(token.as_str(), 1001)?;
+    /// assert_eq!(verified.identity().unwrap(), "alice");
+    /// assert_eq!(verified.grants(), policy.grants());
+    /// assert!(key.verify_at(token.as_str(), 1000 + 3600).is_err()); // expired
+    /// # Ok::<(), capability_runtime::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// A distinct [`Error`] for each check that fails.
+    pub fn verify_at(&self, token: &str, now: u64) -> Result<VerifiedAccessToken, Error> {
+        if token.len() > MAX_TOKEN_LEN {
+            return Err(Error::TokenTooLarge {
+                len: token.len(),
+                max: MAX_TOKEN_LEN,
+            });
+        }
+        let bytes = token.as_bytes();
+        let dots = memchr::memchr_iter(b'.', bytes).count();
+        let (Some(first), Some(last), 2) = (
+            memchr::memchr(b'.', bytes),
+            memchr::memrchr(b'.', bytes),
+            dots,
+        ) else {
+            return Err(Error::Malformed(Malformed::Segments { found: dots + 1 }));
+        };
+        let (header, payload, signature) =
+            (&token[..first], &token[first + 1..last], &token[last + 1..]);
+
+        let region = if STANDARD_HEADERS_B64.contains(&header) {
+            None
+        } else {
+            check_header(header)?
+        };
+
+        let mut tag = [0u8; 32];
+        match BASE64URL.decode_slice(signature, &mut tag) {
+            Ok(32) => {}
+            Ok(_) | Err(base64::DecodeSliceError::OutputSliceTooSmall) => {
+                return Err(Error::BadSignature)
+            }
+            Err(_) => return Err(Error::Malformed(Malformed::Base64(TokenPart::Signature))),
+        }
+        let signing_input = &token[..last];
+        let mac = match signing_input.strip_prefix(HEADER_BLOCK_B64) {
+            // The first 64 bytes, which the key has hashed once.
+            Some(rest) => {
+                let mut mac = self.mac_after_header();
+                mac.update(rest.as_bytes());
+                mac
+            }
+            None => {
+                let mut mac = self.mac();
+                mac.update(signing_input.as_bytes());
+                mac
+            }
+        };
+        mac.verify_slice(&tag).map_err(|_| Error::BadSignature)?;
+
+        let payload = BASE64URL
+            .decode(payload)
+            .map_err(|_| Error::Malformed(Malformed::Base64(TokenPart::Payload)))?;
+        let text = utf8(&payload, TokenPart::Payload)?;
+        let mut claims = AccessClaims::default();
+        decode::parse(text, &mut claims).map_err(|e| json_error(&e, TokenPart::Payload))?;
+        self.check_claims(claims, region, now)
+    }
+
+    /// Verifies an Access Token now, by the system clock. See [`verify_at`](Self::verify_at).
+    ///
+    /// # Errors
+    /// As [`verify_at`](Self::verify_at), and [`Error::Clock`] if the clock reads before 1970.
+    pub fn verify(&self, token: &str) -> Result<VerifiedAccessToken, Error> {
+        self.verify_at(token, credentials::now()?)
+    }
+
+    fn check_claims(
+        &self,
+        claims: AccessClaims<'_>,
+        region: Option<Region>,
+        now: u64,
+    ) -> Result<VerifiedAccessToken, Error> {
+        let Findings { duplicate, problem } = claims.findings;
+        if let Some(key) = duplicate {
+            return Err(Error::Malformed(Malformed::DuplicateKey {
+                part: TokenPart::Payload,
+                key,
+            }));
+        }
+        let iss = required(claims.iss, "iss")?;
+        let sub = required(claims.sub, "sub")?;
+        let expires_at = required(claims.exp, "exp")?;
+        let not_before = optional(claims.nbf, "nbf")?;
+        let issued_at = optional(claims.iat, "iat")?;
+        optional(claims.jti, "jti")?;
+        if !claims.grants_present {
+            return Err(Error::MissingClaim("grants"));
+        }
+
+        if iss != self.api_key_sid().as_str() {
+            return Err(Error::WrongApiKey {
+                found: iss.into_owned(),
+                expected: self.api_key_sid().to_string(),
+            });
+        }
+        if sub != self.account_sid().as_str() {
+            return Err(Error::WrongAccount {
+                found: sub.into_owned(),
+                expected: self.account_sid().to_string(),
+            });
+        }
+        let leeway = self.leeway_secs();
+        if now.saturating_sub(leeway) >= expires_at {
+            return Err(Error::Expired {
+                expired_at: expires_at,
+                now,
+            });
+        }
+        if let Some(nbf) = not_before {
+            if now.saturating_add(leeway) < nbf {
+                return Err(Error::NotYetValid {
+                    not_before: nbf,
+                    now,
+                });
+            }
+        }
+        if let Some(problem) = problem {
+            return Err(problem);
+        }
+        let read = claims.grants.unwrap_or_default();
+        Ok(VerifiedAccessToken {
+            account_sid: *self.account_sid(),
+            api_key_sid: *self.api_key_sid(),
+            identity: read.identity,
+            grants: read.grants,
+            region,
+            expires_at,
+            not_before,
+            issued_at,
+        })
+    }
+}
+
+/// Checks a header other than the standard ones, and reads its region.
+fn check_header(segment: &str) -> Result<Option<Region>, Error> {
+    let bytes = BASE64URL
+        .decode(segment)
+        .map_err(|_| Error::Malformed(Malformed::Base64(TokenPart::Header)))?;
+    let text = utf8(&bytes, TokenPart::Header)?;
+    let mut header = AccessHeader::default();
+    decode::parse(text, &mut header).map_err(|e| json_error(&e, TokenPart::Header))?;
+    if let Some(key) = header.findings.duplicate {
+        return Err(Error::Malformed(Malformed::DuplicateKey {
+            part: TokenPart::Header,
+            key,
+        }));
+    }
+    match header.alg {
+        Field::Present(alg) if alg == "HS256" => {}
+        Field::Present(alg) => {
+            return Err(Error::UnsupportedAlgorithm {
+                alg: alg.into_owned(),
+            })
+        }
+        Field::Missing | Field::Invalid(_) => {
+            return Err(Error::Malformed(Malformed::Json {
+                part: TokenPart::Header,
+                detail: "`alg` must be a string".into(),
+            }))
+        }
+    }
+    if header.crit {
+        return Err(Error::CriticalHeader);
+    }
+    let invalid = |member, expected, found: String| Error::InvalidHeader {
+        member,
+        expected,
+        found,
+    };
+    let shown = |value: &str| format!("`{}`", Truncated(value));
+    match header.cty {
+        Field::Present(cty) if cty == CONTENT_TYPE => {}
+        Field::Present(cty) => return Err(invalid("cty", "`twilio-fpa;v=1`", shown(&cty))),
+        Field::Missing => return Err(invalid("cty", "`twilio-fpa;v=1`", "missing".into())),
+        Field::Invalid(found) => return Err(invalid("cty", "`twilio-fpa;v=1`", found.into())),
+    }
+    const TYP: &str = "`JWT`, or no `typ`";
+    match header.typ {
+        Field::Missing => {}
+        Field::Present(typ) if typ == "JWT" => {}
+        Field::Present(typ) => return Err(invalid("typ", TYP, shown(&typ))),
+        Field::Invalid(found) => return Err(invalid("typ", TYP, found.into())),
+    }
+    const TWR: &str = "a region code such as `us1`, null, or no `twr`";
+    match header.twr {
+        Field::Missing | Field::Present(None) => Ok(None),
+        // C#'s library writes an empty region as `""`.
+        Field::Present(Some(twr)) if twr.is_empty() => Ok(None),
+        Field::Present(Some(twr)) => match Region::new(&twr) {
+            Ok(region) => Ok(Some(region)),
+            Err(_) => Err(invalid("twr", TWR, shown(&twr))),
+        },
+        Field::Invalid(found) => Err(invalid("twr", TWR, found.into())),
+    }
+}
+
+fn utf8(bytes: &[u8], part: TokenPart) -> Result<&str, Error> {
+    std::str::from_utf8(bytes).map_err(|e| {
+        Error::Malformed(Malformed::Json {
+            part,
+            detail: format!("not UTF-8: {e}"),
+        })
+    })
+}
+
+fn json_error(e: &serde_json::Error, part: TokenPart) -> Error {
+    Error::Malformed(Malformed::Json {
+        part,
+        detail: json_detail(e),
+    })
+}
+
+fn required<T>(field: Field<T>, claim: &'static str) -> Result<T, Error> {
+    match field {
+        Field::Present(v) => Ok(v),
+        Field::Missing => Err(Error::MissingClaim(claim)),
+        Field::Invalid(found) => Err(Error::InvalidClaim { claim, found }),
+    }
+}
+
+fn optional<T>(field: Field<T>, claim: &'static str) -> Result<Option<T>, Error> {
+    match field {
+        Field::Present(v) => Ok(Some(v)),
+        Field::Missing => Ok(None),
+        Field::Invalid(found) => Err(Error::InvalidClaim { claim, found }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+
+    use super::*;
+
+    #[test]
+    fn the_standard_headers_are_what_the_general_path_accepts_without_a_region() {
+        for (b64, json) in STANDARD_HEADERS_B64.iter().zip([
+            r#"{"typ":"JWT","alg":"HS256","cty":"twilio-fpa;v=1"}"#,
+            r#"{"alg":"HS256","cty":"twilio-fpa;v=1","typ":"JWT"}"#,
+            r#"{"alg":"HS256","typ":"JWT","cty":"twilio-fpa;v=1"}"#,
+        ]) {
+            assert_eq!(*b64, URL_SAFE_NO_PAD.encode(json));
+            assert_eq!(check_header(b64), Ok(None));
+        }
+    }
+}
