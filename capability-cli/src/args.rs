@@ -21,11 +21,13 @@ in `ps`), under the names of Twilio's own quickstarts:
     name = "capability",
     version,
     about = "Decode, verify and sign Twilio tokens, and check token policies",
-    long_about = "Decode, verify and sign Twilio capability tokens and Access Tokens, and check \
-                  the policies they are signed from.\n\n\
-                  Twilio's client SDKs check nothing locally: a bad token comes back from Twilio \
-                  as error 20101 or 31204. `capability decode` shows what a token holds and what \
-                  Twilio would refuse it for, without any secret.",
+    long_about = "\
+Decode, verify and sign Twilio capability tokens and Access Tokens, and check the policies they
+are signed from.
+
+Twilio's client SDKs check nothing locally: a bad token comes back from Twilio as error 20101 or
+31204. `capability decode` shows what a token holds and what Twilio would refuse it for, without
+any secret.",
     after_help = "Examples:
   capability decode eyJ0eXAiOiJKV1Qi...          what a token holds, and its problems
   pbpaste | capability decode                    the token from standard input
@@ -46,12 +48,13 @@ pub struct Cli {
 pub enum Command {
     /// Show what a token holds, without any secret, and what Twilio would refuse it for
     #[command(
-        long_about = "Show what a token holds, without any secret: its kind (capability token or \
-                      Access Token), header, claims and grants in plain words, when it expires, \
-                      and the problems Twilio would refuse it for (expired, not yet valid, a \
-                      lifetime over 24 h, a wrong alg/typ/cty, malformed SIDs, client names \
-                      Twilio refuses, unknown scopes).\n\n\
-                      The signature is NOT checked: use `capability verify` for that.",
+        long_about = "\
+Show what a token holds, without any secret: its kind (capability token or Access Token), header,
+claims and grants in plain words, when it expires, and the problems Twilio would refuse it for
+(expired, not yet valid, a lifetime over 24 h, a wrong alg/typ/cty, malformed SIDs, client names
+or identities Twilio refuses, unknown scopes).
+
+The signature is NOT checked: `capability verify` checks it.",
         after_help = "Examples:
   capability decode eyJ0eXAiOiJKV1Qi...
   capability decode < token.txt
@@ -63,8 +66,10 @@ Exit status: 0 it is a Twilio token (whatever its problems); 1 it is not one."
 
     /// Check a token's signature and claims with the account's credentials
     #[command(
-        long_about = "Check a token's signature, issuer, lifetime and grants with the account's \
-                      credentials, as a server would before trusting it.",
+        long_about = "\
+Check a token's signature, issuer, lifetime and grants with the account's credentials, as a
+server does before trusting it. The kind of token (capability or Access Token) chooses the
+credentials.",
         after_help = with_credentials!(
 "Examples:
   export TWILIO_ACCOUNT_SID=AC... TWILIO_AUTH_TOKEN=...
@@ -78,15 +83,17 @@ credentials.")
 
     /// Sign a token from a policy
     #[command(
-        long_about = "Sign a token from a policy written in the grammar of the `capability!` \
-                      macro, and print it on standard output. A mistake in the policy is \
-                      reported as the compiler reports it, with every mistake at once.",
+        long_about = "\
+Sign a token from a policy written in the grammar of the `capability!` macro (with --access, of
+`access_token!`), and print it on standard output. Mistakes in the policy are reported as the
+compiler reports them, every one at once.",
         after_help = with_credentials!(
 "Examples:
   capability sign 'incoming \"alice\"; outgoing \"AP0123456789abcdef0123456789abcdef\"; ttl 10m'
   capability sign @policy.cap
   echo 'events { Level = \"error\" };' | capability sign -
   capability sign --at 1700000000 @policy.cap
+  capability sign --access 'identity \"alice\"; video { room \"standup\" }'
 
 Exit status: 0 signed; 1 a mistake in the policy; 2 wrong usage or missing credentials.")
     )]
@@ -94,13 +101,15 @@ Exit status: 0 signed; 1 a mistake in the policy; 2 wrong usage or missing crede
 
     /// Check a policy: its mistakes, or the grants it would sign
     #[command(
-        long_about = "Check a policy written in the grammar of the `capability!` macro: print \
-                      every mistake as the compiler reports it, or the grants and the scope a \
-                      token signed from it would carry. Needs no credentials.",
+        long_about = "\
+Check a policy written in the grammar of the `capability!` macro (with --access, of
+`access_token!`): print every mistake as the compiler reports it, or what a token signed from it
+would grant. Needs no credentials.",
         after_help = "Examples:
   capability check 'incoming \"alice\"; ttl 10m'
   capability check @policy.cap
   capability check --json - < policy.cap
+  capability check --access 'identity \"alice\"; voice { incoming }'
 
 Exit status: 0 valid; 1 a mistake in the policy."
     )]

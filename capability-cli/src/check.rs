@@ -2,38 +2,37 @@
 
 use std::fmt::Write as _;
 
+use capability_runtime::{AccessPolicy, Policy, TokenKind};
 use serde_json::json;
 
 use crate::args::Check;
 use crate::decode::{json_line, kind_name};
 use crate::describe;
 use crate::output::{clean, styled, Outcome, GOOD, HEADING};
-use crate::policy;
+use crate::policy::{self, Parsed};
 
 pub fn run(args: &Check) -> Outcome {
-    if args.access {
-        return Outcome::error(
-            2,
-            "this version of `capability` does not check Access Token policies yet; without \
-             `--access` it checks capability token policies",
-        );
-    }
-    let policy = match policy::read(&args.policy, args.json) {
-        Ok(policy) => policy,
+    let stdout = match policy::read(&args.policy, args.access, args.json) {
+        Ok(Parsed::Capability(policy)) => capability(&policy, args.json),
+        Ok(Parsed::Access(policy)) => access(&policy, args.json),
         Err(outcome) => return outcome,
     };
+    Outcome {
+        stdout,
+        ..Outcome::default()
+    }
+}
+
+fn capability(policy: &Policy, json: bool) -> String {
     let ttl = policy.ttl().as_secs();
-    if args.json {
-        return Outcome {
-            stdout: json_line(&json!({
-                "valid": true,
-                "kind": kind_name(capability_runtime::TokenKind::Capability),
-                "ttl": ttl,
-                "scope": policy.scope(),
-                "grants": describe::grants_json(policy.grants()),
-            })),
-            ..Outcome::default()
-        };
+    if json {
+        return json_line(&json!({
+            "valid": true,
+            "kind": kind_name(TokenKind::Capability),
+            "ttl": ttl,
+            "scope": policy.scope(),
+            "grants": describe::grants_json(policy.grants()),
+        }));
     }
     let mut out = String::new();
     let _ = writeln!(
@@ -49,8 +48,42 @@ pub fn run(args: &Check) -> Outcome {
         styled(HEADING, "scope"),
         clean(policy.scope())
     );
-    Outcome {
-        stdout: out,
-        ..Outcome::default()
+    out
+}
+
+fn access(policy: &AccessPolicy, json: bool) -> String {
+    let ttl = policy.ttl().as_secs();
+    if json {
+        return json_line(&json!({
+            "valid": true,
+            "kind": kind_name(TokenKind::Access),
+            "ttl": ttl,
+            "identity": policy.identity().as_str(),
+            "region": policy.region().map(|r| r.as_str()),
+            "not_before": policy.not_before(),
+            "grants": describe::access_grants_json(policy.grants()),
+        }));
     }
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} an Access Token policy; its tokens are valid for {} ({ttl} s)",
+        styled(GOOD, "valid:"),
+        describe::duration(ttl)
+    );
+    if let Some(nbf) = policy.not_before() {
+        let _ = writeln!(
+            out,
+            "{}  {} ({nbf})",
+            styled(HEADING, "not before"),
+            describe::date(nbf)
+        );
+    }
+    describe::access_grants(
+        &mut out,
+        Some(policy.identity()),
+        policy.region(),
+        policy.grants(),
+    );
+    out
 }

@@ -3,7 +3,7 @@
 
 use std::env;
 
-use capability_runtime::{Credentials, Error};
+use capability_runtime::{ApiKey, Credentials, Error, SidKind};
 
 pub const ACCOUNT_SID: &str = "TWILIO_ACCOUNT_SID";
 pub const AUTH_TOKEN: &str = "TWILIO_AUTH_TOKEN";
@@ -61,5 +61,26 @@ pub fn capability() -> Result<Credentials, CredentialsError> {
     Credentials::new(&account_sid, auth_token).map_err(|e| match e {
         Error::InvalidSid(e) => CredentialsError(format!("{ACCOUNT_SID}: {e}")),
         e => CredentialsError(format!("{AUTH_TOKEN}: {e}")),
+    })
+}
+
+/// The credentials of Access Tokens: `TWILIO_ACCOUNT_SID`, `TWILIO_API_KEY` and
+/// `TWILIO_API_SECRET`.
+pub fn access() -> Result<ApiKey, CredentialsError> {
+    let account_sid = required(ACCOUNT_SID, "your Account SID (AC…, in the Twilio console)")?;
+    let api_key = required(
+        API_KEY,
+        "the SID of an API key (SK…, in the Twilio console)",
+    )?;
+    let secret = required(
+        API_SECRET,
+        "the secret of that API key, shown when it was created",
+    )?;
+    ApiKey::new(&account_sid, &api_key, secret).map_err(|e| match e {
+        Error::InvalidSid(e) if e.expected() == SidKind::Account => {
+            CredentialsError(format!("{ACCOUNT_SID}: {e}"))
+        }
+        Error::InvalidSid(e) => CredentialsError(format!("{API_KEY}: {e}")),
+        e => CredentialsError(format!("{API_SECRET}: {e}")),
     })
 }

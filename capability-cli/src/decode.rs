@@ -161,13 +161,26 @@ fn prose(inspection: &Inspection, now: u64) -> String {
             let _ = writeln!(out, "{}", styled(HEADING, "grants"));
             let _ = writeln!(out, "  unreadable: see the problems below");
         }
+        (TokenKind::Access, _) => match inspection.access_grants() {
+            Some(grants) => describe::access_grants(
+                &mut out,
+                inspection.identity(),
+                inspection.region(),
+                grants,
+            ),
+            None => {
+                let _ = writeln!(out, "{}", styled(HEADING, "grants"));
+                let _ = writeln!(out, "  unreadable: see the problems below");
+            }
+        },
         _ => {}
     }
     out.push('\n');
 
     let problems = inspection.problems();
     for problem in problems {
-        let _ = write!(out, "{}", error_line_styled(problem));
+        let message = message(problem, now).replace(['\n', '\r'], " ");
+        let _ = writeln!(out, "{}: {}", styled(WARNING, "warning"), clean(&message));
     }
     match problems.len() {
         0 => {
@@ -188,9 +201,22 @@ fn prose(inspection: &Inspection, now: u64) -> String {
     out
 }
 
-fn error_line_styled(problem: &Problem) -> String {
-    let message = problem.to_string().replace(['\n', '\r'], " ");
-    format!("{}: {}\n", styled(WARNING, "warning"), clean(&message))
+/// What a problem means, in the words of a reader at `now`.
+fn message(problem: &Problem, now: u64) -> String {
+    match problem {
+        Problem::Refused(Error::Expired { expired_at, .. }) => format!(
+            "the token expired {} ({}); Twilio refuses it: sign a new one",
+            describe::relative(*expired_at, now),
+            describe::date(*expired_at)
+        ),
+        Problem::Refused(Error::NotYetValid { not_before, .. }) => format!(
+            "the token is not valid before {} ({}); Twilio refuses it until then: check the \
+             clock of the machine that signed it",
+            describe::date(*not_before),
+            describe::relative(*not_before, now)
+        ),
+        problem => problem.to_string(),
+    }
 }
 
 /// The token's lifetime from its `nbf` (or `iat`) to its `exp`, when it has one of them.
@@ -211,7 +237,7 @@ fn json_report(inspection: &Inspection, now: u64) -> String {
     let problems: Vec<Value> = inspection
         .problems()
         .iter()
-        .map(|p| json!({ "code": code(p), "message": p.to_string() }))
+        .map(|p| json!({ "code": code(p), "message": message(p, now) }))
         .collect();
     json_line(&json!({
         "decoded": true,
@@ -224,7 +250,13 @@ fn json_report(inspection: &Inspection, now: u64) -> String {
         "expires_in": inspection.expires_at().map(|exp| describe::seconds_until(exp, now)),
         "not_before": inspection.not_before(),
         "issued_at": inspection.issued_at(),
-        "grants": inspection.grants().map(describe::grants_json),
+        "grants": match inspection.kind() {
+            TokenKind::Access => inspection.access_grants().map(describe::access_grants_json),
+            _ => inspection.grants().map(describe::grants_json),
+        },
+        "account": inspection.subject(),
+        "identity": inspection.identity().map(|i| i.as_str()),
+        "region": inspection.region().map(|r| r.as_str()),
         "problems": problems,
     }))
 }
@@ -249,6 +281,8 @@ fn code(problem: &Problem) -> &'static str {
             Error::MissingClaim(_) => "missing_claim",
             Error::InvalidClaim { .. } => "invalid_claim",
             Error::InvalidScope { .. } => "scope",
+            Error::InvalidGrant { .. } => "grants",
+            Error::InvalidHeader { .. } => "header",
             Error::Malformed(Malformed::DuplicateKey { .. }) => "duplicate_key",
             Error::Malformed(Malformed::Base64(_)) => "signature",
             Error::Malformed(_) => "malformed",
@@ -256,6 +290,8 @@ fn code(problem: &Problem) -> &'static str {
         },
         Problem::SignatureLength { .. } => "signature",
         Problem::Issuer(_) => "issuer",
+        Problem::Subject(_) => "account",
+        Problem::Policy(_) => "grants",
         Problem::Lifetime { .. } => "lifetime",
         Problem::Type { .. } => "type",
         Problem::ContentType { .. } => "content_type",

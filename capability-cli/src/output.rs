@@ -62,13 +62,32 @@ pub fn stderr_has_colour() -> bool {
     anstream::AutoStream::choice(&io::stderr()) != anstream::ColorChoice::Never
 }
 
-/// `text` with every secret replaced by `[redacted]`.
+/// `text` with every secret replaced by `[redacted]`, wherever it stands as a word of its own
+/// (not inside a longer run of letters and digits: the test credentials of the official
+/// libraries use the digits of their SIDs as the secret).
 pub fn scrub<'a>(text: &'a str, secrets: &[String]) -> Cow<'a, str> {
     let mut text = Cow::Borrowed(text);
     for secret in secrets.iter().filter(|s| !s.is_empty()) {
-        if text.contains(secret.as_str()) {
-            text = Cow::Owned(text.replace(secret.as_str(), "[redacted]"));
+        if !text.contains(secret.as_str()) {
+            continue;
         }
+        let mut out = String::with_capacity(text.len());
+        let mut rest = text.as_ref();
+        let mut previous = None;
+        while let Some(at) = rest.find(secret.as_str()) {
+            let before = rest[..at].chars().next_back().or(previous);
+            let after = rest[at + secret.len()..].chars().next();
+            let alone = ![before, after]
+                .into_iter()
+                .flatten()
+                .any(|c| c.is_ascii_alphanumeric());
+            out.push_str(&rest[..at]);
+            out.push_str(if alone { "[redacted]" } else { secret });
+            previous = secret.chars().next_back();
+            rest = &rest[at + secret.len()..];
+        }
+        out.push_str(rest);
+        text = Cow::Owned(out);
     }
     text
 }

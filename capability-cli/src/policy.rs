@@ -1,16 +1,25 @@
 //! Reading a policy for `sign` and `check`: the text, then the runtime's parser, whose mistakes
 //! are printed as the compiler prints them.
 
-use capability_runtime::{ParseError, Policy};
+use std::str::FromStr;
+
+use capability_runtime::{AccessPolicy, ParseError, Policy};
 use serde_json::json;
 
 use crate::decode::json_line;
 use crate::input;
 use crate::output::{error_line, stderr_has_colour, Outcome};
 
-/// The policy of `arg` (its text, `@FILE` or `-`), or the outcome that reports why not:
-/// exit 1 with every mistake (as JSON too when `json`), or exit 2 when it cannot be read.
-pub fn read(arg: &str, json: bool) -> Result<Policy, Outcome> {
+/// A policy of either kind of token.
+pub enum Parsed {
+    Capability(Policy),
+    Access(AccessPolicy),
+}
+
+/// The policy of `arg` (its text, `@FILE` or `-`) in the grammar of `access_token!` when
+/// `access`, else of `capability!`; or the outcome that reports why not: exit 1 with every
+/// mistake (as JSON too when `json`), exit 2 when it cannot be read.
+pub fn read(arg: &str, access: bool, json: bool) -> Result<Parsed, Outcome> {
     let (text, name) = input::policy(arg).map_err(|e| mistake(json, e.code, e.message))?;
     if input::looks_like_a_secret(&text) {
         return Err(mistake(
@@ -24,8 +33,41 @@ pub fn read(arg: &str, json: bool) -> Result<Policy, Outcome> {
             ),
         ));
     }
-    text.parse::<Policy>()
-        .map_err(|e| diagnostics(json, &e.with_path(&name)))
+    match access {
+        false => {
+            parse(&text, &name, json, "`--access`", is::<AccessPolicy>).map(Parsed::Capability)
+        }
+        true => parse(&text, &name, json, "no `--access`", is::<Policy>).map(Parsed::Access),
+    }
+}
+
+fn is<P: FromStr>(text: &str) -> bool {
+    text.parse::<P>().is_ok()
+}
+
+/// `text` parsed as a `P`; on a mistake, a hint when the text is a policy of the other kind
+/// (`other` parses it), which `switch` names.
+fn parse<P: FromStr<Err = ParseError>>(
+    text: &str,
+    name: &str,
+    json: bool,
+    switch: &str,
+    other: fn(&str) -> bool,
+) -> Result<P, Outcome> {
+    text.parse::<P>().map_err(|e| {
+        let mut outcome = diagnostics(json, &e.with_path(name));
+        if other(text) {
+            let kind = match switch {
+                "`--access`" => "an Access Token policy",
+                _ => "a capability token policy",
+            };
+            outcome.stderr.push_str(&error_line(
+                "help",
+                &format!("this is {kind}: try with {switch}"),
+            ));
+        }
+        outcome
+    })
 }
 
 /// A mistake that is not in the policy's grammar: one line.

@@ -2,7 +2,7 @@
 
 use std::fmt::Write as _;
 
-use capability_runtime::{inspect_at, TokenKind, VerifiedToken};
+use capability_runtime::{inspect_at, TokenKind, VerifiedAccessToken, VerifiedToken};
 use serde_json::json;
 
 use crate::args::Verify;
@@ -23,10 +23,13 @@ pub fn run(args: &Verify) -> Outcome {
         Err(e) => return Outcome::error(e.code, e.message),
     };
     // The kind chooses the credentials; it accepts nothing. A text that is not even a JWT is
-    // left to the verifier, which says why.
-    let kind = inspect_at(&token, now).map_or(TokenKind::Capability, |i| i.kind());
+    // invalid whatever the credentials, which are then not needed.
+    let kind = match inspect_at(&token, now) {
+        Ok(inspection) => inspection.kind(),
+        Err(e) => return invalid(args.json, &format!("not a token: {e}")),
+    };
     match kind {
-        TokenKind::Access => access(),
+        TokenKind::Access => access(args, &token, now),
         _ => capability(args, &token, now),
     }
 }
@@ -42,12 +45,15 @@ fn capability(args: &Verify, token: &str, now: u64) -> Outcome {
     }
 }
 
-fn access() -> Outcome {
-    Outcome::error(
-        2,
-        "this is an Access Token, which this version of `capability` does not verify yet; \
-         `capability decode` shows what it holds",
-    )
+fn access(args: &Verify, token: &str, now: u64) -> Outcome {
+    let key = match credentials::access() {
+        Ok(key) => key,
+        Err(e) => return Outcome::error(2, e.0),
+    };
+    match key.verify_at(token, now) {
+        Ok(verified) => valid_access(args.json, &verified, now),
+        Err(e) => invalid(args.json, &e.to_string()),
+    }
 }
 
 /// Exit 1, with one line on standard error saying why (and the same in JSON when asked).
@@ -93,6 +99,51 @@ fn valid(json: bool, verified: &VerifiedToken, now: u64) -> Outcome {
         describe::time(verified.expires_at(), now)
     );
     describe::grants(&mut out, verified.grants());
+    Outcome {
+        stdout: out,
+        ..Outcome::default()
+    }
+}
+
+fn valid_access(json: bool, verified: &VerifiedAccessToken, now: u64) -> Outcome {
+    if json {
+        return Outcome {
+            stdout: json_line(&json!({
+                "valid": true,
+                "kind": kind_name(TokenKind::Access),
+                "account_sid": verified.account_sid().as_str(),
+                "api_key_sid": verified.api_key_sid().as_str(),
+                "identity": verified.identity().map(|i| i.as_str()),
+                "region": verified.region().map(|r| r.as_str()),
+                "expires_at": verified.expires_at(),
+                "expires_in": describe::seconds_until(verified.expires_at(), now),
+                "not_before": verified.not_before(),
+                "issued_at": verified.issued_at(),
+                "grants": describe::access_grants_json(verified.grants()),
+            })),
+            ..Outcome::default()
+        };
+    }
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{} Access Token, issued by API key {} of account {}",
+        styled(GOOD, "valid"),
+        verified.api_key_sid(),
+        verified.account_sid()
+    );
+    let _ = writeln!(
+        out,
+        "{}     {}",
+        styled(HEADING, "expires"),
+        describe::time(verified.expires_at(), now)
+    );
+    describe::access_grants(
+        &mut out,
+        verified.identity(),
+        verified.region(),
+        verified.grants(),
+    );
     Outcome {
         stdout: out,
         ..Outcome::default()

@@ -1,10 +1,12 @@
 //! Reading a token without its key: [`inspect_at`] and the [`Inspection`] it returns, with the
 //! [`Problem`]s Twilio would refuse the token for.
 //!
-//! The header, the claims and the scope are read by the verifier's own readers
-//! ([`verify::check_header`], the [`Claims`] reader, the scope parser); nothing here is a second
-//! reading of them. What is added is only what a key is not needed for: the kind of token, and
-//! the rules Twilio applies beyond the signature (lifetime, `typ`, `cty`, SIDs, unknown scopes).
+//! The header, the claims and the grants are read by the verifiers' own readers: for capability
+//! tokens `verify::check_header`, the `Claims` reader and the scope parser; for Access Tokens
+//! `access::check_header`, the `AccessClaims` reader and the policy builder's grant rules.
+//! Nothing here is a second reading of them. What is added is only what needs no key: the kind
+//! of token, and the rules Twilio applies beyond the signature (lifetime, `typ`, `cty`, SIDs,
+//! unknown scopes).
 //!
 //! An [`Inspection`] never says a token is valid, and cannot be turned into a
 //! [`VerifiedToken`](crate::VerifiedToken): only [`Credentials::verify_at`](crate::Credentials::verify_at)
@@ -16,13 +18,14 @@ use std::fmt;
 use base64::Engine as _;
 use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
 
+use crate::access::{self, AccessClaims, AccessGrants, Identity, Region};
 use crate::base64url::BASE64URL;
 use crate::error::{Error, Malformed, TokenPart, Truncated};
 use crate::grants::Grants;
 use crate::json::Claims;
 use crate::policy::{MAX_TOKEN_LEN, MAX_TTL};
 use crate::scope;
-use crate::sid::AccountSid;
+use crate::sid::{AccountSid, ApiKeySid};
 use crate::verify;
 
 /// The `cty` header of Access Tokens.
@@ -32,10 +35,10 @@ const ACCESS_TOKEN_CTY: &str = "twilio-fpa;v=1";
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TokenKind {
-    /// A capability token (Twilio Client 1.x): its claims have a `scope`.
+    /// A capability token (Twilio Client 1.x): its claims have a `scope` and no `grants`.
     Capability,
-    /// An Access Token (the current client SDKs): its header has `cty` `twilio-fpa;v=1`, or its
-    /// claims have `grants`.
+    /// An Access Token (the current client SDKs): its claims have `grants`, or (with neither
+    /// `grants` nor `scope`) its header has the `cty` `twilio-fpa;v=1`.
     Access,
     /// A JWT that is neither: Twilio accepts it nowhere.
     Other,
@@ -77,8 +80,15 @@ pub enum Problem {
         /// Its length in bytes.
         len: usize,
     },
-    /// The `iss` claim is not an Account SID.
+    /// The `iss` claim is not an Account SID (capability token) or an API key SID (Access
+    /// Token).
     Issuer(Error),
+    /// The `sub` claim of an Access Token is not an Account SID.
+    Subject(Error),
+    /// An Access Token's identity and grants break a rule that
+    /// [`AccessPolicy::builder`](crate::AccessPolicy::builder) applies to what it signs (an
+    /// identity, a voice identity that is a valid client name, no empty field).
+    Policy(Error),
     /// The token is valid for longer than the 24 hours Twilio allows.
     Lifetime {
         /// From `start` to `exp`, in seconds.
@@ -91,14 +101,10 @@ pub enum Problem {
         /// The `typ` found: the text of a string (as found), or what else it is ("a number").
         found: String,
     },
-    /// The header's `cty` does not fit the kind of token: an Access Token's is
-    /// `twilio-fpa;v=1`, other tokens have none.
+    /// The header of a token that is not an Access Token has a `cty`.
     ContentType {
-        /// The `cty` found, if any: the text of a string (as found), or what else it is
-        /// ("a number").
-        found: Option<String>,
-        /// The kind of token the claims make it.
-        kind: TokenKind,
+        /// The `cty` found: the text of a string (as found), or what else it is ("a number").
+        found: String,
     },
     /// A scope URI that Twilio Client does not know: it grants nothing.
     UnknownScope(String),
@@ -114,6 +120,8 @@ impl fmt::Display for Problem {
                  short or altered; copy the whole token"
             ),
             Problem::Issuer(e) => write!(f, "the issuer (`iss`) is wrong: {e}"),
+            Problem::Subject(e) => write!(f, "the account (`sub`) is wrong: {e}"),
+            Problem::Policy(e) => e.fmt(f),
             Problem::Lifetime { secs, start } => write!(
                 f,
                 "the token is valid for {secs} s {}, over the 24 h ({} s) Twilio allows; sign \
@@ -130,23 +138,12 @@ impl fmt::Display for Problem {
                 "the header's `typ` is `{}`; Twilio's libraries write `JWT`",
                 Truncated(found)
             ),
-            Problem::ContentType { found, kind } => match (kind, found) {
-                (TokenKind::Access, None) => write!(
-                    f,
-                    "the header has no `cty`; an Access Token's is `{ACCESS_TOKEN_CTY}`"
-                ),
-                (TokenKind::Access, Some(found)) => write!(
-                    f,
-                    "the header's `cty` is `{}`; an Access Token's is `{ACCESS_TOKEN_CTY}`",
-                    Truncated(found)
-                ),
-                (_, found) => write!(
-                    f,
-                    "the header has a `cty` (`{}`), which a {kind} does not have; \
-                     `{ACCESS_TOKEN_CTY}` marks an Access Token",
-                    Truncated(found.as_deref().unwrap_or_default())
-                ),
-            },
+            Problem::ContentType { found } => write!(
+                f,
+                "the header has a `cty` (`{}`), which only Access Tokens have (`{ACCESS_TOKEN_CTY}`); \
+                 leave it out",
+                Truncated(found)
+            ),
             Problem::UnknownScope(uri) => write!(
                 f,
                 "the scope `{}` is not one Twilio Client knows (`scope:client:incoming`, \
@@ -186,11 +183,15 @@ pub struct Inspection {
     header_json: String,
     claims_json: String,
     issuer: Option<String>,
+    subject: Option<String>,
     expires_at: Option<u64>,
     not_before: Option<u64>,
     issued_at: Option<u64>,
     scope: Option<String>,
     grants: Option<Grants>,
+    identity: Option<Identity>,
+    access_grants: Option<AccessGrants>,
+    region: Option<Region>,
     problems: Vec<Problem>,
 }
 
@@ -216,6 +217,11 @@ impl Inspection {
         self.issuer.as_deref()
     }
 
+    /// The `sub` claim of an Access Token, when it is a string: the Account SID.
+    pub fn subject(&self) -> Option<&str> {
+        self.subject.as_deref()
+    }
+
     /// The `exp` claim, when it is a valid NumericDate.
     pub fn expires_at(&self) -> Option<u64> {
         self.expires_at
@@ -239,6 +245,22 @@ impl Inspection {
     /// What a capability token grants, when its scope reads.
     pub fn grants(&self) -> Option<&Grants> {
         self.grants.as_ref()
+    }
+
+    /// The identity of an Access Token (`grants.identity`), when it has a valid one.
+    pub fn identity(&self) -> Option<&Identity> {
+        self.identity.as_ref()
+    }
+
+    /// What an Access Token grants, when its `grants` claim is an object. Grants that do not
+    /// read are left out, and are [`Problem`]s.
+    pub fn access_grants(&self) -> Option<&AccessGrants> {
+        self.access_grants.as_ref()
+    }
+
+    /// The region of an Access Token (its `twr` header), when it has a valid one.
+    pub fn region(&self) -> Option<&Region> {
+        self.region.as_ref()
     }
 
     /// What Twilio would refuse the token for, in the order of the token's parts. Empty does not
@@ -282,24 +304,39 @@ pub fn inspect_at(token: &str, now: u64) -> Result<Inspection, Error> {
         TokenKind::Other
     };
 
+    let mut inspection = Inspection {
+        kind,
+        header_json: String::new(),
+        claims_json: String::new(),
+        issuer: None,
+        subject: None,
+        expires_at: None,
+        not_before: None,
+        issued_at: None,
+        scope: None,
+        grants: None,
+        identity: None,
+        access_grants: None,
+        region: None,
+        problems: Vec::new(),
+    };
     let mut problems = Vec::new();
-    if let Err(e) = verify::check_header(header) {
-        problems.push(Problem::Refused(e));
-    }
-    if let Some(typ) = &header_members.typ {
-        if typ != "JWT" {
+    if kind == TokenKind::Access {
+        // The Access Token verifier's header rule covers `alg`, `crit`, `cty`, `typ` and `twr`.
+        match access::check_header(header) {
+            Ok(region) => inspection.region = region,
+            Err(e) => problems.push(Problem::Refused(e)),
+        }
+    } else {
+        if let Err(e) = verify::check_header(header) {
+            problems.push(Problem::Refused(e));
+        }
+        if let Some(typ) = header_members.typ.as_ref().filter(|typ| *typ != "JWT") {
             problems.push(Problem::Type { found: typ.clone() });
         }
-    }
-    let cty_fits = match kind {
-        TokenKind::Access => header_members.cty.as_deref() == Some(ACCESS_TOKEN_CTY),
-        _ => header_members.cty.is_none(),
-    };
-    if !cty_fits {
-        problems.push(Problem::ContentType {
-            found: header_members.cty.clone(),
-            kind,
-        });
+        if let Some(cty) = &header_members.cty {
+            problems.push(Problem::ContentType { found: cty.clone() });
+        }
     }
 
     match BASE64URL.decode(signature) {
@@ -310,21 +347,20 @@ pub fn inspect_at(token: &str, now: u64) -> Result<Inspection, Error> {
         )))),
     }
 
-    let mut inspection = Inspection {
-        kind,
-        header_json: String::new(),
-        claims_json: String::new(),
-        issuer: None,
-        expires_at: None,
-        not_before: None,
-        issued_at: None,
-        scope: None,
-        grants: None,
-        problems: Vec::new(),
-    };
-    match verify::parse_json::<Claims<'_>>(claims_json.as_bytes(), TokenPart::Payload) {
-        Ok(claims) => read_claims(claims, now, &mut inspection, &mut problems),
-        Err(e) => problems.push(Problem::Refused(e)),
+    match kind {
+        TokenKind::Access => {
+            let mut claims = AccessClaims::default();
+            match access::parse(&claims_json, &mut claims) {
+                Ok(()) => read_access_claims(claims, now, &mut inspection, &mut problems),
+                Err(e) => {
+                    problems.push(Problem::Refused(access::json_error(&e, TokenPart::Payload)))
+                }
+            }
+        }
+        _ => match verify::parse_json::<Claims<'_>>(claims_json.as_bytes(), TokenPart::Payload) {
+            Ok(claims) => read_claims(claims, now, &mut inspection, &mut problems),
+            Err(e) => problems.push(Problem::Refused(e)),
+        },
     }
 
     inspection.header_json = header_json;
@@ -341,33 +377,101 @@ pub fn inspect(token: &str) -> Result<Inspection, Error> {
     inspect_at(token, crate::credentials::now()?)
 }
 
-/// The claims as the verifier reads them, and the problems they have at `now`.
+/// The claims of a capability token (or of a JWT that is no Twilio token) as the verifier reads
+/// them, and the problems they have at `now`.
 fn read_claims(claims: Claims<'_>, now: u64, out: &mut Inspection, problems: &mut Vec<Problem>) {
     if let Some(key) = claims.duplicate {
-        problems.push(Problem::Refused(Error::Malformed(
-            Malformed::DuplicateKey {
-                part: TokenPart::Payload,
-                key,
-            },
-        )));
+        problems.push(duplicate(key));
     }
-    // Read by the rules of capability tokens, unless it is an Access Token, which has no
-    // `scope` and another issuer.
-    let capability = out.kind != TokenKind::Access;
-    let scope = match capability {
-        true => refused(verify::required(claims.scope, "scope"), problems),
-        false => verify::optional(claims.scope, "scope").ok().flatten(),
-    };
+    let scope = refused(verify::required(claims.scope, "scope"), problems);
     let iss = refused(verify::required(claims.iss, "iss"), problems);
     let exp = refused(verify::required(claims.exp, "exp"), problems);
     let nbf = refused(verify::optional(claims.nbf, "nbf"), problems).flatten();
     let iat = refused(verify::optional(claims.iat, "iat"), problems).flatten();
 
-    if let (Some(iss), true) = (&iss, capability) {
-        if let Err(e) = AccountSid::from_source(iss) {
-            problems.push(Problem::Issuer(e));
+    if let Some(Err(e)) = iss.as_deref().map(AccountSid::from_source) {
+        problems.push(Problem::Issuer(e));
+    }
+    times(exp, nbf, iat, now, problems);
+    if let Some(scope) = &scope {
+        match scope::parse(scope) {
+            Ok(grants) => {
+                problems.extend(
+                    grants
+                        .other_scopes()
+                        .iter()
+                        .cloned()
+                        .map(Problem::UnknownScope),
+                );
+                out.grants = Some(grants);
+            }
+            Err(e) => problems.push(Problem::Refused(e)),
         }
     }
+    out.issuer = iss.map(Into::into);
+    out.expires_at = exp;
+    out.not_before = nbf;
+    out.issued_at = iat;
+    out.scope = scope.map(Into::into);
+}
+
+/// The claims of an Access Token as its verifier reads them, and the problems they have at
+/// `now`, including the rules the policy builder applies to what it signs.
+fn read_access_claims(
+    claims: AccessClaims<'_>,
+    now: u64,
+    out: &mut Inspection,
+    problems: &mut Vec<Problem>,
+) {
+    if let Some(key) = claims.findings.duplicate {
+        problems.push(duplicate(key));
+    }
+    let iss = refused(verify::required(claims.iss, "iss"), problems);
+    let sub = refused(verify::required(claims.sub, "sub"), problems);
+    let exp = refused(verify::required(claims.exp, "exp"), problems);
+    let nbf = refused(verify::optional(claims.nbf, "nbf"), problems).flatten();
+    let iat = refused(verify::optional(claims.iat, "iat"), problems).flatten();
+    refused(verify::optional(claims.jti, "jti"), problems);
+    if !claims.grants_present {
+        problems.push(Problem::Refused(Error::MissingClaim("grants")));
+    }
+
+    if let Some(Err(e)) = iss.as_deref().map(ApiKeySid::from_source) {
+        problems.push(Problem::Issuer(e));
+    }
+    if let Some(Err(e)) = sub.as_deref().map(AccountSid::from_source) {
+        problems.push(Problem::Subject(e));
+    }
+    times(exp, nbf, iat, now, problems);
+    if let Some(problem) = claims.findings.problem {
+        problems.push(Problem::Refused(problem));
+    }
+    if let Some(read) = claims.grants {
+        let rule = match &read.identity {
+            Some(identity) => access::check_grants(identity, &read.grants),
+            None => Err(Error::MissingIdentity),
+        };
+        if let Err(e) = rule {
+            problems.push(Problem::Policy(e));
+        }
+        out.identity = read.identity;
+        out.access_grants = Some(read.grants);
+    }
+    out.issuer = iss.map(Into::into);
+    out.subject = sub.map(Into::into);
+    out.expires_at = exp;
+    out.not_before = nbf;
+    out.issued_at = iat;
+}
+
+/// The problems of the lifetime claims at `now`: expired, not yet valid, valid for too long.
+fn times(
+    exp: Option<u64>,
+    nbf: Option<u64>,
+    iat: Option<u64>,
+    now: u64,
+    problems: &mut Vec<Problem>,
+) {
     if let Some(exp) = exp {
         if now >= exp {
             problems.push(Problem::Refused(Error::Expired {
@@ -395,26 +499,13 @@ fn read_claims(claims: Claims<'_>, now: u64, out: &mut Inspection, problems: &mu
             }));
         }
     }
-    if let (Some(scope), true) = (&scope, capability) {
-        match scope::parse(scope) {
-            Ok(grants) => {
-                problems.extend(
-                    grants
-                        .other_scopes()
-                        .iter()
-                        .cloned()
-                        .map(Problem::UnknownScope),
-                );
-                out.grants = Some(grants);
-            }
-            Err(e) => problems.push(Problem::Refused(e)),
-        }
-    }
-    out.issuer = iss.map(Into::into);
-    out.expires_at = exp;
-    out.not_before = nbf;
-    out.issued_at = iat;
-    out.scope = scope.map(Into::into);
+}
+
+fn duplicate(key: String) -> Problem {
+    Problem::Refused(Error::Malformed(Malformed::DuplicateKey {
+        part: TokenPart::Payload,
+        key,
+    }))
 }
 
 /// The value, or `None` and the verifier's error as a problem.
@@ -695,8 +786,7 @@ mod tests {
                 &claims(alice, "")
             ),
             [Problem::ContentType {
-                found: Some("twilio-fpa;v=1".into()),
-                kind: TokenKind::Capability
+                found: "twilio-fpa;v=1".into()
             }]
         );
         assert_eq!(
@@ -765,29 +855,144 @@ mod tests {
             TokenKind::Access
         );
         assert_eq!(kind(PHP, r#"{"sub":"x"}"#), TokenKind::Other);
-        assert_eq!(
-            inspect_at(&signed(PHP, r#"{"grants":{}}"#), NOW)
+        assert!(matches!(
+            &inspect_at(&signed(PHP, r#"{"grants":{}}"#), NOW)
                 .unwrap()
                 .problems()[0],
-            Problem::ContentType {
-                found: None,
-                kind: TokenKind::Access
-            }
-        );
-        // An Access Token has no `scope`, which is no problem.
-        let access = inspect_at(
-            &signed(
-                r#"{"alg":"HS256","typ":"JWT","cty":"twilio-fpa;v=1"}"#,
-                &format!(
-                    r#"{{"jti":"x","iss":"SK","sub":"{ACCOUNT}","exp":{},"grants":{{}}}}"#,
-                    NOW + 60
-                ),
-            ),
-            NOW,
+            Problem::Refused(Error::InvalidHeader { member: "cty", .. })
+        ));
+    }
+
+    const KEY: &str = "SKbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
+    const FPA: &str = r#"{"alg":"HS256","typ":"JWT","cty":"twilio-fpa;v=1"}"#;
+
+    fn access_claims(grants: &str, extra: &str) -> String {
+        format!(
+            r#"{{"jti":"{KEY}-1","iss":"{KEY}","sub":"{ACCOUNT}","exp":{},"grants":{grants}{extra}}}"#,
+            NOW + 600
         )
-        .unwrap();
-        assert_eq!(access.problems(), []);
-        assert_eq!(access.grants(), None);
+    }
+
+    #[test]
+    fn access_tokens_are_read_by_their_own_verifier() {
+        let voice = r#"{"identity":"alice","voice":{"incoming":{"allow":true}}}"#;
+        let inspection = inspect_at(&signed(FPA, &access_claims(voice, "")), NOW).unwrap();
+        assert_eq!(inspection.kind(), TokenKind::Access);
+        assert_eq!(inspection.problems(), []);
+        assert_eq!(inspection.identity().unwrap(), "alice");
+        assert!(inspection
+            .access_grants()
+            .unwrap()
+            .voice()
+            .unwrap()
+            .incoming_allowed());
+        assert_eq!(inspection.issuer(), Some(KEY));
+        assert_eq!(inspection.subject(), Some(ACCOUNT));
+
+        let problems = |header: &str, claims: &str| {
+            inspect_at(&signed(header, claims), NOW)
+                .unwrap()
+                .problems()
+                .to_vec()
+        };
+        // A voice identity Twilio refuses, and no identity at all: what the builder refuses.
+        assert!(matches!(
+            &problems(
+                FPA,
+                &access_claims(r#"{"identity":"al ice","voice":{}}"#, "")
+            )[..],
+            [Problem::Policy(Error::InvalidVoiceIdentity(_))]
+        ));
+        assert!(matches!(
+            &problems(FPA, &access_claims(r#"{"video":{}}"#, ""))[..],
+            [Problem::Policy(Error::MissingIdentity)]
+        ));
+        let wrong_sids = format!(
+            r#"{{"iss":"{ACCOUNT}","sub":"{KEY}","exp":{},"grants":{{"identity":"a"}}}}"#,
+            NOW + 60
+        );
+        assert!(matches!(
+            &problems(FPA, &wrong_sids)[..],
+            [Problem::Issuer(_), Problem::Subject(_)]
+        ));
+    }
+
+    #[test]
+    fn what_the_access_verifier_refuses_is_a_problem() {
+        let key = crate::ApiKey::new(ACCOUNT, KEY, SECRET).unwrap();
+        let identity = r#"{"identity":"alice"}"#;
+        let mut accepted = 0;
+        let mut refused_kinds = BTreeSet::new();
+        let mut tokens = Vec::new();
+        for header in [
+            FPA,
+            r#"{"alg":"HS256","cty":"twilio-fpa;v=1"}"#,
+            r#"{"alg":"HS256","cty":"twilio-fpa;v=1","twr":"us1"}"#,
+            r#"{"alg":"HS256","cty":"twilio-fpa;v=1","twr":"US 1"}"#,
+            r#"{"alg":"HS256","typ":"JWS","cty":"twilio-fpa;v=1"}"#,
+            r#"{"alg":"none","cty":"twilio-fpa;v=1"}"#,
+            r#"{"alg":"HS256","cty":"twilio-fpa;v=1","crit":[]}"#,
+            PHP,
+        ] {
+            tokens.push(signed(header, &access_claims(identity, "")));
+        }
+        for claims in [
+            access_claims(identity, r#","nbf":1700000001"#),
+            access_claims(identity, r#","iat":"x""#),
+            access_claims(identity, r#","exp":1"#),
+            access_claims(r#"{"identity":"alice","video":{"room":7}}"#, ""),
+            access_claims(r#"[]"#, ""),
+            format!(r#"{{"iss":"{KEY}","sub":"{ACCOUNT}","exp":{NOW},"grants":{identity}}}"#),
+            format!(r#"{{"iss":"{KEY}","exp":{},"grants":{identity}}}"#, NOW + 1),
+            format!(r#"{{"iss":"{KEY}","sub":"{ACCOUNT}","exp":{}}}"#, NOW + 1),
+        ] {
+            tokens.push(signed(FPA, &claims));
+        }
+        for token in tokens {
+            let inspection = inspect_at(&token, NOW).unwrap();
+            let refused: Vec<&Error> = inspection
+                .problems()
+                .iter()
+                .filter_map(|p| match p {
+                    Problem::Refused(e) => Some(e),
+                    _ => None,
+                })
+                .collect();
+            match key.verify_at(&token, NOW) {
+                Ok(verified) => {
+                    accepted += 1;
+                    assert!(refused.is_empty(), "{token}: {refused:?}");
+                    assert_eq!(inspection.access_grants(), Some(verified.grants()));
+                    assert_eq!(inspection.identity(), verified.identity());
+                    assert_eq!(inspection.region(), verified.region());
+                }
+                Err(e) => {
+                    refused_kinds.insert(
+                        format!("{e:?}")
+                            .split(['(', ' '])
+                            .next()
+                            .unwrap()
+                            .to_owned(),
+                    );
+                    assert!(refused.contains(&&e), "{token}: {e:?} not in {refused:?}");
+                }
+            }
+        }
+        assert!(accepted >= 3, "{accepted}");
+        assert_eq!(
+            refused_kinds.into_iter().collect::<Vec<_>>(),
+            [
+                "CriticalHeader",
+                "Expired",
+                "InvalidClaim",
+                "InvalidGrant",
+                "InvalidHeader",
+                "Malformed",
+                "MissingClaim",
+                "NotYetValid",
+                "UnsupportedAlgorithm",
+            ]
+        );
     }
 
     #[test]
