@@ -11,22 +11,22 @@ pub const API_KEY: &str = "TWILIO_API_KEY";
 pub const API_SECRET: &str = "TWILIO_API_SECRET";
 
 /// Every secret the environment holds, to be taken out of anything printed, whatever the
-/// command: the values of the secret variables, and of the SID variables too in case the values
-/// were swapped.
+/// command: the values of the secret variables, and of a SID variable too when it does not
+/// start as its SID does (the values were swapped).
 pub fn secrets() -> Vec<String> {
-    [AUTH_TOKEN, API_SECRET, ACCOUNT_SID, API_KEY]
-        .iter()
-        .filter_map(|name| env::var(name).ok())
-        .filter(|value| !value.is_empty() && !is_sid(value))
-        .collect()
-}
-
-/// Whether `value` has the shape of a SID (two letters, 32 hexadecimal digits): no secret, and
-/// shown in messages.
-fn is_sid(value: &str) -> bool {
-    value.len() == 34
-        && value.as_bytes()[..2].iter().all(u8::is_ascii_uppercase)
-        && value.as_bytes()[2..].iter().all(u8::is_ascii_hexdigit)
+    [
+        (AUTH_TOKEN, ""),
+        (API_SECRET, ""),
+        (ACCOUNT_SID, "AC"),
+        (API_KEY, "SK"),
+    ]
+    .iter()
+    .filter_map(|&(name, prefix)| {
+        let value = env::var(name).ok()?;
+        let secret = prefix.is_empty() || !value.starts_with(prefix);
+        (secret && !value.is_empty()).then_some(value)
+    })
+    .collect()
 }
 
 /// A missing or unusable variable: always a usage error (exit 2).

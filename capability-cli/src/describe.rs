@@ -7,7 +7,7 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use capability_runtime::{AccessGrants, Grants, Identity, Params, Region};
 use serde_json::{json, Value};
 
-use crate::output::{clean, styled, DIM, HEADING};
+use crate::output::{clean, quoted, styled, DIM, HEADING};
 
 /// The grants, one line each with details indented below, as the quickstart prints them.
 pub fn grants(out: &mut String, grants: &Grants) {
@@ -50,9 +50,9 @@ fn params(out: &mut String, label: &str, params: &Params) {
     for (key, value) in params {
         let _ = writeln!(
             out,
-            "            {label} {} = {:?}",
+            "            {label} {} = {}",
             clean(key),
-            clean(value).as_ref()
+            quoted(value)
         );
     }
 }
@@ -151,11 +151,7 @@ pub fn access_grants(
                 for (key, value) in app.params() {
                     line(
                         out,
-                        format!(
-                            "  with parameter {} = {:?}",
-                            clean(key),
-                            clean(value).as_ref()
-                        ),
+                        format!("  with parameter {} = {}", clean(key), quoted(value)),
                     );
                 }
             }
@@ -165,7 +161,7 @@ pub fn access_grants(
             line(out, format!("push notifications through credential {sid}"));
         }
         if let Some(id) = voice.endpoint_id() {
-            line(out, format!("endpoint id {:?}", clean(id).as_ref()));
+            line(out, format!("endpoint id {}", quoted(id)));
         }
     }
     if let Some(video) = grants.video() {
@@ -173,7 +169,7 @@ pub fn access_grants(
             out,
             "  video        {}",
             match video.room_name() {
-                Some(room) => format!("join the room {:?}", clean(room).as_ref()),
+                Some(room) => format!("join the room {}", quoted(room)),
                 None => "join any room".into(),
             }
         );
@@ -194,7 +190,7 @@ pub fn access_grants(
             }
         );
         if let Some(id) = &service.endpoint {
-            line(out, format!("endpoint id {:?}", clean(id).as_ref()));
+            line(out, format!("endpoint id {}", quoted(id)));
         }
         if let Some(role) = &service.role {
             line(out, format!("deployment role {role}"));
@@ -219,7 +215,7 @@ pub fn access_grants(
             line(out, format!("as worker {sid}"));
         }
         if let Some(role) = task_router.role_name() {
-            line(out, format!("with the role {:?}", clean(role).as_ref()));
+            line(out, format!("with the role {}", quoted(role)));
         }
     }
     if let Some(playback) = grants.playback() {

@@ -7,9 +7,10 @@ use capability_runtime::MAX_TOKEN_LEN;
 
 use crate::output::clean;
 
-/// The most a policy's text may hold, comments included. A policy's tokens are at most
-/// [`MAX_TOKEN_LEN`] bytes: its text has no reason to be this long.
-pub const MAX_POLICY_LEN: usize = 1024 * 1024;
+/// The most a policy's text may hold, comments included: four times the longest token
+/// ([`MAX_TOKEN_LEN`]) a policy can sign. Longer text is refused unread, as the parser's time
+/// grows faster than the text when every statement is a mistake.
+pub const MAX_POLICY_LEN: usize = 4 * MAX_TOKEN_LEN;
 
 /// The most read from standard input for a token: the longest token, and room for the
 /// whitespace around it.

@@ -117,6 +117,22 @@ pub fn clean(text: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// Untrusted text in double quotes, escaped as a Rust string literal is (`\"`, `\\`, `\n`,
+/// `\u{1b}`), bidirectional controls included: safe to print, and unambiguous.
+pub fn quoted(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        if is_bidi_control(c) {
+            let _ = write!(out, "{}", c.escape_unicode());
+        } else {
+            let _ = write!(out, "{}", c.escape_debug());
+        }
+    }
+    out.push('"');
+    out
+}
+
 /// Multi-line text (pretty JSON) made safe to print: as [`clean`], line breaks kept.
 pub fn clean_lines(text: &str) -> String {
     text.split('\n')
@@ -150,6 +166,10 @@ mod tests {
         assert_eq!(clean("a\nb\u{9b}c"), "a\\nb\\u{9b}c");
         assert_eq!(clean("evil\u{202e}txt"), "evil\\u{202e}txt");
         assert_eq!(clean("ü€"), "ü€");
+        assert_eq!(
+            quoted("a\"b\\c\u{1b}\u{202e}ü"),
+            "\"a\\\"b\\\\c\\u{1b}\\u{202e}ü\""
+        );
         assert_eq!(clean_lines("{\n  \"a\u{7f}\"\n}"), "{\n  \"a\\u{7f}\"\n}");
     }
 

@@ -79,22 +79,32 @@ fn mistake(json: bool, code: u8, message: String) -> Outcome {
     outcome
 }
 
-/// Every mistake of a policy, rendered as rustc renders them, on standard error; as JSON on
-/// standard output too when asked.
+/// The most mistakes shown: a text that is wrong throughout would otherwise print its lines
+/// again for each.
+const MAX_SHOWN: usize = 20;
+
+/// The mistakes of a policy (the first [`MAX_SHOWN`]), rendered as rustc renders them, on
+/// standard error; as JSON on standard output too when asked.
 fn diagnostics(json: bool, error: &ParseError) -> Outcome {
     let count = error.diagnostics().len();
-    let mut stderr = error.render(stderr_has_colour());
+    let mut shown = error.clone();
+    shown.truncate(MAX_SHOWN);
+    let mut stderr = shown.render(stderr_has_colour());
     stderr.push_str(&error_line(
         "error",
-        &format!(
-            "the policy has {count} mistake{}",
-            if count == 1 { "" } else { "s" }
-        ),
+        &match count > MAX_SHOWN {
+            true => format!("the policy has {count} mistakes; the first {MAX_SHOWN} are shown"),
+            false => format!(
+                "the policy has {count} mistake{}",
+                if count == 1 { "" } else { "s" }
+            ),
+        },
     ));
     let stdout = match json {
         true => json_line(&json!({
             "valid": false,
-            "diagnostics": error.diagnostics().iter().map(|d| json!({
+            "mistakes": count,
+            "diagnostics": shown.diagnostics().iter().map(|d| json!({
                 "message": d.message(),
                 "help": d.help(),
                 "line": d.line(),
