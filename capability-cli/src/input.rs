@@ -121,7 +121,7 @@ mod tests {
 
     #[test]
     fn reading_stops_one_byte_past_the_limit() {
-        let input = vec![b'a'; 100];
+        let input = [b'a'; 100];
         assert_eq!(read_limited(&input[..], 10).unwrap().len(), 11);
         assert_eq!(read_limited(&input[..], 100).unwrap().len(), 100);
     }

@@ -12,8 +12,8 @@ use crate::output::{error_line, stderr_has_colour, Outcome};
 
 /// A policy of either kind of token.
 pub enum Parsed {
-    Capability(Policy),
-    Access(AccessPolicy),
+    Capability(Box<Policy>),
+    Access(Box<AccessPolicy>),
 }
 
 /// The policy of `arg` (its text, `@FILE` or `-`) in the grammar of `access_token!` when
@@ -34,10 +34,10 @@ pub fn read(arg: &str, access: bool, json: bool) -> Result<Parsed, Outcome> {
         ));
     }
     match access {
-        false => {
-            parse(&text, &name, json, "`--access`", is::<AccessPolicy>).map(Parsed::Capability)
-        }
-        true => parse(&text, &name, json, "no `--access`", is::<Policy>).map(Parsed::Access),
+        false => parse::<Policy>(&text, &name, json, "`--access`", is::<AccessPolicy>)
+            .map(|p| Parsed::Capability(Box::new(p))),
+        true => parse::<AccessPolicy>(&text, &name, json, "no `--access`", is::<Policy>)
+            .map(|p| Parsed::Access(Box::new(p))),
     }
 }
 

@@ -94,7 +94,7 @@ fn valid(json: bool, verified: &VerifiedToken, now: u64) -> Outcome {
     );
     let _ = writeln!(
         out,
-        "{}  {}",
+        "{}     {}",
         styled(HEADING, "expires"),
         describe::time(verified.expires_at(), now)
     );

@@ -121,3 +121,21 @@ fn check_needs_no_credentials() {
         0
     );
 }
+
+#[test]
+fn json_counts_the_mistakes_and_says_why_a_text_is_refused_unread() {
+    let json = run(&["check", "--json", &"x; ".repeat(25)]);
+    assert_eq!(json.code, 1);
+    let json = json.json();
+    assert_eq!(json["mistakes"], 25);
+    assert_eq!(json["diagnostics"].as_array().unwrap().len(), 20);
+    let refused = run(&["check", "--json", "0123456789abcdef0123456789abcdef"]);
+    assert_eq!(refused.code, 1);
+    assert!(refused.json()["error"]
+        .as_str()
+        .unwrap()
+        .contains("looks like a secret"));
+    let access = run(&["check", "--json", "--access", "identity \"a\"; video"]).json();
+    assert_eq!(access["not_before"], serde_json::Value::Null);
+    assert_eq!(access["ttl"], 3600);
+}
