@@ -6,6 +6,7 @@ mod colour;
 mod common;
 mod decode;
 mod hostile;
+mod readme;
 mod secrets;
 mod sign;
 mod verify;
