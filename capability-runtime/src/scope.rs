@@ -115,11 +115,10 @@ pub(crate) fn encode(grants: &Grants, order: &[ScopeKind]) -> String {
     out
 }
 
-#[cfg(feature = "jwt")]
-#[cfg(feature = "jwt")]
-pub(crate) use decode::decode_into;
 #[cfg(all(test, feature = "jwt"))]
 pub(crate) use decode::tests::single_edits;
+#[cfg(feature = "jwt")]
+pub(crate) use decode::{decode, decode_into};
 
 /// Reading the claim back into [`Grants`].
 #[cfg(feature = "jwt")]
@@ -138,7 +137,6 @@ mod decode {
 
     /// Reads a `scope` claim: scope URIs separated by single spaces. With `fast`, each URI in
     /// exactly twilio-php's form is read by [`decode_php`]; any other by the general reader.
-    #[cfg(test)]
     pub(crate) fn decode(scope: &str, fast: bool) -> Result<Grants, Error> {
         let mut grants = Grants::default();
         decode_into(scope, fast, &mut grants)?;

@@ -236,7 +236,7 @@ pub(crate) fn invalid_alg(found: &str) -> Error {
 }
 
 /// Checks a header other than the two every official library writes.
-fn check_header(segment: &str) -> Result<(), Error> {
+pub(crate) fn check_header(segment: &str) -> Result<(), Error> {
     let bytes = decode(segment, TokenPart::Header)?;
     let header = read_header(utf8(&bytes, TokenPart::Header)?)
         .map_err(|e| read_error(e, TokenPart::Header))?;
@@ -263,17 +263,36 @@ fn check_header(segment: &str) -> Result<(), Error> {
 }
 
 /// Decodes a segment.
-fn decode(segment: &str, part: TokenPart) -> Result<Vec<u8>, Error> {
+pub(crate) fn decode(segment: &str, part: TokenPart) -> Result<Vec<u8>, Error> {
     base64url::decode(segment).map_err(|_| Error::Malformed(Malformed::Base64(part)))
 }
 
 /// The JSON text of a decoded segment: one UTF-8 check of the whole text, after which
 /// serde_json reads its strings without checking each.
-fn utf8(bytes: &[u8], part: TokenPart) -> Result<&str, Error> {
+pub(crate) fn utf8(bytes: &[u8], part: TokenPart) -> Result<&str, Error> {
     std::str::from_utf8(bytes).map_err(|e| {
         Error::Malformed(Malformed::Json {
             part,
             detail: format!("not UTF-8: {e}"),
+        })
+    })
+}
+
+/// Reads the claims of a payload's JSON text with the general reader.
+pub(crate) fn read_payload_claims(text: &str) -> Result<Claims<'_>, Error> {
+    read_claims(text).map_err(|e| read_error(e, TokenPart::Payload))
+}
+
+/// Reads one JSON object of any type from a decoded segment, as the verifier reports JSON
+/// errors.
+pub(crate) fn parse_json<'a, T: serde::Deserialize<'a>>(
+    bytes: &'a [u8],
+    part: TokenPart,
+) -> Result<T, Error> {
+    serde_json::from_str(utf8(bytes, part)?).map_err(|e| {
+        Error::Malformed(Malformed::Json {
+            part,
+            detail: json_detail(&e),
         })
     })
 }
@@ -308,7 +327,7 @@ pub(crate) fn json_detail(e: &serde_json::Error) -> String {
     format!("{head}…{position}")
 }
 
-fn required<T>(field: Field<T>, claim: &'static str) -> Result<T, Error> {
+pub(crate) fn required<T>(field: Field<T>, claim: &'static str) -> Result<T, Error> {
     match field {
         Field::Present(v) => Ok(v),
         Field::Missing => Err(Error::MissingClaim(claim)),
@@ -316,7 +335,7 @@ fn required<T>(field: Field<T>, claim: &'static str) -> Result<T, Error> {
     }
 }
 
-fn optional<T>(field: Field<T>, claim: &'static str) -> Result<Option<T>, Error> {
+pub(crate) fn optional<T>(field: Field<T>, claim: &'static str) -> Result<Option<T>, Error> {
     match field {
         Field::Present(v) => Ok(Some(v)),
         Field::Missing => Ok(None),
