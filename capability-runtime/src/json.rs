@@ -6,8 +6,8 @@
 //! The members read are taken as raw JSON text and typed here, so that no number is converted
 //! by the parser (`1e400` is a number with an exponent, not a parser error). Other members are
 //! skipped without being converted either; serde_json skips them iteratively, so deep nesting
-//! costs time in proportion to its length and no stack. Every step is linear in the input: keys
-//! are checked for repeats in a hash set.
+//! costs time in proportion to its length and no stack. Every step is linear in the input: each
+//! key is compared with at most [`MAX_OTHER_MEMBERS`] others to find a repeat.
 
 use std::borrow::Cow;
 use std::fmt;

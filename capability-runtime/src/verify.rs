@@ -58,9 +58,10 @@ impl Credentials {
     /// ([`MAX_TOKEN_LEN`]), the JWT shape (three unpadded base64url segments), the header
     /// (`alg` exactly `HS256`, no `crit`), the HMAC-SHA256 signature (compared in constant time),
     /// the claims (`scope` and `iss` strings, `exp` and the optional `nbf`/`iat` integers, no key
-    /// twice), the issuer, the lifetime (with [`leeway`](Credentials::with_leeway)), and the
-    /// scope URIs. Scope URIs of other services are kept in
-    /// [`Grants::other_scopes`].
+    /// twice, at most [`MAX_OTHER_MEMBERS`](crate::MAX_OTHER_MEMBERS) others), the issuer, the
+    /// lifetime (with [`leeway`](Credentials::with_leeway)), and the scope URIs. Scope URIs of
+    /// other services (at most [`MAX_OTHER_SCOPES`](crate::MAX_OTHER_SCOPES)) are kept in
+    /// [`Grants::other_scopes`]. The work is linear in the token's length, whatever it holds.
     ///
     /// ```
     /// use capability_runtime::{ClientName, Credentials, Policy};
