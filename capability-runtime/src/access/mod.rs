@@ -23,6 +23,8 @@ mod api_key;
 #[cfg(feature = "jwt")]
 mod decode;
 #[cfg(feature = "jwt")]
+mod reader;
+#[cfg(feature = "jwt")]
 mod sign;
 #[cfg(feature = "jwt")]
 mod verify;
