@@ -321,7 +321,11 @@ fn text<'a>(r: &mut Reader<'a>, findings: &mut Findings, at: At) -> Result<Optio
     })
 }
 
-fn owned_text(r: &mut Reader<'_>, findings: &mut Findings, at: At) -> Result<Option<Cow<'static, str>>> {
+fn owned_text(
+    r: &mut Reader<'_>,
+    findings: &mut Findings,
+    at: At,
+) -> Result<Option<Cow<'static, str>>> {
     Ok(text(r, findings, at)?.map(|s| Cow::Owned(s.into_owned())))
 }
 
@@ -409,12 +413,17 @@ fn params(r: &mut Reader<'_>, findings: &mut Findings, at: At) -> Result<Params>
     Ok(Params::packed(text, ends))
 }
 
-/// `"outgoing": {"application_sid": "AP…", "params": {…}}`.
-fn outgoing(r: &mut Reader<'_>, findings: &mut Findings, at: At) -> Result<Option<OutgoingApplication>> {
+/// `"outgoing": {"application_sid": "AP…", "params": {…}}`, into `out`.
+fn outgoing(
+    r: &mut Reader<'_>,
+    findings: &mut Findings,
+    at: At,
+    out: &mut Option<OutgoingApplication>,
+) -> Result<()> {
     let Some(m) = object(r, findings, at)? else {
-        return Ok(None);
+        return Ok(());
     };
-    let (mut app_sid, mut app_params) = (None, None);
+    let (mut app_sid, mut app_params) = (None, Params::new());
     members(
         r,
         m,
@@ -426,28 +435,30 @@ fn outgoing(r: &mut Reader<'_>, findings: &mut Findings, at: At) -> Result<Optio
                     let at = at.field("outgoing.application_sid");
                     app_sid = sid(r, findings, at, AppSid::new)?;
                 }
-                Some(_) => app_params = Some(params(r, findings, at.field("outgoing.params"))?),
+                Some(_) => app_params = params(r, findings, at.field("outgoing.params"))?,
                 None => unknown(r, findings, at, key)?,
             }
             Ok(())
         },
     )?;
-    let Some(app_sid) = app_sid else {
-        at.problem(findings, || "`outgoing` has no `application_sid`".into());
-        return Ok(None);
-    };
-    Ok(Some(OutgoingApplication::new(
-        app_sid,
-        app_params.unwrap_or_default(),
-    )))
+    match app_sid {
+        Some(app_sid) => *out = Some(OutgoingApplication::new(app_sid, app_params)),
+        None => at.problem(findings, || "`outgoing` has no `application_sid`".into()),
+    }
+    Ok(())
 }
 
-/// `"voice": {…}`.
-fn voice(r: &mut Reader<'_>, findings: &mut Findings, at: At) -> Result<Option<VoiceGrant>> {
+/// `"voice": {…}`, into `out`.
+fn voice(
+    r: &mut Reader<'_>,
+    findings: &mut Findings,
+    at: At,
+    out: &mut Option<VoiceGrant>,
+) -> Result<()> {
     let Some(m) = object(r, findings, at)? else {
-        return Ok(None);
+        return Ok(());
     };
-    let (mut allow, mut app, mut push, mut endpoint) = (false, None, None, None);
+    let grant = out.insert(VoiceGrant::new());
     members(
         r,
         m,
@@ -455,44 +466,51 @@ fn voice(r: &mut Reader<'_>, findings: &mut Findings, at: At) -> Result<Option<V
         &["incoming", "outgoing", "push_credential_sid", "endpoint_id"],
         |index, key, r, findings| {
             match index {
-                Some(0) => allow = incoming(r, findings, at.field("incoming"))?,
-                Some(1) => app = outgoing(r, findings, at.field("outgoing"))?,
+                Some(0) => grant.incoming = incoming(r, findings, at.field("incoming"))?,
+                Some(1) => outgoing(r, findings, at.field("outgoing"), &mut grant.outgoing)?,
                 Some(2) => {
                     let at = at.field("push_credential_sid");
-                    push = sid(r, findings, at, CredentialSid::new)?;
+                    grant.push_credential = sid(r, findings, at, CredentialSid::new)?;
                 }
-                Some(_) => endpoint = owned_text(r, findings, at.field("endpoint_id"))?,
+                Some(_) => grant.endpoint = owned_text(r, findings, at.field("endpoint_id"))?,
                 None => unknown(r, findings, at, key)?,
             }
             Ok(())
         },
-    )?;
-    Ok(Some(VoiceGrant::from_parts(allow, app, push, endpoint)))
+    )
 }
 
-/// `"video": {"room": "…"}`.
-fn video(r: &mut Reader<'_>, findings: &mut Findings, at: At) -> Result<Option<VideoGrant>> {
+/// `"video": {"room": "…"}`, into `out`.
+fn video(
+    r: &mut Reader<'_>,
+    findings: &mut Findings,
+    at: At,
+    out: &mut Option<VideoGrant>,
+) -> Result<()> {
     let Some(m) = object(r, findings, at)? else {
-        return Ok(None);
+        return Ok(());
     };
-    let mut room = None;
+    let grant = out.insert(VideoGrant::new());
     members(r, m, findings, &["room"], |index, key, r, findings| {
         match index {
-            Some(_) => room = owned_text(r, findings, at.field("room"))?,
+            Some(_) => grant.room = owned_text(r, findings, at.field("room"))?,
             None => unknown(r, findings, at, key)?,
         }
         Ok(())
-    })?;
-    Ok(Some(VideoGrant::from_parts(room)))
+    })
 }
 
 /// `"chat"` and `"data_sync"`: `service_sid`, `endpoint_id`, `deployment_role_sid`,
-/// `push_credential_sid`.
-fn service(r: &mut Reader<'_>, findings: &mut Findings, at: At) -> Result<Option<ServiceFields>> {
+/// `push_credential_sid`, into `out`.
+fn service(
+    r: &mut Reader<'_>,
+    findings: &mut Findings,
+    at: At,
+    out: &mut ServiceFields,
+) -> Result<()> {
     let Some(m) = object(r, findings, at)? else {
-        return Ok(None);
+        return Ok(());
     };
-    let mut fields = ServiceFields::new();
     const KNOWN: [&str; 4] = [
         "service_sid",
         "endpoint_id",
@@ -505,22 +523,26 @@ fn service(r: &mut Reader<'_>, findings: &mut Findings, at: At) -> Result<Option
         };
         let at = at.field(KNOWN[index]);
         match index {
-            0 => fields.service = sid(r, findings, at, ServiceSid::new)?,
-            1 => fields.endpoint = owned_text(r, findings, at)?,
-            2 => fields.deployment_role = sid(r, findings, at, RoleSid::new)?,
-            _ => fields.push_credential = sid(r, findings, at, CredentialSid::new)?,
+            0 => out.service = sid(r, findings, at, ServiceSid::new)?,
+            1 => out.endpoint = owned_text(r, findings, at)?,
+            2 => out.deployment_role = sid(r, findings, at, RoleSid::new)?,
+            _ => out.push_credential = sid(r, findings, at, CredentialSid::new)?,
         }
         Ok(())
-    })?;
-    Ok(Some(fields))
+    })
 }
 
-/// `"task_router": {"workspace_sid", "worker_sid", "role"}`.
-fn task_router(r: &mut Reader<'_>, findings: &mut Findings, at: At) -> Result<Option<TaskRouterGrant>> {
+/// `"task_router": {"workspace_sid", "worker_sid", "role"}`, into `out`.
+fn task_router(
+    r: &mut Reader<'_>,
+    findings: &mut Findings,
+    at: At,
+    out: &mut Option<TaskRouterGrant>,
+) -> Result<()> {
     let Some(m) = object(r, findings, at)? else {
-        return Ok(None);
+        return Ok(());
     };
-    let (mut workspace, mut worker, mut role) = (None, None, None);
+    let grant = out.insert(TaskRouterGrant::new());
     const KNOWN: [&str; 3] = ["workspace_sid", "worker_sid", "role"];
     members(r, m, findings, &KNOWN, |index, key, r, findings| {
         let Some(index) = index else {
@@ -528,13 +550,12 @@ fn task_router(r: &mut Reader<'_>, findings: &mut Findings, at: At) -> Result<Op
         };
         let at = at.field(KNOWN[index]);
         match index {
-            0 => workspace = sid(r, findings, at, WorkspaceSid::new)?,
-            1 => worker = sid(r, findings, at, WorkerSid::new)?,
-            _ => role = owned_text(r, findings, at)?,
+            0 => grant.workspace = sid(r, findings, at, WorkspaceSid::new)?,
+            1 => grant.worker = sid(r, findings, at, WorkerSid::new)?,
+            _ => grant.role = owned_text(r, findings, at)?,
         }
         Ok(())
-    })?;
-    Ok(Some(TaskRouterGrant::from_parts(workspace, worker, role)))
+    })
 }
 
 /// `"player"`: an object, kept in twilio-php's encoding, or `null` (twilio-python's unset
@@ -631,11 +652,17 @@ fn grants<'a>(r: &mut Reader<'a>, findings: &mut Findings, read: &mut ReadGrants
         };
         let g = &mut read.grants;
         match kind {
-            GrantKind::Voice => g.voice = voice(r, findings, at)?,
-            GrantKind::Video => g.video = video(r, findings, at)?,
-            GrantKind::Chat => g.chat = service(r, findings, at)?.map(ChatGrant::from_fields),
-            GrantKind::Sync => g.sync = service(r, findings, at)?.map(SyncGrant::from_fields),
-            GrantKind::TaskRouter => g.task_router = task_router(r, findings, at)?,
+            GrantKind::Voice => voice(r, findings, at, &mut g.voice)?,
+            GrantKind::Video => video(r, findings, at, &mut g.video)?,
+            GrantKind::Chat => {
+                let chat = g.chat.insert(ChatGrant::new());
+                service(r, findings, at, &mut chat.fields)?;
+            }
+            GrantKind::Sync => {
+                let sync = g.sync.insert(SyncGrant::new());
+                service(r, findings, at, &mut sync.fields)?;
+            }
+            GrantKind::TaskRouter => task_router(r, findings, at, &mut g.task_router)?,
             GrantKind::Playback => g.playback = player(r, findings, at)?,
         }
         Ok(())
@@ -818,7 +845,11 @@ fn after(b: &[u8], pos: usize, expected: &[u8]) -> Option<usize> {
 
 /// An integer as the official libraries write one (digits, no leading zero) up to 2^53 − 1.
 fn canonical_uint(b: &[u8], pos: &mut usize) -> Option<u64> {
-    let digits = b.get(*pos..)?.iter().take_while(|c| c.is_ascii_digit()).count();
+    let digits = b
+        .get(*pos..)?
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
     if digits == 0 || digits > 16 || (digits > 1 && b[*pos] == b'0') {
         return None;
     }
@@ -983,7 +1014,10 @@ mod tests {
         let c = claims(r#"{"grants":[1]}"#);
         assert_eq!(
             c.findings.problem,
-            Some(Error::InvalidClaim { claim: "grants", found: "an array" })
+            Some(Error::InvalidClaim {
+                claim: "grants",
+                found: "an array"
+            })
         );
     }
 
@@ -1012,7 +1046,11 @@ mod tests {
             r#"1xMIDDLE2,"grants":{}}"#,
             r#"1MIDDLE2 ,"grants":{}}"#,
         ];
-        for (tail, fast) in canonical.iter().map(|t| (t, true)).chain(other.iter().map(|t| (t, false))) {
+        for (tail, fast) in canonical
+            .iter()
+            .map(|t| (t, true))
+            .chain(other.iter().map(|t| (t, false)))
+        {
             let text = format!("{HEAD}{}", tail.replace("MIDDLE", MIDDLE));
             let mut a = AccessClaims::default();
             let read = read_canonical_claims(&text, HEAD, MIDDLE, &mut a);
@@ -1036,12 +1074,22 @@ mod tests {
             (r#"{"x":1,"x":2}"#, "x"),
             (r#"{"grants":{"video":{},"video":{}}}"#, "video"),
             (r#"{"grants":{"rtc":{},"rtc":{}}}"#, "rtc"),
-            (r#"{"grants":{"identity":"a","identit\u0079":"b"}}"#, "identity"),
-            (r#"{"grants":{"voice":{"outgoing":{"application_sid":"AP0123456789abcdef0123456789abcdef","params":{"a":"1","a":"2"}}}}}"#, "a"),
+            (
+                r#"{"grants":{"identity":"a","identit\u0079":"b"}}"#,
+                "identity",
+            ),
+            (
+                r#"{"grants":{"voice":{"outgoing":{"application_sid":"AP0123456789abcdef0123456789abcdef","params":{"a":"1","a":"2"}}}}}"#,
+                "a",
+            ),
             (r#"{"grants":{"player":{"a":{"b":1,"b":2}}}}"#, "b"),
             (r#"{"custom":{"b":1,"b":2}}"#, "b"),
         ] {
-            assert_eq!(claims(json).findings.duplicate.as_deref(), Some(key), "{json}");
+            assert_eq!(
+                claims(json).findings.duplicate.as_deref(),
+                Some(key),
+                "{json}"
+            );
         }
     }
 }

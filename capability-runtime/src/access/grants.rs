@@ -116,10 +116,10 @@ impl OutgoingApplication {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct VoiceGrant {
-    incoming: bool,
-    outgoing: Option<OutgoingApplication>,
-    push_credential: Option<CredentialSid>,
-    endpoint: Option<Cow<'static, str>>,
+    pub(crate) incoming: bool,
+    pub(crate) outgoing: Option<OutgoingApplication>,
+    pub(crate) push_credential: Option<CredentialSid>,
+    pub(crate) endpoint: Option<Cow<'static, str>>,
 }
 
 impl VoiceGrant {
@@ -212,7 +212,7 @@ impl VoiceGrant {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct VideoGrant {
-    room: Option<Cow<'static, str>>,
+    pub(crate) room: Option<Cow<'static, str>>,
 }
 
 impl VideoGrant {
@@ -256,7 +256,7 @@ impl VideoGrant {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ChatGrant {
-    fields: ServiceFields,
+    pub(crate) fields: ServiceFields,
 }
 
 /// The `sync` grant (`data_sync` in the token): Sync documents, lists, maps and streams.
@@ -273,7 +273,7 @@ pub struct ChatGrant {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SyncGrant {
-    fields: ServiceFields,
+    pub(crate) fields: ServiceFields,
 }
 
 /// The four fields `chat` and `sync` share, in the order twilio-php writes them.
@@ -378,9 +378,9 @@ service_grant!(SyncGrant, "\"data_sync\":{}");
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TaskRouterGrant {
-    workspace: Option<WorkspaceSid>,
-    worker: Option<WorkerSid>,
-    role: Option<Cow<'static, str>>,
+    pub(crate) workspace: Option<WorkspaceSid>,
+    pub(crate) worker: Option<WorkerSid>,
+    pub(crate) role: Option<Cow<'static, str>>,
 }
 
 impl TaskRouterGrant {

@@ -233,7 +233,8 @@ impl<'a> Reader<'a> {
                     start = self.pos;
                 }
                 Some(0..=0x1F) => {
-                    return self.err("control character (\\u0000-\\u001F) found while parsing a string")
+                    return self
+                        .err("control character (\\u0000-\\u001F) found while parsing a string")
                 }
                 Some(_) => self.pos += 1,
             }
@@ -486,7 +487,10 @@ mod tests {
             string(r#""a\"\\\/\b\f\n\r\t\u00e9\ud83d\ude00z""#).unwrap(),
             "a\"\\/\u{8}\u{c}\n\r\té😀z"
         );
-        assert_eq!(string(r#""\u0041\u00""#).unwrap_err().what, "invalid escape");
+        assert_eq!(
+            string(r#""\u0041\u00""#).unwrap_err().what,
+            "invalid escape"
+        );
         assert_eq!(
             string(r#""\ud83d""#).unwrap_err().what,
             "lone leading surrogate in hex escape"
@@ -499,20 +503,29 @@ mod tests {
             string(r#""\ude00""#).unwrap_err().what,
             "lone trailing surrogate in hex escape"
         );
-        assert_eq!(string("\"a\nb\"").unwrap_err().what, "control character (\\u0000-\\u001F) found while parsing a string");
+        assert_eq!(
+            string("\"a\nb\"").unwrap_err().what,
+            "control character (\\u0000-\\u001F) found while parsing a string"
+        );
         assert_eq!(string(r#""\x""#).unwrap_err().what, "invalid escape");
-        assert_eq!(string(r#""abc"#).unwrap_err().what, "EOF while parsing a string");
+        assert_eq!(
+            string(r#""abc"#).unwrap_err().what,
+            "EOF while parsing a string"
+        );
         assert_eq!(string("\"é\u{7f}\"").unwrap(), "é\u{7f}");
     }
 
     #[test]
     fn the_word_scan_finds_the_first_special_byte() {
-        let plain: Vec<u8> = (0x20u8..=0xFF).filter(|&b| b != b'"' && b != b'\\').collect();
+        let plain: Vec<u8> = (0x20u8..=0xFF)
+            .filter(|&b| b != b'"' && b != b'\\')
+            .collect();
         for special in [b'"', b'\\', 0, 0x1F, b'\n'] {
             for len in 0..40 {
                 for at in 0..=len {
-                    let mut bytes: Vec<u8> =
-                        (0..len).map(|i| plain[(i * 37 + len) % plain.len()]).collect();
+                    let mut bytes: Vec<u8> = (0..len)
+                        .map(|i| plain[(i * 37 + len) % plain.len()])
+                        .collect();
                     if at < len {
                         bytes[at] = special;
                         // Another special byte later does not matter.

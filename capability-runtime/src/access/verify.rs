@@ -8,6 +8,7 @@ use crate::access::decode::{self, AccessClaims, AccessHeader, Findings};
 use crate::access::encode::CONTENT_TYPE;
 use crate::access::grants::AccessGrants;
 use crate::access::identity::Identity;
+use crate::access::reader::SyntaxError;
 use crate::access::region::Region;
 use crate::base64url::BASE64URL;
 use crate::credentials;
@@ -15,7 +16,6 @@ use crate::error::{Error, Malformed, TokenPart, Truncated};
 use crate::json::Field;
 use crate::policy::MAX_TOKEN_LEN;
 use crate::sid::{AccountSid, ApiKeySid};
-use crate::access::reader::SyntaxError;
 
 /// The headers every official library writes for a token without a region, base64url-encoded:
 /// twilio-php's (`typ`, `alg`, `cty`), twilio-python's (sorted) and twilio-node's (`alg`, `typ`,
@@ -125,9 +125,11 @@ impl ApiKey {
             });
         }
         let bytes = token.as_bytes();
-        let segments = || Error::Malformed(Malformed::Segments {
-            found: memchr::memchr_iter(b'.', bytes).count() + 1,
-        });
+        let segments = || {
+            Error::Malformed(Malformed::Segments {
+                found: memchr::memchr_iter(b'.', bytes).count() + 1,
+            })
+        };
         let (Some(first), Some(last)) = (memchr::memchr(b'.', bytes), memchr::memrchr(b'.', bytes))
         else {
             return Err(segments());
