@@ -20,7 +20,10 @@ const SECRET: &str = "q7Zx9Lm2Vb8Nk4Tt6Yw1Pe3Rr5Uu0IiO";
 fn assert_hidden(text: &str, secret: &str) {
     for window in secret.as_bytes().windows(4) {
         let window = std::str::from_utf8(window).unwrap();
-        assert!(!text.contains(window), "`{window}` of the secret in: {text}");
+        assert!(
+            !text.contains(window),
+            "`{window}` of the secret in: {text}"
+        );
     }
 }
 
@@ -84,14 +87,19 @@ fn sid_errors_of_api_key_new_name_the_kind_not_the_text() {
         ),
         "{e}"
     );
-    let Error::InvalidSid(sid) = ApiKey::new(ACCOUNT, &format!("SKz{}", &KEY_SID[3..]), SECRET).unwrap_err() else {
+    let Error::InvalidSid(sid) =
+        ApiKey::new(ACCOUNT, &format!("SKz{}", &KEY_SID[3..]), SECRET).unwrap_err()
+    else {
         panic!()
     };
     assert_eq!(sid.expected(), SidKind::ApiKey);
     assert_eq!(sid.problem(), &SidProblem::NotHexDigit { position: 3 });
     let e = ApiKey::new(ACCOUNT, "SK123", SECRET).unwrap_err();
     assert!(e.to_string().contains("has 5 characters"), "{e}");
-    assert_eq!(ApiKey::new(ACCOUNT, KEY_SID, "").unwrap_err(), Error::EmptySecret);
+    assert_eq!(
+        ApiKey::new(ACCOUNT, KEY_SID, "").unwrap_err(),
+        Error::EmptySecret
+    );
     assert_eq!(
         Error::EmptySecret.to_string(),
         "the API key secret is empty; pass the secret shown when the API key was created"
@@ -101,13 +109,34 @@ fn sid_errors_of_api_key_new_name_the_kind_not_the_text() {
 #[test]
 fn grant_sids_name_the_kind_given() {
     let cases: [(Result<(), Error>, &str); 7] = [
-        (CredentialSid::new("RL0123456789abcdef0123456789abcdef").map(drop), "is a Role SID; a Credential SID starts with `CR`"),
-        (RoleSid::new("CR0123456789abcdef0123456789abcdef").map(drop), "is a Credential SID; a Role SID starts with `RL`"),
-        (ServiceSid::new("WS0123456789abcdef0123456789abcdef").map(drop), "is a Workspace SID; a Service SID starts with `IS`"),
-        (WorkspaceSid::new("WK0123456789abcdef0123456789abcdef").map(drop), "is a Worker SID; a Workspace SID starts with `WS`"),
-        (WorkerSid::new("RM0123456789abcdef0123456789abcdef").map(drop), "is a Room SID; a Worker SID starts with `WK`"),
-        (RoomSid::new("AP0123456789abcdef0123456789abcdef").map(drop), "is an Application SID; a Room SID starts with `RM`"),
-        (AppSid::new("SK0123456789abcdef0123456789abcdef").map(drop), "is an API Key SID; an Application SID starts with `AP`"),
+        (
+            CredentialSid::new("RL0123456789abcdef0123456789abcdef").map(drop),
+            "is a Role SID; a Credential SID starts with `CR`",
+        ),
+        (
+            RoleSid::new("CR0123456789abcdef0123456789abcdef").map(drop),
+            "is a Credential SID; a Role SID starts with `RL`",
+        ),
+        (
+            ServiceSid::new("WS0123456789abcdef0123456789abcdef").map(drop),
+            "is a Workspace SID; a Service SID starts with `IS`",
+        ),
+        (
+            WorkspaceSid::new("WK0123456789abcdef0123456789abcdef").map(drop),
+            "is a Worker SID; a Workspace SID starts with `WS`",
+        ),
+        (
+            WorkerSid::new("RM0123456789abcdef0123456789abcdef").map(drop),
+            "is a Room SID; a Worker SID starts with `WK`",
+        ),
+        (
+            RoomSid::new("AP0123456789abcdef0123456789abcdef").map(drop),
+            "is an Application SID; a Room SID starts with `RM`",
+        ),
+        (
+            AppSid::new("SK0123456789abcdef0123456789abcdef").map(drop),
+            "is an API Key SID; an Application SID starts with `AP`",
+        ),
     ];
     for (result, message) in cases {
         let e = result.unwrap_err().to_string();
@@ -142,7 +171,10 @@ fn alice() -> Identity {
 
 #[test]
 fn builder_errors_say_what_to_do() {
-    let e = AccessPolicy::builder().video(VideoGrant::new()).build().unwrap_err();
+    let e = AccessPolicy::builder()
+        .video(VideoGrant::new())
+        .build()
+        .unwrap_err();
     assert_eq!(e, Error::MissingIdentity);
     assert!(e.to_string().contains("set one"), "{e}");
 
@@ -152,7 +184,10 @@ fn builder_errors_say_what_to_do() {
         .chat(ChatGrant::new())
         .build()
         .unwrap_err();
-    assert_eq!(e.to_string(), "`chat` is granted twice; an Access Token has each grant at most once");
+    assert_eq!(
+        e.to_string(),
+        "`chat` is granted twice; an Access Token has each grant at most once"
+    );
     assert_eq!(e, Error::DuplicateGrant(GrantKind::Chat));
 
     let e = AccessPolicy::builder()
@@ -162,10 +197,15 @@ fn builder_errors_say_what_to_do() {
         .unwrap_err();
     assert_eq!(
         e,
-        Error::InvalidVoiceIdentity(ClientNameError::InvalidChar { ch: '.', position: 6 })
+        Error::InvalidVoiceIdentity(ClientNameError::InvalidChar {
+            ch: '.',
+            position: 6
+        })
     );
     // The client-name rule and its message, as `ClientName` has them.
-    let Error::InvalidClientName(name_error) = ClientName::new("alice.smith@example.com").unwrap_err() else {
+    let Error::InvalidClientName(name_error) =
+        ClientName::new("alice.smith@example.com").unwrap_err()
+    else {
         panic!()
     };
     assert!(e.to_string().ends_with(&name_error.to_string()), "{e}");
@@ -175,14 +215,20 @@ fn builder_errors_say_what_to_do() {
         .voice(VoiceGrant::new())
         .build()
         .unwrap_err();
-    assert_eq!(e, Error::InvalidVoiceIdentity(ClientNameError::TooLong { len: 122 }));
+    assert_eq!(
+        e,
+        Error::InvalidVoiceIdentity(ClientNameError::TooLong { len: 122 })
+    );
 
     let e = AccessPolicy::builder()
         .identity(alice())
         .ttl(Duration::from_secs(86_401))
         .build()
         .unwrap_err();
-    assert_eq!(e.to_string(), "a TTL of 86401 s is not allowed; use from 1 s to 24 h (86400 s)");
+    assert_eq!(
+        e.to_string(),
+        "a TTL of 86401 s is not allowed; use from 1 s to 24 h (86400 s)"
+    );
 
     let e = AccessPolicy::builder()
         .identity(alice())
@@ -211,7 +257,10 @@ fn builder_errors_say_what_to_do() {
          not a JSON object"
     );
     let e = PlaybackGrant::from_json(r#"{"a":}"#).unwrap_err();
-    assert!(e.to_string().ends_with("expected value at line 1 column 6"), "{e}");
+    assert!(
+        e.to_string().ends_with("expected value at line 1 column 6"),
+        "{e}"
+    );
 }
 
 #[test]
@@ -225,7 +274,10 @@ fn migration_errors_say_what_to_do() {
     assert_eq!(e, Error::CannotMigrate(MigrationBlocker::Events));
     assert!(e.to_string().contains("drop `events`"), "{e}");
     let outgoing_only = Policy::builder()
-        .outgoing(AppSid::new("AP0123456789abcdef0123456789abcdef").unwrap(), [("a", "b")])
+        .outgoing(
+            AppSid::new("AP0123456789abcdef0123456789abcdef").unwrap(),
+            [("a", "b")],
+        )
         .build()
         .unwrap();
     let e = outgoing_only.to_access_policy().unwrap_err();

@@ -88,7 +88,11 @@ fn the_layouts_of_every_library_read_the_same() {
     ];
     let expected = verify(&sign_json(PHP_HEADER, &canonical)).unwrap();
     for other in others {
-        assert_eq!(verify(&sign_json(PHP_HEADER, &other)).unwrap(), expected, "{other}");
+        assert_eq!(
+            verify(&sign_json(PHP_HEADER, &other)).unwrap(),
+            expected,
+            "{other}"
+        );
     }
 }
 
@@ -108,16 +112,14 @@ fn oversized_tokens_are_not_decoded() {
 fn malformed_shapes() {
     let good = sign_json(PHP_HEADER, &payload());
     let (head, sig) = good.rsplit_once('.').unwrap();
-    for (token, found) in [
-        ("", 1),
-        ("abc", 1),
-        ("a.b", 2),
-        ("a.b.c.d", 4),
-        ("..", 3),
-    ] {
+    for (token, found) in [("", 1), ("abc", 1), ("a.b", 2), ("a.b.c.d", 4), ("..", 3)] {
         let e = err(token);
         if found != 3 {
-            assert_eq!(e, Error::Malformed(Malformed::Segments { found }), "{token}");
+            assert_eq!(
+                e,
+                Error::Malformed(Malformed::Segments { found }),
+                "{token}"
+            );
         }
     }
     let extra_dot = format!("{}.x.{sig}", head);
@@ -126,9 +128,15 @@ fn malformed_shapes() {
         Error::Malformed(Malformed::Segments { found: 4 })
     );
     // Padding, the standard alphabet, spaces.
-    for token in [format!("{head}.{sig}="), format!("{head}.{}", sig.replace(['-', '_'], "+"))] {
+    for token in [
+        format!("{head}.{sig}="),
+        format!("{head}.{}", sig.replace(['-', '_'], "+")),
+    ] {
         assert!(
-            matches!(err(&token), Error::Malformed(Malformed::Base64(TokenPart::Signature)) | Error::BadSignature),
+            matches!(
+                err(&token),
+                Error::Malformed(Malformed::Base64(TokenPart::Signature)) | Error::BadSignature
+            ),
             "{token}"
         );
     }
@@ -148,7 +156,9 @@ fn headers() {
         ),
         (
             r#"{"alg":"HS512","cty":"twilio-fpa;v=1"}"#,
-            Error::UnsupportedAlgorithm { alg: "HS512".into() },
+            Error::UnsupportedAlgorithm {
+                alg: "HS512".into(),
+            },
         ),
         (
             r#"{"alg":"HS256","cty":"twilio-fpa;v=1","crit":["exp"]}"#,
@@ -224,7 +234,13 @@ fn headers() {
     for header in [&b"[]"[..], b"{} {}", b"{", b"\xff{}", b"\"x\""] {
         let token = sign_segments(&b64(header), &b64(payload()));
         assert!(
-            matches!(err(&token), Error::Malformed(Malformed::Json { part: TokenPart::Header, .. })),
+            matches!(
+                err(&token),
+                Error::Malformed(Malformed::Json {
+                    part: TokenPart::Header,
+                    ..
+                })
+            ),
             "{header:?}"
         );
     }
@@ -236,24 +252,123 @@ fn claims() {
     let replace = |from: &str, to: &str| base.replacen(from, to, 1);
     let exp = format!(r#""exp":{EXP}"#);
     for (payload, expected) in [
-        (replace(&exp, r#""exp":"1700003600""#), Error::InvalidClaim { claim: "exp", found: "a string" }),
-        (replace(&exp, r#""exp":1700003600.0"#), Error::InvalidClaim { claim: "exp", found: "a number with a fraction or an exponent, or beyond 64 bits" }),
-        (replace(&exp, r#""exp":-1"#), Error::InvalidClaim { claim: "exp", found: "a negative number" }),
-        (replace(&exp, r#""exp":9007199254740992"#), Error::InvalidClaim { claim: "exp", found: "an integer beyond 2^53-1" }),
-        (replace(&exp, r#""exp":null"#), Error::InvalidClaim { claim: "exp", found: "null" }),
+        (
+            replace(&exp, r#""exp":"1700003600""#),
+            Error::InvalidClaim {
+                claim: "exp",
+                found: "a string",
+            },
+        ),
+        (
+            replace(&exp, r#""exp":1700003600.0"#),
+            Error::InvalidClaim {
+                claim: "exp",
+                found: "a number with a fraction or an exponent, or beyond 64 bits",
+            },
+        ),
+        (
+            replace(&exp, r#""exp":-1"#),
+            Error::InvalidClaim {
+                claim: "exp",
+                found: "a negative number",
+            },
+        ),
+        (
+            replace(&exp, r#""exp":9007199254740992"#),
+            Error::InvalidClaim {
+                claim: "exp",
+                found: "an integer beyond 2^53-1",
+            },
+        ),
+        (
+            replace(&exp, r#""exp":null"#),
+            Error::InvalidClaim {
+                claim: "exp",
+                found: "null",
+            },
+        ),
         (replace(&format!(",{exp}"), ""), Error::MissingClaim("exp")),
-        (replace(&format!(r#""iss":"{KEY_SID}","#), ""), Error::MissingClaim("iss")),
-        (replace(&format!(r#""sub":"{ACCOUNT}","#), ""), Error::MissingClaim("sub")),
-        (replace(&format!(r#""sub":"{ACCOUNT}""#), r#""sub":5"#), Error::InvalidClaim { claim: "sub", found: "a number" }),
-        (replace(&format!(r#""jti":"{KEY_SID}-{NOW}""#), r#""jti":[]"#), Error::InvalidClaim { claim: "jti", found: "an array" }),
-        (payload_with_grants("[]"), Error::InvalidClaim { claim: "grants", found: "an array" }),
-        (base.replace(r#","grants":{"identity":"alice","video":{"room":"r"}}"#, ""), Error::MissingClaim("grants")),
-        (replace(&exp, &format!(r#""nbf":"x",{exp}"#)), Error::InvalidClaim { claim: "nbf", found: "a string" }),
-        (replace(&exp, &format!(r#""iat":true,{exp}"#)), Error::InvalidClaim { claim: "iat", found: "a boolean" }),
-        (replace(&format!(r#""iss":"{KEY_SID}""#), r#""iss":"SK00000000000000000000000000000000""#), Error::WrongApiKey { found: "SK00000000000000000000000000000000".into(), expected: KEY_SID.into() }),
-        (replace(&format!(r#""sub":"{ACCOUNT}""#), r#""sub":"AC00000000000000000000000000000000""#), Error::WrongAccount { found: "AC00000000000000000000000000000000".into(), expected: ACCOUNT.into() }),
-        (replace(&exp, &format!(r#""exp":{NOW}"#)), Error::Expired { expired_at: NOW, now: NOW }),
-        (replace(&exp, &format!(r#""nbf":{},{exp}"#, NOW + 1)), Error::NotYetValid { not_before: NOW + 1, now: NOW }),
+        (
+            replace(&format!(r#""iss":"{KEY_SID}","#), ""),
+            Error::MissingClaim("iss"),
+        ),
+        (
+            replace(&format!(r#""sub":"{ACCOUNT}","#), ""),
+            Error::MissingClaim("sub"),
+        ),
+        (
+            replace(&format!(r#""sub":"{ACCOUNT}""#), r#""sub":5"#),
+            Error::InvalidClaim {
+                claim: "sub",
+                found: "a number",
+            },
+        ),
+        (
+            replace(&format!(r#""jti":"{KEY_SID}-{NOW}""#), r#""jti":[]"#),
+            Error::InvalidClaim {
+                claim: "jti",
+                found: "an array",
+            },
+        ),
+        (
+            payload_with_grants("[]"),
+            Error::InvalidClaim {
+                claim: "grants",
+                found: "an array",
+            },
+        ),
+        (
+            base.replace(r#","grants":{"identity":"alice","video":{"room":"r"}}"#, ""),
+            Error::MissingClaim("grants"),
+        ),
+        (
+            replace(&exp, &format!(r#""nbf":"x",{exp}"#)),
+            Error::InvalidClaim {
+                claim: "nbf",
+                found: "a string",
+            },
+        ),
+        (
+            replace(&exp, &format!(r#""iat":true,{exp}"#)),
+            Error::InvalidClaim {
+                claim: "iat",
+                found: "a boolean",
+            },
+        ),
+        (
+            replace(
+                &format!(r#""iss":"{KEY_SID}""#),
+                r#""iss":"SK00000000000000000000000000000000""#,
+            ),
+            Error::WrongApiKey {
+                found: "SK00000000000000000000000000000000".into(),
+                expected: KEY_SID.into(),
+            },
+        ),
+        (
+            replace(
+                &format!(r#""sub":"{ACCOUNT}""#),
+                r#""sub":"AC00000000000000000000000000000000""#,
+            ),
+            Error::WrongAccount {
+                found: "AC00000000000000000000000000000000".into(),
+                expected: ACCOUNT.into(),
+            },
+        ),
+        (
+            replace(&exp, &format!(r#""exp":{NOW}"#)),
+            Error::Expired {
+                expired_at: NOW,
+                now: NOW,
+            },
+        ),
+        (
+            replace(&exp, &format!(r#""nbf":{},{exp}"#, NOW + 1)),
+            Error::NotYetValid {
+                not_before: NOW + 1,
+                now: NOW,
+            },
+        ),
     ] {
         assert_eq!(with_payload(&payload), expected, "{payload}");
     }
@@ -263,31 +378,72 @@ fn claims() {
 fn repeated_keys_at_any_level_in_any_spelling() {
     let base = payload();
     for (payload, key) in [
-        (base.replacen(r#""exp""#, &format!(r#""exp":1,"\u0065xp""#), 1), "exp"),
-        (base.replacen(r#""iss""#, &format!(r#""iss":"{KEY_SID}","iss""#), 1), "iss"),
-        (payload_with_grants(r#"{"identity":"a","identity":"b"}"#), "identity"),
-        (payload_with_grants(r#"{"identity":"a","video":{},"vide\u006f":{}}"#), "video"),
-        (payload_with_grants(r#"{"identity":"a","video":{"room":"x","room":"y"}}"#), "room"),
-        (payload_with_grants(r#"{"identity":"a","voice":{"outgoing":{"application_sid":"AP0123456789abcdef0123456789abcdef","params":{"a":"1","b":"2","a":"3"}}}}"#), "a"),
-        (payload_with_grants(r#"{"identity":"a","player":{"x":{"y":1,"y":2}}}"#), "y"),
-        (payload_with_grants(r#"{"identity":"a","rtc":{"k":1,"k":2}}"#), "k"),
-        (payload_with_grants(r#"{"identity":"a","rtc":1,"rtc":2}"#), "rtc"),
+        (
+            base.replacen(r#""exp""#, &format!(r#""exp":1,"\u0065xp""#), 1),
+            "exp",
+        ),
+        (
+            base.replacen(r#""iss""#, &format!(r#""iss":"{KEY_SID}","iss""#), 1),
+            "iss",
+        ),
+        (
+            payload_with_grants(r#"{"identity":"a","identity":"b"}"#),
+            "identity",
+        ),
+        (
+            payload_with_grants(r#"{"identity":"a","video":{},"vide\u006f":{}}"#),
+            "video",
+        ),
+        (
+            payload_with_grants(r#"{"identity":"a","video":{"room":"x","room":"y"}}"#),
+            "room",
+        ),
+        (
+            payload_with_grants(
+                r#"{"identity":"a","voice":{"outgoing":{"application_sid":"AP0123456789abcdef0123456789abcdef","params":{"a":"1","b":"2","a":"3"}}}}"#,
+            ),
+            "a",
+        ),
+        (
+            payload_with_grants(r#"{"identity":"a","player":{"x":{"y":1,"y":2}}}"#),
+            "y",
+        ),
+        (
+            payload_with_grants(r#"{"identity":"a","rtc":{"k":1,"k":2}}"#),
+            "k",
+        ),
+        (
+            payload_with_grants(r#"{"identity":"a","rtc":1,"rtc":2}"#),
+            "rtc",
+        ),
         (base.replacen("{", r#"{"custom":{"z":1,"z":2},"#, 1), "z"),
     ] {
         assert_eq!(
             with_payload(&payload),
-            Error::Malformed(Malformed::DuplicateKey { part: TokenPart::Payload, key: key.into() }),
+            Error::Malformed(Malformed::DuplicateKey {
+                part: TokenPart::Payload,
+                key: key.into()
+            }),
             "{payload}"
         );
     }
     // Many distinct keys: fine, and fast (the check is linear).
     let many: Vec<String> = (0..800).map(|i| format!(r#""k{i}":{i}"#)).collect();
-    let payload = payload_with_grants(&format!(r#"{{"identity":"a","rtc":{{{}}}}}"#, many.join(",")));
+    let payload = payload_with_grants(&format!(
+        r#"{{"identity":"a","rtc":{{{}}}}}"#,
+        many.join(",")
+    ));
     assert!(verify(&sign_json(PHP_HEADER, &payload)).is_ok());
-    let payload = payload_with_grants(&format!(r#"{{"identity":"a","rtc":{{{},"k799":0}}}}"#, many.join(",")));
+    let payload = payload_with_grants(&format!(
+        r#"{{"identity":"a","rtc":{{{},"k799":0}}}}"#,
+        many.join(",")
+    ));
     assert_eq!(
         with_payload(&payload),
-        Error::Malformed(Malformed::DuplicateKey { part: TokenPart::Payload, key: "k799".into() })
+        Error::Malformed(Malformed::DuplicateKey {
+            part: TokenPart::Payload,
+            key: "k799".into()
+        })
     );
 }
 
@@ -315,15 +471,31 @@ fn malformed_json_payloads() {
         base.replacen(r#""room":"r""#, r#""room":tru"#, 1),
     ] {
         assert!(
-            matches!(with_payload(&payload), Error::Malformed(Malformed::Json { part: TokenPart::Payload, .. })),
+            matches!(
+                with_payload(&payload),
+                Error::Malformed(Malformed::Json {
+                    part: TokenPart::Payload,
+                    ..
+                })
+            ),
             "{payload}"
         );
         // serde_json refuses them too.
-        assert!(serde_json::from_str::<serde_json::Value>(&payload).is_err() || !payload.starts_with('{'), "{payload}");
+        assert!(
+            serde_json::from_str::<serde_json::Value>(&payload).is_err()
+                || !payload.starts_with('{'),
+            "{payload}"
+        );
     }
     // Not UTF-8.
-    let token = sign_segments(&b64(PHP_HEADER), &b64([b"{\"a\":\"\xff\"}".as_slice()].concat()));
-    assert!(matches!(err(&token), Error::Malformed(Malformed::Json { .. })));
+    let token = sign_segments(
+        &b64(PHP_HEADER),
+        &b64([b"{\"a\":\"\xff\"}".as_slice()].concat()),
+    );
+    assert!(matches!(
+        err(&token),
+        Error::Malformed(Malformed::Json { .. })
+    ));
 }
 
 #[test]
@@ -343,14 +515,26 @@ fn nesting_is_limited_whatever_the_spelling() {
 #[test]
 fn grants_this_library_knows_must_be_well_formed() {
     for (grants, grant) in [
-        (r#"{"identity":"a","voice":{"incoming":{"allow":1}}}"#, "voice"),
-        (r#"{"identity":"a","voice":{"outgoing":{"application_sid":"AC0123456789abcdef0123456789abcdef"}}}"#, "voice"),
-        (r#"{"identity":"a","voice":{"push_credential_sid":"CRx"}}"#, "voice"),
+        (
+            r#"{"identity":"a","voice":{"incoming":{"allow":1}}}"#,
+            "voice",
+        ),
+        (
+            r#"{"identity":"a","voice":{"outgoing":{"application_sid":"AC0123456789abcdef0123456789abcdef"}}}"#,
+            "voice",
+        ),
+        (
+            r#"{"identity":"a","voice":{"push_credential_sid":"CRx"}}"#,
+            "voice",
+        ),
         (r#"{"identity":"a","voice":{"extra":true}}"#, "voice"),
         (r#"{"identity":"a","video":{"room":""}}"#, "video"),
         (r#"{"identity":"a","chat":{"service_sid":"IS0"}}"#, "chat"),
         (r#"{"identity":"a","data_sync":"x"}"#, "data_sync"),
-        (r#"{"identity":"a","task_router":{"worker_sid":"WS0123456789abcdef0123456789abcdef"}}"#, "task_router"),
+        (
+            r#"{"identity":"a","task_router":{"worker_sid":"WS0123456789abcdef0123456789abcdef"}}"#,
+            "task_router",
+        ),
         (r#"{"identity":"a","player":[]}"#, "player"),
         (r#"{"identity":5}"#, "identity"),
         (r#"{"identity":"a\u0000"}"#, "identity"),
@@ -372,8 +556,14 @@ fn unknown_grants_and_claims_are_kept_or_dropped_not_refused() {
     assert_eq!(
         verified.grants().other_grants(),
         [
-            ("ip_messaging".to_owned(), r#"{"service_sid":"IS0123456789abcdef0123456789abcdef"}"#.to_owned()),
-            ("rtc".to_owned(), r#"{"configuration_profile_sid":"CP1"}"#.to_owned()),
+            (
+                "ip_messaging".to_owned(),
+                r#"{"service_sid":"IS0123456789abcdef0123456789abcdef"}"#.to_owned()
+            ),
+            (
+                "rtc".to_owned(),
+                r#"{"configuration_profile_sid":"CP1"}"#.to_owned()
+            ),
         ]
     );
     assert_eq!(verified.grants().kinds(), [GrantKind::Playback]);
@@ -410,14 +600,21 @@ fn leeway_applies_to_exp_and_nbf() {
     let key = key().with_leeway(std::time::Duration::from_millis(29_500));
     let token = sign_json(
         PHP_HEADER,
-        &payload().replacen(&format!(r#""exp":{EXP}"#), &format!(r#""nbf":{},"exp":{EXP}"#, NOW + 30), 1),
+        &payload().replacen(
+            &format!(r#""exp":{EXP}"#),
+            &format!(r#""nbf":{},"exp":{EXP}"#, NOW + 30),
+            1,
+        ),
     );
     assert!(key.verify_at(&token, NOW).is_ok());
     assert!(key.verify_at(&token, NOW - 1).is_err());
     assert!(key.verify_at(&token, EXP + 29).is_ok());
     assert_eq!(
         key.verify_at(&token, EXP + 30).unwrap_err(),
-        Error::Expired { expired_at: EXP, now: EXP + 30 }
+        Error::Expired {
+            expired_at: EXP,
+            now: EXP + 30
+        }
     );
 }
 
@@ -425,7 +622,10 @@ fn leeway_applies_to_exp_and_nbf() {
 fn a_wrong_secret_or_a_changed_byte_is_a_bad_signature() {
     let token = sign_json(PHP_HEADER, &payload());
     let other = ApiKey::new(ACCOUNT, KEY_SID, "another secret").unwrap();
-    assert_eq!(other.verify_at(&token, NOW).unwrap_err(), Error::BadSignature);
+    assert_eq!(
+        other.verify_at(&token, NOW).unwrap_err(),
+        Error::BadSignature
+    );
     let (unsigned, _) = token.rsplit_once('.').unwrap();
     let forged = format!("{unsigned}.{}", b64([0u8; 32]));
     assert_eq!(err(&forged), Error::BadSignature);
@@ -438,14 +638,43 @@ fn errors_about_hostile_text_are_short_and_escaped() {
     let long = format!("{}\n\u{1b}", "x".repeat(10_000));
     let json = serde_json::to_string(&long).unwrap();
     for token in [
-        sign_json(&format!(r#"{{"alg":{json},"cty":"twilio-fpa;v=1"}}"#), &payload()),
+        sign_json(
+            &format!(r#"{{"alg":{json},"cty":"twilio-fpa;v=1"}}"#),
+            &payload(),
+        ),
         sign_json(&format!(r#"{{"alg":"HS256","cty":{json}}}"#), &payload()),
-        sign_json(&format!(r#"{{"alg":"HS256","cty":"twilio-fpa;v=1","twr":{json}}}"#), &payload()),
-        sign_json(PHP_HEADER, &payload().replacen(&format!(r#""iss":"{KEY_SID}""#), &format!(r#""iss":{json}"#), 1)),
-        sign_json(PHP_HEADER, &payload_with_grants(&format!(r#"{{"identity":"a","voice":{{{json}:1}}}}"#))),
-        sign_json(PHP_HEADER, &payload_with_grants(&format!(r#"{{"identity":"a","voice":{{"outgoing":{{"application_sid":{json}}}}}}}"#))),
-        sign_json(PHP_HEADER, &payload_with_grants(&format!(r#"{{"identity":"a","rtc":{{{json}:1,{json}:2}}}}"#))),
-        sign_json(PHP_HEADER, &payload_with_grants(&format!(r#"{{"identity":{json}}}"#))),
+        sign_json(
+            &format!(r#"{{"alg":"HS256","cty":"twilio-fpa;v=1","twr":{json}}}"#),
+            &payload(),
+        ),
+        sign_json(
+            PHP_HEADER,
+            &payload().replacen(
+                &format!(r#""iss":"{KEY_SID}""#),
+                &format!(r#""iss":{json}"#),
+                1,
+            ),
+        ),
+        sign_json(
+            PHP_HEADER,
+            &payload_with_grants(&format!(r#"{{"identity":"a","voice":{{{json}:1}}}}"#)),
+        ),
+        sign_json(
+            PHP_HEADER,
+            &payload_with_grants(&format!(
+                r#"{{"identity":"a","voice":{{"outgoing":{{"application_sid":{json}}}}}}}"#
+            )),
+        ),
+        sign_json(
+            PHP_HEADER,
+            &payload_with_grants(&format!(
+                r#"{{"identity":"a","rtc":{{{json}:1,{json}:2}}}}"#
+            )),
+        ),
+        sign_json(
+            PHP_HEADER,
+            &payload_with_grants(&format!(r#"{{"identity":{json}}}"#)),
+        ),
     ] {
         let text = err(&token).to_string();
         assert!(text.len() < 600, "{} bytes: {text}", text.len());
@@ -457,17 +686,64 @@ fn errors_about_hostile_text_are_short_and_escaped() {
 #[test]
 fn the_reader_accepts_what_serde_json_accepts() {
     let texts = [
-        "{}", " {} ", "{\t\n\r}", r#"{"a":1}"#, r#"{"a":-0}"#, r#"{"a":-0.0e-0}"#, r#"{"a":1E+2}"#,
-        r#"{"a":01}"#, r#"{"a":1.}"#, r#"{"a":.1}"#, r#"{"a":+1}"#, r#"{"a":1e}"#, r#"{"a":0x1}"#,
-        r#"{"a":18446744073709551616}"#, r#"{"a":-9223372036854775809}"#, r#"{"a":1e308}"#,
-        r#"{"a":1e309}"#, r#"{"a":-1e309}"#, r#"{"a":1e-400}"#, r#"{"a":[]}"#, r#"{"a":[1,]}"#,
-        r#"{"a":[,1]}"#, r#"{"a":[1 2]}"#, r#"{"a":{}}"#, r#"{"a":{},}"#, r#"{,"a":1}"#, r#"{"a"}"#,
-        r#"{"a":}"#, r#"{a:1}"#, r#"{'a':1}"#, r#"{"a":true,"b":false,"c":null}"#, r#"{"a":True}"#,
-        r#"{"a":nul}"#, r#"{"a":"\u0000"}"#, r#"{"a":"\uD834\uDD1E"}"#, r#"{"a":"\uDD1E"}"#,
-        r#"{"a":"\uD834"}"#, r#"{"a":"\uD834\u0041"}"#, r#"{"a":"\x"}"#, r#"{"a":"\/"}"#,
-        "{\"a\":\"\t\"}", "{\"a\":\"\u{7f}\"}", "{\"a\":\"é😀\"}", r#"{"a":"\u00e9"}"#, r#"{"a":1}x"#,
-        r#"{"a":1}}"#, "{\"a\":1}\u{a0}", r#"[1]"#, r#""s""#, "1", "", " ", "{", "}",
-        "{\"a\":\"\\", r#"{"a":"\u12"}"#, r#"{"a":"\uZZZZ"}"#, "\u{feff}{}",
+        "{}",
+        " {} ",
+        "{\t\n\r}",
+        r#"{"a":1}"#,
+        r#"{"a":-0}"#,
+        r#"{"a":-0.0e-0}"#,
+        r#"{"a":1E+2}"#,
+        r#"{"a":01}"#,
+        r#"{"a":1.}"#,
+        r#"{"a":.1}"#,
+        r#"{"a":+1}"#,
+        r#"{"a":1e}"#,
+        r#"{"a":0x1}"#,
+        r#"{"a":18446744073709551616}"#,
+        r#"{"a":-9223372036854775809}"#,
+        r#"{"a":1e308}"#,
+        r#"{"a":1e309}"#,
+        r#"{"a":-1e309}"#,
+        r#"{"a":1e-400}"#,
+        r#"{"a":[]}"#,
+        r#"{"a":[1,]}"#,
+        r#"{"a":[,1]}"#,
+        r#"{"a":[1 2]}"#,
+        r#"{"a":{}}"#,
+        r#"{"a":{},}"#,
+        r#"{,"a":1}"#,
+        r#"{"a"}"#,
+        r#"{"a":}"#,
+        r#"{a:1}"#,
+        r#"{'a':1}"#,
+        r#"{"a":true,"b":false,"c":null}"#,
+        r#"{"a":True}"#,
+        r#"{"a":nul}"#,
+        r#"{"a":"\u0000"}"#,
+        r#"{"a":"\uD834\uDD1E"}"#,
+        r#"{"a":"\uDD1E"}"#,
+        r#"{"a":"\uD834"}"#,
+        r#"{"a":"\uD834\u0041"}"#,
+        r#"{"a":"\x"}"#,
+        r#"{"a":"\/"}"#,
+        "{\"a\":\"\t\"}",
+        "{\"a\":\"\u{7f}\"}",
+        "{\"a\":\"é😀\"}",
+        r#"{"a":"\u00e9"}"#,
+        r#"{"a":1}x"#,
+        r#"{"a":1}}"#,
+        "{\"a\":1}\u{a0}",
+        r#"[1]"#,
+        r#""s""#,
+        "1",
+        "",
+        " ",
+        "{",
+        "}",
+        "{\"a\":\"\\",
+        r#"{"a":"\u12"}"#,
+        r#"{"a":"\uZZZZ"}"#,
+        "\u{feff}{}",
     ];
     for text in texts {
         let serde = serde_json::from_str::<serde_json::Value>(text);
@@ -479,7 +755,11 @@ fn the_reader_accepts_what_serde_json_accepts() {
         );
         if let (Ok(ours), Ok(serde)) = (ours, serde) {
             // The kept text means the same.
-            assert_eq!(serde_json::from_str::<serde_json::Value>(ours.as_json()).unwrap(), serde, "{text}");
+            assert_eq!(
+                serde_json::from_str::<serde_json::Value>(ours.as_json()).unwrap(),
+                serde,
+                "{text}"
+            );
         }
     }
 }

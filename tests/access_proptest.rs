@@ -8,8 +8,8 @@ use std::time::Duration;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use capability::{
-    AccessPolicy, ApiKey, AppSid, ChatGrant, CredentialSid, Error, Identity, PlaybackGrant,
-    Region, RoleSid, ServiceSid, SyncGrant, TaskRouterGrant, VideoGrant, VoiceGrant, WorkerSid,
+    AccessPolicy, ApiKey, AppSid, ChatGrant, CredentialSid, Error, Identity, PlaybackGrant, Region,
+    RoleSid, ServiceSid, SyncGrant, TaskRouterGrant, VideoGrant, VoiceGrant, WorkerSid,
     WorkspaceSid, MAX_EXP,
 };
 use common::ordered::Json;
@@ -29,7 +29,12 @@ fn text() -> impl Strategy<Value = String> {
 
 #[derive(Clone, Debug)]
 enum Grant {
-    Voice(bool, Option<(String, Vec<(String, String)>)>, Option<String>, Option<String>),
+    Voice(
+        bool,
+        Option<(String, Vec<(String, String)>)>,
+        Option<String>,
+        Option<String>,
+    ),
     Video(Option<String>),
     Chat([Option<String>; 4]),
     Sync([Option<String>; 4]),
@@ -56,12 +61,16 @@ fn params() -> impl Strategy<Value = Vec<(String, String)>> {
 
 /// A JSON object for the playback grant, as text.
 fn playback_json() -> impl Strategy<Value = String> {
-    prop::collection::btree_map(text(), prop_oneof![
-        any::<String>().prop_map(|s| serde_json::to_string(&s).unwrap()),
-        any::<i64>().prop_map(|n| n.to_string()),
-        Just("null".to_owned()),
-        Just("[true,{\"x\":[]}]".to_owned()),
-    ], 0..4)
+    prop::collection::btree_map(
+        text(),
+        prop_oneof![
+            any::<String>().prop_map(|s| serde_json::to_string(&s).unwrap()),
+            any::<i64>().prop_map(|n| n.to_string()),
+            Just("null".to_owned()),
+            Just("[true,{\"x\":[]}]".to_owned()),
+        ],
+        0..4,
+    )
     .prop_map(|m| {
         let members: Vec<String> = m
             .iter()
@@ -73,11 +82,20 @@ fn playback_json() -> impl Strategy<Value = String> {
 
 fn grants() -> impl Strategy<Value = Vec<Grant>> {
     (
-        (any::<bool>(), prop::option::of((sid("AP"), params())), prop::option::of(sid("CR")), prop::option::of(text())),
+        (
+            any::<bool>(),
+            prop::option::of((sid("AP"), params())),
+            prop::option::of(sid("CR")),
+            prop::option::of(text()),
+        ),
         prop::option::of(text()),
         service_fields(),
         service_fields(),
-        (prop::option::of(sid("WS")), prop::option::of(sid("WK")), prop::option::of(text())),
+        (
+            prop::option::of(sid("WS")),
+            prop::option::of(sid("WK")),
+            prop::option::of(text()),
+        ),
         playback_json(),
     )
         .prop_flat_map(|(voice, video, chat, sync, task_router, playback)| {
@@ -115,7 +133,13 @@ fn parts() -> impl Strategy<Value = Parts> {
             // Voice needs an identity that is a client name.
             let voice = grants.iter().any(|g| matches!(g, Grant::Voice(..)));
             let identity = if voice { name } else { any_identity };
-            Parts { identity, grants, ttl, region, nbf }
+            Parts {
+                identity,
+                grants,
+                ttl,
+                region,
+                nbf,
+            }
         })
 }
 
@@ -197,13 +221,15 @@ fn key(account: &str, key_sid: &str) -> ApiKey {
 }
 
 fn signed() -> impl Strategy<Value = (ApiKey, String, u64)> {
-    (parts(), sid("AC"), sid("SK"), 0..MAX_EXP - MAX_TTL_SECS).prop_map(|(p, account, key_sid, t)| {
-        let key = key(&account, &key_sid);
-        let mut p = p;
-        p.nbf = p.nbf.map(|nbf| nbf.min(t));
-        let token = build(&p).sign_at(&key, t).into_string();
-        (key, token, t)
-    })
+    (parts(), sid("AC"), sid("SK"), 0..MAX_EXP - MAX_TTL_SECS).prop_map(
+        |(p, account, key_sid, t)| {
+            let key = key(&account, &key_sid);
+            let mut p = p;
+            p.nbf = p.nbf.map(|nbf| nbf.min(t));
+            let token = build(&p).sign_at(&key, t).into_string();
+            (key, token, t)
+        },
+    )
 }
 
 /// Duplicate keys in any object, and the depth of nesting.
@@ -259,24 +285,42 @@ fn json_like() -> impl Strategy<Value = String> {
         Just("true".to_owned()),
         Just("false".to_owned()),
         any::<i64>().prop_map(|n| n.to_string()),
-        any::<f64>().prop_filter("finite", |f| f.is_finite()).prop_map(|f| format!("{f:e}")),
+        any::<f64>()
+            .prop_filter("finite", |f| f.is_finite())
+            .prop_map(|f| format!("{f:e}")),
         "[0-9a-z\"\\\\/ ]{0,6}".prop_map(|s| format!("\"{s}\"")),
         any::<String>().prop_map(|s| serde_json::to_string(&s).unwrap()),
-        prop::sample::select(vec!["\"\\u00e9\"", "\"\\ud83d\\ude00\"", "\"\\ud83d\"", "-0", "1e5", "1E-5", "0.0"])
-            .prop_map(str::to_owned),
+        prop::sample::select(vec![
+            "\"\\u00e9\"",
+            "\"\\ud83d\\ude00\"",
+            "\"\\ud83d\"",
+            "-0",
+            "1e5",
+            "1E-5",
+            "0.0"
+        ])
+        .prop_map(str::to_owned),
     ];
     let value = leaf.prop_recursive(6, 40, 4, |inner| {
         prop_oneof![
             prop::collection::vec(inner.clone(), 0..4).prop_map(|v| format!("[{}]", v.join(","))),
-            prop::collection::vec((prop::sample::select(vec!["a", "b", "c", "\\u0061"]), inner), 0..4)
-                .prop_map(|m| {
-                    let members: Vec<String> = m.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
-                    format!("{{{}}}", members.join(","))
-                }),
+            prop::collection::vec(
+                (prop::sample::select(vec!["a", "b", "c", "\\u0061"]), inner),
+                0..4
+            )
+            .prop_map(|m| {
+                let members: Vec<String> = m.iter().map(|(k, v)| format!("\"{k}\":{v}")).collect();
+                format!("{{{}}}", members.join(","))
+            }),
         ]
     });
     let edits = prop::collection::vec(
-        (any::<prop::sample::Index>(), prop::sample::select(vec!["", " ", ",", "}", "]", "\"", ":", "\\", "0", "{", "[", "\n"])),
+        (
+            any::<prop::sample::Index>(),
+            prop::sample::select(vec![
+                "", " ", ",", "}", "]", "\"", ":", "\\", "0", "{", "[", "\n",
+            ]),
+        ),
         0..3,
     );
     (value, edits).prop_map(|(mut text, edits)| {

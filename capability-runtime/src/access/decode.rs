@@ -387,27 +387,30 @@ fn params(r: &mut Reader<'_>, findings: &mut Findings, at: At) -> Result<Params>
     let Some(m) = object(r, findings, at)? else {
         return Ok(Params::new());
     };
-    let mut text = String::new();
-    let mut ends = Vec::new();
+    // Keys and values, unescaped, are shorter than the rest of the input, and each pair takes
+    // at least 6 bytes (`"":"",`): one allocation each for the text and the offsets of most
+    // parameter lists.
+    let rest = r.remaining();
+    let mut text = String::with_capacity(rest);
+    let mut ends = Vec::with_capacity((rest / 6).min(64));
     members(r, m, findings, &[], |_, key, r, findings| {
         if key.is_empty() {
             at.problem(findings, || "a parameter has an empty key".into());
         }
-        match str_field(r, findings)? {
-            Field::Present(value) => {
-                text.push_str(key);
-                let key_end = text.len();
-                text.push_str(&value);
-                ends.push((key_end, text.len()));
-            }
-            Field::Invalid(found) => at.problem(findings, || {
+        if r.peek()? != Kind::String {
+            let found = found(r, findings)?;
+            at.problem(findings, || {
                 format!(
                     "the parameter `{}` must be a string, found {found}",
                     Truncated(key)
                 )
-            }),
-            Field::Missing => {}
+            });
+            return Ok(());
         }
+        text.push_str(key);
+        let key_end = text.len();
+        r.string_into(&mut text)?;
+        ends.push((key_end, text.len()));
         Ok(())
     })?;
     Ok(Params::packed(text, ends))

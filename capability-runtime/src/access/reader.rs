@@ -105,6 +105,11 @@ impl<'a> Reader<'a> {
         Self { text, pos }
     }
 
+    /// How many bytes are left to read.
+    pub(crate) fn remaining(&self) -> usize {
+        self.text.len() - self.pos
+    }
+
     /// The byte offset of the next thing to read.
     pub(crate) fn pos(&self) -> usize {
         self.pos
@@ -185,12 +190,50 @@ impl<'a> Reader<'a> {
                 Ok(Cow::Borrowed(s))
             }
             Some(b'\\') => {
-                let mut owned = String::from(&self.text[start..self.pos]);
+                // Escapes only shorten the text: one allocation of the escaped length.
+                let mut owned = String::with_capacity(self.raw_len(start));
+                owned.push_str(&self.text[start..self.pos]);
                 self.escaped(&mut owned)?;
                 Ok(Cow::Owned(owned))
             }
             Some(_) => self.err("control character (\\u0000-\\u001F) found while parsing a string"),
             None => self.err("EOF while parsing a string"),
+        }
+    }
+
+    /// A string, appended to `out`.
+    pub(crate) fn string_into(&mut self, out: &mut String) -> Result<()> {
+        self.skip_ws();
+        if self.byte() != Some(b'"') {
+            return self.err("expected a string");
+        }
+        self.pos += 1;
+        let start = self.pos;
+        self.pos = start + special_byte(&self.bytes()[start..]);
+        out.push_str(&self.text[start..self.pos]);
+        match self.byte() {
+            Some(b'"') => {
+                self.pos += 1;
+                Ok(())
+            }
+            Some(b'\\') => self.escaped(out),
+            Some(_) => self.err("control character (\\u0000-\\u001F) found while parsing a string"),
+            None => self.err("EOF while parsing a string"),
+        }
+    }
+
+    /// The length of the text of the string from `start` to its closing quote, escapes as
+    /// written; up to the end of the input if it is not closed.
+    fn raw_len(&self, start: usize) -> usize {
+        let bytes = self.bytes();
+        let mut end = start;
+        loop {
+            end += special_byte(bytes.get(end..).unwrap_or_default());
+            match bytes.get(end) {
+                Some(b'\\') => end += 2,
+                Some(b'"') => return end - start,
+                _ => return bytes.len().saturating_sub(start),
+            }
         }
     }
 
@@ -536,6 +579,22 @@ mod tests {
                     assert_eq!(special_byte(&bytes), at, "{bytes:?}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn strings_into_a_buffer_and_their_raw_length() {
+        for json in [r#""abc""#, r#""a\u00e9\"b""#, r#""\\""#, r#""""#] {
+            let mut out = String::from("x");
+            let mut r = Reader::new(json);
+            r.string_into(&mut out).unwrap();
+            r.end().unwrap();
+            assert_eq!(out, format!("x{}", string(json).unwrap()));
+            assert_eq!(Reader::new(json).raw_len(1), json.len() - 2);
+        }
+        for json in ["\"\\", "\"a\\", "\"a\\\"", "\"a"] {
+            assert!(string(json).is_err(), "{json}");
+            assert_eq!(Reader::new(json).raw_len(1), json.len() - 1);
         }
     }
 
