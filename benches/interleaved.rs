@@ -40,7 +40,10 @@ fn main() {
         ("jsonwebtoken decode", call(|| c.jwt_decode())),
         ("Access Token sign_at", call(|| a.sign())),
         ("Access Token verify_at", call(|| a.verify())),
-        ("Access Token floor: HMAC-SHA256 + base64url", call(|| a.floor())),
+        (
+            "Access Token floor: HMAC-SHA256 + base64url",
+            call(|| a.floor()),
+        ),
     ];
 
     // Warm up, then measure: times[c][round] in ns per call.
@@ -67,7 +70,9 @@ fn main() {
         |a: usize, b: usize| median(times[a].iter().zip(&times[b]).map(|(x, y)| x / y).collect());
     let (sign_macro, sign_builder, verify, floor_i, jwt_encode, jwt_decode) = (0, 1, 2, 3, 4, 5);
     let (access_sign, access_verify, access_floor) = (6, 7, 8);
-    let targets = ["<= 1.3", "<= 1.6", "<= 1.8", "", "", "", "<= 1.3", "<= 2", ""];
+    let targets = [
+        "<= 1.3", "<= 1.6", "<= 1.8", "", "", "", "<= 1.3", "<= 2", "",
+    ];
 
     println!("interleaved: {ROUNDS} rounds of {BATCH} calls each; medians");
     println!("| benchmark | median | x floor | target |");

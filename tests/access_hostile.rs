@@ -378,10 +378,7 @@ fn claims() {
 fn repeated_keys_at_any_level_in_any_spelling() {
     let base = payload();
     for (payload, key) in [
-        (
-            base.replacen(r#""exp""#, &format!(r#""exp":1,"\u0065xp""#), 1),
-            "exp",
-        ),
+        (base.replacen(r#""exp""#, r#""exp":1,"\u0065xp""#, 1), "exp"),
         (
             base.replacen(r#""iss""#, &format!(r#""iss":"{KEY_SID}","iss""#), 1),
             "iss",

@@ -78,6 +78,8 @@ struct UnknownKeys<'a> {
 
 impl<'a> Keys<'a> {
     /// Whether `key` (number `index` of the known keys, or unknown) was seen before.
+    // A `Cow`, not a `&str`: it is cloned into the set, and a borrowed key stays borrowed.
+    #[allow(clippy::ptr_arg)]
     fn repeated(&mut self, index: Option<usize>, key: &Cow<'a, str>) -> bool {
         if let Some(i) = index {
             let bit = 1 << i;

@@ -154,7 +154,7 @@ impl ApiKey {
             }
             Err(_) => return Err(Error::Malformed(Malformed::Base64(TokenPart::Signature))),
         }
-        let mac = self.mac_of(token[..last].as_bytes());
+        let mac = self.mac_of(&token.as_bytes()[..last]);
         mac.verify_slice(&tag).map_err(|_| Error::BadSignature)?;
 
         // Decoded on the stack when it fits (most tokens), else on the heap.
