@@ -45,7 +45,7 @@
 //!     incoming {user};
 //!     outgoing {app_sid} { Queue = {queue} };
 //!     ttl 1h30m;
-//! };
+//! }?; // a run-time parameter can be of any length: `Err` if the tokens would be too long
 //! let credentials = Credentials::new("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "secret")?;
 //! let token = policy.sign_at(&credentials, 1_700_000_000);
 //! assert_eq!(token.expires_at(), 1_700_005_400);
@@ -57,15 +57,23 @@
 //! [`AccountSid`], [`AppSid`], [`ClientName`]; the run-time [`Policy::builder`], which gives the
 //! same bytes as the macro for the same policy; [`Credentials`] to sign and verify; [`Token`],
 //! [`VerifiedToken`], [`Grants`] and the one [`Error`] type.
+//!
+//! # Features
+//! - `serde` (off by default): [`Token`] serializes as its text, so it can sit in a
+//!   `#[derive(Serialize)]` response; the SIDs ([`AccountSid`], [`AppSid`], [`ApiKeySid`], …),
+//!   [`ClientName`] and [`Identity`] serialize as strings and deserialize through their
+//!   constructors, so a bad value in a config file or a request is refused with the message `new`
+//!   gives, naming the rule it breaks.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
+#![cfg_attr(docsrs, feature(doc_cfg))]
 
 // Lets the macro's `::capability::…` paths resolve inside this crate too.
 extern crate self as capability;
 
 pub use capability_runtime::*;
 
-pub use capability_macros::capability;
+pub use capability_macros::{access_token, capability};
 
 /// The examples of `README.md`, compiled and run as doctests.
 #[doc = include_str!("../README.md")]

@@ -587,16 +587,78 @@ fn the_auth_token_never_shows() {
     // A token's Debug leaves out its signature: a logged token cannot be replayed.
     let signature = token.as_str().rsplit_once('.').unwrap().1;
     assert!(!format!("{token:?}").contains(signature));
+    // Errors of calls that were given the auth token.
+    let signed_with_secret = token.as_str().to_owned();
     for err in [
-        Credentials::new(ACCOUNT, "").unwrap_err(),
         Credentials::new("AC123", SECRET).unwrap_err(),
-        Credentials::new(ACCOUNT, "other")
-            .unwrap()
-            .verify_at(token.as_str(), NOW)
+        Credentials::new("", SECRET).unwrap_err(),
+        credentials()
+            .verify_at(&signed_with_secret.replace('.', "!"), NOW)
+            .unwrap_err(),
+        credentials()
+            .verify_at(token.as_str(), NOW + 10 * 86_400)
             .unwrap_err(),
     ] {
         assert!(!err.to_string().contains(SECRET) && !format!("{err:?}").contains(SECRET));
     }
+}
+
+#[test]
+fn a_secret_passed_where_a_sid_belongs_never_shows() {
+    // The arguments swapped, or a secret pasted into the wrong variable: the error says what
+    // is wrong without quoting the text or naming any of its characters.
+    for secret in [
+        SECRET,
+        "0123456789ABCDEF0123456789ABCDEF",
+        "AC3f9a8b7c6d5e4f3a2b1c0d9e8f7a6b",
+        "Zx8Qp2Lm9Tr4Vn6Bc1Wd3Yf5Gh7Jk0Sa",
+        "my auth token",
+        "ACé secret with spaces",
+    ] {
+        let err = Credentials::new(secret, ACCOUNT).unwrap_err();
+        let shown = format!("{err} {err:?}");
+        assert!(!shown.contains(secret), "{shown}");
+        let Error::InvalidSid(sid) = &err else {
+            panic!("{err:?}")
+        };
+        assert!(!sid.input().contains(secret), "{}", sid.input());
+        assert!(
+            !matches!(sid.problem(), capability::SidProblem::InvalidChar { .. }),
+            "{:?}",
+            sid.problem()
+        );
+        assert!(
+            err.to_string().contains("check the order of the arguments"),
+            "{err}"
+        );
+        assert!(AppSid::new(secret).unwrap_err().to_string().len() < 200);
+    }
+    // Text that plainly is not a secret is quoted, to help.
+    let err = AppSid::new("AP123").unwrap_err().to_string();
+    assert!(err.contains("`AP123`"), "{err}");
+    let err = AppSid::new("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("`ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa` is an Account SID"),
+        "{err}"
+    );
+}
+
+#[test]
+fn another_kind_is_named_only_for_text_of_its_shape() {
+    for text in ["REPLACE_ME", "ISxxx", "CA123", "RE", "SMS_SID"] {
+        let err = AppSid::new(text).unwrap_err().to_string();
+        assert!(!err.contains(" SID;"), "{text}: {err}");
+        assert!(err.contains("is not an Application SID"), "{text}: {err}");
+    }
+    let err = AppSid::new("RE0123456789abcdef0123456789abcdef")
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("is a Recording SID; an Application SID starts with `AP`"),
+        "{err}"
+    );
 }
 
 #[test]

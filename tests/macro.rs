@@ -307,7 +307,8 @@ fn expressions_give_the_same_policy_as_literals() {
         outgoing {app_sid} { Foo = {bar.clone()}, Queue = "support desk" };
         events { foobar = {hey} };
         ttl 10m;
-    };
+    }
+    .unwrap();
     let literal = capability! {
         incoming "Alice";
         outgoing "APbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" { Foo = "Bar", Queue = "support desk" };
@@ -322,7 +323,8 @@ fn expressions_give_the_same_policy_as_literals() {
         outgoing {app_sid} { Foo = {bar}, Queue = "support desk" };
         incoming {name};
         ttl 10m;
-    };
+    }
+    .unwrap();
     let built = Policy::builder()
         .events([("foobar", "hey")])
         .outgoing(app_sid, [("Foo", "Bar"), ("Queue", "support desk")])
@@ -344,7 +346,8 @@ fn expressions_are_evaluated_once_in_statement_order() {
     let policy = capability! {
         events { A = {note("a")}, B = {note("b")} };
         outgoing "APbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" { C = {note("c")} };
-    };
+    }
+    .unwrap();
     assert_eq!(log, ["a", "b", "c"]);
     assert_eq!(
         policy.grants().events().unwrap().filters(),
@@ -369,4 +372,62 @@ fn usable_without_any_import() {
         renamed::P.scope(),
         "scope:client:incoming?clientName=renamed"
     );
+}
+
+#[test]
+fn run_time_parameters_cannot_make_a_token_the_verifier_refuses() {
+    // The size of a policy with `{expr}` parameters is known only at run time: the macro
+    // evaluates to a `Result`, and the builder's size rule refuses what would not verify.
+    let long = "v".repeat(20_000);
+    let too_large = capability! { events { K = {long.clone()} } };
+    assert!(
+        matches!(
+            too_large,
+            Err(capability::Error::PolicyTooLarge {
+                max: capability::MAX_TOKEN_LEN,
+                ..
+            })
+        ),
+        "{too_large:?}"
+    );
+    let outgoing = capability! {
+        outgoing "APbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb" { K = {long} };
+    };
+    assert!(matches!(
+        outgoing,
+        Err(capability::Error::PolicyTooLarge { .. })
+    ));
+
+    // The largest value that fits signs a token the verifier accepts.
+    let credentials = Credentials::new("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "secret").unwrap();
+    let (mut fits, mut too_long) = (0, 20_000);
+    while too_long - fits > 1 {
+        let mid = (fits + too_long) / 2;
+        match capability! { incoming "Alice"; events { K = {"v".repeat(mid)} } } {
+            Ok(_) => fits = mid,
+            Err(_) => too_long = mid,
+        }
+    }
+    let policy = capability! { incoming "Alice"; events { K = {"v".repeat(fits)} } }.unwrap();
+    let token = policy.sign_at(&credentials, 1_700_000_000);
+    assert!(token.as_str().len() <= capability::MAX_TOKEN_LEN);
+    credentials
+        .verify_at(token.as_str(), 1_700_000_001)
+        .unwrap();
+}
+
+#[test]
+fn run_time_names_and_sids_are_bounded_by_their_types() {
+    // Without `{expr}` parameters, the size rule was proven at compile time for the longest
+    // `ClientName`: the macro evaluates to a `Policy`, and the longest name still verifies.
+    let longest = ClientName::new(&"n".repeat(capability::MAX_CLIENT_NAME_LEN)).unwrap();
+    let app_sid = AppSid::new("APbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb").unwrap();
+    let policy: Policy = capability! {
+        incoming {longest};
+        outgoing {app_sid} { Foo = "Bar" };
+        events { Level = "error" };
+    };
+    let credentials = Credentials::new("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "secret").unwrap();
+    let token = policy.sign_at(&credentials, capability::MAX_EXP - 86_400);
+    credentials.verify_at(token.as_str(), 0).unwrap();
 }

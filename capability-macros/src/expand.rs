@@ -1,25 +1,31 @@
-//! Generates the code of a checked invocation. Checks nothing: `valid.rs` did.
+//! Generates the code of a checked invocation. Checks nothing: the validator did.
 //!
-//! Every path goes through `::capability::__private`, the facade's hidden re-export of the
-//! runtime, so the expansion works whatever the user imported.
+//! Every path goes through `<crate>::__private`, the facade's hidden re-export of the runtime,
+//! where `<crate>` is `::capability` or the path of a `crate = path;` statement, so the
+//! expansion works whatever the user imported and however the dependency is named.
 
+use capability_runtime::__dsl::ast::{Param, Value};
+use capability_runtime::__dsl::valid::{Checked, Grant};
 use capability_runtime::{Params, Policy};
-use proc_macro2::{Group, Span, TokenStream};
+use proc_macro2::{Group, Ident, Span, TokenStream};
 use quote::{quote, quote_spanned};
 
-use crate::ast::{Body, Param, Value};
-use crate::valid::Checked;
+/// The path of the facade crate: `::capability` unless the invocation says otherwise.
+pub(crate) fn krate(path: Option<&TokenStream>) -> TokenStream {
+    path.cloned().unwrap_or_else(|| quote!(::capability))
+}
 
 pub(crate) fn expand(checked: &Checked) -> TokenStream {
+    let krate = krate(checked.krate.as_ref());
     match &checked.literal {
-        Some(policy) => literal(policy),
-        None => dynamic(checked),
+        Some(policy) => literal(policy, &krate),
+        None => dynamic(checked, &krate),
     }
 }
 
 /// An all-literal policy: the policy the runtime built at compile time, scope claim and payload
 /// prefix included, rebuilt in `const` context. Signing it only adds the issuer and expiry.
-fn literal(policy: &Policy) -> TokenStream {
+fn literal(policy: &Policy, krate: &TokenStream) -> TokenStream {
     let grants = policy.grants();
     let incoming = option(grants.incoming().map(|name| {
         let name = name.as_str();
@@ -33,7 +39,7 @@ fn literal(policy: &Policy) -> TokenStream {
             quote!(#name)
         }));
         quote! {
-            ::capability::__private::StaticOutgoing {
+            #krate::__private::StaticOutgoing {
                 app_sid: #app_sid,
                 params: #params,
                 client_name: #client_name,
@@ -46,7 +52,7 @@ fn literal(policy: &Policy) -> TokenStream {
     let payload_b64 = policy.__payload_prefix_b64();
     quote! {
         const {
-            ::capability::__private::Policy::__from_static(::capability::__private::StaticPolicy {
+            #krate::__private::Policy::__from_static(#krate::__private::StaticPolicy {
                 incoming: #incoming,
                 outgoing: #outgoing,
                 events: #events,
@@ -70,54 +76,91 @@ fn static_pairs(params: &Params) -> TokenStream {
     quote!(&[#(#pairs),*])
 }
 
-/// A policy with `{expr}` values: the builder calls in statement order, then the infallible
-/// `__build_checked` (its rules were checked at compile time). A non-`ClientName` for `incoming`
-/// or a non-`AppSid` for `outgoing` is a type error at the user's expression.
-fn dynamic(checked: &Checked) -> TokenStream {
-    let calls = checked.stmts.iter().filter_map(|stmt| match &stmt.body {
-        Body::Incoming(name) => {
-            let name = match name {
-                Value::Lit(text) => {
-                    let name = &text.value;
-                    quote!(const { ::capability::__private::ClientName::from_static(#name) })
-                }
-                Value::Expr(group) => block(group),
-            };
-            Some(quote!(.incoming(#name)))
-        }
-        Body::Outgoing { app_sid, params } => {
-            let app_sid = match app_sid {
-                Value::Lit(text) => {
-                    let sid = &text.value;
-                    quote!(const { ::capability::__private::AppSid::from_static(#sid) })
-                }
-                Value::Expr(group) => block(group),
-            };
-            let params = dynamic_pairs(params);
-            Some(quote!(.outgoing(#app_sid, #params)))
-        }
-        Body::Events(filters) => {
-            let filters = dynamic_pairs(filters);
-            Some(quote!(.events(#filters)))
-        }
-        Body::Ttl(_) => None,
-    });
+/// A policy with `{expr}` values. The user's expressions are evaluated first, in statement
+/// order, in the caller's scope (so `?` and `.await` work in them); then the builder calls run
+/// inside one closure passed to a non-`const` function, so that using the policy in a `const`
+/// or `static` is one error, which names that function.
+///
+/// With an `{expr}` parameter value, the size of the policy is known only at run time: the
+/// expansion ends with `build()` and evaluates to `Result<Policy, Error>`. Otherwise every rule,
+/// the size limit included, was checked at compile time for any value of the types (a
+/// `ClientName` of the longest length stood in), and the infallible `__build_checked` ends it.
+/// A non-`ClientName` for `incoming` or a non-`AppSid` for `outgoing` is a type error at the
+/// user's expression.
+fn dynamic(checked: &Checked, krate: &TokenStream) -> TokenStream {
+    let mut bindings = Vec::new();
+    let mut bind = |group: &Group| {
+        let name = Ident::new(
+            &format!("__capability_value_{}", bindings.len()),
+            Span::mixed_site().located_at(group.span()),
+        );
+        let block = block(group);
+        bindings.push(quote!(let #name = #block;));
+        name
+    };
+    let calls: Vec<TokenStream> = checked
+        .grants
+        .iter()
+        .map(|grant| match grant {
+            Grant::Incoming(name) => {
+                let name = match name {
+                    Value::Lit(text) => {
+                        let name = &text.value;
+                        quote!(const { #krate::__private::ClientName::from_static(#name) })
+                    }
+                    Value::Expr(group) => {
+                        let value = bind(group);
+                        quote_spanned!(user_located(group)=> #value)
+                    }
+                };
+                quote!(.incoming(#name))
+            }
+            Grant::Outgoing { app_sid, params } => {
+                let app_sid = match app_sid {
+                    Value::Lit(text) => {
+                        let sid = &text.value;
+                        quote!(const { #krate::__private::AppSid::from_static(#sid) })
+                    }
+                    Value::Expr(group) => {
+                        let value = bind(group);
+                        quote_spanned!(user_located(group)=> #value)
+                    }
+                };
+                let params = dynamic_pairs(params, krate, &mut bind);
+                quote!(.outgoing(#app_sid, #params))
+            }
+            Grant::Events(filters) => {
+                let filters = dynamic_pairs(filters, krate, &mut bind);
+                quote!(.events(#filters))
+            }
+        })
+        .collect();
     let ttl = checked.ttl_secs.map(|secs| {
         let secs = proc_macro2::Literal::u64_unsuffixed(secs);
-        quote!(.ttl(::capability::__private::Duration::from_secs(#secs)))
+        quote!(.ttl(#krate::__private::Duration::from_secs(#secs)))
     });
+    let finish = if checked.fallible {
+        quote!(.build())
+    } else {
+        quote!(.__build_checked())
+    };
     quote! {
-        ::capability::__private::Policy::builder()
-            #(#calls)*
-            #ttl
-            .__build_checked()
+        {
+            #(#bindings)*
+            #krate::__private::policy_with_run_time_values(move || {
+                #krate::__private::Policy::builder()
+                    #(#calls)*
+                    #ttl
+                    #finish
+            })
+        }
     }
 }
 
 /// The user's `{expr}` as a block expression. Its braces keep their place in the source but are
 /// marked as the macro's, so rustc's `unused_braces` lint does not ask the user to remove braces
 /// the grammar requires.
-fn block(group: &Group) -> TokenStream {
+pub(crate) fn block(group: &Group) -> TokenStream {
     let mut block = group.clone();
     block.set_span(user_located(group));
     quote!(#block)
@@ -125,49 +168,56 @@ fn block(group: &Group) -> TokenStream {
 
 /// A span of the macro's that shows where the user's group is, so that a type error about the
 /// code around the group points at the group.
-fn user_located(group: &Group) -> Span {
+pub(crate) fn user_located(group: &Group) -> Span {
     Span::call_site().located_at(group.span())
 }
 
 /// The pairs of a block as an array: of `&str` when all values are literals, else of
-/// `(&str, String)`, each `{expr}` converted with `Into<String>` (a type error at the expression
-/// when it does not convert).
-fn dynamic_pairs(params: &[Param]) -> TokenStream {
+/// `(&str, String)`, each `{expr}` (bound by `bind`) converted with `Into<String>` (a type error
+/// at the expression when it does not convert).
+fn dynamic_pairs(
+    params: &[Param],
+    krate: &TokenStream,
+    bind: &mut impl FnMut(&Group) -> Ident,
+) -> TokenStream {
     if params.is_empty() {
         return quote!(::core::iter::empty::<(&'static str, &'static str)>());
     }
     let all_literal = params.iter().all(|p| p.value.is_lit());
-    let pairs = params.iter().map(|p| {
-        let key = &p.key.value;
-        let value = match &p.value {
-            Value::Lit(text) if all_literal => {
-                let value = &text.value;
-                quote!(#value)
-            }
-            Value::Lit(text) => {
-                let value = &text.value;
-                quote!(::core::convert::Into::<::capability::__private::String>::into(#value))
-            }
-            Value::Expr(group) => {
-                let block = block(group);
-                quote_spanned! {user_located(group)=>
-                    ::core::convert::Into::<::capability::__private::String>::into(#block)
+    let pairs: Vec<TokenStream> = params
+        .iter()
+        .map(|p| {
+            let key = &p.key.value;
+            let value = match &p.value {
+                Value::Lit(text) if all_literal => {
+                    let value = &text.value;
+                    quote!(#value)
                 }
-            }
-        };
-        quote!((#key, #value))
-    });
+                Value::Lit(text) => {
+                    let value = &text.value;
+                    quote!(::core::convert::Into::<#krate::__private::String>::into(#value))
+                }
+                Value::Expr(group) => {
+                    let value = bind(group);
+                    quote_spanned! {user_located(group)=>
+                        ::core::convert::Into::<#krate::__private::String>::into(#value)
+                    }
+                }
+            };
+            quote!((#key, #value))
+        })
+        .collect();
     quote!([#(#pairs),*])
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ast::Input;
-    use crate::valid::check;
+    use capability_runtime::__dsl::ast::Input;
+    use capability_runtime::__dsl::valid::{check, GRAMMAR};
 
     fn expand_tokens(tokens: TokenStream) -> String {
-        match check(Input::parse(tokens)) {
+        match check(Input::parse(tokens, &GRAMMAR)) {
             Ok(checked) => expand(&checked).to_string(),
             Err(e) => panic!("{e}"),
         }
@@ -226,24 +276,39 @@ mod tests {
             incoming "Alice";
             ttl 1h30m;
         });
+        // The expressions first, in statement order, outside the closure.
+        let sid = out
+            .find("let __capability_value_0 = { sid } ;")
+            .expect("sid");
+        let baz = out
+            .find("let __capability_value_1 = { baz } ;")
+            .expect("baz");
+        let closure = out
+            .find(":: capability :: __private :: policy_with_run_time_values (move || {")
+            .expect("closure");
+        assert!(sid < baz && baz < closure, "{out}");
         let events = out.find(". events (").expect("events");
         let outgoing = out.find(". outgoing (").expect("outgoing");
         let incoming = out.find(". incoming (").expect("incoming");
-        assert!(events < outgoing && outgoing < incoming, "{out}");
+        assert!(
+            closure < events && events < outgoing && outgoing < incoming,
+            "{out}"
+        );
         assert!(
             out.contains(
                 ". events (:: core :: iter :: empty :: < (& 'static str , & 'static str) > ())"
             ),
             "{out}"
         );
-        assert!(out.contains(". outgoing ({ sid } , [(\"Foo\" , :: core :: convert :: Into :: < :: capability :: __private :: String > :: into (\"Bar\"))"), "{out}");
-        assert!(out.contains(":: core :: convert :: Into :: < :: capability :: __private :: String > :: into ({ baz })"), "{out}");
+        assert!(out.contains(". outgoing (__capability_value_0 , [(\"Foo\" , :: core :: convert :: Into :: < :: capability :: __private :: String > :: into (\"Bar\"))"), "{out}");
+        assert!(out.contains(":: core :: convert :: Into :: < :: capability :: __private :: String > :: into (__capability_value_1)"), "{out}");
         assert!(out.contains(". incoming (const { :: capability :: __private :: ClientName :: from_static (\"Alice\") })"), "{out}");
         assert!(
             out.contains(". ttl (:: capability :: __private :: Duration :: from_secs (5400))"),
             "{out}"
         );
-        assert!(out.ends_with(". __build_checked ()"), "{out}");
+        // A run-time parameter makes the size unknown: `build()`, a `Result`.
+        assert!(out.ends_with(". build () }) }"), "{out}");
     }
 
     #[test]
@@ -256,7 +321,24 @@ mod tests {
             out.contains(". events ([(\"Level\" , \"error\")])"),
             "{out}"
         );
-        assert!(out.contains(". incoming ({ name })"), "{out}");
+        assert!(out.contains(". incoming (__capability_value_0)"), "{out}");
         assert!(!out.contains(". ttl"), "{out}");
+        // No run-time parameter: the size was proven at compile time.
+        assert!(out.ends_with(". __build_checked () }) }"), "{out}");
+    }
+
+    #[test]
+    fn a_crate_statement_replaces_the_path() {
+        let out = expand_tokens(quote! { crate = ::cap; incoming {name} });
+        assert!(
+            out.contains(":: cap :: __private :: policy_with_run_time_values"),
+            "{out}"
+        );
+        assert!(!out.contains(":: capability ::"), "{out}");
+        let out = expand_tokens(quote! { crate = ::cap; incoming "Alice" });
+        assert!(
+            out.contains(":: cap :: __private :: Policy :: __from_static"),
+            "{out}"
+        );
     }
 }

@@ -5,18 +5,42 @@
 use proc_macro2::TokenStream;
 use quote::quote;
 
-pub(crate) fn expand(errors: syn::Error) -> TokenStream {
+pub(crate) fn expand(errors: syn::Error, krate: &TokenStream) -> TokenStream {
     let errors = errors.into_compile_error();
     // A block, so that several `compile_error!`s are statements and rustc reports only them.
     quote!({
         #errors
-        ::capability::__private::Policy::__from_static(::capability::__private::StaticPolicy {
+        #krate::__private::Policy::__from_static(#krate::__private::StaticPolicy {
             incoming: ::core::option::Option::None,
             outgoing: ::core::option::Option::None,
             events: ::core::option::Option::None,
             ttl_secs: 3600,
             scope: "",
             payload_b64: "",
+        })
+    })
+}
+
+/// The same for `access_token!`: the errors and a stand-in `AccessPolicy`.
+pub(crate) fn expand_access(errors: syn::Error, krate: &TokenStream) -> TokenStream {
+    let errors = errors.into_compile_error();
+    let none = quote!(::core::option::Option::None);
+    quote!({
+        #errors
+        #krate::__private::AccessPolicy::__from_static(#krate::__private::StaticAccessPolicy {
+            identity: "",
+            voice: #none,
+            video: #none,
+            chat: #none,
+            sync: #none,
+            task_router: #none,
+            order: &[],
+            ttl_secs: 3600,
+            region: #none,
+            not_before: #none,
+            header_b64: "",
+            claims_tail: "",
+            claims_tail_b64: ["", "", ""],
         })
     })
 }
@@ -29,7 +53,7 @@ mod tests {
     fn every_error_then_a_constant_policy_in_one_block() {
         let mut errors = syn::Error::new(Span::call_site(), "first");
         errors.combine(syn::Error::new(Span::call_site(), "second"));
-        let out = super::expand(errors).to_string();
+        let out = super::expand(errors, &quote::quote!(::capability)).to_string();
         assert!(out.starts_with('{') && out.ends_with('}'), "{out}");
         let first = out
             .find("compile_error ! { \"first\" }")

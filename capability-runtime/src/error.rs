@@ -329,13 +329,23 @@ impl From<ClientNameError> for Error {
 }
 
 /// What is wrong with a SID.
+///
+/// The text given is quoted only when it plainly is not a secret: when it has the shape of a
+/// SID, or is the expected prefix followed by hexadecimal digits and not as long as a Twilio
+/// secret (32 characters). Otherwise (an auth token or API key secret passed where the SID belongs, say)
+/// the error neither quotes it nor names any of its characters.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct SidError {
     expected: SidKind,
     input: String,
+    shown: bool,
     problem: SidProblem,
     redacted: bool,
 }
+
+/// The length of a Twilio auth token or API key secret: text of this length where a SID belongs
+/// is never quoted.
+const SECRET_LEN: usize = 32;
 
 /// The rule a SID breaks.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -372,10 +382,33 @@ pub enum SidProblem {
 }
 
 impl SidError {
-    pub(crate) fn new(expected: SidKind, input: &str, problem: SidProblem) -> Self {
+    pub(crate) fn new(
+        expected: SidKind,
+        input: &str,
+        mut problem: SidProblem,
+        redact: bool,
+    ) -> Self {
+        let len = input.chars().count();
+        let sid_shaped = matches!(problem, SidProblem::WrongKind { .. })
+            || (input.starts_with(expected.prefix()) && len == crate::SID_LEN);
+        let short_hex = input.starts_with(expected.prefix())
+            && len != SECRET_LEN
+            && input.bytes().skip(2).all(|b| b.is_ascii_hexdigit());
+        let shown = !redact || input.is_empty() || sid_shaped || short_hex;
+        if !shown {
+            problem = match problem {
+                SidProblem::InvalidChar { .. } => SidProblem::WrongLength { len },
+                other => other,
+            };
+        }
         Self {
             expected,
-            input: input.to_owned(),
+            input: if shown {
+                input.to_owned()
+            } else {
+                format!("[{len} characters, not shown]")
+            },
+            shown,
             problem,
             redacted: false,
         }
@@ -393,6 +426,7 @@ impl SidError {
         Self {
             expected: self.expected,
             input: String::new(),
+            shown: false,
             problem,
             redacted: true,
         }
@@ -403,7 +437,8 @@ impl SidError {
         self.expected
     }
 
-    /// The text that was given; empty for the errors of [`ApiKey::new`](crate::ApiKey::new),
+    /// The text that was given, when it plainly is not a secret; otherwise
+    /// `[N characters, not shown]`. Empty for the errors of [`ApiKey::new`](crate::ApiKey::new),
     /// which never repeat their input (it may be the secret, given in the wrong place).
     pub fn input(&self) -> &str {
         &self.input
@@ -424,6 +459,16 @@ impl fmt::Display for SidError {
             return self.fmt_redacted(f, name);
         }
         let input = Truncated(&self.input);
+        if !self.shown {
+            let len = self.input.trim_start_matches('[');
+            let len = len.split(' ').next().unwrap_or_default();
+            return write!(
+                f,
+                "the text given is not {} ({len} characters, not shown in case it is a secret): \
+                 it must be `{prefix}` followed by 32 hexadecimal digits; check the order of the arguments",
+                kind.description()
+            );
+        }
         match &self.problem {
             SidProblem::Empty => write!(
                 f,

@@ -27,20 +27,29 @@
 //! ```
 //!
 //! # Features
-//! `jwt` (default): signing and verifying. Without it the crate is only the validated types,
-//! the policy builder and the scope encoding, with `base64` as its one dependency: what the
-//! `capability!` macro runs at compile time.
+//! - `jwt` (default): signing and verifying. Without it the crate is only the validated types,
+//!   the policy builder and the scope encoding, with `base64` as its one dependency: what the
+//!   `capability!` macro runs at compile time.
+//! - `serde` (off by default): [`Token`] serializes as its text; the SIDs ([`AccountSid`],
+//!   [`AppSid`], [`ApiKeySid`], …), [`ClientName`] and [`Identity`] serialize as strings and
+//!   deserialize through their constructors, so a bad value is refused with the message `new`
+//!   gives, naming the rule it breaks.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 mod access;
 mod client_name;
+#[cfg(feature = "dsl")]
+mod dsl;
 mod encode;
 mod error;
 mod grants;
 mod policy;
 mod sid;
+
+#[cfg(feature = "serde")]
+mod serde_support;
 
 #[cfg(feature = "jwt")]
 mod base64url;
@@ -61,17 +70,19 @@ pub use access::{
     MAX_IDENTITY_LEN,
 };
 pub use client_name::{ClientName, MAX_CLIENT_NAME_LEN};
-pub use encode::urlencode_into;
 pub use error::{
     ClientNameError, Error, IdentityError, Malformed, MigrationBlocker, SidError, SidProblem,
     TokenPart,
 };
 pub use grants::{Events, Grants, Outgoing, Params, ParamsIter, ScopeKind};
-pub use policy::{check_ttl, Policy, PolicyBuilder, DEFAULT_TTL, MAX_TOKEN_LEN, MAX_TTL, MIN_TTL};
+pub use policy::{Policy, PolicyBuilder, DEFAULT_TTL, MAX_TOKEN_LEN, MAX_TTL, MIN_TTL};
 pub use sid::{
     AccountSid, ApiKeySid, AppSid, CredentialSid, RoleSid, RoomSid, ServiceSid, SidKind, WorkerSid,
     WorkspaceSid, SID_LEN,
 };
+
+#[cfg(feature = "dsl")]
+pub use dsl::{Diagnostic, ParseError};
 
 #[cfg(feature = "jwt")]
 pub use access::{ApiKey, VerifiedAccessToken};
@@ -96,6 +107,13 @@ const _: () = {
     shared_between_threads::<VerifiedAccessToken>();
 };
 
+/// Not public API: the parser and validator the macros run. May change in any release.
+#[cfg(feature = "dsl")]
+#[doc(hidden)]
+pub mod __dsl {
+    pub use crate::dsl::{access, ast, ttl, valid};
+}
+
 /// Not public API: what the `capability!` macro expands to. May change in any release.
 #[doc(hidden)]
 pub mod __private {
@@ -103,11 +121,22 @@ pub mod __private {
         StaticAccessPolicy, StaticServiceGrant, StaticTaskRouterGrant, StaticVideoGrant,
         StaticVoiceGrant,
     };
-    pub use crate::access::{AccessPolicy, AccessPolicyBuilder, GrantKind, Identity, Region};
+    pub use crate::access::{
+        AccessPolicy, AccessPolicyBuilder, ChatGrant, GrantKind, Identity, Region, SyncGrant,
+        TaskRouterGrant, VideoGrant, VoiceGrant,
+    };
     pub use crate::policy::{Policy, PolicyBuilder};
+    pub use crate::sid::{CredentialSid, RoleSid, ServiceSid, WorkerSid, WorkspaceSid};
     pub use crate::{AppSid, ClientName};
     pub use core::time::Duration;
     pub use std::string::String;
+
+    /// Evaluates a policy with run-time values. Not a `const fn`: such a policy cannot be a
+    /// constant, and this is the one call rustc names when one is used as such.
+    #[inline(always)]
+    pub fn policy_with_run_time_values<T>(build: impl FnOnce() -> T) -> T {
+        build()
+    }
 
     /// An `outgoing` grant known at compile time.
     pub struct StaticOutgoing {

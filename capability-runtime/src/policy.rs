@@ -53,7 +53,7 @@ const fn max_token_len(scope_len: usize) -> usize {
 /// );
 /// # Ok::<(), capability_runtime::Error>(())
 /// ```
-#[derive(Clone)]
+#[derive(Clone, PartialEq)]
 pub struct Policy {
     grants: Grants,
     ttl: u32,
@@ -278,16 +278,7 @@ impl PolicyBuilder {
 }
 
 /// The TTL rule: whole seconds, from 1 s to 24 h.
-///
-/// ```
-/// use std::time::Duration;
-/// use capability_runtime::check_ttl;
-///
-/// assert!(check_ttl(Duration::from_secs(600)).is_ok());
-/// assert!(check_ttl(Duration::ZERO).is_err());
-/// assert!(check_ttl(Duration::from_millis(1500)).is_err());
-/// ```
-pub fn check_ttl(ttl: Duration) -> Result<(), Error> {
+pub(crate) fn check_ttl(ttl: Duration) -> Result<(), Error> {
     if ttl.subsec_nanos() != 0 || ttl < MIN_TTL || ttl > MAX_TTL {
         return Err(Error::InvalidTtl(ttl));
     }
@@ -350,7 +341,18 @@ mod tests {
             }
         }
         assert!(fits > 10_000);
-        assert!(max_token_len(build(fits).unwrap().scope().len()) <= MAX_TOKEN_LEN);
+        // The largest policy signs, at the latest expiry (the most digits), a token the
+        // verifier accepts.
+        #[cfg(feature = "jwt")]
+        {
+            let credentials =
+                crate::Credentials::new("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "secret").unwrap();
+            let token = build(fits)
+                .unwrap()
+                .sign_at(&credentials, crate::MAX_EXP - 1);
+            assert!(token.as_str().len() <= MAX_TOKEN_LEN);
+            credentials.verify_at(token.as_str(), 0).unwrap();
+        }
         assert!(matches!(
             build(fits + 1),
             Err(Error::PolicyTooLarge {

@@ -47,7 +47,7 @@ const JTI_HEAD: &str = "{\"jti\":\"";
 /// // The secret passed as the API key's SID: the error does not repeat it.
 /// let err = ApiKey::new("AC0123456789abcdef0123456789abcdef", "my api key secret", "SK0123456789abcdef0123456789abcdef")
 ///     .unwrap_err();
-/// assert!(!err.to_string().contains("secret"));
+/// assert!(!err.to_string().contains("my api key secret"));
 /// # Ok::<(), capability_runtime::Error>(())
 /// ```
 #[derive(Clone)]

@@ -1,0 +1,187 @@
+//! The policy grammar, parsed from text at run time with the very parser and validator that the
+//! `capability!` macro runs at compile time.
+//!
+//! The text is lexed by `proc_macro2` (Rust's lexical rules: string escapes, raw identifiers,
+//! comments), parsed by [`ast`], checked by [`valid`]; the macro does the same with its tokens and
+//! then expands. The one difference is inherent: a policy read at run time has no Rust code, so
+//! `{expr}` values and the `crate = path;` statement are refused.
+
+pub mod access;
+pub mod ast;
+mod diagnostic;
+pub mod ttl;
+pub mod valid;
+
+use std::ops::Range;
+use std::str::FromStr;
+
+use proc_macro2::{Span, TokenStream};
+
+pub use diagnostic::{Diagnostic, ParseError};
+
+use crate::{AccessPolicy, Policy};
+use ast::{Body, Input, Stmt, Value};
+
+impl FromStr for Policy {
+    type Err = ParseError;
+
+    /// Reads a policy written in the grammar of `capability!`, checked by the same rules with
+    /// the same messages, every mistake reported.
+    ///
+    /// ```
+    /// use capability_runtime::Policy;
+    ///
+    /// let policy: Policy = r#"
+    ///     incoming "Alice";
+    ///     outgoing "AP0123456789abcdef0123456789abcdef" { Foo = "Bar" };
+    ///     ttl 10m;
+    /// "#.parse()?;
+    /// assert_eq!(policy.grants().incoming().unwrap(), "Alice");
+    /// assert_eq!(policy.ttl().as_secs(), 600);
+    ///
+    /// let error = "incomming \"Alice\"; ttl 0s".parse::<Policy>().unwrap_err();
+    /// assert_eq!(error.diagnostics().len(), 2);
+    /// # Ok::<(), capability_runtime::ParseError>(())
+    /// ```
+    ///
+    /// Each call lexes the text with `proc_macro2` outside a procedural macro and then frees the
+    /// positions it recorded on the current thread (`invalidate_current_thread_spans`): do not
+    /// call it from inside a procedural macro, or while holding `proc_macro2` spans of your own
+    /// on the same thread.
+    fn from_str(text: &str) -> Result<Policy, ParseError> {
+        parse(text, |tokens, errors| {
+            let input = Input::parse(tokens, &valid::GRAMMAR);
+            literals_only(&input.stmts, errors);
+            match valid::check(input) {
+                Ok(checked) => checked.literal,
+                Err(e) => {
+                    errors.extend(e);
+                    None
+                }
+            }
+        })
+    }
+}
+
+impl FromStr for AccessPolicy {
+    type Err = ParseError;
+
+    /// Reads an Access Token policy written in the grammar of `access_token!`, checked by the
+    /// same rules with the same messages, every mistake reported.
+    ///
+    /// ```
+    /// use capability_runtime::AccessPolicy;
+    ///
+    /// let policy: AccessPolicy = r#"
+    ///     identity "alice";
+    ///     voice { incoming; outgoing "AP0123456789abcdef0123456789abcdef" { To = "+15551234567" } };
+    ///     video { room "DailyStandup" };
+    ///     region "ie1";
+    ///     ttl 1h;
+    /// "#.parse()?;
+    /// assert_eq!(policy.identity().as_str(), "alice");
+    /// assert!(policy.grants().voice().unwrap().incoming_allowed());
+    ///
+    /// let error = r#"identity "alice smith"; voice { incoming }"#.parse::<AccessPolicy>().unwrap_err();
+    /// assert!(error.diagnostics()[0].message().contains("voice"));
+    /// # Ok::<(), capability_runtime::ParseError>(())
+    /// ```
+    ///
+    /// As for [`Policy`], each call frees the positions `proc_macro2` recorded on the thread.
+    fn from_str(text: &str) -> Result<AccessPolicy, ParseError> {
+        parse(text, |tokens, errors| {
+            let input = Input::parse(tokens, &access::GRAMMAR);
+            literals_only(&input.stmts, errors);
+            match access::check(input) {
+                Ok(checked) => checked.literal,
+                Err(e) => {
+                    errors.extend(e);
+                    None
+                }
+            }
+        })
+    }
+}
+
+/// Lexes `text`, runs `front` on its tokens, and turns the errors into a [`ParseError`] while the
+/// spans are still valid.
+fn parse<T>(
+    text: &str,
+    front: impl FnOnce(TokenStream, &mut Vec<syn::Error>) -> Option<T>,
+) -> Result<T, ParseError> {
+    let result = match text.parse::<TokenStream>() {
+        Ok(tokens) => {
+            let mut errors = Vec::new();
+            let value = front(tokens, &mut errors);
+            let mistakes: Vec<_> = errors
+                .into_iter()
+                .map(|e| {
+                    let range = range(e.span());
+                    (e.to_string(), range)
+                })
+                .collect();
+            match value {
+                Some(value) if mistakes.is_empty() => Ok(value),
+                _ => Err(ParseError::new(text, mistakes)),
+            }
+        }
+        Err(e) => {
+            let range = range(e.span());
+            Err(ParseError::new(
+                text,
+                vec![(
+                    format!("this text is not made of Rust tokens: {e}\nhelp: check that every string literal, brace and bracket is closed"),
+                    range,
+                )],
+            ))
+        }
+    };
+    proc_macro2::extra::invalidate_current_thread_spans();
+    result
+}
+
+/// The bytes a span covers; a span of no text (the whole input's) covers the start.
+fn range(span: Span) -> Range<usize> {
+    span.byte_range()
+}
+
+/// A policy read at run time holds only literals.
+fn literals_only(stmts: &[Stmt], errors: &mut Vec<syn::Error>) {
+    let value = |v: &Value, errors: &mut Vec<syn::Error>| {
+        if let Value::Expr(group) = v {
+            errors.push(syn::Error::new(
+                group.span(),
+                "a policy read at run time holds only literals; `{…}` takes a Rust expression, \
+                 in `capability!` and `access_token!` only\nhelp: write the value as a string literal",
+            ));
+        }
+    };
+    for stmt in stmts {
+        match &stmt.body {
+            Body::Value(v) => value(v, errors),
+            Body::ValueThenParams {
+                value: v, params, ..
+            } => {
+                value(v, errors);
+                for p in params {
+                    value(&p.value, errors);
+                }
+            }
+            Body::Params(params) => {
+                for p in params {
+                    value(&p.value, errors);
+                }
+            }
+            Body::Block(Some(inner)) => literals_only(inner, errors),
+            Body::Path(_) => errors.push(syn::Error::new(
+                stmt.span,
+                "`crate = path;` names the `capability` crate for a macro; a policy read at run \
+                 time has no use for it\nhelp: remove this statement",
+            )),
+            Body::Nothing | Body::Ttl(_) | Body::Block(None) => {}
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

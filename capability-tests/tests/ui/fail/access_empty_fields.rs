@@ -1,0 +1,10 @@
+use capability::{access_token, AccessPolicy};
+
+const POLICY: AccessPolicy = access_token! {
+    identity "";
+    chat { endpoint "" };
+};
+
+fn main() {
+    let _ = POLICY;
+}
