@@ -1055,6 +1055,7 @@ fn expected_access_claims(inputs: &Json, now: u64) -> Value {
 }
 
 #[test]
+#[ignore = "live interop (python3, node, npm): cargo test --test interop -- --ignored"]
 fn official_libraries_accept_our_access_tokens_with_the_prescribed_claims() {
     let exchange = exchange();
     let mut problems = Vec::new();
@@ -1091,6 +1092,7 @@ fn official_libraries_accept_our_access_tokens_with_the_prescribed_claims() {
 }
 
 #[test]
+#[ignore = "live interop (python3, node, npm): cargo test --test interop -- --ignored"]
 fn official_libraries_reject_a_wrong_key_and_an_expired_access_token() {
     let exchange = exchange();
     let mut problems = Vec::new();
@@ -1197,6 +1199,7 @@ fn check_generated_access(
 }
 
 #[test]
+#[ignore = "live interop (python3, node, npm): cargo test --test interop -- --ignored"]
 fn we_accept_the_access_tokens_of_twilio_python() {
     check_generated_access("twilio-python", &exchange().python, |v, inputs| {
         // twilio-python sets `nbf` to the time of generation unless given one.
@@ -1211,6 +1214,7 @@ fn we_accept_the_access_tokens_of_twilio_python() {
 }
 
 #[test]
+#[ignore = "live interop (python3, node, npm): cargo test --test interop -- --ignored"]
 fn we_accept_the_access_tokens_of_twilio_node() {
     check_generated_access("twilio-node", &exchange().node, |v, inputs| {
         let nbf = inputs["nbf"].as_u64();
