@@ -13,6 +13,7 @@ mod contestants;
 use std::hint::black_box;
 use std::time::Instant;
 
+use contestants::access::AccessContestants;
 use contestants::Contestants;
 
 const ROUNDS: usize = 4000;
@@ -29,6 +30,7 @@ fn call<'a, T>(f: impl Fn() -> T + 'a) -> Contestant<'a> {
 
 fn main() {
     let c = Contestants::new();
+    let a = AccessContestants::new();
     let contestants: Vec<(&str, Contestant)> = vec![
         ("sign_at, capability! policy", call(|| c.sign_macro())),
         ("sign_at, builder policy", call(|| c.sign_builder())),
@@ -36,6 +38,12 @@ fn main() {
         ("floor: HMAC-SHA256 + base64url", call(|| c.floor())),
         ("jsonwebtoken encode", call(|| c.jwt_encode())),
         ("jsonwebtoken decode", call(|| c.jwt_decode())),
+        ("Access Token sign_at", call(|| a.sign())),
+        ("Access Token verify_at", call(|| a.verify())),
+        (
+            "Access Token floor: HMAC-SHA256 + base64url",
+            call(|| a.floor()),
+        ),
     ];
 
     // Warm up, then measure: times[c][round] in ns per call.
@@ -61,12 +69,15 @@ fn main() {
     let ratio =
         |a: usize, b: usize| median(times[a].iter().zip(&times[b]).map(|(x, y)| x / y).collect());
     let (sign_macro, sign_builder, verify, floor_i, jwt_encode, jwt_decode) = (0, 1, 2, 3, 4, 5);
-    let targets = ["<= 1.3", "<= 1.6", "<= 1.8", "", "", ""];
+    let (access_sign, access_verify, access_floor) = (6, 7, 8);
+    let targets = [
+        "<= 1.3", "<= 1.6", "<= 1.8", "", "", "", "<= 1.3", "<= 2", "",
+    ];
 
     println!("interleaved: {ROUNDS} rounds of {BATCH} calls each; medians");
     println!("| benchmark | median | x floor | target |");
     println!("|---|---:|---:|---|");
-    for (c, (name, _)) in contestants.iter().enumerate() {
+    for (c, (name, _)) in contestants.iter().enumerate().take(access_sign) {
         println!(
             "| {name} | {:.0} ns | {:.2} | {} |",
             median(times[c].clone()),
@@ -86,4 +97,17 @@ fn main() {
         "jsonwebtoken decode / verify_at:           {:.2}x (target >= 2)",
         ratio(jwt_decode, verify)
     );
+    println!();
+    println!("Access Tokens, against the floor of their own signing input:");
+    println!("| benchmark | median | x floor | target |");
+    println!("|---|---:|---:|---|");
+    for (c, (name, _)) in contestants.iter().enumerate().skip(access_sign) {
+        println!(
+            "| {name} | {:.0} ns | {:.2} | {} |",
+            median(times[c].clone()),
+            ratio(c, access_floor),
+            targets[c]
+        );
+    }
+    let _ = (access_verify, access_sign);
 }
