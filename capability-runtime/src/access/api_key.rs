@@ -72,6 +72,8 @@ pub struct ApiKey {
     /// token this key signs, around the time.
     payload_head: Box<str>,
     payload_middle: Box<str>,
+    /// During a rotation, the previous key of the same account: its tokens still verify.
+    secondary: Option<Box<ApiKey>>,
 }
 
 impl ApiKey {
@@ -156,7 +158,74 @@ impl ApiKey {
             middle,
             payload_head: payload_head.into_boxed_str(),
             payload_middle,
+            secondary: None,
         })
+    }
+
+    /// Starts a rotation: when verifying, also accepts tokens signed with another API key of
+    /// the same account (the one being replaced). A token is accepted only when its signature
+    /// is that of a key and its `iss` names that same key; every other rule is the same. Signing
+    /// uses only this key. The secondary secret is keyed once, wiped, and never printed.
+    ///
+    /// ```
+    /// use capability_runtime::{AccessPolicy, ApiKey, Error, Identity, VideoGrant};
+    ///
+    /// let policy = AccessPolicy::builder()
+    ///     .identity(Identity::new("alice")?)
+    ///     .video(VideoGrant::new())
+    ///     .build()?;
+    /// const ACCOUNT: &str = "AC0123456789abcdef0123456789abcdef";
+    /// let old = ApiKey::new(ACCOUNT, "SK00000000000000000000000000000001", "old secret")?;
+    /// let old_token = policy.sign_at(&old, 1000);
+    ///
+    /// let rotating = ApiKey::new(ACCOUNT, "SK00000000000000000000000000000002", "new secret")?
+    ///     .with_secondary("SK00000000000000000000000000000001", "old secret")?;
+    /// assert!(rotating.verify_at(old_token.as_str(), 1001).is_ok());
+    /// let new_token = policy.sign_at(&rotating, 1000);
+    /// assert!(rotating.verify_at(new_token.as_str(), 1001).is_ok());
+    ///
+    /// let rotated = rotating.without_secondary();
+    /// assert_eq!(rotated.verify_at(old_token.as_str(), 1001).unwrap_err(), Error::BadSignature);
+    /// # Ok::<(), capability_runtime::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`ApiKey::new`], for the secondary's SID and secret.
+    pub fn with_secondary(
+        mut self,
+        api_key_sid: &str,
+        secret: impl Into<String>,
+    ) -> Result<Self, Error> {
+        let mut secondary = ApiKey::new(self.account_sid.as_str(), api_key_sid, secret)?;
+        secondary.leeway = self.leeway;
+        self.secondary = Some(Box::new(secondary));
+        Ok(self)
+    }
+
+    /// Ends a rotation: drops the secondary key (its keyed state is wiped), so that only tokens
+    /// signed with this key verify. Does nothing when there is no secondary.
+    pub fn without_secondary(mut self) -> Self {
+        self.secondary = None;
+        self
+    }
+
+    /// The secondary key's SID, while a rotation is under way.
+    pub fn secondary_sid(&self) -> Option<&ApiKeySid> {
+        self.secondary.as_ref().map(|s| &s.key_sid)
+    }
+
+    /// The key whose signature `tag` is over `input`: this key, or the secondary during a
+    /// rotation; each compared in constant time.
+    pub(crate) fn signer_of(&self, input: &[u8], tag: &[u8; 32]) -> Option<&ApiKey> {
+        if self.mac_of(input).verify_slice(tag).is_ok() {
+            return Some(self);
+        }
+        let secondary = self.secondary.as_deref()?;
+        secondary
+            .mac_of(input)
+            .verify_slice(tag)
+            .is_ok()
+            .then_some(secondary)
     }
 
     /// Allows clocks to disagree by `leeway` when verifying: a token is still accepted up to
@@ -176,6 +245,9 @@ impl ApiKey {
         self.leeway = leeway
             .as_secs()
             .saturating_add(u64::from(leeway.subsec_nanos() > 0));
+        if let Some(secondary) = &mut self.secondary {
+            secondary.leeway = self.leeway;
+        }
         self
     }
 
@@ -258,6 +330,13 @@ impl fmt::Debug for ApiKey {
             .field("account_sid", &self.account_sid)
             .field("api_key_sid", &self.key_sid)
             .field("secret", &format_args!("[redacted]"))
+            .field(
+                "secondary",
+                &self
+                    .secondary
+                    .as_ref()
+                    .map(|s| format!("{} ([redacted])", s.key_sid)),
+            )
             .field("leeway", &self.leeway())
             .finish()
     }

@@ -154,8 +154,11 @@ impl ApiKey {
             }
             Err(_) => return Err(Error::Malformed(Malformed::Base64(TokenPart::Signature))),
         }
-        let mac = self.mac_of(&token.as_bytes()[..last]);
-        mac.verify_slice(&tag).map_err(|_| Error::BadSignature)?;
+        // The key that signed: this one, or the secondary during a rotation. Its own `iss`,
+        // claims and leeway are checked below.
+        let key = self
+            .signer_of(&token.as_bytes()[..last], &tag)
+            .ok_or(Error::BadSignature)?;
 
         // Decoded on the stack when it fits (most tokens), else on the heap.
         let mut stack = [0u8; STACK_PAYLOAD];
@@ -174,8 +177,8 @@ impl ApiKey {
         let mut claims = AccessClaims::default();
         let read = match decode::read_canonical_claims(
             text,
-            self.payload_head(),
-            self.payload_middle(),
+            key.payload_head(),
+            key.payload_middle(),
             &mut claims,
         ) {
             Some(read) => read,
@@ -185,7 +188,7 @@ impl ApiKey {
             }
         };
         read.map_err(|e| json_error(&e, text, TokenPart::Payload))?;
-        self.check_claims(claims, region, now)
+        key.check_claims(claims, region, now)
     }
 
     /// Verifies an Access Token now, by the system clock. See [`verify_at`](Self::verify_at).
