@@ -1,7 +1,6 @@
 //! Verifying: `ApiKey::verify_at` and the `VerifiedAccessToken` it returns.
 
 use base64::Engine as _;
-use hmac::Mac as _;
 
 use crate::access::api_key::ApiKey;
 use crate::access::decode::{self, AccessClaims, AccessHeader, Findings};
