@@ -60,9 +60,10 @@
 //!
 //! # Features
 //! - `serde` (off by default): [`Token`] serializes as its text, so it can sit in a
-//!   `#[derive(Serialize)]` response; [`AccountSid`], [`AppSid`] and [`ClientName`] serialize as
-//!   strings and deserialize through their constructors, so a bad value in a config file or a
-//!   request is refused with the message `new` gives, naming the rule it breaks.
+//!   `#[derive(Serialize)]` response; the SIDs ([`AccountSid`], [`AppSid`], [`ApiKeySid`], …),
+//!   [`ClientName`] and [`Identity`] serialize as strings and deserialize through their
+//!   constructors, so a bad value in a config file or a request is refused with the message `new`
+//!   gives, naming the rule it breaks.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use hmac::{Hmac, KeyInit};
+use hmac::{Hmac, KeyInit, Mac as _};
 use sha2::Sha256;
 use zeroize::Zeroizing;
 
@@ -27,6 +27,9 @@ const _: () = {
 /// wiped when the credentials are dropped, and never shown: `Debug` prints `[redacted]`.
 /// `Credentials` is `Send + Sync` and signing takes `&self`, so one value serves every thread.
 ///
+/// During a rotation of the auth token, [`with_secondary`](Self::with_secondary) adds a second
+/// auth token that verification also accepts; signing always uses the primary one.
+///
 /// ```
 /// use capability_runtime::Credentials;
 ///
@@ -38,6 +41,8 @@ const _: () = {
 pub struct Credentials {
     account_sid: AccountSid,
     mac: HmacSha256,
+    /// The secondary auth token during a rotation, keyed like `mac`: verification only.
+    secondary: Option<HmacSha256>,
     leeway: u64,
     issuer: [IssuerB64; 3],
 }
@@ -83,15 +88,71 @@ impl Credentials {
         if auth_token.is_empty() {
             return Err(Error::EmptyAuthToken);
         }
-        // HMAC takes keys of any length (long keys are hashed first): this cannot fail.
-        let mac =
-            HmacSha256::new_from_slice(auth_token.as_bytes()).map_err(|_| Error::EmptyAuthToken)?;
         Ok(Self {
             issuer: [0, 1, 2].map(|iss_tail| IssuerB64::new(&account_sid, iss_tail)),
             account_sid,
-            mac,
+            mac: keyed(&auth_token)?,
+            secondary: None,
             leeway: 0,
         })
+    }
+
+    /// Starts a rotation of the auth token: verification also accepts tokens signed with
+    /// `auth_token`, the secondary, until [`without_secondary`](Self::without_secondary) ends the
+    /// rotation. Signing still uses only the primary auth token, the one given to
+    /// [`new`](Self::new).
+    ///
+    /// The secondary is treated as the primary is: keyed into HMAC once, its text wiped, the
+    /// keyed state wiped on drop, never shown by `Debug`, and each signature compared with it in
+    /// constant time. Every other check of [`verify_at`](Self::verify_at) is the same whichever
+    /// key signed the token. A second call replaces the secondary.
+    ///
+    /// A rotation in Twilio's console: create the secondary auth token; deploy verifiers with
+    /// `Credentials::new(sid, old)?.with_secondary(new)?` (they keep signing with the old one);
+    /// promote the secondary to primary, which deletes the old token; deploy
+    /// `Credentials::new(sid, new)?.with_secondary(old)?`, so that tokens signed with the old one
+    /// keep verifying until they expire (the longest TTL, at most 24 h); then end the rotation
+    /// with `Credentials::new(sid, new)?` or [`without_secondary`](Self::without_secondary).
+    ///
+    /// ```
+    /// use capability_runtime::{ClientName, Credentials, Error, Policy};
+    ///
+    /// const SID: &str = "AC0123456789abcdef0123456789abcdef";
+    /// let policy = Policy::builder().incoming(ClientName::new("alice")?).build()?;
+    /// let old_token = policy.sign_at(&Credentials::new(SID, "old auth token")?, 1000);
+    ///
+    /// let rotating = Credentials::new(SID, "new auth token")?.with_secondary("old auth token")?;
+    /// assert!(rotating.verify_at(old_token.as_str(), 1001).is_ok());
+    /// // Signing uses the primary: its tokens verify without the secondary.
+    /// let new_token = policy.sign_at(&rotating, 1000);
+    /// assert!(Credentials::new(SID, "new auth token")?.verify_at(new_token.as_str(), 1001).is_ok());
+    ///
+    /// let rotated = rotating.without_secondary();
+    /// assert_eq!(rotated.verify_at(old_token.as_str(), 1001).unwrap_err(), Error::BadSignature);
+    /// # Ok::<(), capability_runtime::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::EmptyAuthToken`] for an empty secondary auth token.
+    pub fn with_secondary(mut self, auth_token: impl Into<String>) -> Result<Self, Error> {
+        let auth_token = Zeroizing::new(auth_token.into());
+        if auth_token.is_empty() {
+            return Err(Error::EmptyAuthToken);
+        }
+        self.secondary = Some(keyed(&auth_token)?);
+        Ok(self)
+    }
+
+    /// Ends a rotation: drops the secondary auth token (its keyed state is wiped), so that only
+    /// tokens signed with the primary verify. Does nothing when there is no secondary.
+    pub fn without_secondary(mut self) -> Self {
+        self.secondary = None;
+        self
+    }
+
+    /// Whether a secondary auth token is accepted when verifying: a rotation is under way.
+    pub fn has_secondary(&self) -> bool {
+        self.secondary.is_some()
     }
 
     /// Allows clocks to disagree by `leeway` when verifying: a token is still accepted up to
@@ -134,10 +195,30 @@ impl Credentials {
         &self.issuer[iss_tail % 3]
     }
 
-    /// A fresh HMAC, keyed: a copy of the state keyed once in [`Credentials::new`].
+    /// A fresh HMAC, keyed: a copy of the state keyed once in [`Credentials::new`]. Signs with
+    /// the primary auth token only.
     pub(crate) fn mac(&self) -> HmacSha256 {
         self.mac.clone()
     }
+
+    /// Whether `tag` is the HMAC-SHA256 of `signing_input` under the primary auth token or,
+    /// during a rotation, the secondary one. Each comparison takes constant time (`hmac`'s
+    /// `verify_slice`). A tag that matches neither key is compared with both, so a forgery
+    /// costs the same whatever its bytes; a tag of the primary skips the secondary.
+    pub(crate) fn tag_matches(&self, signing_input: &[u8], tag: &[u8; 32]) -> bool {
+        let matches = |keyed: &HmacSha256| {
+            let mut mac = keyed.clone();
+            mac.update(signing_input);
+            mac.verify_slice(tag).is_ok()
+        };
+        matches(&self.mac) || self.secondary.as_ref().is_some_and(matches)
+    }
+}
+
+/// An auth token keyed into HMAC-SHA256. The caller holds the text in `Zeroizing`.
+fn keyed(auth_token: &str) -> Result<HmacSha256, Error> {
+    // HMAC takes keys of any length (long keys are hashed first): this cannot fail.
+    HmacSha256::new_from_slice(auth_token.as_bytes()).map_err(|_| Error::EmptyAuthToken)
 }
 
 impl fmt::Debug for Credentials {
@@ -145,6 +226,10 @@ impl fmt::Debug for Credentials {
         f.debug_struct("Credentials")
             .field("account_sid", &self.account_sid)
             .field("auth_token", &format_args!("[redacted]"))
+            .field(
+                "secondary_auth_token",
+                &self.secondary.as_ref().map(|_| format_args!("[redacted]")),
+            )
             .field("leeway", &self.leeway())
             .finish()
     }

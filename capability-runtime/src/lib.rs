@@ -30,9 +30,10 @@
 //! - `jwt` (default): signing and verifying. Without it the crate is only the validated types,
 //!   the policy builder and the scope encoding, with `base64` as its one dependency: what the
 //!   `capability!` macro runs at compile time.
-//! - `serde` (off by default): [`Token`] serializes as its text; [`AccountSid`], [`AppSid`] and
-//!   [`ClientName`] serialize as strings and deserialize through their constructors, so a bad
-//!   value is refused with the message `new` gives, naming the rule it breaks.
+//! - `serde` (off by default): [`Token`] serializes as its text; the SIDs ([`AccountSid`],
+//!   [`AppSid`], [`ApiKeySid`], …), [`ClientName`] and [`Identity`] serialize as strings and
+//!   deserialize through their constructors, so a bad value is refused with the message `new`
+//!   gives, naming the rule it breaks.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]

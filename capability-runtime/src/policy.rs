@@ -341,7 +341,18 @@ mod tests {
             }
         }
         assert!(fits > 10_000);
-        assert!(max_token_len(build(fits).unwrap().scope().len()) <= MAX_TOKEN_LEN);
+        // The largest policy signs, at the latest expiry (the most digits), a token the
+        // verifier accepts.
+        #[cfg(feature = "jwt")]
+        {
+            let credentials =
+                crate::Credentials::new("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", "secret").unwrap();
+            let token = build(fits)
+                .unwrap()
+                .sign_at(&credentials, crate::MAX_EXP - 1);
+            assert!(token.as_str().len() <= MAX_TOKEN_LEN);
+            credentials.verify_at(token.as_str(), 0).unwrap();
+        }
         assert!(matches!(
             build(fits + 1),
             Err(Error::PolicyTooLarge {

@@ -2,9 +2,10 @@
 //! own constructors, so a value read from JSON, a config file or a request passed the same check
 //! as one made with `new`, and a bad one is refused with the same message.
 //!
-//! - [`AccountSid`], [`AppSid`] (every SID type of `sid.rs`) and [`ClientName`]: serialize as
-//!   strings; deserialize from strings, validated. The error is the constructor's own, so it
-//!   names the rule that was broken.
+//! - [`AccountSid`], [`AppSid`] (every SID type of `sid.rs`), [`ClientName`] and [`Identity`]:
+//!   serialize as strings; deserialize from strings, validated. The error is the constructor's
+//!   own, so it names the rule that was broken (and, like it, does not quote SID-field text that
+//!   may be a secret given in the wrong place).
 //! - [`Token`]: serializes as its text, so it can sit in a `#[derive(Serialize)]` response. It is
 //!   not deserialized: a token read from outside is checked with
 //!   [`Credentials::verify_at`](crate::Credentials::verify_at), which gives a `VerifiedToken`.
@@ -20,7 +21,7 @@ use serde::Serializer;
 
 #[cfg(feature = "jwt")]
 use crate::Token;
-use crate::{ClientName, Error};
+use crate::{ClientName, Error, Identity};
 
 /// A type written as its text and read back through its validating constructor.
 pub(crate) trait ValidatedText: Sized {
@@ -104,6 +105,10 @@ macro_rules! validated_text {
 pub(crate) use validated_text;
 
 validated_text!(ClientName, "a client name: 1 to 121 letters, digits or `_`");
+validated_text!(
+    Identity,
+    "an identity: 1 to 256 characters, no control character"
+);
 
 /// Written as the token's text, so it can sit in a response:
 ///

@@ -1,7 +1,6 @@
 //! Verifying: `Credentials::verify_at` and the `VerifiedToken` it returns.
 
 use base64::Engine as _;
-use hmac::Mac as _;
 
 use crate::base64url::BASE64URL;
 use crate::credentials::{self, Credentials};
@@ -108,9 +107,10 @@ impl Credentials {
             }
             Err(_) => return Err(Error::Malformed(Malformed::Base64(TokenPart::Signature))),
         }
-        let mut mac = self.mac();
-        mac.update(&token.as_bytes()[..header.len() + 1 + payload.len()]);
-        mac.verify_slice(&tag).map_err(|_| Error::BadSignature)?;
+        let signing_input = &token.as_bytes()[..header.len() + 1 + payload.len()];
+        if !self.tag_matches(signing_input, &tag) {
+            return Err(Error::BadSignature);
+        }
 
         let payload = decode(payload, TokenPart::Payload)?;
         let claims: Claims<'_> = parse_json(&payload, TokenPart::Payload)?;

@@ -1,10 +1,13 @@
-//! The `serde` feature: `Token` in a `#[derive(Serialize)]` response; the SIDs and `ClientName`
-//! written as strings and read back only when valid, with the constructor's own message.
+//! The `serde` feature: `Token` in a `#[derive(Serialize)]` response; the SIDs, `ClientName` and
+//! `Identity` written as strings and read back only when valid, with the constructor's own
+//! message.
 //!
 //! `cargo test -p capability-runtime --features serde`
 #![cfg(feature = "serde")]
 
-use capability_runtime::{AccountSid, AppSid, ClientName, Credentials, Error, Policy};
+use capability_runtime::{
+    AccountSid, ApiKeySid, AppSid, ClientName, Credentials, Error, Identity, Policy,
+};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 
@@ -27,6 +30,7 @@ struct Config {
     account_sid: AccountSid,
     app_sid: AppSid,
     operators: Vec<ClientName>,
+    admins: Vec<Identity>,
 }
 
 /// The message serde_json gives for `T` read from `json`.
@@ -58,7 +62,7 @@ fn a_token_serializes_as_its_text_in_a_response() {
 }
 
 #[test]
-fn sids_and_client_names_round_trip_as_strings() {
+fn sids_client_names_and_identities_round_trip_as_strings() {
     let config = Config {
         account_sid: AccountSid::new(ACCOUNT).unwrap(),
         app_sid: AppSid::new(APP).unwrap(),
@@ -66,12 +70,13 @@ fn sids_and_client_names_round_trip_as_strings() {
             ClientName::new("alice").unwrap(),
             ClientName::new(&"b".repeat(121)).unwrap(),
         ],
+        admins: vec![Identity::new("carol.smith@example.com").unwrap()],
     };
     let text = serde_json::to_string(&config).unwrap();
     assert_eq!(
         text,
         format!(
-            r#"{{"account_sid":"{ACCOUNT}","app_sid":"{APP}","operators":["alice","{}"]}}"#,
+            r#"{{"account_sid":"{ACCOUNT}","app_sid":"{APP}","operators":["alice","{}"],"admins":["carol.smith@example.com"]}}"#,
             "b".repeat(121)
         )
     );
@@ -129,6 +134,17 @@ fn an_invalid_value_is_refused_with_the_constructors_message() {
             read_error::<ClientName>,
             ClientName::new("").unwrap_err(),
         ),
+        (
+            "eve\n",
+            read_error::<Identity>,
+            Identity::new("eve\n").unwrap_err(),
+        ),
+        ("", read_error::<Identity>, Identity::new("").unwrap_err()),
+        (
+            "SK0123",
+            read_error::<ApiKeySid>,
+            ApiKeySid::new("SK0123").unwrap_err(),
+        ),
     ];
     for (value, read, error) in cases {
         let message = read(&serde_json::to_string(value).unwrap());
@@ -157,11 +173,22 @@ fn an_invalid_value_is_refused_with_the_constructors_message() {
 
 #[test]
 fn an_invalid_field_of_a_config_names_the_rule() {
-    let text =
-        format!(r#"{{"account_sid":"{ACCOUNT}","app_sid":"{APP}","operators":["bob smith"]}}"#);
+    let text = format!(
+        r#"{{"account_sid":"{ACCOUNT}","app_sid":"{APP}","operators":["bob smith"],"admins":[]}}"#
+    );
     let message = read_error::<Config>(&text);
     let expected = ClientName::new("bob smith").unwrap_err().to_string();
     assert!(message.starts_with(&expected), "{message}");
+}
+
+#[test]
+fn a_secret_in_a_sid_field_is_not_quoted() {
+    // The auth token where the Account SID belongs: the message says so without repeating it.
+    let text =
+        format!(r#"{{"account_sid":"{SECRET}","app_sid":"{APP}","operators":[],"admins":[]}}"#);
+    let message = read_error::<Config>(&text);
+    assert!(!message.contains(SECRET), "{message}");
+    assert!(message.contains("not shown"), "{message}");
 }
 
 #[test]
@@ -177,5 +204,10 @@ fn a_value_that_is_not_a_string_says_what_was_expected() {
     assert_eq!(
         read_error::<ClientName>(r#"["alice"]"#),
         "invalid type: sequence, expected a client name: 1 to 121 letters, digits or `_` at line 1 column 0"
+    );
+    assert_eq!(
+        read_error::<Identity>("true"),
+        "invalid type: boolean `true`, expected an identity: 1 to 256 characters, no control \
+         character at line 1 column 4"
     );
 }

@@ -5,7 +5,8 @@
 //!
 //! Some cases cannot be written as text, and are left out by rule, not by name:
 //! - errors rustc itself reports (`error[E…]`: type errors of `{expr}`, a policy in a `const`);
-//! - invocations whose tokens come from a `macro_rules!` argument;
+//! - invocations whose tokens come from a `macro_rules!` argument.
+//!
 //! Run-time parsing adds one message of its own, for `{expr}` (a text holds no Rust code); it
 //! is checked separately and set aside here.
 

@@ -96,6 +96,8 @@ struct Keys<'de> {
 
 impl<'de> Keys<'de> {
     /// Whether `key` (number `index` of the known keys, or unknown) was seen before.
+    // `&Cow`, not `&str`: cloning a borrowed key into the set does not allocate.
+    #[allow(clippy::ptr_arg)]
     fn repeated(&mut self, index: Option<usize>, key: &Cow<'de, str>) -> bool {
         match index {
             Some(i) => {

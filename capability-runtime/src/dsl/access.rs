@@ -13,7 +13,7 @@ use syn::Error;
 
 use super::ast::{combine, Body, Grammar, Input, Param, Rule, Slot, Stmt, Takes, Value};
 use super::ttl::ttl_seconds;
-use super::valid::{Errors, APP_SID};
+use super::valid::{largest, Errors, APP_SID};
 use crate::access::{
     AccessPolicy, AccessPolicyBuilder, ChatGrant, GrantKind, Identity, Region, SyncGrant,
     TaskRouterGrant, VideoGrant, VoiceGrant,
@@ -429,24 +429,9 @@ fn field_span(grants: &[Grant], grant: GrantKind, field: &str) -> Option<Span> {
 
 /// The literal that takes the most room in the token.
 fn largest_part(identity: &Value, grants: &[Grant]) -> Span {
-    let mut values = vec![identity];
-    let mut parts: Vec<(usize, Span)> = Vec::new();
-    for field in grants.iter().flat_map(|g| &g.fields) {
-        values.extend(&field.value);
-        for p in &field.params {
-            parts.push((json_len(&p.key.value), p.key.span));
-            values.push(&p.value);
-        }
-    }
-    for v in values {
-        if let Value::Lit(text) = v {
-            parts.push((json_len(&text.value), text.span));
-        }
-    }
-    parts
-        .into_iter()
-        .max_by_key(|&(len, _)| len)
-        .map_or_else(Span::call_site, |(_, span)| span)
+    let fields = grants.iter().flat_map(|g| &g.fields);
+    let values = std::iter::once(identity).chain(fields.clone().filter_map(|f| f.value.as_ref()));
+    largest(values, fields.flat_map(|f| &f.params), json_len)
 }
 
 /// The length of a string in the payload, as twilio-php escapes it (`\uXXXX` for non-ASCII).

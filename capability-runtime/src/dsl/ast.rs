@@ -267,7 +267,7 @@ fn parse_stmt(input: ParseStream, grammar: &'static Grammar) -> Result<Stmt> {
     let Some(rule) = grammar
         .rules
         .iter()
-        .find(|rule| rule.keyword == word.unraw().to_string())
+        .find(|rule| word.unraw() == rule.keyword)
     else {
         return Err(unknown_statement(&word, grammar));
     };
@@ -459,12 +459,15 @@ fn parse_value(
     let mut found = TokenStream::new();
     let mut lone_ident = None;
     let mut count = 0;
-    while !input.is_empty()
-        && !input.peek(Token![;])
-        && !input.peek(Token![,])
-        && !(params_follow && count > 0 && input.peek(token::Brace))
-        && peek_keyword(input, grammar).filter(|_| count > 0).is_none()
-    {
+    loop {
+        let at_end = input.is_empty()
+            || input.peek(Token![;])
+            || input.peek(Token![,])
+            || (params_follow && count > 0 && input.peek(token::Brace))
+            || (count > 0 && peek_keyword(input, grammar).is_some());
+        if at_end {
+            break;
+        }
         let tt: TokenTree = input.parse()?;
         if count == 0 {
             if let TokenTree::Ident(ident) = &tt {

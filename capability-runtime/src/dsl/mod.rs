@@ -82,7 +82,7 @@ impl FromStr for AccessPolicy {
     /// assert_eq!(policy.identity().as_str(), "alice");
     /// assert!(policy.grants().voice().unwrap().incoming_allowed());
     ///
-    /// let error = "identity "alice smith"; voice { incoming }".parse::<AccessPolicy>().unwrap_err();
+    /// let error = r#"identity "alice smith"; voice { incoming }"#.parse::<AccessPolicy>().unwrap_err();
     /// assert!(error.diagnostics()[0].message().contains("voice"));
     /// # Ok::<(), capability_runtime::ParseError>(())
     /// ```

@@ -563,3 +563,19 @@ fn access_policies_parse_to_the_builder_s() {
         .unwrap();
     assert_eq!(parsed, built);
 }
+
+#[test]
+fn an_access_policy_over_the_size_limit_points_at_its_largest_part() {
+    let room = "r".repeat(13_000);
+    let text = format!(r#"identity "alice"; video {{ room "{room}" }}; chat {{ endpoint "e" }}"#);
+    let error = text.parse::<crate::AccessPolicy>().unwrap_err();
+    assert_eq!(error.diagnostics().len(), 1);
+    let d = &error.diagnostics()[0];
+    assert!(
+        d.message().starts_with("the policy's tokens would be "),
+        "{}",
+        d.message()
+    );
+    assert_eq!(d.help(), Some("this is the largest part of the policy"));
+    assert_eq!(&text[d.byte_range()], format!("\"{room}\""));
+}

@@ -13,7 +13,7 @@ use std::time::Duration;
 use proc_macro2::{Span, TokenStream};
 use syn::Error;
 
-use super::ast::{combine, Body, Grammar, Input, Param, Rule, Slot, Stmt, Takes, Value};
+use super::ast::{combine, Body, Grammar, Input, Param, Rule, Slot, Stmt, Takes, Text, Value};
 use super::ttl::ttl_seconds;
 use crate::client_name::MAX_CLIENT_NAME_LEN;
 use crate::{AppSid, ClientName, Policy, PolicyBuilder, ScopeKind};
@@ -207,32 +207,41 @@ fn too_large_message(e: &crate::Error) -> String {
 
 /// The span of the literal that takes the most room in the scope claim.
 fn largest_part(grants: &[Grant]) -> Span {
-    let mut parts: Vec<(usize, Span)> = Vec::new();
-    let value = |v: &Value, parts: &mut Vec<(usize, Span)>| {
-        if let Value::Lit(text) = v {
-            parts.push((encoded_len(&text.value), text.span));
-        }
-    };
+    let mut values = Vec::new();
+    let mut params = Vec::new();
     for grant in grants {
         match grant {
-            Grant::Incoming(name) => value(name, &mut parts),
-            Grant::Outgoing { app_sid, params } => {
-                value(app_sid, &mut parts);
-                for p in params {
-                    parts.push((encoded_len(&p.key.value), p.key.span));
-                    value(&p.value, &mut parts);
-                }
+            Grant::Incoming(name) => values.push(name),
+            Grant::Outgoing { app_sid, params: p } => {
+                values.push(app_sid);
+                params.extend(p);
             }
-            Grant::Events(params) => {
-                for p in params {
-                    parts.push((encoded_len(&p.key.value), p.key.span));
-                    value(&p.value, &mut parts);
-                }
-            }
+            Grant::Events(p) => params.extend(p),
         }
     }
-    parts
+    largest(values, params, encoded_len)
+}
+
+/// The span of the literal among `values` and the keys and values of `params` whose encoded
+/// length (`len`) is the largest: where a policy too large to verify says to look.
+pub(crate) fn largest<'a>(
+    values: impl IntoIterator<Item = &'a Value>,
+    params: impl IntoIterator<Item = &'a Param>,
+    len: fn(&str) -> usize,
+) -> Span {
+    let mut literals: Vec<&Text> = Vec::new();
+    let mut values: Vec<&Value> = values.into_iter().collect();
+    for p in params {
+        values.push(&p.value);
+        literals.push(&p.key);
+    }
+    literals.extend(values.into_iter().filter_map(|v| match v {
+        Value::Lit(text) => Some(text),
+        Value::Expr(_) => None,
+    }));
+    literals
         .into_iter()
+        .map(|text| (len(&text.value), text.span))
         .max_by_key(|&(len, _)| len)
         .map_or_else(Span::call_site, |(_, span)| span)
 }
