@@ -15,9 +15,21 @@
 
 use std::process::ExitCode;
 
-#[tokio::main]
-async fn main() -> ExitCode {
-    match capability_token_server::run(capability_token_server::env_var, std::io::stdout()).await {
+fn main() -> ExitCode {
+    // What `#[tokio::main]` expands to; `serve` (src/server.rs) says why this workspace does
+    // without tokio's macros.
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => {
+            eprintln!("token-server: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let server = capability_token_server::run(capability_token_server::env_var, std::io::stdout());
+    match runtime.block_on(server) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("token-server: {e}");

@@ -5,7 +5,6 @@ use std::fmt;
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::Serialize;
 
 /// Why a request got no token. The response is the status of [`ApiError::status`] and the JSON
 /// body `{"error": "<message>"}`, the message saying what was wrong and how to fix it.
@@ -79,19 +78,11 @@ impl fmt::Display for ApiError {
 
 impl std::error::Error for ApiError {}
 
-/// The body of every error response.
-#[derive(Serialize)]
-struct ErrorBody {
-    error: String,
-}
-
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let mut response = (
             self.status(),
-            Json(ErrorBody {
-                error: self.to_string(),
-            }),
+            Json(serde_json::json!({ "error": self.to_string() })),
         )
             .into_response();
         match self {

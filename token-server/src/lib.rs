@@ -17,8 +17,8 @@
 //! - [`Keys`] holds the account's [`Credentials`](capability::Credentials) and
 //!   [`ApiKey`](capability::ApiKey), read from the environment (or labelled demo values) and
 //!   keyed into HMAC once; every request shares them.
-//! - [`app`] is the router; [`run`] is the whole server, what `cargo run --example token-server`
-//!   starts.
+//! - [`app`] is the router, [`serve`] serves it; [`run`] is the whole server, what
+//!   `cargo run --example token-server` starts.
 //!
 //! [axum]: https://docs.rs/axum
 #![forbid(unsafe_code)]
@@ -36,7 +36,7 @@ pub use keys::{
     env_var, ConfigError, Keys, Sources, DEMO_ACCOUNT_SID, DEMO_API_KEY, DEMO_API_SECRET,
     DEMO_AUTH_TOKEN,
 };
-pub use server::{app, port, run, StartError, DEFAULT_PORT};
+pub use server::{app, port, run, serve, StartError, DEFAULT_PORT};
 pub use tokens::{
     access_policy, capability_policy, issue_access_token, issue_capability_token, TokenResponse,
     TWIML_APP,

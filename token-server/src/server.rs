@@ -5,11 +5,15 @@ use std::io::{self, Write};
 use std::net::Ipv4Addr;
 use std::sync::Arc;
 
+use std::time::Duration;
+
 use axum::http::{header, HeaderValue};
 use axum::middleware;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
+use hyper_util::rt::TokioIo;
+use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
 
 use crate::error::ApiError;
@@ -29,7 +33,7 @@ pub const DEFAULT_PORT: u16 = 3000;
 /// use capability_token_server::{app, Keys};
 ///
 /// let router = app(Arc::new(Keys::from_vars(|_| Ok(None))?));
-/// // serve it: axum::serve(listener, router).await
+/// // serve it: capability_token_server::serve(listener, router).await
 /// # drop(router);
 /// # Ok::<(), capability_token_server::ConfigError>(())
 /// ```
@@ -49,6 +53,49 @@ async fn no_store(mut response: Response) -> Response {
         .headers_mut()
         .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     response
+}
+
+/// Serves `router` on `listener`, HTTP/1 with keep-alive, one task per connection, until the
+/// process ends.
+///
+/// What `axum::serve(listener, router)` does, written out with hyper: `axum::serve` needs axum's
+/// `tokio` feature, which this workspace leaves off to keep the quickstart's build light (see
+/// `Cargo.toml`). In your own project, keep axum's default features and call `axum::serve`.
+///
+/// # Errors
+/// Never returns while the listener works. An error accepting a connection that is not the
+/// connection's own fault (e.g. too many open files) is written to standard error, and the
+/// loop waits a second before accepting again, as `axum::serve` does.
+pub async fn serve(listener: TcpListener, router: Router) -> io::Result<()> {
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _peer)) => stream,
+            Err(e) if is_connection_error(&e) => continue,
+            Err(e) => {
+                eprintln!("token-server: accepting a connection: {e}");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        let service = TowerToHyperService::new(router.clone());
+        tokio::spawn(async move {
+            // A connection ends with an error when the client goes away mid-request: nothing to
+            // do about it.
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+/// An accept error caused by the peer, not by the server.
+fn is_connection_error(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+    )
 }
 
 /// Why the server did not start, or stopped.
@@ -142,6 +189,6 @@ pub async fn run(
         "  curl -H 'X-User: alice' http://{addr}/token/capability\n  curl -H 'X-User: alice' http://{addr}/token/access"
     )?;
     out.flush()?;
-    axum::serve(listener, app(Arc::new(keys))).await?;
+    serve(listener, app(Arc::new(keys))).await?;
     Ok(())
 }

@@ -7,7 +7,7 @@ use axum::Json;
 use capability::{
     access_token, capability, AccessPolicy, AppSid, ClientName, Identity, Policy, Token,
 };
-use serde::Serialize;
+use serde::ser::{Serialize, SerializeStruct, Serializer};
 
 use crate::caller::Caller;
 use crate::error::ApiError;
@@ -65,7 +65,20 @@ pub fn access_policy(identity: Identity) -> Result<AccessPolicy, capability::Err
 
 /// The body of a successful response: who the token is for, the token, and when it expires
 /// (Unix seconds).
-#[derive(Debug, Serialize)]
+///
+/// ```
+/// use capability::ClientName;
+/// use capability_token_server::{issue_capability_token, Caller, Keys};
+///
+/// let keys = Keys::from_vars(|_| Ok(None))?;
+/// let response = issue_capability_token(&keys, &Caller::new("alice")).expect("a token");
+/// let json = serde_json::to_value(&response).expect("JSON");
+/// assert_eq!(json["identity"], "alice");
+/// assert_eq!(json["token"], response.token.as_str());
+/// assert_eq!(json["expires_at"], response.expires_at);
+/// # Ok::<(), capability_token_server::ConfigError>(())
+/// ```
+#[derive(Debug)]
 pub struct TokenResponse {
     /// The identity the token was issued for: the caller's name.
     pub identity: String,
@@ -73,6 +86,20 @@ pub struct TokenResponse {
     pub token: Token,
     /// When the token expires, in Unix seconds.
     pub expires_at: u64,
+}
+
+// Written out rather than derived: this crate sits in the workspace's default members, whose
+// features cargo unifies, so `serde_derive` and capability's `serde` feature here would also be
+// compiled into `cargo run --example quickstart`. In your own server, `#[derive(Serialize)]`
+// with capability's `serde` feature does the same: a `Token` serializes as its text.
+impl Serialize for TokenResponse {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut body = serializer.serialize_struct("TokenResponse", 3)?;
+        body.serialize_field("identity", &self.identity)?;
+        body.serialize_field("token", self.token.as_str())?;
+        body.serialize_field("expires_at", &self.expires_at)?;
+        body.end()
+    }
 }
 
 impl TokenResponse {
