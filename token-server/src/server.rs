@@ -4,7 +4,6 @@ use std::fmt;
 use std::io::{self, Write};
 use std::net::Ipv4Addr;
 use std::sync::Arc;
-
 use std::time::Duration;
 
 use axum::http::{header, HeaderValue};

@@ -553,6 +553,22 @@ fn run_refuses_a_bad_port_a_taken_port_and_bad_keys() {
         );
         assert!(!message.contains("the api secret"), "{message}");
 
+        let secret_as_sid = |name: &'static str| {
+            Ok(match name {
+                "TWILIO_ACCOUNT_SID" => Some("the auth token".to_owned()),
+                "TWILIO_AUTH_TOKEN" => Some("ACfedcba9876543210fedcba9876543210".to_owned()),
+                _ => None,
+            })
+        };
+        let message = Keys::from_vars(secret_as_sid)
+            .expect_err("swapped variables")
+            .to_string();
+        assert!(
+            message.starts_with("TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN do not make a key: "),
+            "{message}"
+        );
+        assert!(!message.contains("the auth token"), "{message}");
+
         let empty_token = |name: &'static str| {
             Ok(match name {
                 "TWILIO_ACCOUNT_SID" => Some("ACfedcba9876543210fedcba9876543210".to_owned()),
