@@ -7,6 +7,8 @@
 //!   of the `capability` crate, which checks everything at compile time).
 //! - [`Credentials`]: the Account SID and auth token, keyed into HMAC-SHA256 once.
 //! - [`Policy::sign_at`] gives a [`Token`]; [`Credentials::verify_at`] gives a [`VerifiedToken`].
+//! - [`inspect_at`] reads a token without its key, for display, and lists the [`Problem`]s
+//!   Twilio would refuse it for; it never accepts a token.
 //!
 //! ```
 //! use std::time::Duration;
@@ -56,6 +58,8 @@ mod base64url;
 #[cfg(feature = "jwt")]
 mod credentials;
 #[cfg(feature = "jwt")]
+mod inspect;
+#[cfg(feature = "jwt")]
 mod json;
 #[cfg(feature = "jwt")]
 mod scope;
@@ -88,6 +92,8 @@ pub use dsl::{Diagnostic, ParseError};
 pub use access::{ApiKey, VerifiedAccessToken};
 #[cfg(feature = "jwt")]
 pub use credentials::Credentials;
+#[cfg(feature = "jwt")]
+pub use inspect::{inspect, inspect_at, Inspection, LifetimeStart, Problem, TokenKind};
 #[cfg(feature = "jwt")]
 pub use token::{Token, MAX_EXP};
 #[cfg(feature = "jwt")]

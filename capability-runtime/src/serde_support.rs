@@ -129,3 +129,80 @@ impl serde::Serialize for Token {
         serializer.serialize_str(self.as_str())
     }
 }
+
+/// A policy read from its text (the grammar of `capability!` or `access_token!`) by the same
+/// parser and validator as the macros. Every mistake is reported, each with its line and column
+/// in the text, on one line (serde's error messages are one line).
+#[cfg(feature = "dsl")]
+struct PolicyText<T>(PhantomData<T>);
+
+#[cfg(feature = "dsl")]
+impl<T> Visitor<'_> for PolicyText<T>
+where
+    T: std::str::FromStr<Err = crate::ParseError>,
+{
+    type Value = T;
+
+    fn expecting(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str("a policy in the grammar of `capability!` or `access_token!`")
+    }
+
+    fn visit_str<E: de::Error>(self, text: &str) -> Result<T, E> {
+        text.parse().map_err(|e: crate::ParseError| {
+            let mistakes: Vec<String> = e
+                .diagnostics()
+                .iter()
+                .map(|d| {
+                    let help = d
+                        .help()
+                        .map(|h| format!(" (help: {h})"))
+                        .unwrap_or_default();
+                    format!(
+                        "line {}, column {}: {}{help}",
+                        d.line(),
+                        d.column(),
+                        d.message()
+                    )
+                })
+                .collect();
+            E::custom(format!("invalid policy: {}", mistakes.join("; ")))
+        })
+    }
+}
+
+/// Read from its text in the grammar of `capability!`, for a policy kept in configuration:
+///
+/// ```
+/// # #[cfg(feature = "dsl")] {
+/// use capability_runtime::Policy;
+///
+/// #[derive(Debug, serde::Deserialize)]
+/// struct Config {
+///     agent: Policy,
+/// }
+///
+/// let config: Config = serde_json::from_str(r#"{"agent": "incoming \"Alice\"; ttl 10m"}"#)?;
+/// assert_eq!(config.agent.scope(), "scope:client:incoming?clientName=Alice");
+///
+/// let error = serde_json::from_str::<Config>(r#"{"agent": "incoming \"alice smith\"; ttl 600"}"#)
+///     .unwrap_err()
+///     .to_string();
+/// assert!(error.starts_with("invalid policy: line 1, column 10: character 6 (` `) is not allowed in a client name"), "{error}");
+/// assert!(error.contains("; line 1, column 29: the TTL `600` has no unit (help: write `600s`"), "{error}");
+/// # }
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[cfg(feature = "dsl")]
+impl<'de> serde::Deserialize<'de> for crate::Policy {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(PolicyText(PhantomData))
+    }
+}
+
+/// Read from its text in the grammar of `access_token!`, as [`Policy`](crate::Policy) is.
+#[cfg(feature = "dsl")]
+impl<'de> serde::Deserialize<'de> for crate::AccessPolicy {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_str(PolicyText(PhantomData))
+    }
+}

@@ -170,7 +170,7 @@ impl Credentials {
 }
 
 /// Checks a header other than the two every official library writes.
-fn check_header(segment: &str) -> Result<(), Error> {
+pub(crate) fn check_header(segment: &str) -> Result<(), Error> {
     let bytes = decode(segment, TokenPart::Header)?;
     let header: Header<'_> = parse_json(&bytes, TokenPart::Header)?;
     if let Some(key) = header.duplicate {
@@ -200,13 +200,16 @@ fn check_header(segment: &str) -> Result<(), Error> {
 }
 
 /// Decodes a segment.
-fn decode(segment: &str, part: TokenPart) -> Result<Vec<u8>, Error> {
+pub(crate) fn decode(segment: &str, part: TokenPart) -> Result<Vec<u8>, Error> {
     BASE64URL
         .decode(segment)
         .map_err(|_| Error::Malformed(Malformed::Base64(part)))
 }
 
-fn parse_json<'a, T: serde::Deserialize<'a>>(bytes: &'a [u8], part: TokenPart) -> Result<T, Error> {
+pub(crate) fn parse_json<'a, T: serde::Deserialize<'a>>(
+    bytes: &'a [u8],
+    part: TokenPart,
+) -> Result<T, Error> {
     // One UTF-8 check of the whole text: serde_json then reads its strings without checking each.
     let text = std::str::from_utf8(bytes).map_err(|e| {
         Error::Malformed(Malformed::Json {
@@ -239,7 +242,7 @@ pub(crate) fn json_detail(e: &serde_json::Error) -> String {
     format!("{head}…{position}")
 }
 
-fn required<T>(field: Field<T>, claim: &'static str) -> Result<T, Error> {
+pub(crate) fn required<T>(field: Field<T>, claim: &'static str) -> Result<T, Error> {
     match field {
         Field::Present(v) => Ok(v),
         Field::Missing => Err(Error::MissingClaim(claim)),
@@ -247,7 +250,7 @@ fn required<T>(field: Field<T>, claim: &'static str) -> Result<T, Error> {
     }
 }
 
-fn optional<T>(field: Field<T>, claim: &'static str) -> Result<Option<T>, Error> {
+pub(crate) fn optional<T>(field: Field<T>, claim: &'static str) -> Result<Option<T>, Error> {
     match field {
         Field::Present(v) => Ok(Some(v)),
         Field::Missing => Ok(None),

@@ -211,3 +211,48 @@ fn a_value_that_is_not_a_string_says_what_was_expected() {
          character at line 1 column 4"
     );
 }
+
+#[cfg(feature = "dsl")]
+#[test]
+fn policies_deserialize_from_their_text() {
+    use capability_runtime::{AccessPolicy, Policy};
+
+    #[derive(Debug, serde::Deserialize)]
+    struct Config {
+        agent: Policy,
+        app: AccessPolicy,
+    }
+    let config: Config = serde_json::from_str(
+        r#"{
+            "agent": "incoming \"Alice\"; outgoing \"AP0123456789abcdef0123456789abcdef\"; ttl 10m",
+            "app": "identity \"alice\"; video { room \"DailyStandup\" }; region \"ie1\""
+        }"#,
+    )
+    .unwrap();
+    assert_eq!(
+        config.agent,
+        "incoming \"Alice\"; outgoing \"AP0123456789abcdef0123456789abcdef\"; ttl 10m"
+            .parse::<Policy>()
+            .unwrap()
+    );
+    assert_eq!(config.app.region().unwrap().as_str(), "ie1");
+
+    // Every mistake, with its position, in one line.
+    let error = serde_json::from_str::<Config>(
+        r#"{"agent": "incomming \"Alice\"", "app": "identity \"a\"; video"}"#,
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(
+        error.starts_with("invalid policy: line 1, column 1: unknown statement `incomming` (help: did you mean `incoming`?)"),
+        "{error}"
+    );
+    assert!(!error.contains('\n'), "{error}");
+    let error = serde_json::from_str::<Config>(r#"{"agent": 3, "app": ""}"#)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        error.contains("expected a policy in the grammar"),
+        "{error}"
+    );
+}

@@ -39,3 +39,11 @@ pub use region::Region;
 pub use api_key::ApiKey;
 #[cfg(feature = "jwt")]
 pub use verify::VerifiedAccessToken;
+
+/// What `inspect` shares with the verifier and the policy builder.
+#[cfg(feature = "jwt")]
+pub(crate) use {
+    decode::{parse, AccessClaims},
+    policy::check_grants,
+    verify::{check_header, json_error},
+};

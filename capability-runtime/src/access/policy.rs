@@ -329,7 +329,7 @@ impl AccessPolicyBuilder {
 }
 
 /// The rules of the grants' fields: the voice identity, no empty text, no parameter key twice.
-fn check_grants(identity: &Identity, grants: &AccessGrants) -> Result<(), Error> {
+pub(crate) fn check_grants(identity: &Identity, grants: &AccessGrants) -> Result<(), Error> {
     let non_empty = |grant: GrantKind, field: &'static str, value: Option<&str>| match value {
         Some("") => Err(Error::EmptyGrantField { grant, field }),
         _ => Ok(()),

@@ -248,7 +248,7 @@ impl ApiKey {
 }
 
 /// Checks a header other than the standard ones, and reads its region.
-fn check_header(segment: &str) -> Result<Option<Region>, Error> {
+pub(crate) fn check_header(segment: &str) -> Result<Option<Region>, Error> {
     let bytes = BASE64URL
         .decode(segment)
         .map_err(|_| Error::Malformed(Malformed::Base64(TokenPart::Header)))?;
@@ -319,7 +319,7 @@ fn utf8(bytes: &[u8], part: TokenPart) -> Result<&str, Error> {
     })
 }
 
-fn json_error(e: &serde_json::Error, part: TokenPart) -> Error {
+pub(crate) fn json_error(e: &serde_json::Error, part: TokenPart) -> Error {
     Error::Malformed(Malformed::Json {
         part,
         detail: json_detail(e),

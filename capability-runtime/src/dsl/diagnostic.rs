@@ -131,6 +131,21 @@ impl ParseError {
         self
     }
 
+    /// Keeps the first `len` mistakes only, as a tool does for a text that is wrong throughout:
+    /// each rendered mistake shows its line.
+    ///
+    /// ```
+    /// use capability_runtime::Policy;
+    ///
+    /// let mut error = "x; y; z;".parse::<Policy>().unwrap_err();
+    /// assert_eq!(error.diagnostics().len(), 3);
+    /// error.truncate(1);
+    /// assert_eq!(error.to_string().matches("error:").count(), 1);
+    /// ```
+    pub fn truncate(&mut self, len: usize) {
+        self.diagnostics.truncate(len);
+    }
+
     /// The rendering of [`Display`](fmt::Display), in colour when `color` is true (ANSI
     /// escapes, as rustc prints on a terminal).
     pub fn render(&self, color: bool) -> String {

@@ -15,7 +15,7 @@ pub mod valid;
 use std::ops::Range;
 use std::str::FromStr;
 
-use proc_macro2::{Span, TokenStream};
+use proc_macro2::{Span, TokenStream, TokenTree};
 
 pub use diagnostic::{Diagnostic, ParseError};
 
@@ -112,7 +112,13 @@ fn parse<T>(
     let result = match text.parse::<TokenStream>() {
         Ok(tokens) => {
             let mut errors = Vec::new();
-            let value = front(tokens, &mut errors);
+            let value = match beyond_limits(&tokens) {
+                Some(e) => {
+                    errors.push(e);
+                    None
+                }
+                None => front(tokens, &mut errors),
+            };
             let mistakes: Vec<_> = errors
                 .into_iter()
                 .map(|e| {
@@ -138,6 +144,53 @@ fn parse<T>(
     };
     proc_macro2::extra::invalidate_current_thread_spans();
     result
+}
+
+/// How deeply brackets may nest in a policy read at run time. The grammar nests two levels
+/// (`voice { outgoing "AP…" { To = "…" } }`); syn reads nesting by recursion, so hostile text
+/// nested thousands deep would overflow the stack.
+const MAX_DEPTH: usize = 16;
+
+/// The longest number read at run time. A TTL has a few characters; syn reads a number in time
+/// that grows with the square of its length.
+const MAX_NUMBER_LEN: usize = 40;
+
+/// The first place where hostile text goes beyond what the parser reads in bounded time and
+/// stack: nesting deeper than [`MAX_DEPTH`], a number longer than [`MAX_NUMBER_LEN`]. Walks the
+/// tokens with a stack of its own.
+fn beyond_limits(tokens: &TokenStream) -> Option<syn::Error> {
+    let mut stack = vec![tokens.clone().into_iter()];
+    loop {
+        let depth = stack.len();
+        let next = stack.last_mut()?.next();
+        match next {
+            None => {
+                stack.pop();
+            }
+            Some(TokenTree::Group(group)) if depth >= MAX_DEPTH => {
+                return Some(syn::Error::new(
+                    group.span_open(),
+                    format!(
+                        "brackets nest more than {MAX_DEPTH} deep here; a policy nests two at most"
+                    ),
+                ))
+            }
+            Some(TokenTree::Group(group)) => stack.push(group.stream().into_iter()),
+            Some(TokenTree::Literal(literal)) => {
+                let text = literal.to_string();
+                if text.starts_with(|c: char| c.is_ascii_digit()) && text.len() > MAX_NUMBER_LEN {
+                    return Some(syn::Error::new(
+                        literal.span(),
+                        format!(
+                            "this number has {} characters; a TTL has a few, such as `600s` or `1h30m`",
+                            text.len()
+                        ),
+                    ));
+                }
+            }
+            Some(_) => {}
+        }
+    }
 }
 
 /// The bytes a span covers; a span of no text (the whole input's) covers the start.

@@ -565,6 +565,36 @@ fn access_policies_parse_to_the_builder_s() {
 }
 
 #[test]
+fn hostile_text_is_refused_in_bounded_time_and_stack() {
+    // syn reads nesting by recursion and numbers in quadratic time: both are refused first.
+    let deep = format!("events {}{}", "{".repeat(30_000), "}".repeat(30_000));
+    let error = deep.parse::<Policy>().unwrap_err();
+    assert_eq!(error.diagnostics().len(), 1);
+    assert_eq!(
+        error.diagnostics()[0].message(),
+        "brackets nest more than 16 deep here; a policy nests two at most"
+    );
+    assert_eq!(error.diagnostics()[0].column(), 23);
+    let long = format!("incoming \"a\"; ttl 1{}s", "0".repeat(60_000));
+    let error = long.parse::<Policy>().unwrap_err();
+    assert_eq!(
+        error.diagnostics()[0].message(),
+        "this number has 60002 characters; a TTL has a few, such as `600s` or `1h30m`"
+    );
+    assert!(error.to_string().len() < 1000, "the number is not quoted");
+    // Within the limits, nothing changes.
+    assert!("incoming \"a\"; ttl 1_000_000_000_000_000_000_000_000_000s"
+        .parse::<Policy>()
+        .is_err());
+    assert!(format!(
+        "outgoing \"AP0123456789abcdef0123456789abcdef\" {{ K = \"{}\" }}",
+        "9".repeat(10_000)
+    )
+    .parse::<Policy>()
+    .is_ok());
+}
+
+#[test]
 fn an_access_policy_over_the_size_limit_points_at_its_largest_part() {
     let room = "r".repeat(13_000);
     let text = format!(r#"identity "alice"; video {{ room "{room}" }}; chat {{ endpoint "e" }}"#);

@@ -1,0 +1,222 @@
+//! Hostile input: garbage, a megabyte, invalid UTF-8, forged signatures, text that would
+//! drive a terminal. Each run ends quickly with a clear message and bounded output.
+
+use std::time::{Duration, Instant};
+
+use crate::common::*;
+
+const MEGABYTE: usize = 1024 * 1024;
+
+/// Runs and checks that the run was quick and its output small.
+fn bounded(args: &[&str], env: &[(&str, &str)], stdin: Option<&[u8]>) -> Run {
+    let start = Instant::now();
+    let run = run_with(args, env, stdin);
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "{args:?} took {:?}",
+        start.elapsed()
+    );
+    assert!(
+        run.stdout.len() + run.stderr.len() < 20_000,
+        "{args:?}: {} bytes",
+        run.stdout.len() + run.stderr.len()
+    );
+    run
+}
+
+#[test]
+fn garbage_is_not_a_token() {
+    let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    for len in [1, 10, 100, 1000, 10_000] {
+        let bytes: Vec<u8> = (0..len).map(|_| (next() % 95 + 32) as u8).collect();
+        let text = String::from_utf8(bytes).unwrap();
+        for command in ["decode", "verify"] {
+            let run = bounded(&[command, "--", &text], &CAPABILITY_ENV, None);
+            assert_eq!(run.code, 1, "{command} {text:?}: {run:?}");
+            run.one_line_error(match command {
+                "decode" => "error: not a token: ",
+                _ => "invalid: not a token: ",
+            });
+        }
+        // Three segments of garbage.
+        let dotted = format!(
+            "{}.{}.{}",
+            &text[..len / 3],
+            &text[len / 3..2 * len / 3],
+            &text[2 * len / 3..]
+        )
+        .replace(' ', "");
+        let run = bounded(&["decode", &dotted.replace("..", ".x.")], &[], None);
+        assert!(run.code == 1, "{run:?}");
+    }
+}
+
+#[test]
+fn a_megabyte_on_standard_input_is_refused_unread() {
+    let mut big = capability_token("incoming_alice", "twilio-php").into_bytes();
+    big.resize(MEGABYTE, b'A');
+    for command in ["decode", "verify"] {
+        let run = bounded(&[command, "-"], &CAPABILITY_ENV, Some(&big));
+        assert_eq!(run.code, 1, "{run:?}");
+        assert!(
+            run.stderr.contains(
+                "standard input holds more than 17408 bytes, and a token is at most 16384"
+            ),
+            "{run:?}"
+        );
+    }
+    for command in ["sign", "check"] {
+        let run = bounded(
+            &[command, "-"],
+            &CAPABILITY_ENV,
+            Some(&vec![b'x'; MEGABYTE]),
+        );
+        assert_eq!(run.code, 1, "{run:?}");
+        run.one_line_error("error: the policy in <stdin> is over 65536 bytes");
+    }
+}
+
+#[test]
+fn a_long_token_in_an_argument_is_refused() {
+    let token = format!("{}.{}.{}", "e".repeat(40_000), "e".repeat(40_000), "e");
+    let run = bounded(&["decode", &token], &[], None);
+    assert_eq!(run.code, 1);
+    run.one_line_error(
+        "error: not a token: the token is 80003 bytes long, over the limit of 16384",
+    );
+}
+
+#[test]
+fn policies_that_are_wrong_throughout_end_quickly() {
+    for policy in [
+        "x; ".repeat(20_000),
+        format!("events {}{}", "{".repeat(30_000), "}".repeat(30_000)),
+        format!("{}{}", "[".repeat(30_000), "]".repeat(30_000)),
+        format!("ttl 1{}s", "0".repeat(60_000)),
+        "\"".repeat(3),
+        "/*".repeat(30_000),
+        format!("incoming \"{}\"", "é".repeat(30_000)),
+    ] {
+        let run = bounded(&["check", "-"], &[], Some(policy.as_bytes()));
+        assert_eq!(run.code, 1, "{run:?}");
+        assert!(
+            run.stderr
+                .lines()
+                .last()
+                .unwrap()
+                .starts_with("error: the policy has"),
+            "{run:?}"
+        );
+    }
+    let run = bounded(&["check", "-"], &[], Some("x; ".repeat(20_000).as_bytes()));
+    assert!(run
+        .stderr
+        .ends_with("error: the policy has 20000 mistakes; the first 20 are shown\n"));
+}
+
+#[test]
+fn invalid_utf8_on_standard_input_is_one_clear_line() {
+    let mut token = capability_token("incoming_alice", "twilio-php").into_bytes();
+    token.insert(10, 0xff);
+    for command in ["decode", "verify"] {
+        let run = bounded(&[command], &CAPABILITY_ENV, Some(&token));
+        assert_eq!(run.code, 1, "{run:?}");
+        assert!(
+            run.stderr
+                .contains("standard input is not UTF-8 text (byte 11 is not)"),
+            "{run:?}"
+        );
+    }
+    let run = bounded(&["check", "-"], &[], Some(b"incoming \"al\xc3\x28ice\""));
+    assert_eq!(run.code, 1);
+    run.one_line_error("error: the policy in <stdin> is not UTF-8 text (byte 13 is not)");
+    // Invalid UTF-8 in an argument is a usage error.
+    #[cfg(unix)]
+    {
+        use std::os::unix::ffi::OsStrExt as _;
+        let output = command()
+            .arg("decode")
+            .arg(std::ffi::OsStr::from_bytes(b"ey\xffJ"))
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2));
+    }
+}
+
+#[test]
+fn a_forged_signature_decodes_but_does_not_verify() {
+    let token = capability_token("all_three", "twilio-python");
+    let (head, _) = token.rsplit_once('.').unwrap();
+    for signature in [b64(&[0; 32]), b64(&[0; 31]), "!!!".into(), String::new()] {
+        let forged = format!("{head}.{signature}");
+        let decoded = bounded(&["decode", "--at", "1700000001", &forged], &[], None);
+        assert_eq!(decoded.code, 0, "{decoded:?}");
+        assert!(decoded.stdout.contains("signature not checked"));
+        let verified = bounded(
+            &["verify", "--at", "1700000001", &forged],
+            &CAPABILITY_ENV,
+            None,
+        );
+        assert_eq!(verified.code, 1, "{verified:?}");
+        verified.one_line_error("invalid: ");
+    }
+    // A short or malformed signature is a problem even without a key.
+    let cut = bounded(
+        &[
+            "decode",
+            "--json",
+            "--at",
+            "1700000001",
+            &format!("{head}.{}", b64(&[0; 31])),
+        ],
+        &[],
+        None,
+    )
+    .json();
+    assert_eq!(cut["problems"][0]["code"], "signature");
+}
+
+#[test]
+fn text_that_would_drive_a_terminal_is_shown_escaped() {
+    let claims = format!(
+        r#"{{"scope":"scope:client:outgoing?appSid=APbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb&appParams=a%3D%1B%5B31mred%E2%80%AE%C2%9B","iss":"{ACCOUNT}","exp":1700003600,"x":"\u001b]0;title\u0007 \u009b \u202e"}}"#
+    );
+    let token = unsigned(r#"{"typ":"JWT","alg":"HS256"}"#, &claims);
+    for args in [
+        &["decode", "--at", "1700000001", &token][..],
+        &["decode", "--json", "--at", "1700000001", &token][..],
+    ] {
+        let run = bounded(args, &[], None);
+        assert_eq!(run.code, 0, "{run:?}");
+        for c in run.stdout.chars().chain(run.stderr.chars()) {
+            assert!(
+                c == '\n' || !(c.is_control() || ('\u{202a}'..='\u{202e}').contains(&c)),
+                "{c:?} printed raw: {}",
+                run.stdout
+            );
+        }
+    }
+    let text = bounded(&["decode", "--at", "1700000001", &token], &[], None);
+    assert!(
+        text.stdout
+            .contains(r#"with parameter a = "\u{1b}[31mred\u{202e}\u{9b}""#),
+        "{}",
+        text.stdout
+    );
+    let json = bounded(
+        &["decode", "--json", "--at", "1700000001", &token],
+        &[],
+        None,
+    )
+    .json();
+    assert_eq!(
+        json["claims"]["x"], "\u{1b}]0;title\u{7} \u{9b} \u{202e}",
+        "the JSON holds the text as it is"
+    );
+}

@@ -1,0 +1,202 @@
+//! Secrets are read from the environment only, and never printed: whatever the command, when
+//! the variables are swapped, and when a secret is passed where a token or policy belongs.
+
+use crate::common::*;
+
+/// An auth token and an API key secret, as Twilio makes them, and not part of any SID here.
+const AUTH_TOKEN: &str = "f3a9c2e8b17d4c6a9e0b5d2f8a1c7e43";
+const API_SECRET: &str = "Zq8vN3xT1mK7pL0wR5yB2cH9dF4gJ6sA";
+
+fn assert_no_secret(run: &Run, what: &str) {
+    assert_none_of(run, &[AUTH_TOKEN, API_SECRET], what);
+}
+
+fn assert_none_of(run: &Run, secrets: &[&str], what: &str) {
+    for secret in secrets {
+        assert!(
+            !run.stdout.contains(secret) && !run.stderr.contains(secret),
+            "{what}: the secret came out: {run:?}"
+        );
+    }
+}
+
+/// Every way the variables can be set, right or wrong.
+fn environments() -> Vec<Vec<(&'static str, &'static str)>> {
+    vec![
+        vec![
+            ("TWILIO_ACCOUNT_SID", ACCOUNT),
+            ("TWILIO_AUTH_TOKEN", AUTH_TOKEN),
+        ],
+        vec![
+            ("TWILIO_ACCOUNT_SID", AUTH_TOKEN),
+            ("TWILIO_AUTH_TOKEN", ACCOUNT),
+        ],
+        vec![
+            ("TWILIO_ACCOUNT_SID", AUTH_TOKEN),
+            ("TWILIO_AUTH_TOKEN", AUTH_TOKEN),
+        ],
+        vec![("TWILIO_AUTH_TOKEN", AUTH_TOKEN)],
+        vec![
+            ("TWILIO_ACCOUNT_SID", ACCESS_ACCOUNT),
+            ("TWILIO_API_KEY", API_KEY),
+            ("TWILIO_API_SECRET", API_SECRET),
+        ],
+        vec![
+            ("TWILIO_ACCOUNT_SID", ACCESS_ACCOUNT),
+            ("TWILIO_API_KEY", API_SECRET),
+            ("TWILIO_API_SECRET", API_KEY),
+        ],
+        vec![
+            ("TWILIO_ACCOUNT_SID", API_SECRET),
+            ("TWILIO_API_KEY", API_KEY),
+            ("TWILIO_API_SECRET", ACCESS_ACCOUNT),
+        ],
+        vec![
+            ("TWILIO_ACCOUNT_SID", ACCESS_ACCOUNT),
+            ("TWILIO_API_KEY", AUTH_TOKEN),
+            ("TWILIO_API_SECRET", API_SECRET),
+            ("TWILIO_AUTH_TOKEN", API_SECRET),
+        ],
+    ]
+}
+
+#[test]
+fn no_command_prints_a_secret() {
+    let capability = capability_token("all_three", "twilio-node");
+    let access = access_token("multiple_grants", "twilio-php");
+    let policy = "incoming \"alice\"; ttl 10m";
+    let access_policy = "identity \"alice\"; voice { incoming }";
+    let token_flag = format!("--token={AUTH_TOKEN}");
+    let in_policy = format!("incomming \"{AUTH_TOKEN}\"");
+    let in_ttl = format!("ttl {API_SECRET}");
+    let mut runs = 0;
+    for env in environments() {
+        let mut commands: Vec<Vec<&str>> = vec![
+            vec!["decode", &capability],
+            vec!["decode", "--json", &access],
+            vec!["verify", &capability],
+            vec!["verify", "--json", &capability],
+            vec!["verify", &access],
+            vec!["verify", "--json", &access],
+            vec!["sign", policy],
+            vec!["sign", "--access", access_policy],
+            vec!["check", policy],
+            vec!["check", "--json", "--access", access_policy],
+            // A secret where the token or the policy belongs, or as one argument too many.
+            vec!["decode", AUTH_TOKEN],
+            vec!["verify", API_SECRET],
+            vec!["verify", "--json", AUTH_TOKEN],
+            vec!["sign", AUTH_TOKEN],
+            vec!["sign", "--access", API_SECRET],
+            vec!["check", "--json", AUTH_TOKEN],
+            vec!["verify", &capability, AUTH_TOKEN],
+            vec!["sign", policy, API_SECRET],
+            vec!["check", policy, "--auth-token", AUTH_TOKEN],
+            vec!["decode", &token_flag],
+        ];
+        commands.push(vec!["--help"]);
+        for args in &commands {
+            let run = run_with(args, &env, None);
+            assert_no_secret(&run, &format!("{args:?} with {env:?}"));
+            runs += 1;
+        }
+        // In a policy's text, where the diagnostics quote it: taken out when the environment
+        // holds it (the command cannot know other text to be a secret).
+        let held: Vec<&str> = env
+            .iter()
+            .map(|(_, v)| *v)
+            .filter(|v| [AUTH_TOKEN, API_SECRET].contains(v))
+            .collect();
+        for args in [
+            &["check", &in_policy][..],
+            &["sign", &in_ttl][..],
+            &["check", "--json", &in_ttl][..],
+        ] {
+            let run = run_with(args, &env, None);
+            assert_none_of(&run, &held, &format!("{args:?} with {env:?}"));
+            runs += 1;
+        }
+        // On standard input too.
+        for args in [
+            &["decode"][..],
+            &["verify", "-"][..],
+            &["check", "-"][..],
+            &["sign", "-"][..],
+        ] {
+            for secret in [AUTH_TOKEN, API_SECRET] {
+                let run = run_with(args, &env, Some(format!("{secret}\n").as_bytes()));
+                assert_no_secret(&run, &format!("{args:?} < secret with {env:?}"));
+                runs += 1;
+            }
+        }
+    }
+    assert!(runs > 200, "{runs}");
+}
+
+#[test]
+fn a_secret_passed_as_the_policy_is_refused_unseen_even_without_the_environment() {
+    let run = run(&["check", AUTH_TOKEN]);
+    assert_eq!(run.code, 1);
+    assert_eq!(
+        run.one_line_error("error: "),
+        "the policy in <policy> is one word of 32 letters and digits, which looks like a secret, \
+         not a policy (not shown); a policy is statements such as `incoming \"alice\";`, and \
+         secrets are read from the environment\n"
+    );
+    assert_no_secret(&run, "check");
+}
+
+#[test]
+fn arguments_beyond_the_token_are_never_shown() {
+    let run = run(&["verify", "x", AUTH_TOKEN]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.one_line_error("error: "),
+        "1 argument too many (not shown, in case of a secret); pass one token or policy, and \
+         secrets in the environment (see --help)\n"
+    );
+}
+
+#[test]
+fn a_wrong_account_sid_is_shown_but_a_secret_in_its_place_is_not() {
+    let token = capability_token("incoming_alice", "twilio-php");
+    let run = run_with(
+        &["verify", &token],
+        &[
+            ("TWILIO_ACCOUNT_SID", AUTH_TOKEN),
+            ("TWILIO_AUTH_TOKEN", ACCOUNT),
+        ],
+        None,
+    );
+    assert_eq!(run.code, 2);
+    let line = run.one_line_error("error: TWILIO_ACCOUNT_SID: ");
+    assert!(
+        line.contains("32 characters, not shown in case it is a secret"),
+        "{line}"
+    );
+    let run = run_with(
+        &["verify", &token],
+        &[
+            ("TWILIO_ACCOUNT_SID", "AC12345"),
+            ("TWILIO_AUTH_TOKEN", AUTH_TOKEN),
+        ],
+        None,
+    );
+    assert!(run.stderr.contains("`AC12345`"), "{run:?}");
+}
+
+#[test]
+fn a_secret_of_the_environment_quoted_by_a_diagnostic_is_redacted() {
+    let run = run_with(
+        &["check", &format!("incomming \"{AUTH_TOKEN}\"")],
+        &[("TWILIO_AUTH_TOKEN", AUTH_TOKEN)],
+        None,
+    );
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("1 | incomming \"[redacted]\"\n"),
+        "{}",
+        run.stderr
+    );
+    assert_no_secret(&run, "check");
+}
