@@ -1,20 +1,18 @@
-//! Sign a capability token, then verify it and print what it grants.
+//! Sign a capability token and an Access Token, then verify each and print what it grants.
 //!
 //! ```text
 //! cargo run --example quickstart
 //! ```
 //!
-//! Uses `TWILIO_ACCOUNT_SID` and `TWILIO_AUTH_TOKEN` when both are set; otherwise clearly
+//! Uses `TWILIO_ACCOUNT_SID` and `TWILIO_AUTH_TOKEN` (capability tokens), and
+//! `TWILIO_API_KEY_SID` and `TWILIO_API_KEY_SECRET` (Access Tokens), when set; otherwise clearly
 //! labelled demo credentials, which Twilio will not accept.
-//!
-//! As a token server would: the credentials are read from the environment once, and the policy
-//! it signs for every request is prepared for them once, in a `LazyLock<Signer>`.
 
 use std::env;
 use std::error::Error;
-use std::sync::LazyLock;
+use std::time::Duration;
 
-use capability::{capability, Credentials, Policy, Signer};
+use capability::{capability, AccessPolicy, ApiKey, Credentials, Identity, Policy, VideoGrant};
 
 /// Alice may receive calls, place calls through a TwiML application (which Twilio calls with
 /// `Queue=support`) and watch the event stream for errors, for ten minutes. Checked and encoded
@@ -26,45 +24,62 @@ const SUPPORT_AGENT: Policy = capability! {
     ttl 10m;
 };
 
+/// The same agent's voice rights, without the event stream (Access Tokens have none): the policy
+/// `to_access_policy` turns into an Access Token policy.
+const VOICE_AGENT: Policy = capability! {
+    incoming "Alice";
+    outgoing "AP0123456789abcdef0123456789abcdef" { Queue = "support" };
+    ttl 10m;
+};
+
 const DEMO_ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
 const DEMO_AUTH_TOKEN: &str = "demo-auth-token-not-a-real-secret";
+const DEMO_API_KEY_SID: &str = "SK0123456789abcdef0123456789abcdef";
+const DEMO_API_KEY_SECRET: &str = "demo-api-key-secret-not-a-real-one";
 
-/// The account's credentials, read from the environment at first use.
-static CREDENTIALS: LazyLock<Credentials> = LazyLock::new(|| {
-    match (
-        env::var("TWILIO_ACCOUNT_SID"),
-        env::var("TWILIO_AUTH_TOKEN"),
-    ) {
-        (Ok(sid), Ok(token)) => {
+fn main() -> Result<(), Box<dyn Error>> {
+    let account_sid = env::var("TWILIO_ACCOUNT_SID").ok();
+    let credentials = match (&account_sid, env::var("TWILIO_AUTH_TOKEN")) {
+        (Some(sid), Ok(token)) => {
             println!("credentials: TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN from the environment");
-            Credentials::new(&sid, token).unwrap_or_else(|e| {
-                eprintln!("TWILIO_ACCOUNT_SID / TWILIO_AUTH_TOKEN: {e}");
-                std::process::exit(1)
-            })
+            Credentials::new(sid, token)?
         }
         _ => {
             println!("credentials: DEMO ({DEMO_ACCOUNT_SID}, a made-up auth token)");
             println!("             set TWILIO_ACCOUNT_SID and TWILIO_AUTH_TOKEN to use your own");
-            Credentials::new(DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN).expect("valid demo credentials")
+            Credentials::new(DEMO_ACCOUNT_SID, DEMO_AUTH_TOKEN)?
         }
-    }
-});
+    };
+    capability_token(&credentials)?;
 
-/// The support agent's policy prepared for the account: each token then costs the last blocks
-/// of its HMAC. Shared by every thread of the server, no lock.
-static SUPPORT_AGENT_SIGNER: LazyLock<Signer> =
-    LazyLock::new(|| SUPPORT_AGENT.signer(&CREDENTIALS));
+    let api_key = match (
+        &account_sid,
+        env::var("TWILIO_API_KEY_SID"),
+        env::var("TWILIO_API_KEY_SECRET"),
+    ) {
+        (Some(account), Ok(sid), Ok(secret)) => {
+            println!("\nAPI key: TWILIO_API_KEY_SID / TWILIO_API_KEY_SECRET from the environment");
+            ApiKey::new(account, &sid, secret)?
+        }
+        _ => {
+            println!("\nAPI key: DEMO ({DEMO_API_KEY_SID}, a made-up secret)");
+            println!(
+                "         set TWILIO_ACCOUNT_SID, TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET"
+            );
+            ApiKey::new(DEMO_ACCOUNT_SID, DEMO_API_KEY_SID, DEMO_API_KEY_SECRET)?
+        }
+    };
+    access_token(&api_key)?;
+    Ok(())
+}
 
-fn main() -> Result<(), Box<dyn Error>> {
-    // At start-up, so that bad credentials stop the server before it serves anything.
-    LazyLock::force(&SUPPORT_AGENT_SIGNER);
-
-    // For each request:
-    let token = SUPPORT_AGENT_SIGNER.sign()?;
-    println!("\ntoken:\n{token}\n");
-
+/// The deprecated capability token.
+fn capability_token(credentials: &Credentials) -> Result<(), Box<dyn Error>> {
     let policy = &SUPPORT_AGENT;
-    let verified = CREDENTIALS.verify(token.as_str())?;
+    let token = policy.sign(credentials)?;
+    println!("\ncapability token:\n{token}\n");
+
+    let verified = credentials.verify(token.as_str())?;
     let grants = verified.grants();
     println!("verified: issued by {}", verified.account_sid());
     if let Some(name) = grants.incoming() {
@@ -86,6 +101,55 @@ fn main() -> Result<(), Box<dyn Error>> {
         println!("  events:   subscribe to the event stream");
         for (key, value) in events.filters() {
             println!("            where {key} = {value:?}");
+        }
+    }
+    println!(
+        "expires at {} (Unix seconds, in {} s)",
+        verified.expires_at(),
+        policy.ttl().as_secs()
+    );
+    Ok(())
+}
+
+/// An Access Token: the voice rights of `VOICE_AGENT`, migrated, plus a Video room.
+fn access_token(api_key: &ApiKey) -> Result<(), Box<dyn Error>> {
+    // The migration: the capability policy's voice rights, as Twilio's guide maps them.
+    let voice = VOICE_AGENT.to_access_policy()?;
+    // And a policy of its own, built at run time.
+    let policy = AccessPolicy::builder()
+        .identity(Identity::new("Alice")?)
+        .voice(voice.grants().voice().cloned().unwrap_or_default())
+        .video(VideoGrant::new().room("DailyStandup"))
+        .ttl(Duration::from_secs(600))
+        .build()?;
+    let token = policy.sign(api_key)?;
+    println!("\nAccess Token:\n{token}\n");
+
+    let verified = api_key.verify(token.as_str())?;
+    let grants = verified.grants();
+    println!(
+        "verified: issued by API key {} for account {}",
+        verified.api_key_sid(),
+        verified.account_sid()
+    );
+    if let Some(identity) = verified.identity() {
+        println!("  identity: `{identity}`");
+    }
+    if let Some(voice) = grants.voice() {
+        if voice.incoming_allowed() {
+            println!("  voice:    receive calls");
+        }
+        if let Some(app) = voice.outgoing_application() {
+            println!("  voice:    call through application {}", app.app_sid());
+            for (key, value) in app.params() {
+                println!("            with {key} = {value:?}");
+            }
+        }
+    }
+    if let Some(video) = grants.video() {
+        match video.room_name() {
+            Some(room) => println!("  video:    join room `{room}`"),
+            None => println!("  video:    join any room"),
         }
     }
     println!(

@@ -202,3 +202,70 @@ fn each_scope_uri_of_another_service_takes_one_allocation() {
         assert_eq!(n, 1 + others + vector + long, "{others} others");
     }
 }
+
+mod access {
+    use std::time::Duration;
+
+    use capability::{AccessPolicy, ApiKey, AppSid, Identity, Region, VideoGrant, VoiceGrant};
+
+    use super::allocations;
+
+    fn key() -> ApiKey {
+        ApiKey::new(
+            "AC0123456789abcdef0123456789abcdef",
+            "SK0123456789abcdef0123456789abcdef",
+            "0123456789abcdef0123456789abcdef",
+        )
+        .unwrap()
+    }
+
+    fn voice(params: usize) -> AccessPolicy {
+        let params: Vec<(String, String)> = (0..params)
+            .map(|i| (format!("key {i}"), format!("välue {i} 😀")))
+            .collect();
+        AccessPolicy::builder()
+            .identity(Identity::new("Alice").unwrap())
+            .voice(VoiceGrant::new().incoming().outgoing(
+                AppSid::new("AP0123456789abcdef0123456789abcdef").unwrap(),
+                params,
+            ))
+            .ttl(Duration::from_secs(600))
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn access_sign_at_makes_exactly_one_allocation() {
+        let key = key();
+        let video = AccessPolicy::builder()
+            .identity(Identity::new("bob").unwrap())
+            .video(VideoGrant::new().room("r"))
+            .region(Region::new("ie1").unwrap())
+            .not_before(5)
+            .build()
+            .unwrap();
+        for policy in [voice(0), voice(1), voice(40), video] {
+            for issued_at in [0, 1_700_000_000, u64::MAX] {
+                let (n, _) = allocations(|| policy.sign_at(&key, issued_at));
+                assert_eq!(n, 1);
+            }
+        }
+    }
+
+    /// The identity, and for outgoing parameters their text and their offsets: the same for 1
+    /// or 8 parameters, escaped or not; past 8, the hash set that finds repeated keys grows.
+    #[test]
+    fn access_verify_at_allocates_per_field_not_per_byte() {
+        let key = key();
+        for (params, expected) in [(0, 1), (1, 3), (8, 3)] {
+            let token = voice(params).sign_at(&key, 1_700_000_000);
+            let (n, verified) = allocations(|| key.verify_at(token.as_str(), 1_700_000_001));
+            verified.unwrap();
+            assert_eq!(n, expected, "{params} parameters");
+        }
+        let token = voice(40).sign_at(&key, 1_700_000_000);
+        let (n, verified) = allocations(|| key.verify_at(token.as_str(), 1_700_000_001));
+        verified.unwrap();
+        assert!(n <= 3 + 8, "{n}");
+    }
+}

@@ -26,6 +26,14 @@
 //!
 //! Policies an official library cannot express are listed in `UNSUPPORTED`: the scripts report
 //! them and this test checks that the list is exact.
+//!
+//! Access Tokens, the same way: ours (for the policies of `ACCESS_CASES`) must be accepted by
+//! PyJWT, twilio-python's `Jwt.from_jwt` and jsonwebtoken with exactly the header and claims the
+//! wire format prescribes (written here from the case, not by our library); the tokens of
+//! twilio-python's and twilio-node's `AccessToken` for the same policies must verify in our
+//! library to the same identity, grants, region and times.
+
+mod common;
 
 use std::collections::BTreeSet;
 use std::io::{Read, Write};
@@ -35,9 +43,12 @@ use std::sync::OnceLock;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use capability::{AccessPolicy, ApiKey, VerifiedAccessToken};
 use capability::{
     AppSid, ClientName, Credentials, Error, Grants, Policy, VerifiedToken, MAX_CLIENT_NAME_LEN,
 };
+use common::access::policy_from_inputs;
+use common::ordered::Json;
 use serde_json::{json, Map, Value};
 
 const ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
@@ -424,6 +435,7 @@ struct Exchange {
     /// The time our tokens were signed at (and node verified them at).
     now: u64,
     signed: Vec<Signed>,
+    access_signed: Vec<AccessSigned>,
     python: Value,
     node: Value,
 }
@@ -476,6 +488,7 @@ fn make_exchange() -> Result<Exchange, String> {
         case: None,
     });
 
+    let access_signed = access_signed(now);
     let request = json!({
         "account_sid": ACCOUNT_SID,
         "auth_token": AUTH_TOKEN,
@@ -487,6 +500,13 @@ fn make_exchange() -> Result<Exchange, String> {
         "generate": {"at": GENERATE_AT, "cases": cases().iter().map(Case::to_json).collect::<Vec<_>>()},
     })
     .to_string();
+    // The Access Token part is spliced in as text: its cases keep the order of their members
+    // (parameters in particular), which `serde_json::Value` would sort.
+    let request = format!(
+        "{},\"access\":{}}}",
+        request.strip_suffix('}').expect("an object"),
+        access_request(now, &access_signed)
+    );
 
     let mut python = Command::new(dir.join("venv/bin/python"));
     python.arg(root().join("tests/interop/check.py"));
@@ -503,6 +523,7 @@ fn make_exchange() -> Result<Exchange, String> {
     Ok(Exchange {
         now,
         signed,
+        access_signed,
         python,
         node,
     })
@@ -821,6 +842,386 @@ fn we_accept_the_tokens_of_twilio_node() {
             (None, Some(GENERATE_AT)) => Ok(()),
             other => Err(format!(
                 "expected iat = {GENERATE_AT} and no nbf, got (nbf, iat) = {other:?}"
+            )),
+        }
+    });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Access Tokens.
+
+const API_KEY_SID: &str = "SKfedcba9876543210fedcba9876543210";
+const API_KEY_SECRET: &str = "a7Bc9dE1fG3hJ5kL7mN9pQ1rS3tU5vW7";
+const WRONG_API_KEY_SECRET: &str = "a7Bc9dE1fG3hJ5kL7mN9pQ1rS3tU5vW8";
+
+/// Policies in the `inputs` format of `tests/data/access-token-vectors.json`, kept as text so
+/// that the order of their members reaches the scripts. Every one can be expressed by both
+/// official libraries.
+const ACCESS_CASES: &[(&str, &str)] = &[
+    (
+        "voice, incoming",
+        r#"{"identity":"alice","ttl":null,"nbf":null,"region":null,"grants":[{"type":"voice","incoming_allow":true}]}"#,
+    ),
+    (
+        "voice, everything, awkward parameters",
+        r#"{"identity":"Agent_007","ttl":600,"nbf":null,"region":null,"grants":[{"type":"voice","incoming_allow":true,"outgoing_application_sid":"APfedcba9876543210fedcba9876543210","outgoing_application_params":{"To":"+15551234567","with space":"Tom & Jerry = 2","slash/":"/2010-04-01/Calls?x=<y>","quote'\"":"say \"hi\" \\ bye","emoji😀":"👍🏽 家族 é ß ☎","control":"line\nbreak\ttab\r\u007f","empty":"","sep\u2028":"\u2029"},"push_credential_sid":"CRfedcba9876543210fedcba9876543210","endpoint_id":"alice-iphone:1"}]}"#,
+    ),
+    (
+        "voice, outgoing without parameters",
+        r#"{"identity":"bob","ttl":null,"nbf":null,"region":null,"grants":[{"type":"voice","outgoing_application_sid":"APfedcba9876543210fedcba9876543210"}]}"#,
+    ),
+    (
+        "video, a room",
+        r#"{"identity":"alice","ttl":null,"nbf":null,"region":null,"grants":[{"type":"video","room":"Daily Standup / Ünïcode"}]}"#,
+    ),
+    (
+        "video, any room",
+        r#"{"identity":"alice","ttl":null,"nbf":null,"region":null,"grants":[{"type":"video"}]}"#,
+    ),
+    (
+        "chat, every field",
+        r#"{"identity":"alice","ttl":null,"nbf":null,"region":null,"grants":[{"type":"chat","service_sid":"ISfedcba9876543210fedcba9876543210","endpoint_id":"MyApp:alice:iphone","deployment_role_sid":"RLfedcba9876543210fedcba9876543210","push_credential_sid":"CRfedcba9876543210fedcba9876543210"}]}"#,
+    ),
+    (
+        "sync",
+        r#"{"identity":"alice","ttl":null,"nbf":null,"region":null,"grants":[{"type":"sync","service_sid":"ISfedcba9876543210fedcba9876543210","endpoint_id":"MyApp:alice:iphone"}]}"#,
+    ),
+    (
+        "task_router",
+        r#"{"identity":"alice","ttl":null,"nbf":null,"region":null,"grants":[{"type":"task_router","workspace_sid":"WSfedcba9876543210fedcba9876543210","worker_sid":"WKfedcba9876543210fedcba9876543210","role":"supervisor"}]}"#,
+    ),
+    (
+        "playback",
+        r#"{"identity":"alice","ttl":null,"nbf":null,"region":null,"grants":[{"type":"player","grant":{"requestCredentials":null,"playbackUrl":"https://example.com/v1/x.m3u8?token=é","nested":{"list":[1,-2,true,"a/b"]}}}]}"#,
+    ),
+    (
+        "every grant, a region, a TTL, a not-before time",
+        r#"{"identity":"carol_3","ttl":86400,"nbf":1600000000,"region":"ie1","grants":[{"type":"task_router","workspace_sid":"WSfedcba9876543210fedcba9876543210","role":"worker"},{"type":"sync","service_sid":"ISfedcba9876543210fedcba9876543210"},{"type":"video","room":"RMfedcba9876543210fedcba9876543210"},{"type":"chat","service_sid":"ISfedcba9876543210fedcba9876543210"},{"type":"voice","incoming_allow":true,"outgoing_application_sid":"APfedcba9876543210fedcba9876543210","outgoing_application_params":{"a":"1"}},{"type":"player","grant":{}}]}"#,
+    ),
+    (
+        "identity with e-mail, slash and Unicode",
+        r#"{"identity":"josé/ünï+42@exämple.com 用户 😀","ttl":null,"nbf":null,"region":"au1","grants":[{"type":"chat","service_sid":"ISfedcba9876543210fedcba9876543210"}]}"#,
+    ),
+    (
+        "identity 0",
+        r#"{"identity":"0","ttl":null,"nbf":null,"region":null,"grants":[{"type":"video"}]}"#,
+    ),
+    (
+        "identity only, the longest",
+        r#"{"identity":"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789ABCDEFGH","ttl":null,"nbf":null,"region":null,"grants":[]}"#,
+    ),
+];
+
+fn api_key() -> ApiKey {
+    ApiKey::new(ACCOUNT_SID, API_KEY_SID, API_KEY_SECRET).expect("test key is valid")
+}
+
+fn access_inputs(text: &str) -> Json {
+    Json::parse(text)
+}
+
+fn access_policy(text: &str) -> AccessPolicy {
+    policy_from_inputs(&access_inputs(text)).unwrap_or_else(|e| panic!("{text}: {e}"))
+}
+
+/// An Access Token we signed, for the scripts to verify with `secret`.
+struct AccessSigned {
+    name: String,
+    token: String,
+    secret: &'static str,
+    inputs: Option<&'static str>,
+}
+
+fn access_signed(now: u64) -> Vec<AccessSigned> {
+    let key = api_key();
+    let mut signed: Vec<AccessSigned> = ACCESS_CASES
+        .iter()
+        .map(|&(name, inputs)| AccessSigned {
+            name: name.to_owned(),
+            token: access_policy(inputs).sign_at(&key, now).into_string(),
+            secret: API_KEY_SECRET,
+            inputs: Some(inputs),
+        })
+        .collect();
+    let control = access_policy(ACCESS_CASES[0].1);
+    signed.push(AccessSigned {
+        name: "control: wrong key".into(),
+        token: control.sign_at(&key, now).into_string(),
+        secret: WRONG_API_KEY_SECRET,
+        inputs: None,
+    });
+    signed.push(AccessSigned {
+        name: "control: expired".into(),
+        token: control
+            .sign_at(&key, now - control.ttl().as_secs() - 60)
+            .into_string(),
+        secret: API_KEY_SECRET,
+        inputs: None,
+    });
+    signed
+}
+
+/// The `access` part of the scripts' request, as JSON text.
+fn access_request(now: u64, signed: &[AccessSigned]) -> String {
+    let verify: Vec<Value> = signed
+        .iter()
+        .map(|s| json!({"name": s.name, "token": s.token, "secret": s.secret}))
+        .collect();
+    let cases: Vec<String> = ACCESS_CASES
+        .iter()
+        .map(|&(name, inputs)| format!(r#"{{"name":{},"inputs":{inputs}}}"#, json!(name)))
+        .collect();
+    format!(
+        r#"{{"account_sid":{},"api_key_sid":{},"secret":{},"now":{now},"verify":{},"generate":{{"at":{GENERATE_AT},"cases":[{}]}}}}"#,
+        json!(ACCOUNT_SID),
+        json!(API_KEY_SID),
+        json!(API_KEY_SECRET),
+        Value::Array(verify),
+        cases.join(",")
+    )
+}
+
+fn to_value(json: &Json) -> Value {
+    serde_json::from_str(&json.to_text()).expect("valid JSON")
+}
+
+/// The header and payload an Access Token of `inputs` signed at `now` must have, written from
+/// the wire format (the fields of each grant, emitted only when set), not by our library.
+fn expected_access_claims(inputs: &Json, now: u64) -> Value {
+    let mut header = json!({"typ": "JWT", "alg": "HS256", "cty": "twilio-fpa;v=1"});
+    if let Some(region) = inputs["region"].as_str() {
+        header["twr"] = json!(region);
+    }
+    let mut grants = Map::new();
+    grants.insert("identity".into(), to_value(&inputs["identity"]));
+    for g in inputs["grants"].as_array().expect("grants") {
+        let copy = |fields: &[&str]| {
+            let mut out = Map::new();
+            for &field in fields {
+                if let Some(value) = g.get(field) {
+                    out.insert(field.into(), to_value(value));
+                }
+            }
+            Value::Object(out)
+        };
+        let (key, value) = match g["type"].as_str().expect("type") {
+            "voice" => {
+                let mut voice = copy(&["push_credential_sid", "endpoint_id"]);
+                if g["incoming_allow"] == Json::Bool(true) {
+                    voice["incoming"] = json!({"allow": true});
+                }
+                if let Some(app) = g["outgoing_application_sid"].as_str() {
+                    let mut outgoing = json!({"application_sid": app});
+                    if let Some(params) = g.get("outgoing_application_params") {
+                        if !params.as_object().expect("params").is_empty() {
+                            outgoing["params"] = to_value(params);
+                        }
+                    }
+                    voice["outgoing"] = outgoing;
+                }
+                ("voice", voice)
+            }
+            "video" => ("video", copy(&["room"])),
+            "chat" => (
+                "chat",
+                copy(&[
+                    "service_sid",
+                    "endpoint_id",
+                    "deployment_role_sid",
+                    "push_credential_sid",
+                ]),
+            ),
+            "sync" => ("data_sync", copy(&["service_sid", "endpoint_id"])),
+            "task_router" => (
+                "task_router",
+                copy(&["workspace_sid", "worker_sid", "role"]),
+            ),
+            "player" => ("player", to_value(&g["grant"])),
+            other => panic!("unknown grant {other}"),
+        };
+        grants.insert(key.into(), value);
+    }
+    let mut payload = json!({
+        "jti": format!("{API_KEY_SID}-{now}"),
+        "iss": API_KEY_SID,
+        "sub": ACCOUNT_SID,
+        "exp": now + inputs["ttl"].as_u64().unwrap_or(3600),
+        "grants": grants,
+    });
+    if let Some(nbf) = inputs["nbf"].as_u64() {
+        payload["nbf"] = json!(nbf);
+    }
+    json!({"header": header, "payload": payload})
+}
+
+#[test]
+#[ignore = "live interop (python3, node, npm): cargo test --test interop -- --ignored"]
+fn official_libraries_accept_our_access_tokens_with_the_prescribed_claims() {
+    let exchange = exchange();
+    let mut problems = Vec::new();
+    for signed in &exchange.access_signed {
+        let Some(inputs) = signed.inputs else {
+            continue;
+        };
+        let expected = expected_access_claims(&access_inputs(inputs), exchange.now);
+        let py = entry(&exchange.python["access"], "verified", &signed.name);
+        let js = entry(&exchange.node["access"], "verified", &signed.name);
+        for (verifier, result) in [
+            ("PyJWT", &py["pyjwt"]),
+            ("twilio-python Jwt.from_jwt", &py["twilio"]),
+            ("jsonwebtoken.verify", &js["jsonwebtoken"]),
+        ] {
+            if result["ok"] != true || result["claims"] != expected {
+                problems.push(format!(
+                    "{verifier} did not accept Access Token {:?} with the prescribed header and claims\n  token: {}\n  expected: {}\n  {verifier}: {}",
+                    signed.name,
+                    signed.token,
+                    pretty(&expected),
+                    pretty(result)
+                ));
+            }
+        }
+        // Our own verifier reads back the policy.
+        let policy = access_policy(inputs);
+        match api_key().verify_at(&signed.token, exchange.now) {
+            Ok(v) if v.grants() == policy.grants() && v.identity() == Some(policy.identity()) => {}
+            other => problems.push(format!("we do not read back {:?}: {other:?}", signed.name)),
+        }
+    }
+    report(problems);
+}
+
+#[test]
+#[ignore = "live interop (python3, node, npm): cargo test --test interop -- --ignored"]
+fn official_libraries_reject_a_wrong_key_and_an_expired_access_token() {
+    let exchange = exchange();
+    let mut problems = Vec::new();
+    let expectations = [
+        (
+            "control: wrong key",
+            [
+                "InvalidSignatureError:",
+                "JwtDecodeError: Signature verification failed",
+                "JsonWebTokenError: invalid signature",
+            ],
+        ),
+        (
+            "control: expired",
+            [
+                "ExpiredSignatureError:",
+                "JwtDecodeError: Signature has expired",
+                "TokenExpiredError: jwt expired",
+            ],
+        ),
+    ];
+    for (name, [pyjwt, twilio, node]) in expectations {
+        let py = entry(&exchange.python["access"], "verified", name);
+        let js = entry(&exchange.node["access"], "verified", name);
+        for (verifier, result, prefix) in [
+            ("PyJWT", &py["pyjwt"], pyjwt),
+            ("twilio-python", &py["twilio"], twilio),
+            ("jsonwebtoken", &js["jsonwebtoken"], node),
+        ] {
+            let error = result["error"].as_str().unwrap_or("");
+            if result["ok"] != false || !error.starts_with(prefix) {
+                problems.push(format!(
+                    "{verifier} on Access Token {name:?}: expected an error starting {prefix:?}, got {result}"
+                ));
+            }
+        }
+    }
+    report(problems);
+}
+
+/// Checks the Access Tokens one official library generated: each verifies in our library at the
+/// time it was generated to the case's identity, grants and region, and carries that time.
+fn check_generated_access(
+    library: &str,
+    answer: &Value,
+    check_times: impl Fn(&VerifiedAccessToken, &Json) -> Result<(), String>,
+) {
+    let key = api_key();
+    let wrong = ApiKey::new(ACCOUNT_SID, API_KEY_SID, WRONG_API_KEY_SECRET).unwrap();
+    let mut problems = Vec::new();
+    let generated = answer["access"]["generated"]
+        .as_array()
+        .expect("a list of generated Access Tokens");
+    assert_eq!(
+        generated.len(),
+        ACCESS_CASES.len(),
+        "{library} answered every case"
+    );
+    for &(name, text) in ACCESS_CASES {
+        let item = entry(&answer["access"], "generated", name);
+        let token = item["token"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{library} gave no token for {name:?}: {item}"));
+        let inputs = access_inputs(text);
+        let policy = access_policy(text);
+        let verified = match key.verify_at(token, GENERATE_AT) {
+            Ok(v) => v,
+            Err(e) => {
+                problems.push(format!(
+                    "we reject {library}'s Access Token for {name:?}: {e}\n  token: {token}"
+                ));
+                continue;
+            }
+        };
+        if verified.grants() != policy.grants()
+            || verified.identity() != Some(policy.identity())
+            || verified.region() != policy.region()
+            || !verified.grants().other_grants().is_empty()
+        {
+            problems.push(format!(
+                "{library}'s Access Token for {name:?} reads other than our policy\n  token: {token}\n  read: {verified:?}\n  policy: {policy:?}"
+            ));
+        }
+        if verified.expires_at() != GENERATE_AT + policy.ttl().as_secs() {
+            problems.push(format!(
+                "{library}'s Access Token for {name:?} expires at {}",
+                verified.expires_at()
+            ));
+        }
+        if let Err(e) = check_times(&verified, &inputs) {
+            problems.push(format!("{library}'s Access Token for {name:?}: {e}"));
+        }
+        if key
+            .verify_at(token, GENERATE_AT + policy.ttl().as_secs())
+            .is_ok()
+            || wrong.verify_at(token, GENERATE_AT).is_ok()
+        {
+            problems.push(format!(
+                "we accept {library}'s Access Token for {name:?} expired or under another key"
+            ));
+        }
+    }
+    report(problems);
+}
+
+#[test]
+#[ignore = "live interop (python3, node, npm): cargo test --test interop -- --ignored"]
+fn we_accept_the_access_tokens_of_twilio_python() {
+    check_generated_access("twilio-python", &exchange().python, |v, inputs| {
+        // twilio-python sets `nbf` to the time of generation unless given one.
+        let nbf = inputs["nbf"].as_u64().unwrap_or(GENERATE_AT);
+        match (v.not_before(), v.issued_at()) {
+            (Some(n), None) if n == nbf => Ok(()),
+            other => Err(format!(
+                "expected nbf = {nbf} and no iat, got (nbf, iat) = {other:?}"
+            )),
+        }
+    });
+}
+
+#[test]
+#[ignore = "live interop (python3, node, npm): cargo test --test interop -- --ignored"]
+fn we_accept_the_access_tokens_of_twilio_node() {
+    check_generated_access("twilio-node", &exchange().node, |v, inputs| {
+        let nbf = inputs["nbf"].as_u64();
+        match (v.not_before(), v.issued_at()) {
+            (n, Some(GENERATE_AT)) if n == nbf => Ok(()),
+            other => Err(format!(
+                "expected nbf = {nbf:?} and iat = {GENERATE_AT}, got (nbf, iat) = {other:?}"
             )),
         }
     });

@@ -214,3 +214,150 @@ fn neither_secret_ever_shows() {
         }
     }
 }
+
+// --- API keys -----------------------------------------------------------------------------------
+
+mod api_keys {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine as _;
+    use capability::{access_token, AccessPolicy, ApiKey, Error};
+    use hmac::{Hmac, KeyInit, Mac};
+    use sha2::Sha256;
+
+    use super::{ACCOUNT, NOW};
+
+    const OLD_SID: &str = "SK00000000000000000000000000000001";
+    const NEW_SID: &str = "SK00000000000000000000000000000002";
+    const OLD_SECRET: &str = "old api key secret";
+    const NEW_SECRET: &str = "new api key secret";
+
+    const POLICY: AccessPolicy = access_token! {
+        identity "alice";
+        voice { incoming };
+        ttl 10m;
+    };
+
+    fn key(sid: &str, secret: &str) -> ApiKey {
+        ApiKey::new(ACCOUNT, sid, secret).unwrap()
+    }
+
+    fn rotating() -> ApiKey {
+        key(NEW_SID, NEW_SECRET)
+            .with_secondary(OLD_SID, OLD_SECRET)
+            .unwrap()
+    }
+
+    /// An Access Token with these claims, signed with `secret`.
+    fn crafted(claims: &str, secret: &str) -> String {
+        let header =
+            URL_SAFE_NO_PAD.encode(r#"{"typ":"JWT","alg":"HS256","cty":"twilio-fpa;v=1"}"#);
+        let input = format!("{header}.{}", URL_SAFE_NO_PAD.encode(claims));
+        let mut mac = Hmac::<Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+        mac.update(input.as_bytes());
+        format!(
+            "{input}.{}",
+            URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+        )
+    }
+
+    #[test]
+    fn the_old_key_s_tokens_verify_during_the_rotation_and_not_after() {
+        let old_token = POLICY.sign_at(&key(OLD_SID, OLD_SECRET), NOW);
+        let rotating = rotating();
+        assert_eq!(rotating.secondary_sid().unwrap().as_str(), OLD_SID);
+        let verified = rotating.verify_at(old_token.as_str(), NOW + 1).unwrap();
+        assert_eq!(verified.grants(), POLICY.grants());
+
+        // Signing uses the primary only.
+        let new_token = POLICY.sign_at(&rotating, NOW);
+        assert_eq!(new_token, POLICY.sign_at(&key(NEW_SID, NEW_SECRET), NOW));
+        assert!(rotating.verify_at(new_token.as_str(), NOW + 1).is_ok());
+
+        let rotated = rotating.without_secondary();
+        assert_eq!(
+            rotated.verify_at(old_token.as_str(), NOW + 1).unwrap_err(),
+            Error::BadSignature
+        );
+        assert!(rotated.verify_at(new_token.as_str(), NOW + 1).is_ok());
+    }
+
+    #[test]
+    fn each_key_s_tokens_must_name_that_key() {
+        // Signed with the old secret but naming the new key (or the reverse): refused.
+        let claims = |iss: &str| {
+            format!(
+                r#"{{"jti":"{iss}-{NOW}","iss":"{iss}","sub":"{ACCOUNT}","exp":{},"grants":{{"identity":"alice"}}}}"#,
+                NOW + 600
+            )
+        };
+        let rotating = rotating();
+        for (iss, secret) in [(NEW_SID, OLD_SECRET), (OLD_SID, NEW_SECRET)] {
+            let err = rotating
+                .verify_at(&crafted(&claims(iss), secret), NOW)
+                .unwrap_err();
+            assert!(matches!(err, Error::WrongApiKey { .. }), "{iss}: {err:?}");
+        }
+        for (iss, secret) in [(NEW_SID, NEW_SECRET), (OLD_SID, OLD_SECRET)] {
+            assert!(rotating
+                .verify_at(&crafted(&claims(iss), secret), NOW)
+                .is_ok());
+        }
+        // A third key is refused.
+        let third = crafted(
+            &claims("SK00000000000000000000000000000003"),
+            "third secret",
+        );
+        assert_eq!(
+            rotating.verify_at(&third, NOW).unwrap_err(),
+            Error::BadSignature
+        );
+    }
+
+    #[test]
+    fn every_other_rule_holds_for_the_secondary() {
+        let old_token = POLICY.sign_at(&key(OLD_SID, OLD_SECRET), NOW);
+        let rotating = rotating();
+        assert!(matches!(
+            rotating
+                .verify_at(old_token.as_str(), NOW + 600)
+                .unwrap_err(),
+            Error::Expired { .. }
+        ));
+        // The leeway applies to both keys, whenever it is set.
+        let lenient = rotating.with_leeway(std::time::Duration::from_secs(10));
+        assert!(lenient.verify_at(old_token.as_str(), NOW + 609).is_ok());
+        assert!(lenient.verify_at(old_token.as_str(), NOW + 610).is_err());
+        let other_account = ApiKey::new("ACffffffffffffffffffffffffffffffff", NEW_SID, NEW_SECRET)
+            .unwrap()
+            .with_secondary(OLD_SID, OLD_SECRET)
+            .unwrap();
+        assert!(matches!(
+            other_account
+                .verify_at(old_token.as_str(), NOW)
+                .unwrap_err(),
+            Error::WrongAccount { .. }
+        ));
+    }
+
+    #[test]
+    fn neither_secret_ever_shows() {
+        let rotating = rotating();
+        let debug = format!("{rotating:?} {rotating:#?}");
+        assert!(
+            !debug.contains(OLD_SECRET) && !debug.contains(NEW_SECRET),
+            "{debug}"
+        );
+        assert!(debug.contains(OLD_SID), "{debug}");
+        for err in [
+            key(NEW_SID, NEW_SECRET)
+                .with_secondary(OLD_SECRET, OLD_SID)
+                .unwrap_err(),
+            key(NEW_SID, NEW_SECRET)
+                .with_secondary(OLD_SID, "")
+                .unwrap_err(),
+        ] {
+            let shown = format!("{err} {err:?}");
+            assert!(!shown.contains(OLD_SECRET), "{shown}");
+        }
+    }
+}

@@ -350,11 +350,13 @@ pub fn inspect_at(token: &str, now: u64) -> Result<Inspection, Error> {
     match kind {
         TokenKind::Access => {
             let mut claims = AccessClaims::default();
-            match access::parse(&claims_json, &mut claims) {
+            match access::read_claims(&claims_json, &mut claims) {
                 Ok(()) => read_access_claims(claims, now, &mut inspection, &mut problems),
-                Err(e) => {
-                    problems.push(Problem::Refused(access::json_error(&e, TokenPart::Payload)))
-                }
+                Err(e) => problems.push(Problem::Refused(access::json_error(
+                    &e,
+                    &claims_json,
+                    TokenPart::Payload,
+                ))),
             }
         }
         _ => match verify::read_payload_claims(&claims_json) {
@@ -446,7 +448,8 @@ fn read_access_claims(
     if let Some(problem) = claims.findings.problem {
         problems.push(Problem::Refused(problem));
     }
-    if let Some(read) = claims.grants {
+    if claims.grants_present {
+        let read = claims.grants;
         let rule = match &read.identity {
             Some(identity) => access::check_grants(identity, &read.grants),
             None => Err(Error::MissingIdentity),

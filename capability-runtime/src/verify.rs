@@ -313,7 +313,7 @@ fn read_error(e: ReadError, part: TokenPart) -> Error {
 
 /// serde_json's message, cut short: it quotes the token's text (`invalid type: string "…"`), and
 /// a hostile token must not fill a log. The position is kept.
-pub(crate) fn json_detail(e: &serde_json::Error) -> String {
+fn json_detail(e: &serde_json::Error) -> String {
     const MAX_CHARS: usize = 128;
     let full = e.to_string();
     if full.chars().count() <= MAX_CHARS {

@@ -10,6 +10,7 @@
 
 mod contestants;
 
+use contestants::access::AccessContestants;
 use contestants::{call, interleave, median, median_ratio, Contestant, Contestants};
 
 const ROUNDS: usize = 4000;
@@ -29,6 +30,9 @@ enum C {
     Sign50,
     Verify50,
     Floor50,
+    AccessSign,
+    AccessVerify,
+    AccessFloor,
 }
 
 impl C {
@@ -36,6 +40,7 @@ impl C {
     fn floor(self) -> C {
         match self {
             C::Signer50 | C::Sign50 | C::Verify50 | C::Floor50 => C::Floor50,
+            C::AccessSign | C::AccessVerify | C::AccessFloor => C::AccessFloor,
             _ => C::Floor,
         }
     }
@@ -48,6 +53,8 @@ impl C {
             C::Verify => "≤ 1.8",
             C::Signer50 => "≤ 0.25",
             C::Verify50 => "≤ 2",
+            C::AccessSign => "≤ 1.3",
+            C::AccessVerify => "≤ 2",
             _ => "",
         }
     }
@@ -55,6 +62,7 @@ impl C {
 
 fn main() {
     let c = Contestants::new();
+    let a = AccessContestants::new();
     let contestants: Vec<(C, &str, Contestant)> = vec![
         (
             C::SignMacro,
@@ -99,6 +107,17 @@ fn main() {
             call(|| c.verify(true)),
         ),
         (C::Floor50, "floor, 50 parameters", call(|| c.floor(true))),
+        (C::AccessSign, "Access Token `sign_at`", call(|| a.sign())),
+        (
+            C::AccessVerify,
+            "Access Token `verify_at`",
+            call(|| a.verify()),
+        ),
+        (
+            C::AccessFloor,
+            "Access Token floor: HMAC-SHA256 + base64url",
+            call(|| a.floor()),
+        ),
     ];
     let (table, calls): (Vec<(C, &str)>, Vec<Contestant>) = contestants
         .into_iter()
@@ -111,6 +130,7 @@ fn main() {
     let ratio = |a: C, b: C| median_ratio(&times[a as usize], &times[b as usize]);
 
     println!("interleaved: {ROUNDS} rounds of {BATCH} calls each; medians");
+    println!("Capability tokens; Access Tokens against the floor of their own signing input:");
     println!("| benchmark | median | × floor | target |");
     println!("|---|---:|---:|---|");
     for &(id, name) in &table {

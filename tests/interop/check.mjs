@@ -10,6 +10,9 @@
 //     of the HTML standard), which throws on a malformed escape or invalid UTF-8;
 //   - for a policy with both incoming and outgoing, a second token "<name> (no clientName)" is
 //     generated without `clientName` on OutgoingClientScope: twilio-node adds it only when asked.
+//   - Access Tokens ("access"): jsonwebtoken verifies ours with `complete: true` (header and
+//     payload), at the fixed "access.now"; twilio-node's AccessToken generates from the same
+//     inputs as check.py.
 // Tokens are generated with Node's mock timers (node:test) setting `Date` to the fixed
 // "generate.at": twilio-node reads `new Date()` for `exp`, jsonwebtoken `Date.now()` for `iat`.
 
@@ -121,6 +124,60 @@ function generate(request, c, withClientName) {
   return { token: capability.toJwt() };
 }
 
+function accessVerify(access, item) {
+  try {
+    const decoded = jsonwebtoken.verify(item.token, item.secret, {
+      algorithms: ["HS256"],
+      issuer: access.api_key_sid,
+      subject: access.account_sid,
+      clockTimestamp: access.now,
+      complete: true,
+    });
+    return {
+      name: item.name,
+      jsonwebtoken: { ok: true, claims: { header: decoded.header, payload: decoded.payload } },
+    };
+  } catch (e) {
+    return { name: item.name, jsonwebtoken: { ok: false, error: `${e.name}: ${e.message}` } };
+  }
+}
+
+// The grants of the inputs format (see check.py), as twilio-node's classes take them.
+const { AccessToken } = twilio.jwt;
+const GRANTS = {
+  voice: (g) =>
+    new AccessToken.VoiceGrant({
+      incomingAllow: g.incoming_allow,
+      outgoingApplicationSid: g.outgoing_application_sid,
+      outgoingApplicationParams: g.outgoing_application_params,
+      pushCredentialSid: g.push_credential_sid,
+      endpointId: g.endpoint_id,
+    }),
+  video: (g) => new AccessToken.VideoGrant({ room: g.room }),
+  chat: (g) =>
+    new AccessToken.ChatGrant({
+      serviceSid: g.service_sid,
+      endpointId: g.endpoint_id,
+      deploymentRoleSid: g.deployment_role_sid,
+      pushCredentialSid: g.push_credential_sid,
+    }),
+  sync: (g) => new AccessToken.SyncGrant({ serviceSid: g.service_sid, endpointId: g.endpoint_id }),
+  task_router: (g) =>
+    new AccessToken.TaskRouterGrant({ workspaceSid: g.workspace_sid, workerSid: g.worker_sid, role: g.role }),
+  player: (g) => new AccessToken.PlaybackGrant({ grant: g.grant }),
+};
+
+function accessGenerate(access, c) {
+  const inputs = c.inputs;
+  const options = { identity: inputs.identity };
+  if (inputs.ttl !== null) options.ttl = inputs.ttl;
+  if (inputs.nbf !== null) options.nbf = inputs.nbf;
+  if (inputs.region !== null) options.region = inputs.region;
+  const token = new AccessToken(access.account_sid, access.api_key_sid, access.secret, options);
+  for (const grant of inputs.grants) token.addGrant(GRANTS[grant.type](grant));
+  return { name: c.name, token: token.toJwt() };
+}
+
 function main(input) {
   const request = JSON.parse(input);
   const verified = request.verify.map((item) => verify(request, item));
@@ -139,12 +196,25 @@ function main(input) {
     mock.timers.reset();
   }
 
+  let access;
+  if (request.access) {
+    const verified = request.access.verify.map((item) => accessVerify(request.access, item));
+    const generated = [];
+    mock.timers.enable({ apis: ["Date"], now: request.access.generate.at * 1000 });
+    try {
+      for (const c of request.access.generate.cases) generated.push(accessGenerate(request.access, c));
+    } finally {
+      mock.timers.reset();
+    }
+    access = { verified, generated };
+  }
+
   const versions = {
     twilio: require("twilio/package.json").version,
     jsonwebtoken: require("jsonwebtoken/package.json").version,
     node: process.versions.node,
   };
-  process.stdout.write(JSON.stringify({ versions, verified, generated }));
+  process.stdout.write(JSON.stringify({ versions, verified, generated, access }));
 }
 
 let input = "";

@@ -11,10 +11,20 @@ Request:
                    {"kind": "outgoing", "app_sid", "params": [[k, v], …]} |
                    {"kind": "events", "filters": [[k, v], …]}]}]}}
 
+   "access":   {"account_sid", "api_key_sid", "secret",       Access Tokens (optional)
+                "verify":   [{"name", "token", "secret"}],
+                "generate": {"at": <unix seconds>, "cases": [{"name", "inputs": INPUTS}]}}}
+  INPUTS = an Access Token policy, as the `inputs` of tests/data/access-token-vectors.json:
+           {"identity", "ttl", "nbf", "region", "grants": [{"type": "voice" | "video" | "chat" |
+           "sync" | "task_router" | "player", <the grant's fields>}]}
+
 Answer:
   {"versions": {"twilio", "PyJWT", "python"},
    "verified":  [{"name", "pyjwt": RESULT, "twilio": RESULT, "reading": READING}],
-   "generated": [{"name", "token"} | {"name", "unsupported": why}]}
+   "generated": [{"name", "token"} | {"name", "unsupported": why}],
+   "access":    {"verified":  [{"name", "pyjwt": RESULT, "twilio": RESULT}],
+                 "generated": [{"name", "token"}]}}
+  For Access Tokens, RESULT's "claims" is {"header": {…}, "payload": {…}}.
   RESULT  = {"ok": true, "claims": {…}} | {"ok": false, "error": "<exception class>: <message>"}
   READING = the scope claim decoded with urllib.parse (see read_scope), or {"error": …}
 
@@ -33,6 +43,15 @@ from urllib.parse import parse_qsl
 import jwt  # PyJWT
 import twilio
 from twilio.jwt import Jwt
+from twilio.jwt.access_token import AccessToken
+from twilio.jwt.access_token.grants import (
+    ChatGrant,
+    PlaybackGrant,
+    SyncGrant,
+    TaskRouterGrant,
+    VideoGrant,
+    VoiceGrant,
+)
 from twilio.jwt.client import ClientCapabilityToken
 
 # Query keys whose value is itself a form-encoded query (the application parameters, the event
@@ -132,6 +151,64 @@ def generate(request, case, at):
         return {"name": case["name"], "token": token.to_jwt()}
 
 
+def access_verify(access, item):
+    token, secret = item["token"], item["secret"]
+
+    def pyjwt():
+        payload = jwt.decode(
+            token,
+            secret,
+            algorithms=["HS256"],
+            issuer=access["api_key_sid"],
+            options={"require": ["exp", "iss", "sub"]},
+        )
+        return {"header": jwt.get_unverified_header(token), "payload": payload}
+
+    def twilio_reader():
+        decoded = Jwt.from_jwt(token, secret)
+        return {"header": decoded.headers, "payload": decoded.payload}
+
+    return {"name": item["name"], "pyjwt": attempt(pyjwt), "twilio": attempt(twilio_reader)}
+
+
+# The grants of the inputs format, as twilio-python's classes take them.
+GRANTS = {
+    "voice": lambda g: VoiceGrant(
+        incoming_allow=g.get("incoming_allow"),
+        outgoing_application_sid=g.get("outgoing_application_sid"),
+        outgoing_application_params=g.get("outgoing_application_params"),
+        push_credential_sid=g.get("push_credential_sid"),
+        endpoint_id=g.get("endpoint_id"),
+    ),
+    "video": lambda g: VideoGrant(room=g.get("room")),
+    "chat": lambda g: ChatGrant(
+        service_sid=g.get("service_sid"),
+        endpoint_id=g.get("endpoint_id"),
+        deployment_role_sid=g.get("deployment_role_sid"),
+        push_credential_sid=g.get("push_credential_sid"),
+    ),
+    "sync": lambda g: SyncGrant(service_sid=g.get("service_sid"), endpoint_id=g.get("endpoint_id")),
+    "task_router": lambda g: TaskRouterGrant(
+        workspace_sid=g.get("workspace_sid"), worker_sid=g.get("worker_sid"), role=g.get("role")
+    ),
+    "player": lambda g: PlaybackGrant(grant=g.get("grant")),
+}
+
+
+def access_generate(access, case, at):
+    inputs = case["inputs"]
+    options = {"identity": inputs["identity"], "region": inputs["region"]}
+    if inputs["ttl"] is not None:
+        options["ttl"] = inputs["ttl"]
+    if inputs["nbf"] is not None:
+        options["nbf"] = inputs["nbf"]
+    token = AccessToken(access["account_sid"], access["api_key_sid"], access["secret"], **options)
+    for grant in inputs["grants"]:
+        token.add_grant(GRANTS[grant["type"]](grant))
+    with mock.patch("time.time", return_value=float(at)):
+        return {"name": case["name"], "token": token.to_jwt()}
+
+
 def main():
     request = json.load(sys.stdin)
     answer = {
@@ -145,6 +222,15 @@ def main():
             generate(request, case, request["generate"]["at"]) for case in request["generate"]["cases"]
         ],
     }
+    access = request.get("access")
+    if access is not None:
+        answer["access"] = {
+            "verified": [access_verify(access, item) for item in access["verify"]],
+            "generated": [
+                access_generate(access, case, access["generate"]["at"])
+                for case in access["generate"]["cases"]
+            ],
+        }
     json.dump(answer, sys.stdout)
 
 

@@ -57,10 +57,23 @@ pub struct ApiKey {
     mac: HmacSha256,
     /// `mac` after the first 64 bytes of every signing input ([`HEADER_BLOCK_B64`]).
     mac_after_header: HmacSha256,
+    /// The second 64 bytes of the signing input of the tokens this key signs without a region
+    /// at a time from 1 000 000 000 to 1 999 999 999 (2001 to 2033): all but the last byte,
+    /// which depends on the time's second digit, then that byte for each digit, and `mac`
+    /// after both blocks for each digit.
+    second_block: [u8; 63],
+    second_block_last: [u8; 10],
+    mac_after_second_block: Box<[HmacSha256; 10]>,
     leeway: u64,
     /// The base64url of `{"jti":"<key>`, 42 bytes: 14 whole quanta.
     jti_b64: Box<str>,
     middle: [MiddleB64; 3],
+    /// `{"jti":"<key>-` and `","iss":"<key>","sub":"<account>","exp":`: the payload of every
+    /// token this key signs, around the time.
+    payload_head: Box<str>,
+    payload_middle: Box<str>,
+    /// During a rotation, the previous key of the same account: its tokens still verify.
+    secondary: Option<Box<ApiKey>>,
 }
 
 impl ApiKey {
@@ -92,12 +105,33 @@ impl ApiKey {
         let mut jti_b64 = String::new();
         push_encoded(&mut jti_b64, jti.as_bytes());
 
+        // twilio-php's header without a region is 67 base64url characters: the second block is
+        // its last 3, the `.`, the 56 of `{"jti":"<key>`, and the 4 of `-1<digit>`.
+        let mut second = String::with_capacity(64);
+        second.push_str(&crate::access::encode::header_b64_without_region()[64..]);
+        second.push('.');
+        second.push_str(&jti_b64);
+        let mut second_block = [0u8; 63];
+        let mut second_block_last = [0u8; 10];
+        let mac_after_second_block = Box::new([0u8, 1, 2, 3, 4, 5, 6, 7, 8, 9].map(|digit| {
+            let mut block = second.clone();
+            push_encoded(&mut block, &[b'-', b'1', b'0' + digit]);
+            second_block.copy_from_slice(&block.as_bytes()[..63]);
+            second_block_last[usize::from(digit)] = block.as_bytes()[63];
+            let mut mac = mac_after_header.clone();
+            mac.update(block.as_bytes());
+            mac
+        }));
+
         let mut middle = String::new();
         for part in ["\",\"iss\":\"", key_sid.as_str(), "\",\"sub\":\""] {
             middle.push_str(part);
         }
         middle.push_str(account_sid.as_str());
         middle.push_str("\",\"exp\":");
+        let payload_middle = middle.clone().into_boxed_str();
+        let mut payload_head = jti.clone();
+        payload_head.push('-');
         let middle = [0, 1, 2].map(|borrowed| {
             let bytes = &middle.as_bytes()[borrowed..];
             let whole = bytes.len() - bytes.len() % 3;
@@ -116,10 +150,82 @@ impl ApiKey {
             key_sid,
             mac,
             mac_after_header,
+            second_block,
+            second_block_last,
+            mac_after_second_block,
             leeway: 0,
             jti_b64: jti_b64.into_boxed_str(),
             middle,
+            payload_head: payload_head.into_boxed_str(),
+            payload_middle,
+            secondary: None,
         })
+    }
+
+    /// Starts a rotation: when verifying, also accepts tokens signed with another API key of
+    /// the same account (the one being replaced). A token is accepted only when its signature
+    /// is that of a key and its `iss` names that same key; every other rule is the same. Signing
+    /// uses only this key. The secondary secret is keyed once, wiped, and never printed.
+    ///
+    /// ```
+    /// use capability_runtime::{AccessPolicy, ApiKey, Error, Identity, VideoGrant};
+    ///
+    /// let policy = AccessPolicy::builder()
+    ///     .identity(Identity::new("alice")?)
+    ///     .video(VideoGrant::new())
+    ///     .build()?;
+    /// const ACCOUNT: &str = "AC0123456789abcdef0123456789abcdef";
+    /// let old = ApiKey::new(ACCOUNT, "SK00000000000000000000000000000001", "old secret")?;
+    /// let old_token = policy.sign_at(&old, 1000);
+    ///
+    /// let rotating = ApiKey::new(ACCOUNT, "SK00000000000000000000000000000002", "new secret")?
+    ///     .with_secondary("SK00000000000000000000000000000001", "old secret")?;
+    /// assert!(rotating.verify_at(old_token.as_str(), 1001).is_ok());
+    /// let new_token = policy.sign_at(&rotating, 1000);
+    /// assert!(rotating.verify_at(new_token.as_str(), 1001).is_ok());
+    ///
+    /// let rotated = rotating.without_secondary();
+    /// assert_eq!(rotated.verify_at(old_token.as_str(), 1001).unwrap_err(), Error::BadSignature);
+    /// # Ok::<(), capability_runtime::Error>(())
+    /// ```
+    ///
+    /// # Errors
+    /// As [`ApiKey::new`], for the secondary's SID and secret.
+    pub fn with_secondary(
+        mut self,
+        api_key_sid: &str,
+        secret: impl Into<String>,
+    ) -> Result<Self, Error> {
+        let mut secondary = ApiKey::new(self.account_sid.as_str(), api_key_sid, secret)?;
+        secondary.leeway = self.leeway;
+        self.secondary = Some(Box::new(secondary));
+        Ok(self)
+    }
+
+    /// Ends a rotation: drops the secondary key (its keyed state is wiped), so that only tokens
+    /// signed with this key verify. Does nothing when there is no secondary.
+    pub fn without_secondary(mut self) -> Self {
+        self.secondary = None;
+        self
+    }
+
+    /// The secondary key's SID, while a rotation is under way.
+    pub fn secondary_sid(&self) -> Option<&ApiKeySid> {
+        self.secondary.as_ref().map(|s| &s.key_sid)
+    }
+
+    /// The key whose signature `tag` is over `input`: this key, or the secondary during a
+    /// rotation; each compared in constant time.
+    pub(crate) fn signer_of(&self, input: &[u8], tag: &[u8; 32]) -> Option<&ApiKey> {
+        if self.mac_of(input).verify_slice(tag).is_ok() {
+            return Some(self);
+        }
+        let secondary = self.secondary.as_deref()?;
+        secondary
+            .mac_of(input)
+            .verify_slice(tag)
+            .is_ok()
+            .then_some(secondary)
     }
 
     /// Allows clocks to disagree by `leeway` when verifying: a token is still accepted up to
@@ -139,6 +245,9 @@ impl ApiKey {
         self.leeway = leeway
             .as_secs()
             .saturating_add(u64::from(leeway.subsec_nanos() > 0));
+        if let Some(secondary) = &mut self.secondary {
+            secondary.leeway = self.leeway;
+        }
         self
     }
 
@@ -161,15 +270,33 @@ impl ApiKey {
         self.leeway
     }
 
-    /// A fresh HMAC, keyed: a copy of the state keyed once in [`ApiKey::new`].
-    pub(crate) fn mac(&self) -> HmacSha256 {
-        self.mac.clone()
+    /// A keyed HMAC that has absorbed `input`: from a copy of the state that has already
+    /// absorbed the longest of the precomputed blocks `input` starts with.
+    pub(crate) fn mac_of(&self, input: &[u8]) -> HmacSha256 {
+        let (mut mac, rest) = match input.strip_prefix(HEADER_BLOCK_B64.as_bytes()) {
+            Some(rest) => match self.after_second_block(rest) {
+                Some((mac, rest)) => (mac.clone(), rest),
+                None => (self.mac_after_header.clone(), rest),
+            },
+            None => (self.mac.clone(), input),
+        };
+        mac.update(rest);
+        mac
     }
 
-    /// A keyed HMAC that has absorbed [`HEADER_BLOCK_B64`], the first 64 bytes of every
-    /// signing input.
-    pub(crate) fn mac_after_header(&self) -> HmacSha256 {
-        self.mac_after_header.clone()
+    /// The state after the second block, if `rest` (the input after the first) starts with one
+    /// of the precomputed ones, and the input after it.
+    fn after_second_block<'i>(&self, rest: &'i [u8]) -> Option<(&HmacSha256, &'i [u8])> {
+        let after = rest.strip_prefix(&self.second_block[..])?;
+        let (&last, after) = after.split_first()?;
+        let digit = self.second_block_last.iter().position(|&b| b == last)?;
+        Some((&self.mac_after_second_block[digit], after))
+    }
+
+    /// A fresh HMAC, keyed: a copy of the state keyed once in [`ApiKey::new`].
+    #[cfg(test)]
+    pub(crate) fn mac(&self) -> HmacSha256 {
+        self.mac.clone()
     }
 
     /// The base64url of `{"jti":"<key>`.
@@ -182,6 +309,17 @@ impl ApiKey {
         &self.middle[borrowed % 3]
     }
 
+    /// `{"jti":"<key>-`, the payload of every token this key signs up to the time.
+    pub(crate) fn payload_head(&self) -> &str {
+        &self.payload_head
+    }
+
+    /// `","iss":"<key>","sub":"<account>","exp":`, the payload of every token this key signs
+    /// between the time and the expiry.
+    pub(crate) fn payload_middle(&self) -> &str {
+        &self.payload_middle
+    }
+
     /// The first bytes of the middle part: `","`.
     pub(crate) const MIDDLE_HEAD: &'static [u8; 2] = b"\",";
 }
@@ -192,6 +330,13 @@ impl fmt::Debug for ApiKey {
             .field("account_sid", &self.account_sid)
             .field("api_key_sid", &self.key_sid)
             .field("secret", &format_args!("[redacted]"))
+            .field(
+                "secondary",
+                &self
+                    .secondary
+                    .as_ref()
+                    .map(|s| format!("{} ([redacted])", s.key_sid)),
+            )
             .field("leeway", &self.leeway())
             .finish()
     }
@@ -217,6 +362,51 @@ mod tests {
         }
         let err = ApiKey::new(ACCOUNT, KEY, "").unwrap_err();
         assert_eq!(err, Error::EmptySecret);
+    }
+
+    #[test]
+    fn the_precomputed_blocks_give_the_plain_hmac() {
+        use crate::access::{AccessPolicy, Identity, Region};
+
+        let key = ApiKey::new(ACCOUNT, KEY, "secret").unwrap();
+        let mut used = [false; 3];
+        for region in [None, Some(Region::from_static("ie1"))] {
+            let mut builder = AccessPolicy::builder().identity(Identity::from_static("alice"));
+            if let Some(region) = region {
+                builder = builder.region(region);
+            }
+            let policy = builder.build().unwrap();
+            let mut times = vec![5, 999_999_999, 2_000_000_000, 9_999_999_999, 10_000_000_000];
+            times.extend((0..10).map(|d| 1_000_000_000 + d * 100_000_000 + 12_345));
+            for issued_at in times {
+                let token = policy.sign_at(&key, issued_at);
+                let input = token.as_str().rsplit_once('.').unwrap().0.as_bytes();
+                let blocks = match input.strip_prefix(HEADER_BLOCK_B64.as_bytes()) {
+                    Some(rest) if key.after_second_block(rest).is_some() => 2,
+                    Some(_) => 1,
+                    None => 0,
+                };
+                used[blocks] = true;
+                let mut plain = key.mac();
+                plain.update(input);
+                assert_eq!(
+                    key.mac_of(input).finalize().into_bytes(),
+                    plain.finalize().into_bytes()
+                );
+                // Every time whose digits start with `1` and go on (such as 2001 to 2033)
+                // without a region uses both blocks.
+                let digits = issued_at.to_string();
+                let covered = digits.len() > 1 && digits.starts_with('1');
+                assert_eq!(blocks == 2, covered && policy.region().is_none());
+            }
+        }
+        assert_eq!(used, [false, true, true]);
+        let mut plain = key.mac();
+        plain.update(b"x.y");
+        assert_eq!(
+            key.mac_of(b"x.y").finalize().into_bytes(),
+            plain.finalize().into_bytes()
+        );
     }
 
     #[test]

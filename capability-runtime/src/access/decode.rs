@@ -1,21 +1,18 @@
 //! Reading an Access Token's header and claims: the reading side of `encode.rs`.
 //!
-//! The readers are serde visitors driven by serde_json. Like the capability token readers
-//! (`json.rs`, whose string and date fields they share), they never fail on a repeated key or a
-//! value of the wrong type: they record the first of each in [`Findings`] and read on, so that
-//! the verifier returns a typed [`Error`] rather than a parser message. Every object's keys are
-//! checked for repeats (after unescaping: `"\u0065xp"` is `exp`) with flags for the known keys and
-//! a hash set for the others, so the work stays linear in the input.
+//! The typed readers pull values from [`Reader`]. Like the capability token readers
+//! (`json.rs`, whose [`Field`] they share), they never fail on a repeated key or a value of the
+//! wrong type: they record the first of each in [`Findings`] and read on, so that the verifier
+//! returns a typed [`Error`] rather than a parser message. Every object's keys are checked for
+//! repeats (after unescaping: `"\u0065xp"` is `exp`) by [`Keys`], in work linear in the input.
 //!
 //! Values this library keeps without knowing them (the `player` grant, grants it does not know)
-//! and values it skips (unknown claims and header members) go through [`Canon`], which writes
-//! them in twilio-php's encoding, checks their keys and limits their nesting to [`MAX_DEPTH`].
+//! and values it skips (unknown claims and header members, values of the wrong type) go through
+//! [`canon`], which writes them in twilio-php's encoding (or nowhere), checks their keys and
+//! limits their nesting to [`MAX_DEPTH`].
 
 use std::borrow::Cow;
 use std::collections::HashSet;
-use std::fmt;
-
-use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use crate::access::encode::push_json_str;
 use crate::access::grants::{
@@ -23,13 +20,17 @@ use crate::access::grants::{
     SyncGrant, TaskRouterGrant, VideoGrant, VoiceGrant,
 };
 use crate::access::identity::Identity;
+use crate::access::reader::{Kind, Members, Number, Reader, SyntaxError};
 use crate::error::{Error, Truncated};
 use crate::grants::Params;
 use crate::json::Field;
 use crate::sid::{AppSid, CredentialSid, RoleSid, ServiceSid, WorkerSid, WorkspaceSid};
+use crate::wire::MAX_EXP;
 
 /// How deeply a JSON value kept or skipped whole may nest, counted from that value.
 pub(crate) const MAX_DEPTH: usize = 32;
+
+type Result<T> = std::result::Result<T, SyntaxError>;
 
 /// What reading found wrong besides the JSON syntax: the first repeated key and the first other
 /// problem.
@@ -53,280 +54,223 @@ impl Findings {
     }
 }
 
-fn invalid_grant(grant: &'static str, reason: String) -> Error {
-    Error::InvalidGrant { grant, reason }
-}
-
 // ---------------------------------------------------------------------------------------------
 // Keys
 
-/// An object key, borrowed from the input unless it has escapes.
-struct KeySeed;
+/// How many unknown keys of one object are compared one by one before a hash set takes over.
+const INLINE_KEYS: usize = 8;
 
-impl<'de> DeserializeSeed<'de> for KeySeed {
-    type Value = Cow<'de, str>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_str(self)
-    }
-}
-
-impl<'de> Visitor<'de> for KeySeed {
-    type Value = Cow<'de, str>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a string")
-    }
-    fn visit_borrowed_str<E: de::Error>(self, v: &'de str) -> Result<Self::Value, E> {
-        Ok(Cow::Borrowed(v))
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<Self::Value, E> {
-        Ok(Cow::Owned(v.to_owned()))
-    }
-    fn visit_string<E: de::Error>(self, v: String) -> Result<Self::Value, E> {
-        Ok(Cow::Owned(v))
-    }
-}
-
-/// The keys of one object seen so far: flags for the known keys (by their index), a hash set,
-/// made on first use, for the others.
+/// The keys of one object seen so far: flags for the known keys (by their index); for the
+/// others, made on the first one, an array for the first [`INLINE_KEYS`] and a hash set for the
+/// rest. Each key costs at most `INLINE_KEYS` comparisons and one hash: linear in the object's
+/// size.
 #[derive(Default)]
-struct Keys<'de> {
+struct Keys<'a> {
     known: u64,
-    other: Option<HashSet<Cow<'de, str>>>,
+    unknown: Option<UnknownKeys<'a>>,
 }
 
-impl<'de> Keys<'de> {
+#[derive(Default)]
+struct UnknownKeys<'a> {
+    inline: [Option<Cow<'a, str>>; INLINE_KEYS],
+    more: Option<HashSet<Cow<'a, str>>>,
+}
+
+impl<'a> Keys<'a> {
     /// Whether `key` (number `index` of the known keys, or unknown) was seen before.
-    // `&Cow`, not `&str`: cloning a borrowed key into the set does not allocate.
+    // A `Cow`, not a `&str`: it is cloned into the set, and a borrowed key stays borrowed.
     #[allow(clippy::ptr_arg)]
-    fn repeated(&mut self, index: Option<usize>, key: &Cow<'de, str>) -> bool {
-        match index {
-            Some(i) => {
-                let bit = 1 << i;
-                let seen = self.known & bit != 0;
-                self.known |= bit;
-                seen
-            }
-            None => !self
-                .other
-                .get_or_insert_with(HashSet::new)
-                .insert(key.clone()),
+    fn repeated(&mut self, index: Option<usize>, key: &Cow<'a, str>) -> bool {
+        if let Some(i) = index {
+            let bit = 1 << i;
+            let seen = self.known & bit != 0;
+            self.known |= bit;
+            return seen;
         }
+        let unknown = self.unknown.get_or_insert_with(UnknownKeys::default);
+        for slot in &mut unknown.inline {
+            match slot {
+                Some(seen) if seen == key => return true,
+                Some(_) => {}
+                None => {
+                    *slot = Some(key.clone());
+                    return false;
+                }
+            }
+        }
+        !unknown
+            .more
+            .get_or_insert_with(HashSet::new)
+            .insert(key.clone())
     }
 }
 
-/// Reads the members of an object: for each key, its index in `known` (or `None`) goes to
-/// `read`, which must read the value. A repeated key is recorded and its value skipped.
-fn members<'de, A: MapAccess<'de>>(
-    map: &mut A,
+/// Reads the members of an object whose `{` was read: for each key, its index in `known` (or
+/// `None`) goes to `read`, which must read the value. A repeated key is recorded and its value
+/// skipped.
+fn members<'a>(
+    r: &mut Reader<'a>,
+    mut m: Members,
     findings: &mut Findings,
     known: &[&str],
-    mut read: impl FnMut(Option<usize>, &Cow<'de, str>, &mut A, &mut Findings) -> Result<(), A::Error>,
-) -> Result<(), A::Error> {
+    mut read: impl FnMut(Option<usize>, &Cow<'a, str>, &mut Reader<'a>, &mut Findings) -> Result<()>,
+) -> Result<()> {
     let mut keys = Keys::default();
-    while let Some(key) = map.next_key_seed(KeySeed)? {
-        let index = known.iter().position(|k| *k == key);
+    while let Some(key) = m.next_key(r)? {
+        let index = known
+            .iter()
+            .position(|k| k.len() == key.len() && k.as_bytes() == key.as_bytes());
         if keys.repeated(index, &key) {
             findings.duplicate(&key);
-            skip_value(map, findings)?;
+            skip(r, findings)?;
             continue;
         }
-        read(index, &key, map, findings)?;
+        read(index, &key, r, findings)?;
     }
     Ok(())
-}
-
-/// Reads and drops the next value of `map`.
-fn skip_value<'de, A: MapAccess<'de>>(
-    map: &mut A,
-    findings: &mut Findings,
-) -> Result<(), A::Error> {
-    let mut scratch = String::new();
-    map.next_value_seed(Canon::new(&mut scratch, findings))
 }
 
 // ---------------------------------------------------------------------------------------------
 // Any value, in twilio-php's encoding
 
-/// Any JSON value, written to `out` in twilio-php's encoding (see `encode::push_json_str`;
-/// numbers as serde_json writes them), with repeated keys recorded and nesting limited to
-/// [`MAX_DEPTH`].
-pub(crate) struct Canon<'o, 'f> {
-    out: &'o mut String,
-    findings: &'f mut Findings,
+/// Where [`canon`] writes: a `String`, or nowhere.
+pub(crate) trait Out {
+    fn raw(&mut self, s: &str);
+    fn string(&mut self, s: &str);
+}
+
+impl Out for String {
+    fn raw(&mut self, s: &str) {
+        self.push_str(s);
+    }
+    fn string(&mut self, s: &str) {
+        push_json_str(self, s);
+    }
+}
+
+/// Reads and drops.
+struct Discard;
+
+impl Out for Discard {
+    fn raw(&mut self, _: &str) {}
+    fn string(&mut self, _: &str) {}
+}
+
+/// Reads any value and writes it in twilio-php's encoding (see `encode::push_json_str`; numbers
+/// as integers or in Rust's shortest round-trip form), recording repeated keys and refusing
+/// nesting deeper than [`MAX_DEPTH`] from this value.
+pub(crate) fn canon(
+    r: &mut Reader<'_>,
+    out: &mut impl Out,
+    findings: &mut Findings,
     depth: usize,
+) -> Result<()> {
+    match r.peek()? {
+        Kind::Object => {
+            let mut m = nest(r, depth)?.begin_object()?;
+            out.raw("{");
+            let mut keys = Keys::default();
+            let mut first = true;
+            while let Some(key) = m.next_key(r)? {
+                if keys.repeated(None, &key) {
+                    findings.duplicate(&key);
+                }
+                if !first {
+                    out.raw(",");
+                }
+                first = false;
+                out.string(&key);
+                out.raw(":");
+                canon(r, out, findings, depth + 1)?;
+            }
+            out.raw("}");
+        }
+        Kind::Array => {
+            let mut e = nest(r, depth)?.begin_array()?;
+            out.raw("[");
+            let mut first = true;
+            while e.next(r)? {
+                if !first {
+                    out.raw(",");
+                }
+                first = false;
+                canon(r, out, findings, depth + 1)?;
+            }
+            out.raw("]");
+        }
+        Kind::String => out.string(&r.string()?),
+        Kind::Number => match r.number()? {
+            Number::U64(n) => out.raw(itoa::Buffer::new().format(n)),
+            Number::I64(n) => out.raw(itoa::Buffer::new().format(n)),
+            Number::F64(f) => out.raw(&format!("{f:?}")),
+        },
+        Kind::Bool => out.raw(if r.bool()? { "true" } else { "false" }),
+        Kind::Null => {
+            r.null()?;
+            out.raw("null");
+        }
+    }
+    Ok(())
 }
 
-impl<'o, 'f> Canon<'o, 'f> {
-    pub(crate) fn new(out: &'o mut String, findings: &'f mut Findings) -> Self {
-        Self {
-            out,
-            findings,
-            depth: 0,
-        }
+/// The reader, if one more level of nesting is allowed.
+fn nest<'r, 'a>(r: &'r mut Reader<'a>, depth: usize) -> Result<&'r mut Reader<'a>> {
+    if depth >= MAX_DEPTH {
+        return Err(r.error("a value nests deeper than 32 levels"));
     }
-
-    fn nested<E: de::Error>(&mut self) -> Result<Canon<'_, '_>, E> {
-        if self.depth >= MAX_DEPTH {
-            return Err(E::custom(format_args!(
-                "a value nests deeper than {MAX_DEPTH} levels"
-            )));
-        }
-        Ok(Canon {
-            out: self.out,
-            findings: self.findings,
-            depth: self.depth + 1,
-        })
-    }
+    Ok(r)
 }
 
-impl<'de> DeserializeSeed<'de> for Canon<'_, '_> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_any(self)
-    }
+/// Reads and drops any value.
+fn skip(r: &mut Reader<'_>, findings: &mut Findings) -> Result<()> {
+    canon(r, &mut Discard, findings, 0)
 }
 
-impl<'de> Visitor<'de> for Canon<'_, '_> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<(), E> {
-        self.out.push_str(if v { "true" } else { "false" });
-        Ok(())
-    }
-    fn visit_i64<E: de::Error>(self, v: i64) -> Result<(), E> {
-        self.out.push_str(itoa::Buffer::new().format(v));
-        Ok(())
-    }
-    fn visit_u64<E: de::Error>(self, v: u64) -> Result<(), E> {
-        self.out.push_str(itoa::Buffer::new().format(v));
-        Ok(())
-    }
-    fn visit_f64<E: de::Error>(self, v: f64) -> Result<(), E> {
-        // JSON has no NaN or infinity: serde_json never gives one.
-        match serde_json::Number::from_f64(v) {
-            Some(n) => self.out.push_str(&n.to_string()),
-            None => self.out.push_str("null"),
-        }
-        Ok(())
-    }
-    fn visit_str<E: de::Error>(self, v: &str) -> Result<(), E> {
-        push_json_str(self.out, v);
-        Ok(())
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<(), E> {
-        self.out.push_str("null");
-        Ok(())
-    }
-    fn visit_seq<A: SeqAccess<'de>>(mut self, mut seq: A) -> Result<(), A::Error> {
-        let mut inner = self.nested::<A::Error>()?;
-        inner.out.push('[');
-        let mut first = true;
-        loop {
-            let mark = inner.out.len();
-            if !first {
-                inner.out.push(',');
+/// Reads and drops a value, saying what type it is, in the words of `json.rs`.
+fn found(r: &mut Reader<'_>, findings: &mut Findings) -> Result<&'static str> {
+    Ok(match r.peek()? {
+        Kind::Number => match r.number()? {
+            Number::U64(_) => "a number",
+            Number::I64(_) => "a negative number",
+            Number::F64(_) => "a number with a fraction or an exponent, or beyond 64 bits",
+        },
+        kind => {
+            skip(r, findings)?;
+            match kind {
+                Kind::String => "a string",
+                Kind::Bool => "a boolean",
+                Kind::Null => "null",
+                Kind::Array => "an array",
+                _ => "an object",
             }
-            if seq.next_element_seed(inner.nested_same())?.is_none() {
-                inner.out.truncate(mark);
-                break;
-            }
-            first = false;
         }
-        inner.out.push(']');
-        Ok(())
-    }
-    fn visit_map<A: MapAccess<'de>>(mut self, mut map: A) -> Result<(), A::Error> {
-        let mut inner = self.nested::<A::Error>()?;
-        inner.out.push('{');
-        let mut keys = Keys::default();
-        let mut first = true;
-        while let Some(key) = map.next_key_seed(KeySeed)? {
-            if keys.repeated(None, &key) {
-                inner.findings.duplicate(&key);
-            }
-            if !first {
-                inner.out.push(',');
-            }
-            first = false;
-            push_json_str(inner.out, &key);
-            inner.out.push(':');
-            map.next_value_seed(inner.nested_same())?;
-        }
-        inner.out.push('}');
-        Ok(())
-    }
-}
-
-impl Canon<'_, '_> {
-    /// The same writer at the same depth, for the members of the value being written.
-    fn nested_same(&mut self) -> Canon<'_, '_> {
-        Canon {
-            out: self.out,
-            findings: self.findings,
-            depth: self.depth,
-        }
-    }
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
 // Typed values
 
-/// Implements the visits of the JSON types a visitor does not want: the type is recorded as a
-/// problem by the visitor's `wrong`, and the value read and dropped. `Value` must be `Option`.
-macro_rules! other_types_are_problems {
-    ($($method:ident),*) => {
-        $(other_types_are_problems!(@one $method);)*
-    };
-    (@one visit_bool) => {
-        fn visit_bool<E: de::Error>(mut self, _: bool) -> Result<Self::Value, E> {
-            self.wrong("a boolean");
-            Ok(None)
+/// A string member.
+fn str_field<'a>(r: &mut Reader<'a>, findings: &mut Findings) -> Result<Field<Cow<'a, str>>> {
+    if r.peek()? == Kind::String {
+        return Ok(Field::Present(r.string()?));
+    }
+    Ok(Field::Invalid(found(r, findings)?))
+}
+
+/// A NumericDate member: an integer from 0 to 2^53 − 1, as in `json.rs`.
+fn date_field(r: &mut Reader<'_>, findings: &mut Findings) -> Result<Field<u64>> {
+    if r.peek()? != Kind::Number {
+        return Ok(Field::Invalid(found(r, findings)?));
+    }
+    Ok(match r.number()? {
+        Number::U64(n) if n <= MAX_EXP => Field::Present(n),
+        Number::U64(_) => Field::Invalid("an integer beyond 2^53-1"),
+        Number::I64(_) => Field::Invalid("a negative number"),
+        Number::F64(_) => {
+            Field::Invalid("a number with a fraction or an exponent, or beyond 64 bits")
         }
-    };
-    (@one visit_num) => {
-        fn visit_u64<E: de::Error>(mut self, _: u64) -> Result<Self::Value, E> {
-            self.wrong("a number");
-            Ok(None)
-        }
-        fn visit_i64<E: de::Error>(mut self, _: i64) -> Result<Self::Value, E> {
-            self.wrong("a number");
-            Ok(None)
-        }
-        fn visit_f64<E: de::Error>(mut self, _: f64) -> Result<Self::Value, E> {
-            self.wrong("a number");
-            Ok(None)
-        }
-    };
-    (@one visit_str) => {
-        fn visit_str<E: de::Error>(mut self, _: &str) -> Result<Self::Value, E> {
-            self.wrong("a string");
-            Ok(None)
-        }
-    };
-    (@one visit_unit) => {
-        fn visit_unit<E: de::Error>(mut self) -> Result<Self::Value, E> {
-            self.wrong("null");
-            Ok(None)
-        }
-    };
-    (@one visit_seq) => {
-        fn visit_seq<A: SeqAccess<'de>>(mut self, seq: A) -> Result<Self::Value, A::Error> {
-            self.wrong("an array");
-            let mut scratch = String::new();
-            Canon::new(&mut scratch, self.findings).visit_seq(seq)?;
-            Ok(None)
-        }
-    };
-    (@one visit_map) => {
-        fn visit_map<A: MapAccess<'de>>(mut self, map: A) -> Result<Self::Value, A::Error> {
-            self.wrong("an object");
-            let mut scratch = String::new();
-            Canon::new(&mut scratch, self.findings).visit_map(map)?;
-            Ok(None)
-        }
-    };
+    })
 }
 
 /// Where a value is: its grant (as the token names it) and its field, for messages.
@@ -337,18 +281,33 @@ struct At {
 }
 
 impl At {
+    fn field(self, field: &'static str) -> At {
+        At { field, ..self }
+    }
+
     fn problem(self, findings: &mut Findings, reason: impl FnOnce() -> String) {
-        findings.problem(|| invalid_grant(self.grant, reason()));
+        findings.problem(|| Error::InvalidGrant {
+            grant: self.grant,
+            reason: reason(),
+        });
     }
 }
 
-/// A non-empty string field.
-fn text<'de>(
-    value: Field<Cow<'de, str>>,
-    at: At,
-    findings: &mut Findings,
-) -> Option<Cow<'de, str>> {
-    match value {
+/// The `{` of an object, or `None` (and a problem recorded) for any other type.
+fn object(r: &mut Reader<'_>, findings: &mut Findings, at: At) -> Result<Option<Members>> {
+    if r.peek()? == Kind::Object {
+        return r.begin_object().map(Some);
+    }
+    let found = found(r, findings)?;
+    at.problem(findings, || {
+        format!("`{}` must be an object, found {found}", at.field)
+    });
+    Ok(None)
+}
+
+/// A non-empty string.
+fn text<'a>(r: &mut Reader<'a>, findings: &mut Findings, at: At) -> Result<Option<Cow<'a, str>>> {
+    Ok(match str_field(r, findings)? {
         Field::Present(s) if !s.is_empty() => Some(s),
         Field::Present(_) => {
             at.problem(findings, || format!("`{}` is empty", at.field));
@@ -361,438 +320,292 @@ fn text<'de>(
             None
         }
         Field::Missing => None,
-    }
+    })
 }
 
-/// A SID field.
-fn sid<'de, T>(
-    value: Field<Cow<'de, str>>,
-    at: At,
+fn owned_text(
+    r: &mut Reader<'_>,
     findings: &mut Findings,
-    parse: fn(&str) -> Result<T, Error>,
-) -> Option<T> {
-    let s = text(value, at, findings)?;
-    match parse(&s) {
+    at: At,
+) -> Result<Option<Cow<'static, str>>> {
+    Ok(text(r, findings, at)?.map(|s| Cow::Owned(s.into_owned())))
+}
+
+/// A SID.
+fn sid<T>(
+    r: &mut Reader<'_>,
+    findings: &mut Findings,
+    at: At,
+    parse: fn(&str) -> std::result::Result<T, Error>,
+) -> Result<Option<T>> {
+    let Some(s) = text(r, findings, at)? else {
+        return Ok(None);
+    };
+    Ok(match parse(&s) {
         Ok(sid) => Some(sid),
         Err(e) => {
             at.problem(findings, || format!("`{}`: {e}", at.field));
             None
         }
-    }
-}
-
-fn owned(s: Cow<'_, str>) -> Cow<'static, str> {
-    Cow::Owned(s.into_owned())
-}
-
-/// A boolean.
-struct BoolSeed<'f> {
-    at: At,
-    findings: &'f mut Findings,
-}
-
-impl BoolSeed<'_> {
-    fn wrong(&mut self, found: &'static str) {
-        let at = self.at;
-        at.problem(&mut *self.findings, || {
-            format!("`{}` must be a boolean, found {found}", at.field)
-        });
-    }
-}
-
-impl<'de> DeserializeSeed<'de> for BoolSeed<'_> {
-    type Value = Option<bool>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for BoolSeed<'_> {
-    type Value = Option<bool>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Self::Value, E> {
-        Ok(Some(v))
-    }
-    other_types_are_problems!(visit_num, visit_str, visit_unit, visit_seq, visit_map);
-}
-
-/// Declares a seed that reads an object (`visit_map` given) and records any other type.
-macro_rules! object_seed {
-    ($name:ident, $value:ty, |$self_:ident, $map:ident| $body:block) => {
-        object_seed!($name, $value, wrong = |at, found| {
-            invalid_grant(at.grant, format!("`{}` must be an object, found {found}", at.field))
-        }, |$self_, $map| $body);
-    };
-    ($name:ident, $value:ty, wrong = |$at:ident, $found:ident| $wrong:block, |$self_:ident, $map:ident| $body:block) => {
-        struct $name<'f> {
-            at: At,
-            findings: &'f mut Findings,
-        }
-
-        impl $name<'_> {
-            fn wrong(&mut self, $found: &'static str) {
-                let $at = self.at;
-                self.findings.problem(|| $wrong);
-            }
-        }
-
-        impl<'de> DeserializeSeed<'de> for $name<'_> {
-            type Value = Option<$value>;
-            fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-                d.deserialize_any(self)
-            }
-        }
-
-        impl<'de> Visitor<'de> for $name<'_> {
-            type Value = Option<$value>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_map<A: MapAccess<'de>>(
-                $self_,
-                mut $map: A,
-            ) -> Result<Self::Value, A::Error> $body
-            other_types_are_problems!(visit_bool, visit_num, visit_str, visit_unit, visit_seq);
-        }
-    };
+    })
 }
 
 /// Records an unknown field of a grant and skips its value.
-fn unknown<'de, A: MapAccess<'de>>(
-    at: At,
-    key: &str,
-    map: &mut A,
-    findings: &mut Findings,
-) -> Result<(), A::Error> {
+fn unknown(r: &mut Reader<'_>, findings: &mut Findings, at: At, key: &str) -> Result<()> {
     at.problem(findings, || {
         format!("`{}` has no field `{}`", at.field, Truncated(key))
     });
-    skip_value(map, findings)
+    skip(r, findings)
 }
 
-// `"incoming": {"allow": true}`
-object_seed!(IncomingSeed, bool, |self, map| {
-    let at = self.at;
+/// `"incoming": {"allow": true}`: whether incoming calls are allowed.
+fn incoming(r: &mut Reader<'_>, findings: &mut Findings, at: At) -> Result<bool> {
+    let Some(m) = object(r, findings, at)? else {
+        return Ok(false);
+    };
     let mut allow = None;
-    members(
-        &mut map,
-        self.findings,
-        &["allow"],
-        |index, key, map, findings| {
-            let at = At {
-                field: "incoming.allow",
-                ..at
-            };
-            match index {
-                Some(_) => allow = map.next_value_seed(BoolSeed { at, findings })?,
-                None => unknown(
-                    At {
-                        field: "incoming",
-                        ..at
-                    },
-                    key,
-                    map,
-                    findings,
-                )?,
-            }
-            Ok(())
-        },
-    )?;
+    members(r, m, findings, &["allow"], |index, key, r, findings| {
+        if index.is_none() {
+            return unknown(r, findings, at, key);
+        }
+        if r.peek()? == Kind::Bool {
+            allow = Some(r.bool()?);
+        } else {
+            let found = found(r, findings)?;
+            at.problem(findings, || {
+                format!("`incoming.allow` must be a boolean, found {found}")
+            });
+        }
+        Ok(())
+    })?;
     if allow.is_none() {
-        at.problem(&mut *self.findings, || {
-            "`incoming` must be {\"allow\": true}".into()
-        });
+        at.problem(findings, || "`incoming` must be {\"allow\": true}".into());
     }
-    Ok(allow)
-});
+    Ok(allow == Some(true))
+}
 
-// `"params": {"key": "value", …}`
-object_seed!(ParamsSeed, Params, |self, map| {
-    let at = self.at;
-    let mut text = String::new();
-    let mut ends = Vec::new();
-    members(&mut map, self.findings, &[], |_, key, map, findings| {
+/// `"params": {"key": "value", …}`.
+fn params(r: &mut Reader<'_>, findings: &mut Findings, at: At) -> Result<Params> {
+    let Some(m) = object(r, findings, at)? else {
+        return Ok(Params::new());
+    };
+    // Keys and values, unescaped, are shorter than the rest of the input, and each pair takes
+    // at least 6 bytes (`"":"",`): one allocation each for the text and the offsets of most
+    // parameter lists.
+    let rest = r.remaining();
+    let mut text = String::with_capacity(rest);
+    let mut ends = Vec::with_capacity((rest / 6).min(64));
+    members(r, m, findings, &[], |_, key, r, findings| {
         if key.is_empty() {
             at.problem(findings, || "a parameter has an empty key".into());
         }
-        match map.next_value::<Field<Cow<'_, str>>>()? {
-            Field::Present(value) => {
-                text.push_str(key);
-                let key_end = text.len();
-                text.push_str(&value);
-                ends.push((key_end, text.len()));
-            }
-            Field::Invalid(found) => at.problem(findings, || {
+        if r.peek()? != Kind::String {
+            let found = found(r, findings)?;
+            at.problem(findings, || {
                 format!(
                     "the parameter `{}` must be a string, found {found}",
                     Truncated(key)
                 )
-            }),
-            Field::Missing => {}
+            });
+            return Ok(());
         }
+        text.push_str(key);
+        let key_end = text.len();
+        r.string_into(&mut text)?;
+        ends.push((key_end, text.len()));
         Ok(())
     })?;
-    Ok(Some(Params::packed(text, ends)))
-});
+    Ok(Params::packed(text, ends))
+}
 
-// `"outgoing": {"application_sid": "AP…", "params": {…}}`
-object_seed!(OutgoingSeed, OutgoingApplication, |self, map| {
-    let at = self.at;
-    let mut app_sid = None;
-    let mut params = None;
-    members(
-        &mut map,
-        self.findings,
-        &["application_sid", "params"],
-        |index, key, map, findings| {
-            match index {
-                Some(0) => {
-                    let at = At {
-                        field: "outgoing.application_sid",
-                        ..at
-                    };
-                    app_sid = sid(map.next_value()?, at, findings, AppSid::new);
-                }
-                Some(_) => {
-                    let at = At {
-                        field: "outgoing.params",
-                        ..at
-                    };
-                    params = map.next_value_seed(ParamsSeed { at, findings })?;
-                }
-                None => unknown(at, key, map, findings)?,
-            }
-            Ok(())
-        },
-    )?;
-    let Some(app_sid) = app_sid else {
-        at.problem(&mut *self.findings, || {
-            "`outgoing` has no `application_sid`".into()
-        });
-        return Ok(None);
+/// `"outgoing": {"application_sid": "AP…", "params": {…}}`, into `out`.
+fn outgoing(
+    r: &mut Reader<'_>,
+    findings: &mut Findings,
+    at: At,
+    out: &mut Option<OutgoingApplication>,
+) -> Result<()> {
+    let Some(m) = object(r, findings, at)? else {
+        return Ok(());
     };
-    Ok(Some(OutgoingApplication::new(
-        app_sid,
-        params.unwrap_or_default(),
-    )))
-});
-
-// `"voice": {…}`
-object_seed!(VoiceSeed, VoiceGrant, |self, map| {
-    let at = self.at;
-    let (mut incoming, mut outgoing, mut push, mut endpoint) = (false, None, None, None);
+    let (mut app_sid, mut app_params) = (None, Params::new());
     members(
-        &mut map,
-        self.findings,
+        r,
+        m,
+        findings,
+        &["application_sid", "params"],
+        |index, key, r, findings| {
+            match index {
+                Some(0) => {
+                    let at = at.field("outgoing.application_sid");
+                    app_sid = sid(r, findings, at, AppSid::new)?;
+                }
+                Some(_) => app_params = params(r, findings, at.field("outgoing.params"))?,
+                None => unknown(r, findings, at, key)?,
+            }
+            Ok(())
+        },
+    )?;
+    match app_sid {
+        Some(app_sid) => *out = Some(OutgoingApplication::new(app_sid, app_params)),
+        None => at.problem(findings, || "`outgoing` has no `application_sid`".into()),
+    }
+    Ok(())
+}
+
+/// `"voice": {…}`, into `out`.
+fn voice(
+    r: &mut Reader<'_>,
+    findings: &mut Findings,
+    at: At,
+    out: &mut Option<VoiceGrant>,
+) -> Result<()> {
+    let Some(m) = object(r, findings, at)? else {
+        return Ok(());
+    };
+    let grant = out.insert(VoiceGrant::new());
+    members(
+        r,
+        m,
+        findings,
         &["incoming", "outgoing", "push_credential_sid", "endpoint_id"],
-        |index, key, map, findings| {
+        |index, key, r, findings| {
             match index {
-                Some(0) => {
-                    let at = At {
-                        field: "incoming",
-                        ..at
-                    };
-                    incoming = map.next_value_seed(IncomingSeed { at, findings })? == Some(true);
-                }
-                Some(1) => {
-                    let at = At {
-                        field: "outgoing",
-                        ..at
-                    };
-                    outgoing = map.next_value_seed(OutgoingSeed { at, findings })?;
-                }
+                Some(0) => grant.incoming = incoming(r, findings, at.field("incoming"))?,
+                Some(1) => outgoing(r, findings, at.field("outgoing"), &mut grant.outgoing)?,
                 Some(2) => {
-                    let at = At {
-                        field: "push_credential_sid",
-                        ..at
-                    };
-                    push = sid(map.next_value()?, at, findings, CredentialSid::new);
+                    let at = at.field("push_credential_sid");
+                    grant.push_credential = sid(r, findings, at, CredentialSid::new)?;
                 }
-                Some(_) => {
-                    let at = At {
-                        field: "endpoint_id",
-                        ..at
-                    };
-                    endpoint = text(map.next_value()?, at, findings).map(owned);
-                }
-                None => unknown(
-                    At {
-                        field: "voice",
-                        ..at
-                    },
-                    key,
-                    map,
-                    findings,
-                )?,
+                Some(_) => grant.endpoint = owned_text(r, findings, at.field("endpoint_id"))?,
+                None => unknown(r, findings, at, key)?,
             }
             Ok(())
         },
-    )?;
-    Ok(Some(VoiceGrant::from_parts(
-        incoming, outgoing, push, endpoint,
-    )))
-});
+    )
+}
 
-// `"video": {"room": "…"}`
-object_seed!(VideoSeed, VideoGrant, |self, map| {
-    let at = self.at;
-    let mut room = None;
-    members(
-        &mut map,
-        self.findings,
-        &["room"],
-        |index, key, map, findings| {
-            match index {
-                Some(_) => {
-                    let at = At {
-                        field: "room",
-                        ..at
-                    };
-                    room = text(map.next_value()?, at, findings).map(owned);
-                }
-                None => unknown(
-                    At {
-                        field: "video",
-                        ..at
-                    },
-                    key,
-                    map,
-                    findings,
-                )?,
-            }
-            Ok(())
-        },
-    )?;
-    Ok(Some(VideoGrant::from_parts(room)))
-});
+/// `"video": {"room": "…"}`, into `out`.
+fn video(
+    r: &mut Reader<'_>,
+    findings: &mut Findings,
+    at: At,
+    out: &mut Option<VideoGrant>,
+) -> Result<()> {
+    let Some(m) = object(r, findings, at)? else {
+        return Ok(());
+    };
+    let grant = out.insert(VideoGrant::new());
+    members(r, m, findings, &["room"], |index, key, r, findings| {
+        match index {
+            Some(_) => grant.room = owned_text(r, findings, at.field("room"))?,
+            None => unknown(r, findings, at, key)?,
+        }
+        Ok(())
+    })
+}
 
-// `"chat"` and `"data_sync"`: `{"service_sid", "endpoint_id", "deployment_role_sid", "push_credential_sid"}`
-object_seed!(ServiceSeed, ServiceFields, |self, map| {
-    let at = self.at;
-    let mut fields = ServiceFields::new();
-    members(
-        &mut map,
-        self.findings,
-        &[
-            "service_sid",
-            "endpoint_id",
-            "deployment_role_sid",
-            "push_credential_sid",
-        ],
-        |index, key, map, findings| {
-            let field = |field| At { field, ..at };
-            match index {
-                Some(0) => {
-                    fields.service = sid(
-                        map.next_value()?,
-                        field("service_sid"),
-                        findings,
-                        ServiceSid::new,
-                    )
-                }
-                Some(1) => {
-                    fields.endpoint =
-                        text(map.next_value()?, field("endpoint_id"), findings).map(owned)
-                }
-                Some(2) => {
-                    fields.deployment_role = sid(
-                        map.next_value()?,
-                        field("deployment_role_sid"),
-                        findings,
-                        RoleSid::new,
-                    )
-                }
-                Some(_) => {
-                    fields.push_credential = sid(
-                        map.next_value()?,
-                        field("push_credential_sid"),
-                        findings,
-                        CredentialSid::new,
-                    )
-                }
-                None => unknown(field(at.grant), key, map, findings)?,
-            }
-            Ok(())
-        },
-    )?;
-    Ok(Some(fields))
-});
+/// `"chat"` and `"data_sync"`: `service_sid`, `endpoint_id`, `deployment_role_sid`,
+/// `push_credential_sid`, into `out`.
+fn service(
+    r: &mut Reader<'_>,
+    findings: &mut Findings,
+    at: At,
+    out: &mut ServiceFields,
+) -> Result<()> {
+    let Some(m) = object(r, findings, at)? else {
+        return Ok(());
+    };
+    const KNOWN: [&str; 4] = [
+        "service_sid",
+        "endpoint_id",
+        "deployment_role_sid",
+        "push_credential_sid",
+    ];
+    members(r, m, findings, &KNOWN, |index, key, r, findings| {
+        let Some(index) = index else {
+            return unknown(r, findings, at, key);
+        };
+        let at = at.field(KNOWN[index]);
+        match index {
+            0 => out.service = sid(r, findings, at, ServiceSid::new)?,
+            1 => out.endpoint = owned_text(r, findings, at)?,
+            2 => out.deployment_role = sid(r, findings, at, RoleSid::new)?,
+            _ => out.push_credential = sid(r, findings, at, CredentialSid::new)?,
+        }
+        Ok(())
+    })
+}
 
-// `"task_router": {"workspace_sid", "worker_sid", "role"}`
-object_seed!(TaskRouterSeed, TaskRouterGrant, |self, map| {
-    let at = self.at;
-    let (mut workspace, mut worker, mut role) = (None, None, None);
-    members(
-        &mut map,
-        self.findings,
-        &["workspace_sid", "worker_sid", "role"],
-        |index, key, map, findings| {
-            let field = |field| At { field, ..at };
-            match index {
-                Some(0) => {
-                    workspace = sid(
-                        map.next_value()?,
-                        field("workspace_sid"),
-                        findings,
-                        WorkspaceSid::new,
-                    )
-                }
-                Some(1) => {
-                    worker = sid(
-                        map.next_value()?,
-                        field("worker_sid"),
-                        findings,
-                        WorkerSid::new,
-                    )
-                }
-                Some(_) => role = text(map.next_value()?, field("role"), findings).map(owned),
-                None => unknown(field("task_router"), key, map, findings)?,
-            }
-            Ok(())
-        },
-    )?;
-    Ok(Some(TaskRouterGrant::from_parts(workspace, worker, role)))
-});
+/// `"task_router": {"workspace_sid", "worker_sid", "role"}`, into `out`.
+fn task_router(
+    r: &mut Reader<'_>,
+    findings: &mut Findings,
+    at: At,
+    out: &mut Option<TaskRouterGrant>,
+) -> Result<()> {
+    let Some(m) = object(r, findings, at)? else {
+        return Ok(());
+    };
+    let grant = out.insert(TaskRouterGrant::new());
+    const KNOWN: [&str; 3] = ["workspace_sid", "worker_sid", "role"];
+    members(r, m, findings, &KNOWN, |index, key, r, findings| {
+        let Some(index) = index else {
+            return unknown(r, findings, at, key);
+        };
+        let at = at.field(KNOWN[index]);
+        match index {
+            0 => grant.workspace = sid(r, findings, at, WorkspaceSid::new)?,
+            1 => grant.worker = sid(r, findings, at, WorkerSid::new)?,
+            _ => grant.role = owned_text(r, findings, at)?,
+        }
+        Ok(())
+    })
+}
 
 /// `"player"`: an object, kept in twilio-php's encoding, or `null` (twilio-python's unset
 /// grant, which twilio-php and twilio-node write `{}`).
-struct PlayerSeed<'f> {
-    at: At,
-    findings: &'f mut Findings,
-}
-
-impl PlayerSeed<'_> {
-    fn wrong(&mut self, found: &'static str) {
-        let at = self.at;
-        at.problem(&mut *self.findings, || {
-            format!("`player` must be an object or null, found {found}")
-        });
+fn player(r: &mut Reader<'_>, findings: &mut Findings, at: At) -> Result<Option<PlaybackGrant>> {
+    match r.peek()? {
+        Kind::Null => {
+            r.null()?;
+            Ok(Some(PlaybackGrant::from_canonical("{}".into())))
+        }
+        Kind::Object => {
+            let mut json = String::new();
+            canon(r, &mut json, findings, 0)?;
+            Ok(Some(PlaybackGrant::from_canonical(json)))
+        }
+        _ => {
+            let found = found(r, findings)?;
+            at.problem(findings, || {
+                format!("`player` must be an object or null, found {found}")
+            });
+            Ok(None)
+        }
     }
 }
 
-impl<'de> DeserializeSeed<'de> for PlayerSeed<'_> {
-    type Value = Option<PlaybackGrant>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        d.deserialize_any(self)
-    }
-}
-
-impl<'de> Visitor<'de> for PlayerSeed<'_> {
-    type Value = Option<PlaybackGrant>;
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_unit<E: de::Error>(self) -> Result<Self::Value, E> {
-        Ok(Some(PlaybackGrant::from_canonical("{}".into())))
-    }
-    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
-        let mut json = String::new();
-        Canon::new(&mut json, self.findings).visit_map(map)?;
-        Ok(Some(PlaybackGrant::from_canonical(json)))
-    }
-    other_types_are_problems!(visit_bool, visit_num, visit_str, visit_seq);
+/// `grants.identity`.
+fn identity(r: &mut Reader<'_>, findings: &mut Findings) -> Result<Option<Identity>> {
+    let at = At {
+        grant: "identity",
+        field: "identity",
+    };
+    Ok(match str_field(r, findings)? {
+        Field::Present(s) => match Identity::try_from(s.into_owned()) {
+            Ok(identity) => Some(identity),
+            Err(e) => {
+                at.problem(findings, || e.to_string());
+                None
+            }
+        },
+        Field::Invalid(found) => {
+            at.problem(findings, || format!("it must be a string, found {found}"));
+            None
+        }
+        Field::Missing => None,
+    })
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -815,91 +628,52 @@ const GRANT_KEYS: [&str; 7] = [
     "identity",
 ];
 
-object_seed!(
-    GrantsSeed,
-    ReadGrants,
-    wrong = |at, found| {
-        let _ = at;
-        Error::InvalidClaim {
+/// The `grants` claim, into `read`.
+fn grants<'a>(r: &mut Reader<'a>, findings: &mut Findings, read: &mut ReadGrants) -> Result<()> {
+    if r.peek()? != Kind::Object {
+        let found = found(r, findings)?;
+        findings.problem(|| Error::InvalidClaim {
             claim: "grants",
             found,
-        }
-    },
-    |self, map| {
-        let at = self.at;
-        let mut read = ReadGrants::default();
-        let mut order = Vec::new();
-        members(
-            &mut map,
-            self.findings,
-            &GRANT_KEYS,
-            |index, key, map, findings| {
-                let Some(index) = index else {
-                    let mut json = String::new();
-                    map.next_value_seed(Canon::new(&mut json, findings))?;
-                    read.grants.other.push((key.clone().into_owned(), json));
-                    return Ok(());
-                };
-                let Some(&kind) = GrantKind::ALL.get(index) else {
-                    // `identity`
-                    let at = At {
-                        grant: "identity",
-                        field: "identity",
-                    };
-                    read.identity = match map.next_value::<Field<Cow<'_, str>>>()? {
-                        Field::Present(s) => match Identity::try_from(s.into_owned()) {
-                            Ok(identity) => Some(identity),
-                            Err(e) => {
-                                at.problem(findings, || e.to_string());
-                                None
-                            }
-                        },
-                        Field::Invalid(found) => {
-                            at.problem(findings, || format!("it must be a string, found {found}"));
-                            None
-                        }
-                        Field::Missing => None,
-                    };
-                    return Ok(());
-                };
-                order.push(kind);
-                let at = At {
-                    grant: kind.key(),
-                    field: kind.key(),
-                };
-                let g = &mut read.grants;
-                match kind {
-                    GrantKind::Voice => {
-                        g.voice = map.next_value_seed(VoiceSeed { at, findings })?
-                    }
-                    GrantKind::Video => {
-                        g.video = map.next_value_seed(VideoSeed { at, findings })?
-                    }
-                    GrantKind::Chat => {
-                        g.chat = map
-                            .next_value_seed(ServiceSeed { at, findings })?
-                            .map(ChatGrant::from_fields)
-                    }
-                    GrantKind::Sync => {
-                        g.sync = map
-                            .next_value_seed(ServiceSeed { at, findings })?
-                            .map(SyncGrant::from_fields)
-                    }
-                    GrantKind::TaskRouter => {
-                        g.task_router = map.next_value_seed(TaskRouterSeed { at, findings })?
-                    }
-                    GrantKind::Playback => {
-                        g.playback = map.next_value_seed(PlayerSeed { at, findings })?
-                    }
-                }
-                Ok(())
-            },
-        )?;
-        let _ = at;
-        read.grants.order = Cow::Owned(order);
-        Ok(Some(read))
+        });
+        return Ok(());
     }
-);
+    let m = r.begin_object()?;
+    members(r, m, findings, &GRANT_KEYS, |index, key, r, findings| {
+        let Some(index) = index else {
+            let mut json = String::new();
+            canon(r, &mut json, findings, 0)?;
+            read.grants.other.push((key.clone().into_owned(), json));
+            return Ok(());
+        };
+        let Some(&kind) = GrantKind::ALL.get(index) else {
+            read.identity = identity(r, findings)?;
+            return Ok(());
+        };
+        read.grants.order.push(kind);
+        let at = At {
+            grant: kind.key(),
+            field: kind.key(),
+        };
+        let g = &mut read.grants;
+        match kind {
+            GrantKind::Voice => voice(r, findings, at, &mut g.voice)?,
+            GrantKind::Video => video(r, findings, at, &mut g.video)?,
+            GrantKind::Chat => {
+                let chat = g.chat.insert(ChatGrant::new());
+                service(r, findings, at, &mut chat.fields)?;
+            }
+            GrantKind::Sync => {
+                let sync = g.sync.insert(SyncGrant::new());
+                service(r, findings, at, &mut sync.fields)?;
+            }
+            GrantKind::TaskRouter => task_router(r, findings, at, &mut g.task_router)?,
+            GrantKind::Playback => g.playback = player(r, findings, at)?,
+        }
+        Ok(())
+    })?;
+    Ok(())
+}
 
 // ---------------------------------------------------------------------------------------------
 // Header and claims
@@ -910,66 +684,10 @@ pub(crate) struct AccessHeader<'a> {
     pub(crate) alg: Field<Cow<'a, str>>,
     pub(crate) typ: Field<Cow<'a, str>>,
     pub(crate) cty: Field<Cow<'a, str>>,
-    /// `twr`: missing, `null`, or a string.
+    /// `twr`: missing, `null` (present, `None`), or a string.
     pub(crate) twr: Field<Option<Cow<'a, str>>>,
     pub(crate) crit: bool,
     pub(crate) findings: Findings,
-}
-
-/// A string or `null`.
-struct NullableStr;
-
-impl<'de> DeserializeSeed<'de> for NullableStr {
-    type Value = Field<Option<Cow<'de, str>>>;
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
-        Ok(match Option::<Field<Cow<'de, str>>>::deserialize(d)? {
-            None => Field::Present(None),
-            Some(Field::Present(s)) => Field::Present(Some(s)),
-            Some(Field::Invalid(found)) => Field::Invalid(found),
-            Some(Field::Missing) => Field::Missing,
-        })
-    }
-}
-
-use serde::Deserialize as _;
-
-impl<'de> DeserializeSeed<'de> for &mut AccessHeader<'de> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
-    }
-}
-
-impl<'de> Visitor<'de> for &mut AccessHeader<'de> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let header = self;
-        let mut findings = std::mem::take(&mut header.findings);
-        members(
-            &mut map,
-            &mut findings,
-            &["alg", "typ", "cty", "twr", "crit"],
-            |index, _, map, findings| {
-                match index {
-                    Some(0) => header.alg = map.next_value()?,
-                    Some(1) => header.typ = map.next_value()?,
-                    Some(2) => header.cty = map.next_value()?,
-                    Some(3) => header.twr = map.next_value_seed(NullableStr)?,
-                    Some(_) => {
-                        header.crit = true;
-                        skip_value(map, findings)?;
-                    }
-                    None => skip_value(map, findings)?,
-                }
-                Ok(())
-            },
-        )?;
-        header.findings = findings;
-        Ok(())
-    }
 }
 
 /// The claims of an Access Token.
@@ -981,67 +699,171 @@ pub(crate) struct AccessClaims<'a> {
     pub(crate) exp: Field<u64>,
     pub(crate) nbf: Field<u64>,
     pub(crate) iat: Field<u64>,
-    /// `None` when missing or not an object (a problem is then recorded).
-    pub(crate) grants: Option<ReadGrants>,
+    /// Empty when missing or not an object (a problem is then recorded).
+    pub(crate) grants: ReadGrants,
     pub(crate) grants_present: bool,
     pub(crate) findings: Findings,
 }
 
-impl<'de> DeserializeSeed<'de> for &mut AccessClaims<'de> {
-    type Value = ();
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
-        d.deserialize_map(self)
+/// The `{` of the top-level object.
+fn top_object(r: &mut Reader<'_>) -> Result<Members> {
+    if r.peek()? != Kind::Object {
+        return Err(r.error("expected a JSON object"));
     }
+    r.begin_object()
 }
 
-impl<'de> Visitor<'de> for &mut AccessClaims<'de> {
-    type Value = ();
-    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str("a JSON object")
-    }
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<(), A::Error> {
-        let claims = self;
-        let mut findings = std::mem::take(&mut claims.findings);
-        members(
-            &mut map,
-            &mut findings,
-            &["jti", "iss", "sub", "exp", "nbf", "iat", "grants"],
-            |index, _, map, findings| {
-                match index {
-                    Some(0) => claims.jti = map.next_value()?,
-                    Some(1) => claims.iss = map.next_value()?,
-                    Some(2) => claims.sub = map.next_value()?,
-                    Some(3) => claims.exp = map.next_value()?,
-                    Some(4) => claims.nbf = map.next_value()?,
-                    Some(5) => claims.iat = map.next_value()?,
-                    Some(_) => {
-                        claims.grants_present = true;
-                        let at = At {
-                            grant: "grants",
-                            field: "grants",
-                        };
-                        claims.grants = map.next_value_seed(GrantsSeed { at, findings })?;
+/// Reads a header: one JSON object, nothing after it.
+pub(crate) fn read_header<'a>(text: &'a str, header: &mut AccessHeader<'a>) -> Result<()> {
+    let mut r = Reader::new(text);
+    let m = top_object(&mut r)?;
+    let mut findings = Findings::default();
+    members(
+        &mut r,
+        m,
+        &mut findings,
+        &["alg", "typ", "cty", "twr", "crit"],
+        |index, _, r, findings| {
+            match index {
+                Some(0) => header.alg = str_field(r, findings)?,
+                Some(1) => header.typ = str_field(r, findings)?,
+                Some(2) => header.cty = str_field(r, findings)?,
+                Some(3) => {
+                    header.twr = if r.peek()? == Kind::Null {
+                        r.null()?;
+                        Field::Present(None)
+                    } else {
+                        match str_field(r, findings)? {
+                            Field::Present(s) => Field::Present(Some(s)),
+                            Field::Invalid(found) => Field::Invalid(found),
+                            Field::Missing => Field::Missing,
+                        }
                     }
-                    // Other claims (twilio-php's custom claims) are allowed and dropped.
-                    None => skip_value(map, findings)?,
                 }
-                Ok(())
-            },
-        )?;
-        claims.findings = findings;
-        Ok(())
-    }
+                Some(_) => {
+                    header.crit = true;
+                    skip(r, findings)?;
+                }
+                None => skip(r, findings)?,
+            }
+            Ok(())
+        },
+    )?;
+    r.end()?;
+    header.findings = findings;
+    Ok(())
 }
 
-/// Parses `text` as one JSON value with `seed`, and nothing after it.
-pub(crate) fn parse<'de, S: DeserializeSeed<'de>>(
-    text: &'de str,
-    seed: S,
-) -> Result<S::Value, serde_json::Error> {
-    let mut de = serde_json::Deserializer::from_str(text);
-    let value = seed.deserialize(&mut de)?;
-    de.end()?;
-    Ok(value)
+/// Reads the claims: one JSON object, nothing after it.
+pub(crate) fn read_claims<'a>(text: &'a str, claims: &mut AccessClaims<'a>) -> Result<()> {
+    let mut r = Reader::new(text);
+    let m = top_object(&mut r)?;
+    let mut findings = Findings::default();
+    members(
+        &mut r,
+        m,
+        &mut findings,
+        &["jti", "iss", "sub", "exp", "nbf", "iat", "grants"],
+        |index, _, r, findings| {
+            match index {
+                Some(0) => claims.jti = str_field(r, findings)?,
+                Some(1) => claims.iss = str_field(r, findings)?,
+                Some(2) => claims.sub = str_field(r, findings)?,
+                Some(3) => claims.exp = date_field(r, findings)?,
+                Some(4) => claims.nbf = date_field(r, findings)?,
+                Some(5) => claims.iat = date_field(r, findings)?,
+                Some(_) => {
+                    claims.grants_present = true;
+                    grants(r, findings, &mut claims.grants)?;
+                }
+                // Other claims (twilio-php's custom claims) are allowed and dropped.
+                None => skip(r, findings)?,
+            }
+            Ok(())
+        },
+    )?;
+    r.end()?;
+    claims.findings = findings;
+    Ok(())
+}
+
+/// The claims of a token laid out as twilio-php and this library sign them,
+/// `{"jti":"<key>-<digits>","iss":"<key>","sub":"<account>","exp":<int>,"grants":{…}[,"nbf":<int>]}`,
+/// read by comparing the parts that depend on the key with what the key expects, `head`
+/// (`{"jti":"<key>-`) and `middle` (`","iss":"<key>","sub":"<account>","exp":`), instead of
+/// parsing them. The grants are read by the general reader.
+///
+/// `None` for a text laid out in any other way (`claims` must then be reset and the text read
+/// with [`read_claims`]); otherwise the same result as [`read_claims`], which
+/// `tests::the_fast_path_reads_as_the_general_path` checks.
+pub(crate) fn read_canonical_claims<'a>(
+    text: &'a str,
+    head: &str,
+    middle: &str,
+    claims: &mut AccessClaims<'a>,
+) -> Option<Result<()>> {
+    const ISS: usize = "\",\"iss\":\"".len();
+    const SUB: usize = ISS + 34 + "\",\"sub\":\"".len();
+    let b = text.as_bytes();
+    let time = b.strip_prefix(head.as_bytes())?;
+    let digits = time.iter().take_while(|c| c.is_ascii_digit()).count();
+    let middle_at = head.len() + digits;
+    if digits == 0 || !b[middle_at..].starts_with(middle.as_bytes()) {
+        return None;
+    }
+    let mut pos = middle_at + middle.len();
+    let exp = canonical_uint(b, &mut pos)?;
+    pos = after(b, pos, b",\"grants\":")?;
+    let mut r = Reader::at(text, pos);
+    let mut findings = Findings::default();
+    if let Err(e) = grants(&mut r, &mut findings, &mut claims.grants) {
+        return Some(Err(e));
+    }
+    pos = r.pos();
+    let nbf = match after(b, pos, b",\"nbf\":") {
+        Some(at) => {
+            pos = at;
+            Some(canonical_uint(b, &mut pos)?)
+        }
+        None => None,
+    };
+    pos = after(b, pos, b"}")?;
+    Reader::at(text, pos).end().ok()?;
+    claims.jti = Field::Present(Cow::Borrowed(&text[8..middle_at]));
+    claims.iss = Field::Present(Cow::Borrowed(&text[middle_at + ISS..middle_at + ISS + 34]));
+    claims.sub = Field::Present(Cow::Borrowed(&text[middle_at + SUB..middle_at + SUB + 34]));
+    claims.exp = Field::Present(exp);
+    if let Some(nbf) = nbf {
+        claims.nbf = Field::Present(nbf);
+    }
+    claims.grants_present = true;
+    claims.findings = findings;
+    Some(Ok(()))
+}
+
+/// The position after `expected` at `pos`, if it is there.
+fn after(b: &[u8], pos: usize, expected: &[u8]) -> Option<usize> {
+    b.get(pos..)?
+        .starts_with(expected)
+        .then_some(pos + expected.len())
+}
+
+/// An integer as the official libraries write one (digits, no leading zero) up to 2^53 − 1.
+fn canonical_uint(b: &[u8], pos: &mut usize) -> Option<u64> {
+    let digits = b
+        .get(*pos..)?
+        .iter()
+        .take_while(|c| c.is_ascii_digit())
+        .count();
+    if digits == 0 || digits > 16 || (digits > 1 && b[*pos] == b'0') {
+        return None;
+    }
+    let mut n = 0u64;
+    for &d in &b[*pos..*pos + digits] {
+        n = n * 10 + u64::from(d - b'0');
+    }
+    *pos += digits;
+    (n <= MAX_EXP).then_some(n)
 }
 
 impl PlaybackGrant {
@@ -1061,13 +883,22 @@ impl PlaybackGrant {
     /// # Errors
     /// [`Error::InvalidPlayback`] when `json` is not one JSON object, has a key twice in any of
     /// its objects, or nests deeper than 32 levels.
-    pub fn from_json(json: &str) -> Result<Self, Error> {
+    pub fn from_json(json: &str) -> std::result::Result<Self, Error> {
         let mut out = String::with_capacity(json.len());
         let mut findings = Findings::default();
-        let reason = match parse(json, Canon::new(&mut out, &mut findings)) {
-            Err(e) => Some(crate::verify::json_detail(&e)),
-            Ok(()) if !out.starts_with('{') => Some("it is not a JSON object".to_owned()),
-            Ok(()) => findings
+        let mut r = Reader::new(json);
+        let read: Result<bool> = (|| {
+            if r.peek()? != Kind::Object {
+                return Ok(false);
+            }
+            canon(&mut r, &mut out, &mut findings, 0)?;
+            r.end()?;
+            Ok(true)
+        })();
+        let reason = match read {
+            Err(e) => Some(e.detail(json)),
+            Ok(false) => Some("it is not a JSON object".to_owned()),
+            Ok(true) => findings
                 .duplicate
                 .map(|key| format!("the key `{}` appears twice", Truncated(&key))),
         };
@@ -1082,16 +913,18 @@ impl PlaybackGrant {
 mod tests {
     use super::*;
 
-    fn canon(json: &str) -> Result<(String, Findings), serde_json::Error> {
+    fn canonical(json: &str) -> Result<(String, Findings)> {
         let mut out = String::new();
         let mut findings = Findings::default();
-        parse(json, Canon::new(&mut out, &mut findings))?;
+        let mut r = Reader::new(json);
+        canon(&mut r, &mut out, &mut findings, 0)?;
+        r.end()?;
         Ok((out, findings))
     }
 
     #[test]
     fn canon_writes_php_s_encoding() {
-        let (out, findings) = canon(
+        let (out, findings) = canonical(
             r#" { "a" : [1, -2, 1.5, 1e3, true, false, null, "\u00e9/\ud83d\ude00"], "b": {} , "c":[]} "#,
         )
         .unwrap();
@@ -1104,11 +937,23 @@ mod tests {
 
     #[test]
     fn canon_finds_repeated_keys_at_any_depth_and_limits_depth() {
-        let (_, findings) = canon(r#"{"a":{"x":1,"\u0078":2}}"#).unwrap();
+        let (_, findings) = canonical(r#"{"a":{"x":1,"\u0078":2}}"#).unwrap();
         assert_eq!(findings.duplicate.as_deref(), Some("x"));
         let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
-        assert!(canon(&deep(MAX_DEPTH)).is_ok());
-        assert!(canon(&deep(MAX_DEPTH + 1)).is_err());
+        assert!(canonical(&deep(MAX_DEPTH)).is_ok());
+        assert!(canonical(&deep(MAX_DEPTH + 1)).is_err());
+    }
+
+    #[test]
+    fn many_keys_are_checked_inline_then_hashed() {
+        let keys: Vec<String> = (0..20).map(|i| format!("\"k{i}\":{i}")).collect();
+        for repeat in [0, 5, 7, 8, 12, 19] {
+            let json = format!("{{{},\"k{repeat}\":0}}", keys.join(","));
+            let (_, findings) = canonical(&json).unwrap();
+            assert_eq!(findings.duplicate, Some(format!("k{repeat}")));
+        }
+        let (_, findings) = canonical(&format!("{{{}}}", keys.join(","))).unwrap();
+        assert!(findings.duplicate.is_none());
     }
 
     #[test]
@@ -1127,7 +972,7 @@ mod tests {
 
     fn claims(json: &str) -> AccessClaims<'_> {
         let mut claims = AccessClaims::default();
-        parse(json, &mut claims).unwrap();
+        read_claims(json, &mut claims).unwrap();
         claims
     }
 
@@ -1137,7 +982,7 @@ mod tests {
             r#"{"grants":{"video":{"room":"r"},"identity":"alice","rtc":{"x":[1]},"player":null},"exp":5}"#,
         );
         assert!(c.findings.problem.is_none() && c.findings.duplicate.is_none());
-        let read = c.grants.unwrap();
+        let read = c.grants;
         assert_eq!(read.identity.unwrap(), "alice");
         assert_eq!(read.grants.kinds(), [GrantKind::Video, GrantKind::Playback]);
         assert_eq!(read.grants.playback().unwrap().as_json(), "{}");
@@ -1170,6 +1015,60 @@ mod tests {
                 Some(Error::InvalidGrant { grant, reason: reason.into() }),
                 "{json}"
             );
+        }
+        let c = claims(r#"{"grants":[1]}"#);
+        assert_eq!(
+            c.findings.problem,
+            Some(Error::InvalidClaim {
+                claim: "grants",
+                found: "an array"
+            })
+        );
+    }
+
+    #[test]
+    fn the_fast_path_reads_as_the_general_path() {
+        const HEAD: &str = r#"{"jti":"SK0123456789abcdef0123456789abcdef-"#;
+        const MIDDLE: &str = r#"","iss":"SK0123456789abcdef0123456789abcdef","sub":"AC0123456789abcdef0123456789abcdef","exp":"#;
+        let canonical = [
+            r#"1700000000MIDDLE1700003600,"grants":{"identity":"alice","voice":{"incoming":{"allow":true}}}}"#,
+            r#"0MIDDLE0,"grants":{"identity":"a"},"nbf":5}  "#,
+            r#"1MIDDLE9007199254740991,"grants":{"identity":"a","video":{},"video":{}},"nbf":0}"#,
+            r#"1MIDDLE2,"grants":{"identity":"a","voice":{"x":1}}}"#,
+            r#"1MIDDLE2,"grants":{"identity":"a","player":{"a":[1,{"b":2,"b":3}]},"rtc":null}}"#,
+            r#"1MIDDLE2,"grants":[1]}"#,
+            r#"1MIDDLE2,"grants":{"identity":"a""#,
+        ];
+        let other = [
+            r#"1MIDDLE9007199254740992,"grants":{}}"#,
+            r#"1MIDDLE01,"grants":{}}"#,
+            r#"1MIDDLE1.5,"grants":{}}"#,
+            r#"1MIDDLE2,"grants":{},"nbf":1.0}"#,
+            r#"1MIDDLE2,"grants":{},"exp":3}"#,
+            r#"1MIDDLE2,"grants":{} }"#,
+            r#"1MIDDLE2,"grants":{}}x"#,
+            r#"MIDDLE2,"grants":{}}"#,
+            r#"1xMIDDLE2,"grants":{}}"#,
+            r#"1MIDDLE2 ,"grants":{}}"#,
+        ];
+        for (tail, fast) in canonical
+            .iter()
+            .map(|t| (t, true))
+            .chain(other.iter().map(|t| (t, false)))
+        {
+            let text = format!("{HEAD}{}", tail.replace("MIDDLE", MIDDLE));
+            let mut a = AccessClaims::default();
+            let read = read_canonical_claims(&text, HEAD, MIDDLE, &mut a);
+            assert_eq!(read.is_some(), fast, "{text}");
+            let mut b = AccessClaims::default();
+            let general = read_claims(&text, &mut b);
+            if let Some(read) = read {
+                assert_eq!(read, general, "{text}");
+                // On a syntax error the claims are not used.
+                if read.is_ok() {
+                    assert_eq!(format!("{a:?}"), format!("{b:?}"), "{text}");
+                }
+            }
         }
     }
 

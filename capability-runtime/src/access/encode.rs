@@ -67,6 +67,12 @@ pub(crate) fn push_json_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
+/// The base64url of the header without a region.
+#[cfg(feature = "jwt")]
+pub(crate) fn header_b64_without_region() -> String {
+    b64(&header(None))
+}
+
 /// The header: `{"typ":"JWT","alg":"HS256","cty":"twilio-fpa;v=1"[,"twr":"<region>"]}`.
 pub(crate) fn header(region: Option<&Region>) -> String {
     let mut out = String::from(HEADER_HEAD);

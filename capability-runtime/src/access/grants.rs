@@ -116,10 +116,10 @@ impl OutgoingApplication {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct VoiceGrant {
-    incoming: bool,
-    outgoing: Option<OutgoingApplication>,
-    push_credential: Option<CredentialSid>,
-    endpoint: Option<Cow<'static, str>>,
+    pub(crate) incoming: bool,
+    pub(crate) outgoing: Option<OutgoingApplication>,
+    pub(crate) push_credential: Option<CredentialSid>,
+    pub(crate) endpoint: Option<Cow<'static, str>>,
 }
 
 impl VoiceGrant {
@@ -212,7 +212,7 @@ impl VoiceGrant {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct VideoGrant {
-    room: Option<Cow<'static, str>>,
+    pub(crate) room: Option<Cow<'static, str>>,
 }
 
 impl VideoGrant {
@@ -256,7 +256,7 @@ impl VideoGrant {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ChatGrant {
-    fields: ServiceFields,
+    pub(crate) fields: ServiceFields,
 }
 
 /// The `sync` grant (`data_sync` in the token): Sync documents, lists, maps and streams.
@@ -273,7 +273,7 @@ pub struct ChatGrant {
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct SyncGrant {
-    fields: ServiceFields,
+    pub(crate) fields: ServiceFields,
 }
 
 /// The four fields `chat` and `sync` share, in the order twilio-php writes them.
@@ -378,9 +378,9 @@ service_grant!(SyncGrant, "\"data_sync\":{}");
 /// ```
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct TaskRouterGrant {
-    workspace: Option<WorkspaceSid>,
-    worker: Option<WorkerSid>,
-    role: Option<Cow<'static, str>>,
+    pub(crate) workspace: Option<WorkspaceSid>,
+    pub(crate) worker: Option<WorkerSid>,
+    pub(crate) role: Option<Cow<'static, str>>,
 }
 
 impl TaskRouterGrant {
@@ -473,6 +473,70 @@ impl PlaybackGrant {
     }
 }
 
+/// The kinds of grant of a token, in token order, each at most once: no allocation, and
+/// `const`-constructible.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct GrantOrder {
+    kinds: [GrantKind; 6],
+    len: usize,
+}
+
+impl GrantOrder {
+    pub(crate) const fn new() -> Self {
+        Self {
+            kinds: [GrantKind::Voice; 6],
+            len: 0,
+        }
+    }
+
+    /// The kinds of `kinds`, each once.
+    ///
+    /// # Panics
+    /// When a kind appears twice (at compile time in `const` context).
+    pub(crate) const fn from_static(kinds: &'static [GrantKind]) -> Self {
+        let mut order = Self::new();
+        let mut i = 0;
+        while i < kinds.len() {
+            assert!(!order.has(kinds[i]), "a grant kind appears twice");
+            order.kinds[order.len] = kinds[i];
+            order.len += 1;
+            i += 1;
+        }
+        order
+    }
+
+    pub(crate) const fn has(&self, kind: GrantKind) -> bool {
+        let mut i = 0;
+        while i < self.len {
+            if self.kinds[i] as u8 == kind as u8 {
+                return true;
+            }
+            i += 1;
+        }
+        false
+    }
+
+    /// Adds `kind` unless it is there already; whether it was added.
+    pub(crate) fn push(&mut self, kind: GrantKind) -> bool {
+        if self.has(kind) {
+            return false;
+        }
+        self.kinds[self.len] = kind;
+        self.len += 1;
+        true
+    }
+
+    pub(crate) fn as_slice(&self) -> &[GrantKind] {
+        &self.kinds[..self.len]
+    }
+}
+
+impl Default for GrantOrder {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
 /// What an Access Token grants, besides its identity.
 ///
 /// Two `AccessGrants` are equal when they grant the same: the order of the grants does not
@@ -500,7 +564,7 @@ pub struct AccessGrants {
     pub(crate) task_router: Option<TaskRouterGrant>,
     pub(crate) playback: Option<PlaybackGrant>,
     /// The kinds granted, in token order.
-    pub(crate) order: Cow<'static, [GrantKind]>,
+    pub(crate) order: GrantOrder,
     /// Grants of a verified token this library does not know: key and JSON text.
     pub(crate) other: Vec<(String, String)>,
 }
@@ -515,7 +579,7 @@ impl AccessGrants {
             sync: None,
             task_router: None,
             playback: None,
-            order: Cow::Borrowed(&[]),
+            order: GrantOrder::new(),
             other: Vec::new(),
         }
     }
@@ -552,7 +616,7 @@ impl AccessGrants {
 
     /// The kinds granted, in the order of the token (of the builder calls, for a policy).
     pub fn kinds(&self) -> &[GrantKind] {
-        &self.order
+        self.order.as_slice()
     }
 
     /// Grants of a verified token that this library does not know, in token order: each key
@@ -564,11 +628,7 @@ impl AccessGrants {
 
     /// Whether nothing is granted.
     pub fn is_empty(&self) -> bool {
-        self.order.is_empty() && self.other.is_empty()
-    }
-
-    pub(crate) fn has(&self, kind: GrantKind) -> bool {
-        self.order.contains(&kind)
+        self.order.len == 0 && self.other.is_empty()
     }
 }
 
@@ -612,14 +672,14 @@ mod tests {
         let a = AccessGrants {
             video: Some(VideoGrant::new()),
             chat: Some(ChatGrant::new()),
-            order: Cow::Owned(vec![GrantKind::Video, GrantKind::Chat]),
+            order: GrantOrder::from_static(&[GrantKind::Video, GrantKind::Chat]),
             other: vec![("a".into(), "1".into()), ("b".into(), "2".into())],
             ..AccessGrants::empty()
         };
         let b = AccessGrants {
             video: Some(VideoGrant::new()),
             chat: Some(ChatGrant::new()),
-            order: Cow::Owned(vec![GrantKind::Chat, GrantKind::Video]),
+            order: GrantOrder::from_static(&[GrantKind::Chat, GrantKind::Video]),
             other: vec![("b".into(), "2".into()), ("a".into(), "1".into())],
             ..AccessGrants::empty()
         };

@@ -23,6 +23,8 @@ mod api_key;
 #[cfg(feature = "jwt")]
 mod decode;
 #[cfg(feature = "jwt")]
+mod reader;
+#[cfg(feature = "jwt")]
 mod sign;
 #[cfg(feature = "jwt")]
 mod verify;
@@ -43,7 +45,7 @@ pub use verify::VerifiedAccessToken;
 /// What `inspect` shares with the verifier and the policy builder.
 #[cfg(feature = "jwt")]
 pub(crate) use {
-    decode::{parse, AccessClaims},
+    decode::{read_claims, AccessClaims},
     policy::check_grants,
     verify::{check_header, json_error},
 };

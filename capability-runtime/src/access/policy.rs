@@ -315,11 +315,10 @@ impl AccessPolicyBuilder {
 
     /// Records that `kind` is granted; false (and a pending error) if it already was.
     fn grant(&mut self, kind: GrantKind) -> bool {
-        if self.grants.has(kind) {
+        if !self.grants.order.push(kind) {
             self.duplicate.get_or_insert(kind);
             return false;
         }
-        self.grants.order.to_mut().push(kind);
         true
     }
 }

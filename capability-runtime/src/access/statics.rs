@@ -12,7 +12,7 @@
 use std::borrow::Cow;
 
 use crate::access::grants::{
-    AccessGrants, ChatGrant, GrantKind, OutgoingApplication, ServiceFields, SyncGrant,
+    AccessGrants, ChatGrant, GrantKind, GrantOrder, OutgoingApplication, ServiceFields, SyncGrant,
     TaskRouterGrant, VideoGrant, VoiceGrant,
 };
 use crate::grants::Params;
@@ -133,7 +133,7 @@ impl StaticAccessPolicy {
                 None => None,
             },
             playback: None,
-            order: Cow::Borrowed(self.order),
+            order: GrantOrder::from_static(self.order),
             other: Vec::new(),
         }
     }

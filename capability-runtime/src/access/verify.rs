@@ -1,13 +1,13 @@
 //! Verifying: `ApiKey::verify_at` and the `VerifiedAccessToken` it returns.
 
 use base64::Engine as _;
-use hmac::Mac as _;
 
 use crate::access::api_key::ApiKey;
 use crate::access::decode::{self, AccessClaims, AccessHeader, Findings};
-use crate::access::encode::{CONTENT_TYPE, HEADER_BLOCK_B64};
+use crate::access::encode::CONTENT_TYPE;
 use crate::access::grants::AccessGrants;
 use crate::access::identity::Identity;
+use crate::access::reader::SyntaxError;
 use crate::access::region::Region;
 use crate::base64url::BASE64URL;
 use crate::credentials;
@@ -15,7 +15,7 @@ use crate::error::{Error, Malformed, TokenPart, Truncated};
 use crate::json::Field;
 use crate::policy::MAX_TOKEN_LEN;
 use crate::sid::{AccountSid, ApiKeySid};
-use crate::verify::{invalid_alg, json_detail};
+use crate::verify::invalid_alg;
 
 /// The headers every official library writes for a token without a region, base64url-encoded:
 /// twilio-php's (`typ`, `alg`, `cty`), twilio-python's (sorted) and twilio-node's (`alg`, `typ`,
@@ -26,6 +26,9 @@ const STANDARD_HEADERS_B64: [&str; 3] = [
     "eyJhbGciOiJIUzI1NiIsImN0eSI6InR3aWxpby1mcGE7dj0xIiwidHlwIjoiSldUIn0",
     "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCIsImN0eSI6InR3aWxpby1mcGE7dj0xIn0",
 ];
+
+/// The longest payload decoded on the stack, in bytes.
+const STACK_PAYLOAD: usize = 1536;
 
 /// An Access Token whose signature, issuer, account and lifetime were checked, with what it
 /// grants.
@@ -122,14 +125,18 @@ impl ApiKey {
             });
         }
         let bytes = token.as_bytes();
-        let dots = memchr::memchr_iter(b'.', bytes).count();
-        let (Some(first), Some(last), 2) = (
-            memchr::memchr(b'.', bytes),
-            memchr::memrchr(b'.', bytes),
-            dots,
-        ) else {
-            return Err(Error::Malformed(Malformed::Segments { found: dots + 1 }));
+        let segments = || {
+            Error::Malformed(Malformed::Segments {
+                found: memchr::memchr_iter(b'.', bytes).count() + 1,
+            })
         };
+        let (Some(first), Some(last)) = (memchr::memchr(b'.', bytes), memchr::memrchr(b'.', bytes))
+        else {
+            return Err(segments());
+        };
+        if first == last || memchr::memchr(b'.', &bytes[first + 1..last]).is_some() {
+            return Err(segments());
+        }
         let (header, payload, signature) =
             (&token[..first], &token[first + 1..last], &token[last + 1..]);
 
@@ -147,29 +154,41 @@ impl ApiKey {
             }
             Err(_) => return Err(Error::Malformed(Malformed::Base64(TokenPart::Signature))),
         }
-        let signing_input = &token[..last];
-        let mac = match signing_input.strip_prefix(HEADER_BLOCK_B64) {
-            // The first 64 bytes, which the key has hashed once.
-            Some(rest) => {
-                let mut mac = self.mac_after_header();
-                mac.update(rest.as_bytes());
-                mac
-            }
-            None => {
-                let mut mac = self.mac();
-                mac.update(signing_input.as_bytes());
-                mac
+        // The key that signed: this one, or the secondary during a rotation. Its own `iss`,
+        // claims and leeway are checked below.
+        let key = self
+            .signer_of(&token.as_bytes()[..last], &tag)
+            .ok_or(Error::BadSignature)?;
+
+        // Decoded on the stack when it fits (most tokens), else on the heap.
+        let mut stack = [0u8; STACK_PAYLOAD];
+        let mut heap = Vec::new();
+        let buffer = match (payload.len() / 4 + 1) * 3 {
+            len if len <= STACK_PAYLOAD => &mut stack[..],
+            len => {
+                heap.resize(len, 0);
+                &mut heap[..]
             }
         };
-        mac.verify_slice(&tag).map_err(|_| Error::BadSignature)?;
-
-        let payload = BASE64URL
-            .decode(payload)
+        let len = BASE64URL
+            .decode_slice(payload, buffer)
             .map_err(|_| Error::Malformed(Malformed::Base64(TokenPart::Payload)))?;
-        let text = utf8(&payload, TokenPart::Payload)?;
+        let text = utf8(&buffer[..len], TokenPart::Payload)?;
         let mut claims = AccessClaims::default();
-        decode::parse(text, &mut claims).map_err(|e| json_error(&e, TokenPart::Payload))?;
-        self.check_claims(claims, region, now)
+        let read = match decode::read_canonical_claims(
+            text,
+            key.payload_head(),
+            key.payload_middle(),
+            &mut claims,
+        ) {
+            Some(read) => read,
+            None => {
+                claims = AccessClaims::default();
+                decode::read_claims(text, &mut claims)
+            }
+        };
+        read.map_err(|e| json_error(&e, text, TokenPart::Payload))?;
+        key.check_claims(claims, region, now)
     }
 
     /// Verifies an Access Token now, by the system clock. See [`verify_at`](Self::verify_at).
@@ -233,12 +252,11 @@ impl ApiKey {
         if let Some(problem) = problem {
             return Err(problem);
         }
-        let read = claims.grants.unwrap_or_default();
         Ok(VerifiedAccessToken {
             account_sid: *self.account_sid(),
             api_key_sid: *self.api_key_sid(),
-            identity: read.identity,
-            grants: read.grants,
+            identity: claims.grants.identity,
+            grants: claims.grants.grants,
             region,
             expires_at,
             not_before,
@@ -254,7 +272,7 @@ pub(crate) fn check_header(segment: &str) -> Result<Option<Region>, Error> {
         .map_err(|_| Error::Malformed(Malformed::Base64(TokenPart::Header)))?;
     let text = utf8(&bytes, TokenPart::Header)?;
     let mut header = AccessHeader::default();
-    decode::parse(text, &mut header).map_err(|e| json_error(&e, TokenPart::Header))?;
+    decode::read_header(text, &mut header).map_err(|e| json_error(&e, text, TokenPart::Header))?;
     if let Some(key) = header.findings.duplicate {
         return Err(Error::Malformed(Malformed::DuplicateKey {
             part: TokenPart::Header,
@@ -315,10 +333,10 @@ fn utf8(bytes: &[u8], part: TokenPart) -> Result<&str, Error> {
     })
 }
 
-pub(crate) fn json_error(e: &serde_json::Error, part: TokenPart) -> Error {
+pub(crate) fn json_error(e: &SyntaxError, text: &str, part: TokenPart) -> Error {
     Error::Malformed(Malformed::Json {
         part,
-        detail: json_detail(e),
+        detail: e.detail(text),
     })
 }
 

@@ -3,6 +3,8 @@
 //! method is one call, inputs behind `black_box`.
 #![allow(dead_code)] // each benchmark uses a part
 
+pub mod access;
+
 use std::hint::black_box;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 

@@ -1,0 +1,193 @@
+//! The router, and the start-up that `cargo run --example token-server` runs.
+
+use std::fmt;
+use std::io::{self, Write};
+use std::net::Ipv4Addr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::http::{header, HeaderValue};
+use axum::middleware;
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use hyper_util::rt::TokioIo;
+use hyper_util::service::TowerToHyperService;
+use tokio::net::TcpListener;
+
+use crate::error::ApiError;
+use crate::keys::{ConfigError, Keys};
+use crate::tokens::{get_access_token, get_capability_token};
+
+/// The port the server listens on when `PORT` is unset.
+pub const DEFAULT_PORT: u16 = 3000;
+
+/// The server's routes: `GET /token/capability` and `GET /token/access`, signing with `keys`.
+///
+/// Every response, error or not, carries `Cache-Control: no-store`: a token must not be kept
+/// by a browser or a proxy. An unknown path or method gets a JSON error too.
+///
+/// ```
+/// use std::sync::Arc;
+/// use capability_token_server::{app, Keys};
+///
+/// let router = app(Arc::new(Keys::from_vars(|_| Ok(None))?));
+/// // serve it: capability_token_server::serve(listener, router).await
+/// # drop(router);
+/// # Ok::<(), capability_token_server::ConfigError>(())
+/// ```
+pub fn app(keys: Arc<Keys>) -> Router {
+    Router::new()
+        .route("/token/capability", get(get_capability_token))
+        .route("/token/access", get(get_access_token))
+        .fallback(|| async { ApiError::NotFound })
+        .method_not_allowed_fallback(|| async { ApiError::MethodNotAllowed })
+        .layer(middleware::map_response(no_store))
+        .with_state(keys)
+}
+
+/// Marks a response as not to be stored by any cache.
+async fn no_store(mut response: Response) -> Response {
+    response
+        .headers_mut()
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    response
+}
+
+/// Serves `router` on `listener`, HTTP/1 with keep-alive, one task per connection, until the
+/// process ends.
+///
+/// What `axum::serve(listener, router)` does, written out with hyper: `axum::serve` needs axum's
+/// `tokio` feature, which this workspace leaves off to keep the quickstart's build light (see
+/// `Cargo.toml`). In your own project, keep axum's default features and call `axum::serve`.
+///
+/// # Errors
+/// Never returns while the listener works. An error accepting a connection that is not the
+/// connection's own fault (e.g. too many open files) is written to standard error, and the
+/// loop waits a second before accepting again, as `axum::serve` does.
+pub async fn serve(listener: TcpListener, router: Router) -> io::Result<()> {
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _peer)) => stream,
+            Err(e) if is_connection_error(&e) => continue,
+            Err(e) => {
+                eprintln!("token-server: accepting a connection: {e}");
+                tokio::time::sleep(Duration::from_secs(1)).await;
+                continue;
+            }
+        };
+        let service = TowerToHyperService::new(router.clone());
+        tokio::spawn(async move {
+            // A connection ends with an error when the client goes away mid-request: nothing to
+            // do about it.
+            let _ = hyper::server::conn::http1::Builder::new()
+                .serve_connection(TokioIo::new(stream), service)
+                .await;
+        });
+    }
+}
+
+/// An accept error caused by the peer, not by the server.
+fn is_connection_error(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+    )
+}
+
+/// Why the server did not start, or stopped.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum StartError {
+    /// A variable of the environment is wrong.
+    Config(ConfigError),
+    /// The port cannot be listened on (taken, or privileged).
+    Bind {
+        /// The port asked for.
+        port: u16,
+        /// The system's error.
+        source: io::Error,
+    },
+    /// Writing the start-up lines, or serving, failed.
+    Io(io::Error),
+}
+
+impl fmt::Display for StartError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            StartError::Config(e) => e.fmt(f),
+            StartError::Bind { port, source } => write!(
+                f,
+                "cannot listen on 127.0.0.1:{port}: {source}; set PORT to a free port (0 picks one)"
+            ),
+            StartError::Io(e) => write!(f, "the server stopped: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for StartError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            StartError::Config(e) => Some(e),
+            StartError::Bind { source, .. } | StartError::Io(source) => Some(source),
+        }
+    }
+}
+
+impl From<ConfigError> for StartError {
+    fn from(e: ConfigError) -> Self {
+        StartError::Config(e)
+    }
+}
+
+impl From<io::Error> for StartError {
+    fn from(e: io::Error) -> Self {
+        StartError::Io(e)
+    }
+}
+
+/// The port from `PORT`, or [`DEFAULT_PORT`] when it is unset. `0` asks the system for any
+/// free port.
+///
+/// # Errors
+/// [`ConfigError::Port`] when `PORT` is not a number from 0 to 65535.
+pub fn port(
+    var: impl Fn(&'static str) -> Result<Option<String>, ConfigError>,
+) -> Result<u16, ConfigError> {
+    match var("PORT")? {
+        None => Ok(DEFAULT_PORT),
+        Some(value) => value
+            .trim()
+            .parse()
+            .map_err(|_| ConfigError::Port { value }),
+    }
+}
+
+/// Starts the server: reads the keys and the port from `var` (the process environment in the
+/// example), listens on 127.0.0.1, writes where the keys came from and the server's URL to
+/// `out`, and serves until the process ends.
+///
+/// # Errors
+/// [`StartError`]: a wrong variable, a port that cannot be listened on, or an I/O error.
+pub async fn run(
+    var: impl Fn(&'static str) -> Result<Option<String>, ConfigError>,
+    mut out: impl Write,
+) -> Result<(), StartError> {
+    let port = port(&var)?;
+    let keys = Keys::from_vars(&var)?;
+    let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, port))
+        .await
+        .map_err(|source| StartError::Bind { port, source })?;
+    let addr = listener.local_addr()?;
+    write!(out, "{}", keys.sources())?;
+    writeln!(out, "token server listening on http://{addr}")?;
+    writeln!(
+        out,
+        "  curl -H 'X-User: alice' http://{addr}/token/capability\n  curl -H 'X-User: alice' http://{addr}/token/access"
+    )?;
+    out.flush()?;
+    serve(listener, app(Arc::new(keys))).await?;
+    Ok(())
+}
