@@ -131,10 +131,11 @@ impl Signer {
         let mut last = self.last;
         let end = self.pending + tail_b64.len();
         last.as_flattened_mut()[self.pending..end].copy_from_slice(tail_b64);
+        // The copy of the midstate becomes the inner hash as it is compressed: nothing of it is
+        // left to wipe.
         let mut inner = self.inner;
         pad_and_compress(&mut inner, &mut last, end, self.absorbed + end);
         let tag = self.key.outer_tag(&inner);
-        inner.zeroize();
 
         let mut text = String::with_capacity(self.prefix.len() + tail_b64.len() + 1 + TAG_B64_LEN);
         text.push_str(&self.prefix);
