@@ -93,7 +93,7 @@ pub use wire::MAX_EXP;
 pub use dsl::{Diagnostic, ParseError};
 
 #[cfg(feature = "jwt")]
-pub use access::{ApiKey, VerifiedAccessToken};
+pub use access::{AccessSigner, ApiKey, VerifiedAccessToken};
 #[cfg(feature = "jwt")]
 pub use credentials::Credentials;
 #[cfg(feature = "jwt")]
@@ -119,6 +119,7 @@ const _: () = {
     shared_between_threads::<Error>();
     shared_between_threads::<ApiKey>();
     shared_between_threads::<AccessPolicy>();
+    shared_between_threads::<AccessSigner>();
     shared_between_threads::<VerifiedAccessToken>();
 };
 

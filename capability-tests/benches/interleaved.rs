@@ -31,6 +31,7 @@ enum C {
     Verify50,
     Floor50,
     AccessSign,
+    AccessSigner,
     AccessVerify,
     AccessFloor,
 }
@@ -40,7 +41,7 @@ impl C {
     fn floor(self) -> C {
         match self {
             C::Signer50 | C::Sign50 | C::Verify50 | C::Floor50 => C::Floor50,
-            C::AccessSign | C::AccessVerify | C::AccessFloor => C::AccessFloor,
+            C::AccessSign | C::AccessSigner | C::AccessVerify | C::AccessFloor => C::AccessFloor,
             _ => C::Floor,
         }
     }
@@ -108,6 +109,11 @@ fn main() {
         ),
         (C::Floor50, "floor, 50 parameters", call(|| c.floor(true))),
         (C::AccessSign, "Access Token `sign_at`", call(|| a.sign())),
+        (
+            C::AccessSigner,
+            "Access Token `AccessSigner::sign_at`",
+            call(|| a.signer()),
+        ),
         (
             C::AccessVerify,
             "Access Token `verify_at`",

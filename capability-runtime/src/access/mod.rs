@@ -27,6 +27,8 @@ mod reader;
 #[cfg(feature = "jwt")]
 mod sign;
 #[cfg(feature = "jwt")]
+mod signer;
+#[cfg(feature = "jwt")]
 mod verify;
 
 pub use grants::{
@@ -39,6 +41,8 @@ pub use region::Region;
 
 #[cfg(feature = "jwt")]
 pub use api_key::ApiKey;
+#[cfg(feature = "jwt")]
+pub use signer::AccessSigner;
 #[cfg(feature = "jwt")]
 pub use verify::VerifiedAccessToken;
 
