@@ -290,10 +290,8 @@ fn parse_stmt(input: ParseStream, grammar: &'static Grammar) -> Result<Stmt> {
         Takes::Block(inner) => {
             if input.peek(token::Brace) {
                 let content;
-                let braces = syn::braced!(content in input);
-                let group = Group::new(Delimiter::Brace, content.parse::<TokenStream>()?);
-                let _ = braces;
-                let parsed = Input::parse(group.stream(), inner);
+                syn::braced!(content in input);
+                let parsed = Input::parse(content.parse()?, inner);
                 if let Some(error) = combine(parsed.errors) {
                     return Err(error);
                 }
