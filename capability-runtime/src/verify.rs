@@ -228,26 +228,25 @@ impl Credentials {
 }
 
 /// The error of a header whose `alg` is `found` ("missing", or a JSON type) instead of a string.
-pub(crate) fn invalid_alg(found: &str) -> Error {
-    Error::InvalidHeader {
-        member: "alg",
-        expected: "the string `HS256`",
-        found: found.to_owned(),
-    }
-}
-
-/// Checks a header other than the two every official library writes.
-pub(crate) fn check_header(segment: &str) -> Result<(), Error> {
-    let bytes = decode(segment, TokenPart::Header)?;
-    let header = read_header(utf8(&bytes, TokenPart::Header)?)
-        .map_err(|e| read_error(e, TokenPart::Header))?;
-    if let Some(key) = header.duplicate {
+/// The checks every JOSE header gets, capability token or Access Token: no key twice, `alg`
+/// exactly `HS256`, no `crit`.
+pub(crate) fn check_common_header(
+    duplicate: Option<String>,
+    alg: Field<std::borrow::Cow<'_, str>>,
+    crit: bool,
+) -> Result<(), Error> {
+    if let Some(key) = duplicate {
         return Err(Error::Malformed(Malformed::DuplicateKey {
             part: TokenPart::Header,
             key,
         }));
     }
-    match header.alg {
+    let invalid_alg = |found: &str| Error::InvalidHeader {
+        member: "alg",
+        expected: "the string `HS256`",
+        found: found.to_owned(),
+    };
+    match alg {
         Field::Present(alg) if alg == "HS256" => {}
         Field::Present(alg) => {
             return Err(Error::UnsupportedAlgorithm {
@@ -257,10 +256,18 @@ pub(crate) fn check_header(segment: &str) -> Result<(), Error> {
         Field::Missing => return Err(invalid_alg("missing")),
         Field::Invalid(found) => return Err(invalid_alg(found)),
     }
-    if header.crit {
+    if crit {
         return Err(Error::CriticalHeader);
     }
     Ok(())
+}
+
+/// Checks a header other than the two every official library writes.
+pub(crate) fn check_header(segment: &str) -> Result<(), Error> {
+    let bytes = decode(segment, TokenPart::Header)?;
+    let header = read_header(utf8(&bytes, TokenPart::Header)?)
+        .map_err(|e| read_error(e, TokenPart::Header))?;
+    check_common_header(header.duplicate, header.alg, header.crit)
 }
 
 /// Decodes a segment.

@@ -15,7 +15,7 @@ use crate::error::{Error, Malformed, TokenPart, Truncated};
 use crate::json::Field;
 use crate::policy::MAX_TOKEN_LEN;
 use crate::sid::{AccountSid, ApiKeySid};
-use crate::verify::invalid_alg;
+use crate::verify::check_common_header;
 
 /// The headers every official library writes for a token without a region, base64url-encoded:
 /// twilio-php's (`typ`, `alg`, `cty`), twilio-python's (sorted) and twilio-node's (`alg`, `typ`,
@@ -273,25 +273,7 @@ pub(crate) fn check_header(segment: &str) -> Result<Option<Region>, Error> {
     let text = utf8(&bytes, TokenPart::Header)?;
     let mut header = AccessHeader::default();
     decode::read_header(text, &mut header).map_err(|e| json_error(&e, text, TokenPart::Header))?;
-    if let Some(key) = header.findings.duplicate {
-        return Err(Error::Malformed(Malformed::DuplicateKey {
-            part: TokenPart::Header,
-            key,
-        }));
-    }
-    match header.alg {
-        Field::Present(alg) if alg == "HS256" => {}
-        Field::Present(alg) => {
-            return Err(Error::UnsupportedAlgorithm {
-                alg: alg.into_owned(),
-            })
-        }
-        Field::Missing => return Err(invalid_alg("missing")),
-        Field::Invalid(found) => return Err(invalid_alg(found)),
-    }
-    if header.crit {
-        return Err(Error::CriticalHeader);
-    }
+    check_common_header(header.findings.duplicate, header.alg, header.crit)?;
     let invalid = |member, expected, found: String| Error::InvalidHeader {
         member,
         expected,
