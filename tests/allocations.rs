@@ -219,9 +219,14 @@ mod access {
         .unwrap()
     }
 
+    /// A voice grant with `params` parameters, whose values twilio-php escapes (`\u00e4`).
     fn voice(params: usize) -> AccessPolicy {
+        voice_with(params, |i| format!("välue {i} 😀"))
+    }
+
+    fn voice_with(params: usize, value: impl Fn(usize) -> String) -> AccessPolicy {
         let params: Vec<(String, String)> = (0..params)
-            .map(|i| (format!("key {i}"), format!("välue {i} 😀")))
+            .map(|i| (format!("key {i}"), value(i)))
             .collect();
         AccessPolicy::builder()
             .identity(Identity::new("Alice").unwrap())
@@ -252,16 +257,28 @@ mod access {
         }
     }
 
-    /// The identity, and for outgoing parameters their text and their offsets: the same for 1
-    /// or 8 parameters, escaped or not; past 8, the hash set that finds repeated keys grows.
+    /// The identity, and for outgoing parameters their text and, from the second, their
+    /// offsets: the same for 2 or 16 parameters, escaped (read by the general reader) or not
+    /// (by the reader of twilio-php's layout); past 8 escaped ones, the hash set that finds
+    /// repeated keys grows.
     #[test]
     fn access_verify_at_allocates_per_field_not_per_byte() {
         let key = key();
-        for (params, expected) in [(0, 1), (1, 3), (8, 3)] {
-            let token = voice(params).sign_at(&key, 1_700_000_000);
+        let plain = |i| format!("value {i}");
+        let cases = [(0, 1), (1, 2), (2, 3), (8, 3), (16, 3)];
+        for (params, expected, escaped) in cases
+            .iter()
+            .map(|&(p, e)| (p, e, false))
+            .chain(cases[..4].iter().map(|&(p, e)| (p, e, true)))
+        {
+            let policy = match escaped {
+                true => voice(params),
+                false => voice_with(params, plain),
+            };
+            let token = policy.sign_at(&key, 1_700_000_000);
             let (n, verified) = allocations(|| key.verify_at(token.as_str(), 1_700_000_001));
-            verified.unwrap();
-            assert_eq!(n, expected, "{params} parameters");
+            assert_eq!(verified.unwrap().grants(), policy.grants());
+            assert_eq!(n, expected, "{params} parameters, escaped: {escaped}");
         }
         let token = voice(40).sign_at(&key, 1_700_000_000);
         let (n, verified) = allocations(|| key.verify_at(token.as_str(), 1_700_000_001));

@@ -3,25 +3,12 @@
 use std::fmt;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
-use hmac::Hmac;
-use sha2::Sha256;
 use zeroize::Zeroizing;
 
 use crate::error::Error;
 use crate::mac::HmacKey;
 use crate::sid::{AccountSid, SID_LEN};
 use crate::wire::{PAYLOAD_EXP, PAYLOAD_ISS};
-
-/// The `hmac` crate's HMAC-SHA256, which API keys use; `Credentials` keep an [`HmacKey`].
-pub(crate) type HmacSha256 = Hmac<Sha256>;
-
-// A keyed HMAC state is as secret as its key. `Hmac` is two SHA-256 states keyed with it (inner
-// and outer); prove at compile time that such a state wipes itself on drop (sha2's `zeroize`
-// feature).
-const _: () = {
-    const fn zeroized_on_drop<T: zeroize::ZeroizeOnDrop>() {}
-    zeroized_on_drop::<<Sha256 as hmac::EagerHash>::Core>();
-};
 
 /// An account's Account SID and auth token: what signs and verifies tokens.
 ///

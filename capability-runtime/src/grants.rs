@@ -89,15 +89,6 @@ impl Params {
         }
     }
 
-    /// Pairs packed in one buffer: `ends` holds the end offsets of each key and each value.
-    #[cfg(feature = "jwt")]
-    pub(crate) fn packed(text: String, mut ends: Vec<(usize, usize)>) -> Self {
-        match ends.pop() {
-            Some((last_key_end, _)) => Params::packed_but_last(text, ends, last_key_end),
-            None => Params::new(),
-        }
-    }
-
     /// At least one pair packed in one buffer: `ends` holds the end offsets of the key and the
     /// value of each pair but the last, whose key ends at `last_key_end`, its value at the end.
     pub(crate) fn packed_but_last(

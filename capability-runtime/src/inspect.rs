@@ -614,7 +614,8 @@ mod tests {
     use hmac::{KeyInit, Mac};
 
     use super::*;
-    use crate::credentials::{Credentials, HmacSha256};
+    use crate::credentials::Credentials;
+    type HmacSha256 = hmac::Hmac<sha2::Sha256>;
 
     const ACCOUNT: &str = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
     const SECRET: &str = "0123456789abcdef0123456789abcdef";

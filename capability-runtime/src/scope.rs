@@ -455,7 +455,7 @@ mod decode {
         // measured faster than pushing).
         let mut text = vec![0u8; raw.len()];
         let mut len = 0;
-        // The ends of each pair but the last (see `Params::packed`): allocated at the second
+        // The ends of each pair but the last (see `Params::packed_but_last`): allocated at the second
         // pair, for all. Each pair after the first takes at least `%26` and one byte.
         let mut ends = Vec::new();
         let (mut pair_start, mut key_end, mut last_key_end, mut empty) = (0, None, None, true);

@@ -3,6 +3,7 @@
 
 #[path = "../../tests/common/mod.rs"]
 mod common;
+mod support;
 
 use std::time::Duration;
 
@@ -15,6 +16,7 @@ use capability::{Malformed, TokenPart};
 use common::{sign_segments, SECRET};
 use proptest::prelude::*;
 use proptest::sample::subsequence;
+use support::mutations::{mutate, mutations};
 
 const MAX_TTL_SECS: u64 = 86_400;
 
@@ -350,43 +352,10 @@ fn times_of_every_expiry_length(ttl: u64) -> impl Strategy<Value = u64> {
     ]
 }
 
-/// Bytes a mutation writes: those the fast paths look for, and any other.
-fn mutation_byte() -> impl Strategy<Value = u8> {
-    prop_oneof![
-        3 => prop::sample::select(
-            b"%+&= \"\\?:}{,.0129eE-_AaF/\n\t\x00\x7f\xc3\xa9\xff".to_vec()
-        ),
-        1 => any::<u8>(),
-    ]
-}
-
-/// Up to four edits (replace, insert, delete) at any positions.
-fn mutations() -> impl Strategy<Value = Vec<(prop::sample::Index, u8, u8)>> {
-    prop::collection::vec(
-        (any::<prop::sample::Index>(), 0..3u8, mutation_byte()),
-        1..=4,
-    )
-}
-
 /// A result as printed: compared this way, grants must be equal in every detail and order, not
 /// only grant the same.
 fn exactly(result: Result<capability::VerifiedToken, Error>) -> String {
     format!("{result:?}")
-}
-
-fn mutate(text: &str, edits: &[(prop::sample::Index, u8, u8)]) -> Vec<u8> {
-    let mut bytes = text.as_bytes().to_vec();
-    for (index, kind, byte) in edits {
-        let i = index.index(bytes.len() + 1);
-        match (kind, i < bytes.len()) {
-            (0, true) => bytes[i] = *byte,
-            (1, true) => {
-                bytes.remove(i);
-            }
-            _ => bytes.insert(i, *byte),
-        }
-    }
-    bytes
 }
 
 proptest! {

@@ -10,7 +10,8 @@
 //!   grants, duplicate keys, types, nesting, the fast path for the key's own claim layout.
 //! - 2: any text given to `PlaybackGrant::from_json`, which reads it with the same JSON reader.
 //!
-//! Invariants beyond "never panics": the reader accepts only what serde_json accepts, as an
+//! Invariants beyond "never panics": `verify_at` and its general path without the fast paths
+//! give the same result; the reader accepts only what serde_json accepts, as an
 //! object, and what it keeps is read back the same (by itself and by serde_json); an accepted
 //! token is unexpired at `NOW` and issued by the key for its account; its header and payload are
 //! JSON objects serde_json reads; what it grants, put back into an `AccessPolicy`, signs and
@@ -44,6 +45,7 @@ fuzz_target!(|data: &[u8]| {
     match mode % 3 {
         0 => {
             let token = String::from_utf8_lossy(rest);
+            check_paths_agree(&key, &token);
             match key.verify_at(&token, NOW) {
                 Ok(verified) => check_accepted(&key, &token, &verified),
                 Err(e) => check_message(&e),
@@ -55,6 +57,7 @@ fuzz_target!(|data: &[u8]| {
                 None => (PHP_HEADER, rest),
             };
             let token = sign(header, payload);
+            check_paths_agree(&key, &token);
             let result = key.verify_at(&token, NOW);
             if token.len() > MAX_TOKEN_LEN {
                 assert!(result.is_err(), "a token over the size limit was accepted");
@@ -91,6 +94,15 @@ fuzz_target!(|data: &[u8]| {
         }
     }
 });
+
+/// The fast paths (the standard headers, the claims and grants in the key's and twilio-php's
+/// layout) never accept what the general readers refuse, nor read anything differently: the
+/// results are the same, to the order of what is granted.
+fn check_paths_agree(key: &ApiKey, token: &str) {
+    let fast = format!("{:?}", key.verify_at(token, NOW));
+    let general = format!("{:?}", key.__verify_at_general(token, NOW));
+    assert_eq!(fast, general, "the fast paths disagree with the general readers");
+}
 
 /// Every error renders, escaped and bounded: untrusted text is cut to 64 characters.
 fn check_message(e: &Error) {

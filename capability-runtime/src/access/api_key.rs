@@ -3,14 +3,14 @@
 use std::fmt;
 use std::time::Duration;
 
-use hmac::{KeyInit, Mac as _};
-use zeroize::Zeroizing;
+use zeroize::{Zeroize as _, Zeroizing};
 
 use crate::access::encode::HEADER_BLOCK_B64;
-use crate::base64url::push_encoded;
-use crate::credentials::HmacSha256;
+use crate::base64url::{encode_slice, push_encoded};
 use crate::error::Error;
+use crate::mac::{equal_in_constant_time, HmacKey, State, BLOCK_LEN};
 use crate::sid::{AccountSid, ApiKeySid, SID_LEN};
+use crate::wire::{TAG_B64_LEN, TAG_LEN};
 
 /// `","iss":"<key>","sub":"<account>","exp":`, the part of every payload between the time in
 /// `jti` and the expiry, in base64url: once for each number of its first bytes (0 to 2) that
@@ -54,16 +54,14 @@ const JTI_HEAD: &str = "{\"jti\":\"";
 pub struct ApiKey {
     account_sid: AccountSid,
     key_sid: ApiKeySid,
-    mac: HmacSha256,
-    /// `mac` after the first 64 bytes of every signing input ([`HEADER_BLOCK_B64`]).
-    mac_after_header: HmacSha256,
+    mac: HmacKey,
     /// The second 64 bytes of the signing input of the tokens this key signs without a region
     /// at a time from 1 000 000 000 to 1 999 999 999 (2001 to 2033): all but the last byte,
-    /// which depends on the time's second digit, then that byte for each digit, and `mac`
-    /// after both blocks for each digit.
+    /// which depends on the time's second digit, then that byte for each digit.
     second_block: [u8; 63],
     second_block_last: [u8; 10],
-    mac_after_second_block: Box<[HmacSha256; 10]>,
+    /// The inner HMAC states after the blocks most signing inputs start with.
+    midstates: Box<Midstates>,
     leeway: u64,
     /// The base64url of `{"jti":"<key>`, 42 bytes: 14 whole quanta.
     jti_b64: Box<str>,
@@ -93,10 +91,9 @@ impl ApiKey {
         if secret.is_empty() {
             return Err(Error::EmptySecret);
         }
-        // HMAC takes keys of any length (long keys are hashed first): this cannot fail.
-        let mac = HmacSha256::new_from_slice(secret.as_bytes()).map_err(|_| Error::EmptySecret)?;
-        let mut mac_after_header = mac.clone();
-        mac_after_header.update(HEADER_BLOCK_B64.as_bytes());
+        let mac = HmacKey::new(secret.as_bytes());
+        let header_block = block(HEADER_BLOCK_B64.as_bytes());
+        let after_header = mac.inner_after(&[header_block]);
 
         let mut jti = String::with_capacity(JTI_HEAD.len() + SID_LEN);
         jti.push_str(JTI_HEAD);
@@ -113,15 +110,13 @@ impl ApiKey {
         second.push_str(&jti_b64);
         let mut second_block = [0u8; 63];
         let mut second_block_last = [0u8; 10];
-        let mac_after_second_block = Box::new([0u8, 1, 2, 3, 4, 5, 6, 7, 8, 9].map(|digit| {
-            let mut block = second.clone();
-            push_encoded(&mut block, &[b'-', b'1', b'0' + digit]);
-            second_block.copy_from_slice(&block.as_bytes()[..63]);
-            second_block_last[usize::from(digit)] = block.as_bytes()[63];
-            let mut mac = mac_after_header.clone();
-            mac.update(block.as_bytes());
-            mac
-        }));
+        let after_second_block = [0u8, 1, 2, 3, 4, 5, 6, 7, 8, 9].map(|digit| {
+            let mut text = second.clone();
+            push_encoded(&mut text, &[b'-', b'1', b'0' + digit]);
+            second_block.copy_from_slice(&text.as_bytes()[..63]);
+            second_block_last[usize::from(digit)] = text.as_bytes()[63];
+            mac.inner_after(&[header_block, block(text.as_bytes())])
+        });
 
         let mut middle = String::new();
         for part in ["\",\"iss\":\"", key_sid.as_str(), "\",\"sub\":\""] {
@@ -149,10 +144,12 @@ impl ApiKey {
             account_sid,
             key_sid,
             mac,
-            mac_after_header,
             second_block,
             second_block_last,
-            mac_after_second_block,
+            midstates: Box::new(Midstates {
+                after_header,
+                after_second_block,
+            }),
             leeway: 0,
             jti_b64: jti_b64.into_boxed_str(),
             middle,
@@ -214,18 +211,22 @@ impl ApiKey {
         self.secondary.as_ref().map(|s| &s.key_sid)
     }
 
-    /// The key whose signature `tag` is over `input`: this key, or the secondary during a
-    /// rotation; each compared in constant time.
-    pub(crate) fn signer_of(&self, input: &[u8], tag: &[u8; 32]) -> Option<&ApiKey> {
-        if self.mac_of(input).verify_slice(tag).is_ok() {
+    /// The key whose signature over `input` is `signature` (base64url): this key, or the
+    /// secondary during a rotation. The tags are compared as text, in constant time: the
+    /// canonical base64url of the tag against the signature (equal texts are equal tags, and
+    /// encoding costs less than decoding). A signature that is not the primary key's is compared
+    /// with the secondary's, so a forgery costs the same whatever its bytes.
+    pub(crate) fn signer_of(&self, input: &[u8], signature: &[u8]) -> Option<&ApiKey> {
+        let signed_by = |key: &ApiKey| {
+            let mut expected = [0u8; TAG_B64_LEN];
+            encode_slice(&key.tag_of(input), &mut expected);
+            equal_in_constant_time(&expected, signature)
+        };
+        if signed_by(self) {
             return Some(self);
         }
         let secondary = self.secondary.as_deref()?;
-        secondary
-            .mac_of(input)
-            .verify_slice(tag)
-            .is_ok()
-            .then_some(secondary)
+        signed_by(secondary).then_some(secondary)
     }
 
     /// Allows clocks to disagree by `leeway` when verifying: a token is still accepted up to
@@ -270,33 +271,27 @@ impl ApiKey {
         self.leeway
     }
 
-    /// A keyed HMAC that has absorbed `input`: from a copy of the state that has already
-    /// absorbed the longest of the precomputed blocks `input` starts with.
-    pub(crate) fn mac_of(&self, input: &[u8]) -> HmacSha256 {
-        let (mut mac, rest) = match input.strip_prefix(HEADER_BLOCK_B64.as_bytes()) {
+    /// The HMAC-SHA256 tag of `input`, resumed from the inner state after the longest of the
+    /// precomputed blocks `input` starts with.
+    pub(crate) fn tag_of(&self, input: &[u8]) -> [u8; TAG_LEN] {
+        match input.strip_prefix(HEADER_BLOCK_B64.as_bytes()) {
             Some(rest) => match self.after_second_block(rest) {
-                Some((mac, rest)) => (mac.clone(), rest),
-                None => (self.mac_after_header.clone(), rest),
+                Some((state, rest)) => self.mac.tag_after(state, 2 * BLOCK_LEN, rest),
+                None => self
+                    .mac
+                    .tag_after(&self.midstates.after_header, BLOCK_LEN, rest),
             },
-            None => (self.mac.clone(), input),
-        };
-        mac.update(rest);
-        mac
+            None => self.mac.tag(input),
+        }
     }
 
     /// The state after the second block, if `rest` (the input after the first) starts with one
     /// of the precomputed ones, and the input after it.
-    fn after_second_block<'i>(&self, rest: &'i [u8]) -> Option<(&HmacSha256, &'i [u8])> {
+    fn after_second_block<'i>(&self, rest: &'i [u8]) -> Option<(&State, &'i [u8])> {
         let after = rest.strip_prefix(&self.second_block[..])?;
         let (&last, after) = after.split_first()?;
         let digit = self.second_block_last.iter().position(|&b| b == last)?;
-        Some((&self.mac_after_second_block[digit], after))
-    }
-
-    /// A fresh HMAC, keyed: a copy of the state keyed once in [`ApiKey::new`].
-    #[cfg(test)]
-    pub(crate) fn mac(&self) -> HmacSha256 {
-        self.mac.clone()
+        Some((&self.midstates.after_second_block[digit], after))
     }
 
     /// The base64url of `{"jti":"<key>`.
@@ -322,6 +317,29 @@ impl ApiKey {
 
     /// The first bytes of the middle part: `","`.
     pub(crate) const MIDDLE_HEAD: &'static [u8; 2] = b"\",";
+}
+
+/// The inner HMAC states after the first block of every signing input ([`HEADER_BLOCK_B64`])
+/// and after the second block of most (see [`ApiKey`]'s `second_block`), one for each digit.
+/// As secret as the key: wiped on drop.
+#[derive(Clone)]
+struct Midstates {
+    after_header: State,
+    after_second_block: [State; 10],
+}
+
+impl Drop for Midstates {
+    fn drop(&mut self) {
+        self.after_header.zeroize();
+        self.after_second_block.zeroize();
+    }
+}
+
+/// The first 64 bytes of `text` (at least that long) as a block.
+fn block(text: &[u8]) -> [u8; BLOCK_LEN] {
+    let mut block = [0u8; BLOCK_LEN];
+    block.copy_from_slice(&text[..BLOCK_LEN]);
+    block
 }
 
 impl fmt::Debug for ApiKey {
@@ -364,6 +382,14 @@ mod tests {
         assert_eq!(err, Error::EmptySecret);
     }
 
+    /// HMAC-SHA256 of the `hmac` crate, the reference.
+    fn reference_tag(secret: &str, input: &[u8]) -> [u8; TAG_LEN] {
+        use hmac::{KeyInit, Mac};
+        let mut mac = hmac::Hmac::<sha2::Sha256>::new_from_slice(secret.as_bytes()).unwrap();
+        mac.update(input);
+        mac.finalize().into_bytes().into()
+    }
+
     #[test]
     fn the_precomputed_blocks_give_the_plain_hmac() {
         use crate::access::{AccessPolicy, Identity, Region};
@@ -387,12 +413,7 @@ mod tests {
                     None => 0,
                 };
                 used[blocks] = true;
-                let mut plain = key.mac();
-                plain.update(input);
-                assert_eq!(
-                    key.mac_of(input).finalize().into_bytes(),
-                    plain.finalize().into_bytes()
-                );
+                assert_eq!(key.tag_of(input), reference_tag("secret", input));
                 // Every time whose digits start with `1` and go on (such as 2001 to 2033)
                 // without a region uses both blocks.
                 let digits = issued_at.to_string();
@@ -401,12 +422,53 @@ mod tests {
             }
         }
         assert_eq!(used, [false, true, true]);
-        let mut plain = key.mac();
-        plain.update(b"x.y");
+        // Inputs of every length around the precomputed blocks, and ones that leave them early.
+        let token = AccessPolicy::builder()
+            .identity(Identity::from_static("alice"))
+            .build()
+            .unwrap()
+            .sign_at(&key, 1_500_000_000);
+        let input = token.as_str().as_bytes();
+        for len in 0..input.len() {
+            assert_eq!(
+                key.tag_of(&input[..len]),
+                reference_tag("secret", &input[..len])
+            );
+        }
+        assert_eq!(key.tag_of(b"x.y"), reference_tag("secret", b"x.y"));
+    }
+
+    #[test]
+    fn a_signature_is_matched_by_the_key_that_made_it() {
+        let old = ApiKey::new(ACCOUNT, "SK00000000000000000000000000000001", "old").unwrap();
+        let new = ApiKey::new(ACCOUNT, KEY, "new").unwrap();
+        let rotating = new
+            .clone()
+            .with_secondary(old.api_key_sid().as_str(), "old")
+            .unwrap();
+        let input = b"header.payload";
+        let b64 = |tag: [u8; TAG_LEN]| {
+            let mut text = [0u8; TAG_B64_LEN];
+            encode_slice(&tag, &mut text);
+            text
+        };
+        let by_new = b64(reference_tag("new", input));
+        let by_old = b64(reference_tag("old", input));
         assert_eq!(
-            key.mac_of(b"x.y").finalize().into_bytes(),
-            plain.finalize().into_bytes()
+            rotating.signer_of(input, &by_new).unwrap().api_key_sid(),
+            new.api_key_sid()
         );
+        assert_eq!(
+            rotating.signer_of(input, &by_old).unwrap().api_key_sid(),
+            old.api_key_sid()
+        );
+        assert!(new.signer_of(input, &by_old).is_none());
+        let mut forged = by_new;
+        forged[TAG_B64_LEN - 1] ^= 1;
+        assert!(rotating.signer_of(input, &forged).is_none());
+        assert!(rotating
+            .signer_of(input, &by_new[..TAG_B64_LEN - 1])
+            .is_none());
     }
 
     #[test]

@@ -390,11 +390,12 @@ fn params(r: &mut Reader<'_>, findings: &mut Findings, at: At) -> Result<Params>
         return Ok(Params::new());
     };
     // Keys and values, unescaped, are shorter than the rest of the input, and each pair takes
-    // at least 6 bytes (`"":"",`): one allocation each for the text and the offsets of most
-    // parameter lists.
+    // at least 6 bytes (`"":"",`): one allocation for the text, and from the second pair one for
+    // the offsets of the pairs but the last (see `Params::packed_but_last`).
     let rest = r.remaining();
     let mut text = String::with_capacity(rest);
-    let mut ends = Vec::with_capacity((rest / 6).min(64));
+    let mut ends = Vec::new();
+    let mut last_key_end = None;
     members(r, m, findings, &[], |_, key, r, findings| {
         if key.is_empty() {
             at.problem(findings, || "a parameter has an empty key".into());
@@ -409,13 +410,20 @@ fn params(r: &mut Reader<'_>, findings: &mut Findings, at: At) -> Result<Params>
             });
             return Ok(());
         }
+        let pair_start = text.len();
         text.push_str(key);
-        let key_end = text.len();
-        r.string_into(&mut text)?;
-        ends.push((key_end, text.len()));
-        Ok(())
+        if let Some(previous) = last_key_end.replace(text.len()) {
+            if ends.capacity() == 0 {
+                ends.reserve_exact((rest / 6).min(64));
+            }
+            ends.push((previous, pair_start));
+        }
+        r.string_into(&mut text)
     })?;
-    Ok(Params::packed(text, ends))
+    Ok(match last_key_end {
+        Some(last_key_end) => Params::packed_but_last(text, ends, last_key_end),
+        None => Params::new(),
+    })
 }
 
 /// `"outgoing": {"application_sid": "AP…", "params": {…}}`, into `out`.
@@ -816,8 +824,14 @@ pub(crate) fn read_canonical_claims<'a>(
     pos = after(b, pos, b",\"grants\":")?;
     let mut r = Reader::at(text, pos);
     let mut findings = Findings::default();
-    if let Err(e) = grants(&mut r, &mut findings, &mut claims.grants) {
-        return Some(Err(e));
+    // Strings with escapes are left to the general reader, before anything is allocated.
+    let escaped = memchr::memchr(b'\\', &b[pos..]).is_some();
+    if escaped || !canonical_grants(&mut r, &mut claims.grants) {
+        claims.grants = ReadGrants::default();
+        r = Reader::at(text, pos);
+        if let Err(e) = grants(&mut r, &mut findings, &mut claims.grants) {
+            return Some(Err(e));
+        }
     }
     pos = r.pos();
     let nbf = match after(b, pos, b",\"nbf\":") {
@@ -839,6 +853,207 @@ pub(crate) fn read_canonical_claims<'a>(
     claims.grants_present = true;
     claims.findings = findings;
     Some(Ok(()))
+}
+
+// ---------------------------------------------------------------------------------------------
+// The grants claim as twilio-php writes it
+
+/// Reads the `grants` claim into `read` when it is laid out exactly as `encode.rs` writes it
+/// (and twilio-php): no whitespace, the identity first, the fields of each grant in its order,
+/// strings without escapes, every value valid, no key twice. `false` for anything else, having
+/// read a part that must be dropped: the general reader [`grants`] then reads it, and records
+/// what is wrong. What this reads, [`grants`] reads the same (`tests::the_fast_path_reads_as_the_general_path`
+/// and the `verify_access_at` fuzz target check it).
+///
+/// The general reader, which takes any layout and records every problem, measured at twice the
+/// cost of this one on a voice grant; it is what kept verifying over twice the HMAC floor.
+fn canonical_grants(r: &mut Reader<'_>, read: &mut ReadGrants) -> bool {
+    canonical_grants_into(r, read).is_some()
+}
+
+fn canonical_grants_into(r: &mut Reader<'_>, read: &mut ReadGrants) -> Option<()> {
+    if !r.literal("{") {
+        return None;
+    }
+    // Checked and copied once everything else is read, so that grants left to the general
+    // reader waste fewer allocations.
+    let identity = match r.literal("\"identity\":") {
+        true => Some(r.plain_string()?),
+        false => None,
+    };
+    let mut first = identity.is_none();
+    while !r.literal("}") {
+        if !std::mem::take(&mut first) && !r.literal(",") {
+            return None;
+        }
+        let key = r.plain_string()?;
+        let kind = *GrantKind::ALL.iter().find(|kind| kind.key() == key)?;
+        if !r.literal(":") || !read.grants.order.push(kind) {
+            return None;
+        }
+        let g = &mut read.grants;
+        match kind {
+            GrantKind::Voice => {
+                let voice = g.voice.insert(VoiceGrant::new());
+                const FIELDS: [&str; 4] =
+                    ["incoming", "outgoing", "push_credential_sid", "endpoint_id"];
+                in_order(r, &FIELDS, |r, index| {
+                    match index {
+                        0 => voice.incoming = r.literal("{\"allow\":true}").then_some(true)?,
+                        1 => voice.outgoing = Some(canonical_outgoing(r)?),
+                        2 => voice.push_credential = Some(canonical_sid(r, CredentialSid::new)?),
+                        _ => voice.endpoint = Some(canonical_text(r)?),
+                    }
+                    Some(())
+                })?;
+            }
+            GrantKind::Video => {
+                let video = g.video.insert(VideoGrant::new());
+                in_order(r, &["room"], |r, _| {
+                    video.room = Some(canonical_text(r)?);
+                    Some(())
+                })?;
+            }
+            GrantKind::Chat => canonical_service(r, &mut g.chat.insert(ChatGrant::new()).fields)?,
+            GrantKind::Sync => canonical_service(r, &mut g.sync.insert(SyncGrant::new()).fields)?,
+            GrantKind::TaskRouter => {
+                let task_router = g.task_router.insert(TaskRouterGrant::new());
+                const FIELDS: [&str; 3] = ["workspace_sid", "worker_sid", "role"];
+                in_order(r, &FIELDS, |r, index| {
+                    match index {
+                        0 => task_router.workspace = Some(canonical_sid(r, WorkspaceSid::new)?),
+                        1 => task_router.worker = Some(canonical_sid(r, WorkerSid::new)?),
+                        _ => task_router.role = Some(canonical_text(r)?),
+                    }
+                    Some(())
+                })?;
+            }
+            // Kept as canonical JSON text: left to the general reader.
+            GrantKind::Playback => return None,
+        }
+    }
+    if let Some(identity) = identity {
+        read.identity = Some(Identity::try_from(identity.to_owned()).ok()?);
+    }
+    Some(())
+}
+
+/// An object whose keys are among `fields`, each at most once and in their order, without
+/// whitespace: `value` reads the value of field number `index`.
+fn in_order<'a>(
+    r: &mut Reader<'a>,
+    fields: &[&str],
+    mut value: impl FnMut(&mut Reader<'a>, usize) -> Option<()>,
+) -> Option<()> {
+    if !r.literal("{") {
+        return None;
+    }
+    let (mut next, mut first) = (0, true);
+    while !r.literal("}") {
+        if !std::mem::take(&mut first) && !r.literal(",") {
+            return None;
+        }
+        let key = r.plain_string()?;
+        let index = next + fields.get(next..)?.iter().position(|f| *f == key)?;
+        if !r.literal(":") {
+            return None;
+        }
+        value(r, index)?;
+        next = index + 1;
+    }
+    Some(())
+}
+
+/// A non-empty string without escapes, owned.
+fn canonical_text(r: &mut Reader<'_>) -> Option<Cow<'static, str>> {
+    let text = r.plain_string()?;
+    (!text.is_empty()).then(|| Cow::Owned(text.to_owned()))
+}
+
+/// A valid SID without escapes.
+fn canonical_sid<T>(
+    r: &mut Reader<'_>,
+    parse: fn(&str) -> std::result::Result<T, Error>,
+) -> Option<T> {
+    parse(r.plain_string()?).ok()
+}
+
+/// `"chat"` and `"data_sync"` in `encode.rs`'s field order.
+fn canonical_service(r: &mut Reader<'_>, out: &mut ServiceFields) -> Option<()> {
+    const FIELDS: [&str; 4] = [
+        "service_sid",
+        "endpoint_id",
+        "deployment_role_sid",
+        "push_credential_sid",
+    ];
+    in_order(r, &FIELDS, |r, index| {
+        match index {
+            0 => out.service = Some(canonical_sid(r, ServiceSid::new)?),
+            1 => out.endpoint = Some(canonical_text(r)?),
+            2 => out.deployment_role = Some(canonical_sid(r, RoleSid::new)?),
+            _ => out.push_credential = Some(canonical_sid(r, CredentialSid::new)?),
+        }
+        Some(())
+    })
+}
+
+/// The most parameters [`canonical_params`] reads (their keys compared pairwise); more are left
+/// to the general reader.
+const CANONICAL_PARAMS: usize = 16;
+
+/// `"outgoing": {"application_sid": "AP…"[, "params": {…}]}`.
+fn canonical_outgoing(r: &mut Reader<'_>) -> Option<OutgoingApplication> {
+    let (mut app_sid, mut params) = (None, Params::new());
+    in_order(r, &["application_sid", "params"], |r, index| {
+        match index {
+            0 => app_sid = Some(canonical_sid(r, AppSid::new)?),
+            _ => params = canonical_params(r)?,
+        }
+        Some(())
+    })?;
+    Some(OutgoingApplication::new(app_sid?, params))
+}
+
+/// `"params": {"key": "value", …}`: at most [`CANONICAL_PARAMS`], no key empty or twice.
+fn canonical_params(r: &mut Reader<'_>) -> Option<Params> {
+    if !r.literal("{") {
+        return None;
+    }
+    // As the general reader: one allocation for the text, one for the offsets from the
+    // second pair.
+    let mut text = String::with_capacity(r.remaining());
+    let mut ends = Vec::new();
+    let mut keys: [(usize, usize); CANONICAL_PARAMS] = [(0, 0); CANONICAL_PARAMS];
+    let mut count = 0;
+    while !r.literal("}") {
+        if count > 0 && !r.literal(",") {
+            return None;
+        }
+        let key = r.plain_string()?;
+        let seen = |&(start, end): &(usize, usize)| text[start..end] == *key;
+        if key.is_empty() || count == CANONICAL_PARAMS || keys[..count].iter().any(seen) {
+            return None;
+        }
+        if !r.literal(":") {
+            return None;
+        }
+        let value = r.plain_string()?;
+        let pair_start = text.len();
+        text.push_str(key);
+        keys[count] = (pair_start, text.len());
+        if count > 0 {
+            if ends.capacity() == 0 {
+                ends.reserve_exact(CANONICAL_PARAMS - 1);
+            }
+            ends.push((keys[count - 1].1, pair_start));
+        }
+        text.push_str(value);
+        count += 1;
+    }
+    Some(match count {
+        0 => Params::new(),
+        n => Params::packed_but_last(text, ends, keys[n - 1].1),
+    })
 }
 
 /// The position after `expected` at `pos`, if it is there.
@@ -1070,6 +1285,59 @@ mod tests {
                 }
             }
         }
+    }
+
+    /// The grants reader for twilio-php's layout reads what it accepts exactly as the general
+    /// reader does, over grants of every kind and every edit of one byte of them (deleted,
+    /// doubled, or replaced by a byte of JSON's syntax or a letter).
+    #[test]
+    fn canonical_grants_read_as_the_general_reader() {
+        let cases = [
+            r#"{}"#,
+            r#"{"identity":"alice"}"#,
+            r#"{"identity":"alice","voice":{"incoming":{"allow":true},"outgoing":{"application_sid":"AP0123456789abcdef0123456789abcdef","params":{"To":"+15551234567","a":"b"}},"push_credential_sid":"CR0123456789abcdef0123456789abcdef","endpoint_id":"alice-iphone"}}"#,
+            r#"{"identity":"al ice","voice":{"outgoing":{"application_sid":"AP0123456789abcdef0123456789abcdef"}},"video":{"room":"DailyStandup"}}"#,
+            r#"{"identity":"bob","chat":{"service_sid":"IS0123456789abcdef0123456789abcdef","endpoint_id":"e","deployment_role_sid":"RL0123456789abcdef0123456789abcdef","push_credential_sid":"CR0123456789abcdef0123456789abcdef"},"data_sync":{"service_sid":"IS0123456789abcdef0123456789abcdef","endpoint_id":"é"}}"#,
+            r#"{"identity":"w","task_router":{"workspace_sid":"WS0123456789abcdef0123456789abcdef","worker_sid":"WK0123456789abcdef0123456789abcdef","role":"worker"},"video":{},"voice":{}}"#,
+            r#"{"voice":{"outgoing":{"application_sid":"AP0123456789abcdef0123456789abcdef","params":{"k":"v","K":"","x":"y"}}},"player":{}}"#,
+        ];
+        let replacements = b"{}[]\":,\\ ax0";
+        let mut accepted = 0;
+        for json in cases {
+            let mut texts = vec![json.to_owned()];
+            for i in 0..json.len() {
+                if !json.is_char_boundary(i) || !json.is_char_boundary(i + 1) {
+                    continue;
+                }
+                texts.push(format!("{}{}", &json[..i], &json[i + 1..]));
+                texts.push(format!("{}{}", &json[..i + 1], &json[i..]));
+                for &b in replacements {
+                    texts.push(format!("{}{}{}", &json[..i], b as char, &json[i + 1..]));
+                }
+            }
+            for text in texts {
+                let mut fast = ReadGrants::default();
+                let mut r = Reader::new(&text);
+                if !canonical_grants(&mut r, &mut fast) {
+                    continue;
+                }
+                accepted += 1;
+                let end = r.pos();
+                let mut general = ReadGrants::default();
+                let mut findings = Findings::default();
+                let mut r = Reader::new(&text);
+                grants(&mut r, &mut findings, &mut general).unwrap();
+                assert_eq!(r.pos(), end, "{text}");
+                assert!(
+                    findings.duplicate.is_none() && findings.problem.is_none(),
+                    "{text}"
+                );
+                assert_eq!(format!("{fast:?}"), format!("{general:?}"), "{text}");
+                assert_eq!(fast.grants, general.grants, "{text}");
+            }
+        }
+        // The unedited grants but the one with `player`, and some edits (of values).
+        assert!(accepted > 6 + 100, "{accepted}");
     }
 
     #[test]

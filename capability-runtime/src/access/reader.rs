@@ -119,6 +119,32 @@ impl<'a> Reader<'a> {
         self.text.as_bytes()
     }
 
+    /// For the readers of exact layouts: reads `literal` if the text goes on with it, and
+    /// whether it did. No whitespace is skipped.
+    pub(crate) fn literal(&mut self, literal: &str) -> bool {
+        let found = self.bytes()[self.pos..].starts_with(literal.as_bytes());
+        if found {
+            self.pos += literal.len();
+        }
+        found
+    }
+
+    /// For the readers of exact layouts: a string without escapes (and so without control
+    /// characters), right here; `None`, having read nothing, for anything else.
+    pub(crate) fn plain_string(&mut self) -> Option<&'a str> {
+        let start = self.pos + 1;
+        if self.byte() != Some(b'"') {
+            return None;
+        }
+        let end = start + special_byte(&self.bytes()[start..]);
+        if self.bytes().get(end) != Some(&b'"') {
+            return None;
+        }
+        self.pos = end + 1;
+        // Cut at ASCII quotes of a UTF-8 text: a whole string.
+        self.text.get(start..end)
+    }
+
     fn err<T>(&self, what: &'static str) -> Result<T> {
         Err(self.error(what))
     }
