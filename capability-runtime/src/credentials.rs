@@ -5,10 +5,12 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use zeroize::Zeroizing;
 
+use zeroize::Zeroize as _;
+
 use crate::error::Error;
-use crate::mac::HmacKey;
+use crate::mac::{HmacKey, State, BLOCK_LEN};
 use crate::sid::{AccountSid, SID_LEN};
-use crate::wire::{PAYLOAD_EXP, PAYLOAD_ISS};
+use crate::wire::{FIRST_BLOCK, PAYLOAD_EXP, PAYLOAD_ISS, TAG_LEN};
 
 /// An account's Account SID and auth token: what signs and verifies tokens.
 ///
@@ -29,9 +31,9 @@ use crate::wire::{PAYLOAD_EXP, PAYLOAD_ISS};
 #[derive(Clone)]
 pub struct Credentials {
     account_sid: AccountSid,
-    key: HmacKey,
+    key: AuthKey,
     /// The secondary auth token during a rotation, keyed like `key`: verification only.
-    secondary: Option<HmacKey>,
+    secondary: Option<AuthKey>,
     leeway: u64,
     issuer: [IssuerB64; 3],
 }
@@ -80,7 +82,7 @@ impl Credentials {
         Ok(Self {
             issuer: [0, 1, 2].map(|iss_tail| IssuerB64::new(&account_sid, iss_tail)),
             account_sid,
-            key: HmacKey::new(auth_token.as_bytes()),
+            key: AuthKey::new(auth_token.as_bytes()),
             secondary: None,
             leeway: 0,
         })
@@ -128,7 +130,7 @@ impl Credentials {
         if auth_token.is_empty() {
             return Err(Error::EmptyAuthToken);
         }
-        self.secondary = Some(HmacKey::new(auth_token.as_bytes()));
+        self.secondary = Some(AuthKey::new(auth_token.as_bytes()));
         Ok(self)
     }
 
@@ -184,16 +186,58 @@ impl Credentials {
         &self.issuer[iss_tail % 3]
     }
 
-    /// The HMAC key of the primary auth token, keyed once in [`Credentials::new`]: the one that
-    /// signs.
-    pub(crate) fn key(&self) -> &HmacKey {
+    /// The primary auth token, keyed once in [`Credentials::new`]: the one that signs.
+    pub(crate) fn key(&self) -> &AuthKey {
         &self.key
     }
 
     /// The keys a signature may be made with: the primary auth token's, then, during a
     /// rotation, the secondary's.
-    pub(crate) fn verifying_keys(&self) -> impl Iterator<Item = &HmacKey> {
+    pub(crate) fn verifying_keys(&self) -> impl Iterator<Item = &AuthKey> {
         std::iter::once(&self.key).chain(&self.secondary)
+    }
+}
+
+/// An auth token keyed into HMAC-SHA256, and the inner state after [`FIRST_BLOCK`], the first
+/// block of the signing input of most tokens: signing and verifying them hashes one block
+/// fewer. As secret as the auth token; wiped on drop.
+#[derive(Clone)]
+pub(crate) struct AuthKey {
+    hmac: HmacKey,
+    after_first_block: State,
+}
+
+impl AuthKey {
+    fn new(auth_token: &[u8]) -> Self {
+        let hmac = HmacKey::new(auth_token);
+        let mut block = [0u8; BLOCK_LEN];
+        block.copy_from_slice(FIRST_BLOCK.as_bytes());
+        Self {
+            after_first_block: hmac.inner_after(&[block]),
+            hmac,
+        }
+    }
+
+    /// The HMAC key itself.
+    pub(crate) fn hmac(&self) -> &HmacKey {
+        &self.hmac
+    }
+
+    /// The tag of `input`: from the state after [`FIRST_BLOCK`] when `input` starts with it.
+    pub(crate) fn tag(&self, input: &[u8]) -> [u8; TAG_LEN] {
+        match input.strip_prefix(FIRST_BLOCK.as_bytes()) {
+            Some(rest) => self
+                .hmac
+                .tag_after(&self.after_first_block, BLOCK_LEN, rest),
+            None => self.hmac.tag(input),
+        }
+    }
+}
+
+impl Drop for AuthKey {
+    fn drop(&mut self) {
+        // `hmac` wipes itself.
+        self.after_first_block.zeroize();
     }
 }
 
@@ -217,4 +261,32 @@ pub(crate) fn now() -> Result<u64, Error> {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
         .map_err(|_| Error::Clock)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// From the state after the first block or from the key alone: the same tag, for inputs
+    /// that start with the block, with a part of it, or not at all.
+    #[test]
+    fn the_first_block_state_gives_the_plain_hmac() {
+        let key = AuthKey::new(b"an auth token");
+        let mut inputs = vec![FIRST_BLOCK.to_owned(), String::new(), "x.y".to_owned()];
+        for len in [0, 1, 30, 63, 64, 65, 100, 200] {
+            let tail: String = "abcdefghij".chars().cycle().take(len).collect();
+            inputs.push(format!("{FIRST_BLOCK}{tail}"));
+            inputs.push(format!("{}{tail}", &FIRST_BLOCK[..63]));
+        }
+        let mut from_block = 0;
+        for input in &inputs {
+            from_block += usize::from(input.starts_with(FIRST_BLOCK));
+            assert_eq!(
+                key.tag(input.as_bytes()),
+                key.hmac().tag(input.as_bytes()),
+                "{input}"
+            );
+        }
+        assert_eq!(from_block, 9);
+    }
 }

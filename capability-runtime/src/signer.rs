@@ -98,7 +98,7 @@ impl Policy {
         let (blocks, pending) = prefix.as_bytes().as_chunks::<BLOCK_LEN>();
         let mut last = [[0u8; BLOCK_LEN]; 2];
         last.as_flattened_mut()[..pending.len()].copy_from_slice(pending);
-        let key = credentials.key().clone();
+        let key = credentials.key().hmac().clone();
         Signer {
             inner: key.inner_after(blocks),
             absorbed: BLOCK_LEN + blocks.len() * BLOCK_LEN,

@@ -1,11 +1,11 @@
 //! Verifying: `Credentials::verify_at` and the `VerifiedToken` it returns.
 
 use crate::base64url;
-use crate::credentials::{self, Credentials};
+use crate::credentials::{self, AuthKey, Credentials};
 use crate::error::{Error, Malformed, TokenPart};
 use crate::grants::Grants;
 use crate::json::{read_claims, read_header, Claims, Field, ReadError, MAX_OTHER_MEMBERS};
-use crate::mac::{equal_in_constant_time, HmacKey};
+use crate::mac::equal_in_constant_time;
 use crate::policy::MAX_TOKEN_LEN;
 use crate::scope;
 use crate::sid::AccountSid;
@@ -140,7 +140,7 @@ impl Credentials {
         // rotation, a signature that is not the primary key's is compared with the secondary's
         // (so a forgery costs the same whatever its bytes). A signature that matches neither is
         // decoded only to say how it is wrong.
-        let signed_by = |key: &HmacKey| {
+        let signed_by = |key: &AuthKey| {
             let mut expected = [0u8; TAG_B64_LEN];
             base64url::encode_slice(&key.tag(&bytes[..signed_len]), &mut expected);
             equal_in_constant_time(&expected, signature.as_bytes())

@@ -20,6 +20,13 @@ pub(crate) const HEADER_B64: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9";
 #[cfg(feature = "jwt")]
 pub(crate) const HEADER_B64_JOSE_ORDER: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
 
+/// The first 64 bytes, one SHA-256 block, of the signing input of every token this library and
+/// twilio-php sign with an `incoming` or `outgoing` grant: [`HEADER_B64`], `.`, and the first 27
+/// characters of the base64url of `{"scope":"scope:client:`.
+#[cfg(feature = "jwt")]
+pub(crate) const FIRST_BLOCK: &str =
+    "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.eyJzY29wZSI6InNjb3BlOmNsaWV";
+
 /// `{"scope":"` — the payload up to the scope.
 pub(crate) const PAYLOAD_HEAD: &str = "{\"scope\":\"";
 /// `","iss":"` — between the scope and the Account SID.
@@ -106,6 +113,12 @@ mod tests {
             HEADER_B64_JOSE_ORDER
         );
         assert_eq!(TAG_B64_LEN, URL_SAFE_NO_PAD.encode([0u8; TAG_LEN]).len());
+        #[cfg(feature = "jwt")]
+        {
+            let payload = URL_SAFE_NO_PAD.encode(r#"{"scope":"scope:client:"#);
+            assert_eq!(FIRST_BLOCK, format!("{HEADER_B64}.{}", &payload[..27]));
+            assert_eq!(FIRST_BLOCK.len(), 64);
+        }
     }
 
     #[test]

@@ -887,7 +887,7 @@ fn canonical_grants_into(r: &mut Reader<'_>, read: &mut ReadGrants) -> Option<()
             return None;
         }
         let key = r.plain_string()?;
-        let kind = *GrantKind::ALL.iter().find(|kind| kind.key() == key)?;
+        let kind = GrantKind::from_key(key)?;
         if !r.literal(":") || !read.grants.order.push(kind) {
             return None;
         }
