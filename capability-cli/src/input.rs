@@ -7,10 +7,9 @@ use capability_runtime::MAX_TOKEN_LEN;
 
 use crate::output::clean;
 
-/// The most a policy's text may hold, comments included: four times the longest token
-/// ([`MAX_TOKEN_LEN`]) a policy can sign. Longer text is refused unread, as the parser's time
-/// grows faster than the text when every statement is a mistake.
-pub const MAX_POLICY_LEN: usize = 4 * MAX_TOKEN_LEN;
+/// The most a policy's text may hold: the library's limit, checked here before the text is read
+/// whole.
+pub use capability_runtime::MAX_POLICY_LEN;
 
 /// The most read from standard input for a token: the longest token, and room for the
 /// whitespace around it.

@@ -90,7 +90,7 @@ pub use sid::{
 pub use wire::MAX_EXP;
 
 #[cfg(feature = "dsl")]
-pub use dsl::{Diagnostic, ParseError};
+pub use dsl::{Diagnostic, ParseError, MAX_POLICY_LEN};
 
 #[cfg(feature = "jwt")]
 pub use access::{AccessSigner, ApiKey, VerifiedAccessToken};

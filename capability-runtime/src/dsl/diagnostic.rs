@@ -120,7 +120,8 @@ impl ParseError {
         &self.diagnostics
     }
 
-    /// The text that was parsed.
+    /// The text that was parsed; for a text over [`MAX_POLICY_LEN`](crate::MAX_POLICY_LEN),
+    /// which is refused unread, its start only (up to its first line break, at most 80 bytes).
     pub fn source_text(&self) -> &str {
         &self.source
     }

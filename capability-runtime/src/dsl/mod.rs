@@ -103,12 +103,41 @@ impl FromStr for AccessPolicy {
     }
 }
 
+/// The most text a policy read at run time may hold, comments and whitespace included: four
+/// times the longest token ([`MAX_TOKEN_LEN`](crate::MAX_TOKEN_LEN)) a policy can sign. Longer
+/// text is refused unread, as parsing costs more than linear time when every statement is a
+/// mistake: text from outside (a configuration file, a request) cannot make a service spend
+/// long on it.
+///
+/// ```
+/// use capability_runtime::{Policy, MAX_POLICY_LEN};
+///
+/// let comment = format!("// {}\n", "x".repeat(MAX_POLICY_LEN));
+/// let error = format!("{comment}incoming \"Alice\";").parse::<Policy>().unwrap_err();
+/// assert!(error.diagnostics()[0].message().contains("longer than"));
+/// ```
+pub const MAX_POLICY_LEN: usize = 4 * crate::MAX_TOKEN_LEN;
+
 /// Lexes `text`, runs `front` on its tokens, and turns the errors into a [`ParseError`] while the
 /// spans are still valid.
 fn parse<T>(
     text: &str,
     front: impl FnOnce(TokenStream, &mut Vec<syn::Error>) -> Option<T>,
 ) -> Result<T, ParseError> {
+    if text.len() > MAX_POLICY_LEN {
+        let message = format!(
+            "this policy is {} bytes long, longer than the {MAX_POLICY_LEN} a policy may be\n\
+             help: a policy is a few statements; remove what is not one of them",
+            text.len()
+        );
+        // Located at its start, quoting nothing more of it.
+        let end = text.find('\n').unwrap_or(text.len()).min(80);
+        let end = (0..=end)
+            .rev()
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(0);
+        return Err(ParseError::new(&text[..end], vec![(message, 0..0)]));
+    }
     let result = match text.parse::<TokenStream>() {
         Ok(tokens) => {
             let mut errors = Vec::new();

@@ -609,3 +609,49 @@ fn an_access_policy_over_the_size_limit_points_at_its_largest_part() {
     assert_eq!(d.help(), Some("this is the largest part of the policy"));
     assert_eq!(&text[d.byte_range()], format!("\"{room}\""));
 }
+
+/// Text up to `MAX_POLICY_LEN` is parsed; one byte more is refused unread, for both grammars,
+/// with a short message that quotes at most the start of its first line.
+#[test]
+fn text_over_the_limit_is_refused_unread() {
+    use crate::{AccessPolicy, MAX_POLICY_LEN};
+
+    for policy in [r#"incoming "Alice";"#, r#"identity "alice"; video;"#] {
+        // A comment fills the text up to the limit.
+        let padding = |len: usize| {
+            let mut comment = String::from("// é");
+            comment.extend(std::iter::repeat_n('x', len - comment.len() - 1));
+            comment.push('\n');
+            comment
+        };
+        let at_limit = format!("{}{policy}", padding(MAX_POLICY_LEN - policy.len()));
+        assert_eq!(at_limit.len(), MAX_POLICY_LEN);
+        let over = format!("{}{policy}", padding(MAX_POLICY_LEN - policy.len() + 1));
+        // `é` across the 80th byte, where the quoted start is cut.
+        let shifted = format!("{}{over}", "y".repeat(76));
+        assert!(!shifted.is_char_boundary(80));
+        if policy.starts_with("incoming") {
+            assert!(at_limit.parse::<Policy>().is_ok());
+        } else {
+            assert!(at_limit.parse::<AccessPolicy>().is_ok());
+        }
+        for text in [over, shifted] {
+            let errors = [
+                text.parse::<Policy>().map(|_| ()).unwrap_err(),
+                text.parse::<AccessPolicy>().map(|_| ()).unwrap_err(),
+            ];
+            for error in errors {
+                let [mistake] = error.diagnostics() else {
+                    panic!("one mistake: {error}");
+                };
+                assert!(
+                    mistake.message().contains(&text.len().to_string()),
+                    "{error}"
+                );
+                assert!(mistake.help().is_some());
+                assert!(error.source_text().len() <= 80);
+                assert!(error.to_string().len() < 600, "{error}");
+            }
+        }
+    }
+}
