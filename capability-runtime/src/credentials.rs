@@ -160,9 +160,7 @@ impl Credentials {
     /// # Ok::<(), capability_runtime::Error>(())
     /// ```
     pub fn with_leeway(mut self, leeway: Duration) -> Self {
-        self.leeway = leeway
-            .as_secs()
-            .saturating_add(u64::from(leeway.subsec_nanos() > 0));
+        self.leeway = whole_seconds(leeway);
         self
     }
 
@@ -253,6 +251,13 @@ impl fmt::Debug for Credentials {
             .field("leeway", &self.leeway())
             .finish()
     }
+}
+
+/// A leeway in whole seconds, fractions rounded up: the leeway of `Credentials` and `ApiKey`.
+pub(crate) fn whole_seconds(leeway: Duration) -> u64 {
+    leeway
+        .as_secs()
+        .saturating_add(u64::from(leeway.subsec_nanos() > 0))
 }
 
 /// Seconds since the Unix epoch by the system clock.

@@ -339,9 +339,22 @@ impl From<ClientNameError> for Error {
 pub struct SidError {
     expected: SidKind,
     input: String,
-    shown: bool,
+    disclosure: Disclosure,
     problem: SidProblem,
-    redacted: bool,
+}
+
+/// How much a [`SidError`] says of the text given: where the text comes from decides it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Disclosure {
+    /// Quoted: text written in a policy's source, which is no secret.
+    Quoted,
+    /// Quoted when it plainly is not a secret, otherwise only its length: the SIDs given to
+    /// `XxxSid::new` and `Credentials::new`.
+    UnlessSecretLike,
+    /// Never quoted, nor any of its characters: the arguments of `ApiKey::new`, where a secret
+    /// given in the wrong place is easy. The kind its prefix names, its length and (unless it
+    /// looks like a secret) the position of a bad character are kept.
+    Never,
 }
 
 /// The length of a Twilio auth token or API key secret: text of this length where a SID belongs
@@ -387,7 +400,7 @@ impl SidError {
         expected: SidKind,
         input: &str,
         mut problem: SidProblem,
-        redact: bool,
+        disclosure: Disclosure,
     ) -> Self {
         let len = input.chars().count();
         let sid_shaped = matches!(problem, SidProblem::WrongKind { .. })
@@ -395,41 +408,30 @@ impl SidError {
         let short_hex = input.starts_with(expected.prefix())
             && len != SECRET_LEN
             && input.bytes().skip(2).all(|b| b.is_ascii_hexdigit());
-        let shown = !redact || input.is_empty() || sid_shaped || short_hex;
-        if !shown {
-            problem = match problem {
-                SidProblem::InvalidChar { .. } => SidProblem::WrongLength { len },
-                other => other,
+        let secret_like = !(input.is_empty() || sid_shaped || short_hex);
+        // Of text that may be a secret, not even where its first character that is not a
+        // hexadecimal digit is.
+        if let SidProblem::InvalidChar { position, .. } = problem {
+            problem = match disclosure {
+                Disclosure::Quoted => problem,
+                _ if secret_like => SidProblem::WrongLength { len },
+                Disclosure::Never => SidProblem::NotHexDigit { position },
+                Disclosure::UnlessSecretLike => problem,
             };
         }
-        Self {
-            expected,
-            input: if shown {
-                input.to_owned()
-            } else {
-                format!("[{len} characters, not shown]")
-            },
-            shown,
-            problem,
-            redacted: false,
-        }
-    }
-
-    /// The same error without the text: for arguments that may be a secret given in the wrong
-    /// place. Keeps the kind its prefix names, its length, and the position of a bad character,
-    /// not the character.
-    #[cfg(feature = "jwt")]
-    pub(crate) fn redacted(self) -> Self {
-        let problem = match self.problem {
-            SidProblem::InvalidChar { position, .. } => SidProblem::NotHexDigit { position },
-            other => other,
+        let (disclosure, input) = match disclosure {
+            Disclosure::Never => (Disclosure::Never, String::new()),
+            Disclosure::UnlessSecretLike if secret_like => (
+                Disclosure::UnlessSecretLike,
+                format!("[{len} characters, not shown]"),
+            ),
+            _ => (Disclosure::Quoted, input.to_owned()),
         };
         Self {
-            expected: self.expected,
-            input: String::new(),
-            shown: false,
+            expected,
+            input,
+            disclosure,
             problem,
-            redacted: true,
         }
     }
 
@@ -456,20 +458,12 @@ impl fmt::Display for SidError {
         let kind = self.expected;
         let name = &kind.description()[kind.description().find(' ').map_or(0, |i| i + 1)..];
         let prefix = kind.prefix();
-        if self.redacted {
-            return self.fmt_redacted(f, name);
+        match self.disclosure {
+            Disclosure::Quoted => {}
+            Disclosure::Never => return self.fmt_redacted(f, name),
+            Disclosure::UnlessSecretLike => return self.fmt_hidden(f),
         }
         let input = Truncated(&self.input);
-        if !self.shown {
-            let len = self.input.trim_start_matches('[');
-            let len = len.split(' ').next().unwrap_or_default();
-            return write!(
-                f,
-                "the text given is not {} ({len} characters, not shown in case it is a secret): \
-                 it must be `{prefix}` followed by 32 hexadecimal digits; check the order of the arguments",
-                kind.description()
-            );
-        }
         match &self.problem {
             SidProblem::Empty => write!(
                 f,
@@ -507,6 +501,20 @@ impl fmt::Display for SidError {
 }
 
 impl SidError {
+    /// The message of an error whose text looked like a secret: its length only.
+    fn fmt_hidden(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = self.expected;
+        let len = self.input.trim_start_matches('[');
+        let len = len.split(' ').next().unwrap_or_default();
+        write!(
+            f,
+            "the text given is not {} ({len} characters, not shown in case it is a secret): \
+             it must be `{}` followed by 32 hexadecimal digits; check the order of the arguments",
+            kind.description(),
+            kind.prefix()
+        )
+    }
+
     /// The message of a redacted error: what was given is described, never quoted.
     fn fmt_redacted(&self, f: &mut fmt::Formatter<'_>, name: &str) -> fmt::Result {
         let kind = self.expected;

@@ -3,7 +3,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-use crate::error::{Error, SidError, SidProblem};
+use crate::error::{Disclosure, Error, SidError, SidProblem};
 
 /// Length of every Twilio SID: a two-letter prefix and 32 hexadecimal digits.
 pub const SID_LEN: usize = 34;
@@ -152,7 +152,7 @@ fn has_sid_shape(s: &str) -> bool {
 /// A SID is not a secret, but the text given where one belongs may be one (an auth token
 /// passed in the wrong argument): the error quotes the text only when it plainly is not a
 /// secret, and otherwise says what is wrong without quoting it (see [`SidError::input`]).
-fn check_sid(s: &str, kind: SidKind, redact: bool) -> Result<[u8; SID_LEN], SidError> {
+fn check_sid(s: &str, kind: SidKind, disclosure: Disclosure) -> Result<[u8; SID_LEN], SidError> {
     if is_valid_sid(s, kind) {
         let mut bytes = [0; SID_LEN];
         bytes.copy_from_slice(s.as_bytes());
@@ -183,7 +183,7 @@ fn check_sid(s: &str, kind: SidKind, redact: bool) -> Result<[u8; SID_LEN], SidE
             len: s.chars().count(),
         }
     };
-    Err(SidError::new(kind, s, problem, redact))
+    Err(SidError::new(kind, s, problem, disclosure))
 }
 
 /// Copies a SID known to be valid into its fixed-size form, in `const` context.
@@ -224,14 +224,18 @@ macro_rules! sid_type {
             /// # Ok::<(), capability_runtime::Error>(())
             /// ```
             pub fn new(sid: &str) -> Result<Self, Error> {
-                check_sid(sid, $kind, true).map(Self).map_err(Error::InvalidSid)
+                check_sid(sid, $kind, Disclosure::UnlessSecretLike)
+                    .map(Self)
+                    .map_err(Error::InvalidSid)
             }
 
             /// [`new`](Self::new) for text written in a policy's source, which is no secret:
             /// the error quotes it whatever it is.
             #[allow(dead_code)]
             pub(crate) fn from_source(sid: &str) -> Result<Self, Error> {
-                check_sid(sid, $kind, false).map(Self).map_err(Error::InvalidSid)
+                check_sid(sid, $kind, Disclosure::Quoted)
+                    .map(Self)
+                    .map_err(Error::InvalidSid)
             }
 
             /// A SID known at compile time. In a `const` item an invalid SID is a compile error.
@@ -385,22 +389,22 @@ sid_type!(
 );
 
 // `ApiKey::new`'s arguments are easily swapped with its secret: its SID errors never quote the
-// text (see `SidError::redacted`).
+// text (see `Disclosure::Never`).
 #[cfg(feature = "jwt")]
 impl ApiKeySid {
     pub(crate) fn new_redacted(sid: &str) -> Result<Self, Error> {
-        check_sid(sid, SidKind::ApiKey, true)
+        check_sid(sid, SidKind::ApiKey, Disclosure::Never)
             .map(Self)
-            .map_err(|e| Error::InvalidSid(e.redacted()))
+            .map_err(Error::InvalidSid)
     }
 }
 
 #[cfg(feature = "jwt")]
 impl AccountSid {
     pub(crate) fn new_redacted(sid: &str) -> Result<Self, Error> {
-        check_sid(sid, SidKind::Account, true)
+        check_sid(sid, SidKind::Account, Disclosure::Never)
             .map(Self)
-            .map_err(|e| Error::InvalidSid(e.redacted()))
+            .map_err(Error::InvalidSid)
     }
 }
 

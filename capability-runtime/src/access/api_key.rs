@@ -243,9 +243,7 @@ impl ApiKey {
     /// # Ok::<(), capability_runtime::Error>(())
     /// ```
     pub fn with_leeway(mut self, leeway: Duration) -> Self {
-        self.leeway = leeway
-            .as_secs()
-            .saturating_add(u64::from(leeway.subsec_nanos() > 0));
+        self.leeway = crate::credentials::whole_seconds(leeway);
         if let Some(secondary) = &mut self.secondary {
             secondary.leeway = self.leeway;
         }
