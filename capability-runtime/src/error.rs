@@ -354,6 +354,7 @@ pub(crate) enum Disclosure {
     /// Never quoted, nor any of its characters: the arguments of `ApiKey::new`, where a secret
     /// given in the wrong place is easy. The kind its prefix names, its length and (unless it
     /// looks like a secret) the position of a bad character are kept.
+    #[cfg_attr(not(feature = "jwt"), allow(dead_code))]
     Never,
 }
 
