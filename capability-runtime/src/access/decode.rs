@@ -6,6 +6,10 @@
 //! returns a typed [`Error`] rather than a parser message. Every object's keys are checked for
 //! repeats (after unescaping: `"\u0065xp"` is `exp`) by [`Keys`], in work linear in the input.
 //!
+//! Grants laid out exactly as `encode.rs` (and twilio-php) writes them, without escapes, are
+//! read first by [`canonical_grants`], which expects each field in its place; anything else by
+//! the general readers, which give the same result for what both read.
+//!
 //! Values this library keeps without knowing them (the `player` grant, grants it does not know)
 //! and values it skips (unknown claims and header members, values of the wrong type) go through
 //! [`canon`], which writes them in twilio-php's encoding (or nowhere), checks their keys and
