@@ -277,6 +277,19 @@ fn date_field(r: &mut Reader<'_>, findings: &mut Findings) -> Result<Field<u64>>
     })
 }
 
+/// The fields of each grant, in the order twilio-php writes them (`encode.rs`): the index of a
+/// field in its list is what both the general reader and [`canonical_grants`] match on.
+const VOICE_FIELDS: [&str; 4] = ["incoming", "outgoing", "push_credential_sid", "endpoint_id"];
+const OUTGOING_FIELDS: [&str; 2] = ["application_sid", "params"];
+const VIDEO_FIELDS: [&str; 1] = ["room"];
+const SERVICE_FIELDS: [&str; 4] = [
+    "service_sid",
+    "endpoint_id",
+    "deployment_role_sid",
+    "push_credential_sid",
+];
+const TASK_ROUTER_FIELDS: [&str; 3] = ["workspace_sid", "worker_sid", "role"];
+
 /// Where a value is: its grant (as the token names it) and its field, for messages.
 #[derive(Clone, Copy)]
 struct At {
@@ -445,7 +458,7 @@ fn outgoing(
         r,
         m,
         findings,
-        &["application_sid", "params"],
+        &OUTGOING_FIELDS,
         |index, key, r, findings| {
             match index {
                 Some(0) => {
@@ -476,25 +489,19 @@ fn voice(
         return Ok(());
     };
     let grant = out.insert(VoiceGrant::new());
-    members(
-        r,
-        m,
-        findings,
-        &["incoming", "outgoing", "push_credential_sid", "endpoint_id"],
-        |index, key, r, findings| {
-            match index {
-                Some(0) => grant.incoming = incoming(r, findings, at.field("incoming"))?,
-                Some(1) => outgoing(r, findings, at.field("outgoing"), &mut grant.outgoing)?,
-                Some(2) => {
-                    let at = at.field("push_credential_sid");
-                    grant.push_credential = sid(r, findings, at, CredentialSid::new)?;
-                }
-                Some(_) => grant.endpoint = owned_text(r, findings, at.field("endpoint_id"))?,
-                None => unknown(r, findings, at, key)?,
+    members(r, m, findings, &VOICE_FIELDS, |index, key, r, findings| {
+        match index {
+            Some(0) => grant.incoming = incoming(r, findings, at.field("incoming"))?,
+            Some(1) => outgoing(r, findings, at.field("outgoing"), &mut grant.outgoing)?,
+            Some(2) => {
+                let at = at.field("push_credential_sid");
+                grant.push_credential = sid(r, findings, at, CredentialSid::new)?;
             }
-            Ok(())
-        },
-    )
+            Some(_) => grant.endpoint = owned_text(r, findings, at.field("endpoint_id"))?,
+            None => unknown(r, findings, at, key)?,
+        }
+        Ok(())
+    })
 }
 
 /// `"video": {"room": "…"}`, into `out`.
@@ -508,7 +515,7 @@ fn video(
         return Ok(());
     };
     let grant = out.insert(VideoGrant::new());
-    members(r, m, findings, &["room"], |index, key, r, findings| {
+    members(r, m, findings, &VIDEO_FIELDS, |index, key, r, findings| {
         match index {
             Some(_) => grant.room = owned_text(r, findings, at.field("room"))?,
             None => unknown(r, findings, at, key)?,
@@ -528,25 +535,25 @@ fn service(
     let Some(m) = object(r, findings, at)? else {
         return Ok(());
     };
-    const KNOWN: [&str; 4] = [
-        "service_sid",
-        "endpoint_id",
-        "deployment_role_sid",
-        "push_credential_sid",
-    ];
-    members(r, m, findings, &KNOWN, |index, key, r, findings| {
-        let Some(index) = index else {
-            return unknown(r, findings, at, key);
-        };
-        let at = at.field(KNOWN[index]);
-        match index {
-            0 => out.service = sid(r, findings, at, ServiceSid::new)?,
-            1 => out.endpoint = owned_text(r, findings, at)?,
-            2 => out.deployment_role = sid(r, findings, at, RoleSid::new)?,
-            _ => out.push_credential = sid(r, findings, at, CredentialSid::new)?,
-        }
-        Ok(())
-    })
+    members(
+        r,
+        m,
+        findings,
+        &SERVICE_FIELDS,
+        |index, key, r, findings| {
+            let Some(index) = index else {
+                return unknown(r, findings, at, key);
+            };
+            let at = at.field(SERVICE_FIELDS[index]);
+            match index {
+                0 => out.service = sid(r, findings, at, ServiceSid::new)?,
+                1 => out.endpoint = owned_text(r, findings, at)?,
+                2 => out.deployment_role = sid(r, findings, at, RoleSid::new)?,
+                _ => out.push_credential = sid(r, findings, at, CredentialSid::new)?,
+            }
+            Ok(())
+        },
+    )
 }
 
 /// `"task_router": {"workspace_sid", "worker_sid", "role"}`, into `out`.
@@ -560,19 +567,24 @@ fn task_router(
         return Ok(());
     };
     let grant = out.insert(TaskRouterGrant::new());
-    const KNOWN: [&str; 3] = ["workspace_sid", "worker_sid", "role"];
-    members(r, m, findings, &KNOWN, |index, key, r, findings| {
-        let Some(index) = index else {
-            return unknown(r, findings, at, key);
-        };
-        let at = at.field(KNOWN[index]);
-        match index {
-            0 => grant.workspace = sid(r, findings, at, WorkspaceSid::new)?,
-            1 => grant.worker = sid(r, findings, at, WorkerSid::new)?,
-            _ => grant.role = owned_text(r, findings, at)?,
-        }
-        Ok(())
-    })
+    members(
+        r,
+        m,
+        findings,
+        &TASK_ROUTER_FIELDS,
+        |index, key, r, findings| {
+            let Some(index) = index else {
+                return unknown(r, findings, at, key);
+            };
+            let at = at.field(TASK_ROUTER_FIELDS[index]);
+            match index {
+                0 => grant.workspace = sid(r, findings, at, WorkspaceSid::new)?,
+                1 => grant.worker = sid(r, findings, at, WorkerSid::new)?,
+                _ => grant.role = owned_text(r, findings, at)?,
+            }
+            Ok(())
+        },
+    )
 }
 
 /// `"player"`: an object, kept in twilio-php's encoding, or `null` (twilio-python's unset
@@ -899,9 +911,7 @@ fn canonical_grants_into(r: &mut Reader<'_>, read: &mut ReadGrants) -> Option<()
         match kind {
             GrantKind::Voice => {
                 let voice = g.voice.insert(VoiceGrant::new());
-                const FIELDS: [&str; 4] =
-                    ["incoming", "outgoing", "push_credential_sid", "endpoint_id"];
-                in_order(r, &FIELDS, |r, index| {
+                in_order(r, &VOICE_FIELDS, |r, index| {
                     match index {
                         0 => voice.incoming = r.literal("{\"allow\":true}").then_some(true)?,
                         1 => voice.outgoing = Some(canonical_outgoing(r)?),
@@ -913,7 +923,7 @@ fn canonical_grants_into(r: &mut Reader<'_>, read: &mut ReadGrants) -> Option<()
             }
             GrantKind::Video => {
                 let video = g.video.insert(VideoGrant::new());
-                in_order(r, &["room"], |r, _| {
+                in_order(r, &VIDEO_FIELDS, |r, _| {
                     video.room = Some(canonical_text(r)?);
                     Some(())
                 })?;
@@ -922,8 +932,7 @@ fn canonical_grants_into(r: &mut Reader<'_>, read: &mut ReadGrants) -> Option<()
             GrantKind::Sync => canonical_service(r, &mut g.sync.insert(SyncGrant::new()).fields)?,
             GrantKind::TaskRouter => {
                 let task_router = g.task_router.insert(TaskRouterGrant::new());
-                const FIELDS: [&str; 3] = ["workspace_sid", "worker_sid", "role"];
-                in_order(r, &FIELDS, |r, index| {
+                in_order(r, &TASK_ROUTER_FIELDS, |r, index| {
                     match index {
                         0 => task_router.workspace = Some(canonical_sid(r, WorkspaceSid::new)?),
                         1 => task_router.worker = Some(canonical_sid(r, WorkerSid::new)?),
@@ -984,13 +993,7 @@ fn canonical_sid<T>(
 
 /// `"chat"` and `"data_sync"` in `encode.rs`'s field order.
 fn canonical_service(r: &mut Reader<'_>, out: &mut ServiceFields) -> Option<()> {
-    const FIELDS: [&str; 4] = [
-        "service_sid",
-        "endpoint_id",
-        "deployment_role_sid",
-        "push_credential_sid",
-    ];
-    in_order(r, &FIELDS, |r, index| {
+    in_order(r, &SERVICE_FIELDS, |r, index| {
         match index {
             0 => out.service = Some(canonical_sid(r, ServiceSid::new)?),
             1 => out.endpoint = Some(canonical_text(r)?),
@@ -1008,7 +1011,7 @@ const CANONICAL_PARAMS: usize = 16;
 /// `"outgoing": {"application_sid": "AP…"[, "params": {…}]}`.
 fn canonical_outgoing(r: &mut Reader<'_>) -> Option<OutgoingApplication> {
     let (mut app_sid, mut params) = (None, Params::new());
-    in_order(r, &["application_sid", "params"], |r, index| {
+    in_order(r, &OUTGOING_FIELDS, |r, index| {
         match index {
             0 => app_sid = Some(canonical_sid(r, AppSid::new)?),
             _ => params = canonical_params(r)?,

@@ -15,7 +15,7 @@ use crate::error::{Error, Malformed, TokenPart, Truncated};
 use crate::json::Field;
 use crate::policy::MAX_TOKEN_LEN;
 use crate::sid::{AccountSid, ApiKeySid};
-use crate::verify::check_common_header;
+use crate::verify::{check_common_header, optional, required, utf8};
 use crate::wire::TAG_LEN;
 
 /// The headers every official library writes for a token without a region, base64url-encoded:
@@ -332,36 +332,11 @@ pub(crate) fn check_header(segment: &str) -> Result<Option<Region>, Error> {
     }
 }
 
-fn utf8(bytes: &[u8], part: TokenPart) -> Result<&str, Error> {
-    std::str::from_utf8(bytes).map_err(|e| {
-        Error::Malformed(Malformed::Json {
-            part,
-            detail: format!("not UTF-8: {e}"),
-        })
-    })
-}
-
 pub(crate) fn json_error(e: &SyntaxError, text: &str, part: TokenPart) -> Error {
     Error::Malformed(Malformed::Json {
         part,
         detail: e.detail(text),
     })
-}
-
-fn required<T>(field: Field<T>, claim: &'static str) -> Result<T, Error> {
-    match field {
-        Field::Present(v) => Ok(v),
-        Field::Missing => Err(Error::MissingClaim(claim)),
-        Field::Invalid(found) => Err(Error::InvalidClaim { claim, found }),
-    }
-}
-
-fn optional<T>(field: Field<T>, claim: &'static str) -> Result<Option<T>, Error> {
-    match field {
-        Field::Present(v) => Ok(Some(v)),
-        Field::Missing => Ok(None),
-        Field::Invalid(found) => Err(Error::InvalidClaim { claim, found }),
-    }
 }
 
 #[cfg(test)]
