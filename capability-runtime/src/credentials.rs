@@ -5,12 +5,10 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use zeroize::Zeroizing;
 
-use zeroize::Zeroize as _;
-
 use crate::error::Error;
-use crate::mac::{HmacKey, State, BLOCK_LEN};
+use crate::mac::{first_block, HmacKey, KeyAfterBlock};
 use crate::sid::{AccountSid, SID_LEN};
-use crate::wire::{FIRST_BLOCK, PAYLOAD_EXP, PAYLOAD_ISS, TAG_LEN};
+use crate::wire::{FIRST_BLOCK, PAYLOAD_EXP, PAYLOAD_ISS};
 
 /// An account's Account SID and auth token: what signs and verifies tokens.
 ///
@@ -82,7 +80,7 @@ impl Credentials {
         Ok(Self {
             issuer: [0, 1, 2].map(|iss_tail| IssuerB64::new(&account_sid, iss_tail)),
             account_sid,
-            key: AuthKey::new(auth_token.as_bytes()),
+            key: auth_key(auth_token.as_bytes()),
             secondary: None,
             leeway: 0,
         })
@@ -130,7 +128,7 @@ impl Credentials {
         if auth_token.is_empty() {
             return Err(Error::EmptyAuthToken);
         }
-        self.secondary = Some(AuthKey::new(auth_token.as_bytes()));
+        self.secondary = Some(auth_key(auth_token.as_bytes()));
         Ok(self)
     }
 
@@ -196,47 +194,15 @@ impl Credentials {
     }
 }
 
-/// An auth token keyed into HMAC-SHA256, and the inner state after [`FIRST_BLOCK`], the first
-/// block of the signing input of most tokens: signing and verifying them hashes one block
-/// fewer. As secret as the auth token; wiped on drop.
-#[derive(Clone)]
-pub(crate) struct AuthKey {
-    hmac: HmacKey,
-    after_first_block: State,
-}
+/// An auth token keyed into HMAC-SHA256, with the inner state after [`FIRST_BLOCK`], the first
+/// block of the signing input of most tokens: signing and verifying them hashes one block fewer.
+pub(crate) type AuthKey = KeyAfterBlock;
 
-impl AuthKey {
-    fn new(auth_token: &[u8]) -> Self {
-        let hmac = HmacKey::new(auth_token);
-        let mut block = [0u8; BLOCK_LEN];
-        block.copy_from_slice(FIRST_BLOCK.as_bytes());
-        Self {
-            after_first_block: hmac.inner_after(&[block]),
-            hmac,
-        }
-    }
-
-    /// The HMAC key itself.
-    pub(crate) fn hmac(&self) -> &HmacKey {
-        &self.hmac
-    }
-
-    /// The tag of `input`: from the state after [`FIRST_BLOCK`] when `input` starts with it.
-    pub(crate) fn tag(&self, input: &[u8]) -> [u8; TAG_LEN] {
-        match input.strip_prefix(FIRST_BLOCK.as_bytes()) {
-            Some(rest) => self
-                .hmac
-                .tag_after(&self.after_first_block, BLOCK_LEN, rest),
-            None => self.hmac.tag(input),
-        }
-    }
-}
-
-impl Drop for AuthKey {
-    fn drop(&mut self) {
-        // `hmac` wipes itself.
-        self.after_first_block.zeroize();
-    }
+fn auth_key(auth_token: &[u8]) -> AuthKey {
+    KeyAfterBlock::new(
+        HmacKey::new(auth_token),
+        first_block(FIRST_BLOCK.as_bytes()),
+    )
 }
 
 impl fmt::Debug for Credentials {
@@ -276,7 +242,7 @@ mod tests {
     /// that start with the block, with a part of it, or not at all.
     #[test]
     fn the_first_block_state_gives_the_plain_hmac() {
-        let key = AuthKey::new(b"an auth token");
+        let key = auth_key(b"an auth token");
         let mut inputs = vec![FIRST_BLOCK.to_owned(), String::new(), "x.y".to_owned()];
         for len in [0, 1, 30, 63, 64, 65, 100, 200] {
             let tail: String = "abcdefghij".chars().cycle().take(len).collect();

@@ -109,6 +109,64 @@ impl Drop for HmacKey {
     }
 }
 
+/// An HMAC key and the inner state after one known first block of message: a message that
+/// starts with that block is hashed from there, one block fewer. As secret as the key; wiped
+/// on drop.
+#[derive(Clone)]
+pub(crate) struct KeyAfterBlock {
+    hmac: HmacKey,
+    block: [u8; BLOCK_LEN],
+    after_block: State,
+}
+
+impl KeyAfterBlock {
+    /// `hmac`, and its state after `block`.
+    pub(crate) fn new(hmac: HmacKey, block: [u8; BLOCK_LEN]) -> Self {
+        Self {
+            after_block: hmac.inner_after(&[block]),
+            block,
+            hmac,
+        }
+    }
+
+    /// The HMAC key itself.
+    pub(crate) fn hmac(&self) -> &HmacKey {
+        &self.hmac
+    }
+
+    /// What follows the block, when `message` starts with it.
+    pub(crate) fn after<'m>(&self, message: &'m [u8]) -> Option<&'m [u8]> {
+        message.strip_prefix(&self.block[..])
+    }
+
+    /// The tag of the block followed by `rest`.
+    pub(crate) fn tag_after_block(&self, rest: &[u8]) -> [u8; TAG_LEN] {
+        self.hmac.tag_after(&self.after_block, BLOCK_LEN, rest)
+    }
+
+    /// The tag of `message`: from the state after the block when it starts with it.
+    pub(crate) fn tag(&self, message: &[u8]) -> [u8; TAG_LEN] {
+        match self.after(message) {
+            Some(rest) => self.tag_after_block(rest),
+            None => self.hmac.tag(message),
+        }
+    }
+}
+
+impl Drop for KeyAfterBlock {
+    fn drop(&mut self) {
+        // `hmac` wipes itself.
+        self.after_block.zeroize();
+    }
+}
+
+/// The first [`BLOCK_LEN`] bytes of `text` (at least that long) as a block.
+pub(crate) fn first_block(text: &[u8]) -> [u8; BLOCK_LEN] {
+    let mut block = [0u8; BLOCK_LEN];
+    block.copy_from_slice(&text[..BLOCK_LEN]);
+    block
+}
+
 /// Whether `a` and `b` are equal, in a time that depends on their lengths only: the differences
 /// of all bytes are gathered without a branch, then tested once by `subtle`, which keeps the
 /// compiler from testing early. (Byte by byte, `subtle` costs 30 ns more for a tag.)

@@ -8,7 +8,7 @@ use zeroize::{Zeroize as _, Zeroizing};
 use crate::access::encode::HEADER_BLOCK_B64;
 use crate::base64url::{encode_slice, push_encoded};
 use crate::error::Error;
-use crate::mac::{equal_in_constant_time, HmacKey, State, BLOCK_LEN};
+use crate::mac::{equal_in_constant_time, first_block, HmacKey, KeyAfterBlock, State, BLOCK_LEN};
 use crate::sid::{AccountSid, ApiKeySid, SID_LEN};
 use crate::wire::{TAG_B64_LEN, TAG_LEN};
 
@@ -54,14 +54,16 @@ const JTI_HEAD: &str = "{\"jti\":\"";
 pub struct ApiKey {
     account_sid: AccountSid,
     key_sid: ApiKeySid,
-    mac: HmacKey,
+    /// The secret keyed into HMAC, and its state after the first block of every signing input
+    /// ([`HEADER_BLOCK_B64`]).
+    mac: KeyAfterBlock,
     /// The second 64 bytes of the signing input of the tokens this key signs without a region
     /// at a time from 1 000 000 000 to 1 999 999 999 (2001 to 2033): all but the last byte,
     /// which depends on the time's second digit, then that byte for each digit.
     second_block: [u8; 63],
     second_block_last: [u8; 10],
-    /// The inner HMAC states after the blocks most signing inputs start with.
-    midstates: Box<Midstates>,
+    /// The inner HMAC states after both blocks, one for each digit.
+    after_second_block: Box<SecondBlockStates>,
     leeway: u64,
     /// The base64url of `{"jti":"<key>`, 42 bytes: 14 whole quanta.
     jti_b64: Box<str>,
@@ -91,9 +93,8 @@ impl ApiKey {
         if secret.is_empty() {
             return Err(Error::EmptySecret);
         }
-        let mac = HmacKey::new(secret.as_bytes());
-        let header_block = block(HEADER_BLOCK_B64.as_bytes());
-        let after_header = mac.inner_after(&[header_block]);
+        let header_block = first_block(HEADER_BLOCK_B64.as_bytes());
+        let mac = KeyAfterBlock::new(HmacKey::new(secret.as_bytes()), header_block);
 
         let mut jti = String::with_capacity(JTI_HEAD.len() + SID_LEN);
         jti.push_str(JTI_HEAD);
@@ -115,7 +116,8 @@ impl ApiKey {
             push_encoded(&mut text, &[b'-', b'1', b'0' + digit]);
             second_block.copy_from_slice(&text.as_bytes()[..63]);
             second_block_last[usize::from(digit)] = text.as_bytes()[63];
-            mac.inner_after(&[header_block, block(text.as_bytes())])
+            mac.hmac()
+                .inner_after(&[header_block, first_block(text.as_bytes())])
         });
 
         let mut middle = String::new();
@@ -146,10 +148,7 @@ impl ApiKey {
             mac,
             second_block,
             second_block_last,
-            midstates: Box::new(Midstates {
-                after_header,
-                after_second_block,
-            }),
+            after_second_block: Box::new(SecondBlockStates(after_second_block)),
             leeway: 0,
             jti_b64: jti_b64.into_boxed_str(),
             middle,
@@ -272,14 +271,12 @@ impl ApiKey {
     /// The HMAC-SHA256 tag of `input`, resumed from the inner state after the longest of the
     /// precomputed blocks `input` starts with.
     pub(crate) fn tag_of(&self, input: &[u8]) -> [u8; TAG_LEN] {
-        match input.strip_prefix(HEADER_BLOCK_B64.as_bytes()) {
+        match self.mac.after(input) {
             Some(rest) => match self.after_second_block(rest) {
-                Some((state, rest)) => self.mac.tag_after(state, 2 * BLOCK_LEN, rest),
-                None => self
-                    .mac
-                    .tag_after(&self.midstates.after_header, BLOCK_LEN, rest),
+                Some((state, rest)) => self.mac.hmac().tag_after(state, 2 * BLOCK_LEN, rest),
+                None => self.mac.tag_after_block(rest),
             },
-            None => self.mac.tag(input),
+            None => self.mac.hmac().tag(input),
         }
     }
 
@@ -289,7 +286,7 @@ impl ApiKey {
         let after = rest.strip_prefix(&self.second_block[..])?;
         let (&last, after) = after.split_first()?;
         let digit = self.second_block_last.iter().position(|&b| b == last)?;
-        Some((&self.midstates.after_second_block[digit], after))
+        Some((&self.after_second_block.0[digit], after))
     }
 
     /// The base64url of `{"jti":"<key>`.
@@ -317,27 +314,16 @@ impl ApiKey {
     pub(crate) const MIDDLE_HEAD: &'static [u8; 2] = b"\",";
 }
 
-/// The inner HMAC states after the first block of every signing input ([`HEADER_BLOCK_B64`])
-/// and after the second block of most (see [`ApiKey`]'s `second_block`), one for each digit.
-/// As secret as the key: wiped on drop.
+/// The inner HMAC states after the first block of every signing input and the second block of
+/// most (see [`ApiKey`]'s `second_block`), one for each digit. As secret as the key: wiped on
+/// drop.
 #[derive(Clone)]
-struct Midstates {
-    after_header: State,
-    after_second_block: [State; 10],
-}
+struct SecondBlockStates([State; 10]);
 
-impl Drop for Midstates {
+impl Drop for SecondBlockStates {
     fn drop(&mut self) {
-        self.after_header.zeroize();
-        self.after_second_block.zeroize();
+        self.0.zeroize();
     }
-}
-
-/// The first 64 bytes of `text` (at least that long) as a block.
-fn block(text: &[u8]) -> [u8; BLOCK_LEN] {
-    let mut block = [0u8; BLOCK_LEN];
-    block.copy_from_slice(&text[..BLOCK_LEN]);
-    block
 }
 
 impl fmt::Debug for ApiKey {
@@ -405,7 +391,7 @@ mod tests {
             for issued_at in times {
                 let token = policy.sign_at(&key, issued_at);
                 let input = token.as_str().rsplit_once('.').unwrap().0.as_bytes();
-                let blocks = match input.strip_prefix(HEADER_BLOCK_B64.as_bytes()) {
+                let blocks = match key.mac.after(input) {
                     Some(rest) if key.after_second_block(rest).is_some() => 2,
                     Some(_) => 1,
                     None => 0,
