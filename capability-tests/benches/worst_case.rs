@@ -209,6 +209,15 @@ fn main() {
             }),
         ),
         (
+            "scope: parameters in twilio-php's layout but for their last byte (read twice)",
+            at_len(|n| {
+                let params = format!("{}+", vec!["Param%3Dvalue%2B01"; n].join("%26"));
+                let scope =
+                    format!("scope:stream:subscribe?path=%2F2010-04-01%2FEvents&params={params}");
+                sign(PHP_HEADER, &claims(&scope, ""), false)
+            }),
+        ),
+        (
             "scope: general reader, parameters in reverse order",
             at_len(|n| {
                 let scope = format!(
