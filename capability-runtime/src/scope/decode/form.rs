@@ -98,17 +98,14 @@ pub(super) fn inner_params(raw: &str) -> Result<Params, String> {
     // measured faster than pushing).
     let mut text = vec![0u8; raw.len()];
     let mut len = 0;
-    // The ends of each pair but the last (see `Params::packed_but_last`): allocated at the second
-    // pair, for all. Each pair after the first takes at least `%26` and one byte.
-    let mut ends = Vec::new();
-    let (mut pair_start, mut key_end, mut last_key_end, mut empty) = (0, None, None, true);
+    let mut pairs = Pairs::new(raw.len());
     let mut at = 0;
     loop {
         // Most bytes: kept by both decodings.
         if let Some(&b) = raw.get(at) {
             if PLAIN[usize::from(b)] {
                 text[len] = b;
-                (len, at, empty) = (len + 1, at + 1, false);
+                (len, at) = (len + 1, at + 1);
                 continue;
             }
         }
@@ -120,28 +117,14 @@ pub(super) fn inner_params(raw: &str) -> Result<Params, String> {
         // Decoded again: `&` and the first `=` delimit, `+` and `%XX` decode.
         let decoded = match b {
             None | Some(b'&') => {
-                if empty {
-                    return Err("empty parameter in the application parameters".into());
-                }
-                let key_end = key_end.take().unwrap_or(len);
-                if key_end == pair_start {
-                    return Err("a parameter has an empty key".into());
-                }
-                if let Some(previous) = last_key_end.replace(key_end) {
-                    if ends.capacity() == 0 {
-                        ends.reserve_exact(raw.len().div_ceil(4));
-                    }
-                    ends.push((previous, pair_start));
-                }
-                (pair_start, empty) = (len, true);
+                pairs.end(len)?;
                 match b {
                     None => break,
                     Some(_) => continue,
                 }
             }
-            Some(b'=') if key_end.is_none() => {
-                key_end = Some(len);
-                empty = false;
+            Some(b'=') if pairs.key_end.is_none() => {
+                pairs.key_end = Some(len);
                 continue;
             }
             Some(b'+') => b' ',
@@ -161,31 +144,75 @@ pub(super) fn inner_params(raw: &str) -> Result<Params, String> {
             Some(b) => b,
         };
         text[len] = decoded;
-        (len, empty) = (len + 1, false);
+        len += 1;
     }
     text.truncate(len);
-    packed(text, ends, last_key_end, false).ok_or_else(|| NOT_UTF8.into())
+    pairs.packed(text, false).ok_or_else(|| NOT_UTF8.into())
 }
 
-/// The parameters decoded into `text`, with the ends of each pair but the last and the end of
-/// the last key (see `Params::packed_but_last`); `None` unless the text is UTF-8 and cut only
-/// between characters, so that every key and value is UTF-8. `cut_in_ascii`: the cuts are known
-/// to fall between characters.
-fn packed(
-    text: Vec<u8>,
+/// Where the pairs decoded so far into one buffer of keys and values end, and the checks each
+/// pair gets: both readers keep them here.
+struct Pairs {
+    /// The ends of the key and the value of each pair but the last (see
+    /// `Params::packed_but_last`): allocated at the second pair, for all.
     ends: Vec<(usize, usize)>,
+    /// How many pairs the text can hold: each after the first takes at least `%26` and a byte.
+    most: usize,
+    /// Where the pair being decoded starts, and where its key ends (at its first `=`).
+    start: usize,
+    key_end: Option<usize>,
+    /// Where the key of the last pair ended.
     last_key_end: Option<usize>,
-    cut_in_ascii: bool,
-) -> Option<Params> {
-    let last_key_end = last_key_end.unwrap_or(text.len());
-    let text = String::from_utf8(text).ok().filter(|t| {
-        cut_in_ascii
-            || (t.is_char_boundary(last_key_end)
-                && ends
-                    .iter()
-                    .all(|&(k, v)| t.is_char_boundary(k) && t.is_char_boundary(v)))
-    })?;
-    Some(Params::packed_but_last(text, ends, last_key_end))
+}
+
+impl Pairs {
+    /// For parameters `raw_len` bytes long, encoded.
+    fn new(raw_len: usize) -> Self {
+        Pairs {
+            ends: Vec::new(),
+            most: raw_len.div_ceil(4),
+            start: 0,
+            key_end: None,
+            last_key_end: None,
+        }
+    }
+
+    /// Ends the pair being decoded at `len`, and starts the next there.
+    fn end(&mut self, len: usize) -> Result<(), &'static str> {
+        if len == self.start && self.key_end.is_none() {
+            return Err("empty parameter in the application parameters");
+        }
+        let key_end = self.key_end.take().unwrap_or(len);
+        if key_end == self.start {
+            return Err("a parameter has an empty key");
+        }
+        if let Some(previous) = self.last_key_end.replace(key_end) {
+            if self.ends.capacity() == 0 {
+                self.ends.reserve_exact(self.most);
+            }
+            self.ends.push((previous, self.start));
+        }
+        self.start = len;
+        Ok(())
+    }
+
+    /// The parameters decoded into `text`; `None` unless it is UTF-8 and cut only between
+    /// characters, so that every key and value is UTF-8. `cut_in_ascii`: the cuts are known to
+    /// fall between characters.
+    fn packed(self, text: Vec<u8>, cut_in_ascii: bool) -> Option<Params> {
+        let Pairs {
+            ends, last_key_end, ..
+        } = self;
+        let last_key_end = last_key_end.unwrap_or(text.len());
+        let text = String::from_utf8(text).ok().filter(|t| {
+            cut_in_ascii
+                || (t.is_char_boundary(last_key_end)
+                    && ends
+                        .iter()
+                        .all(|&(k, v)| t.is_char_boundary(k) && t.is_char_boundary(v)))
+        })?;
+        Some(Params::packed_but_last(text, ends, last_key_end))
+    }
 }
 
 /// Which of the 64 bytes at `chunk` are `%` (bit `i` for byte `i`), and whether any is `+`,
@@ -229,24 +256,9 @@ pub(super) fn php_params(raw: &[u8]) -> Option<Params> {
     let n = raw.len();
     let mut text = vec![0u8; n + AHEAD];
     let (mut len, mut at) = (0, 0);
-    let mut ends = Vec::new();
-    let (mut pair_start, mut key_end, mut last_key_end) = (0, None, None);
+    let mut pairs = Pairs::new(n);
     // The bits of every byte an escape decoded to.
     let mut decoded_bits = 0;
-    // Ends the pair at `len`: `None` when it or its key is empty.
-    let mut end_pair = |len: usize, pair_start: usize, key_end: Option<usize>| {
-        let key_end = key_end.unwrap_or(len);
-        if len == pair_start || key_end == pair_start {
-            return None;
-        }
-        if let Some(previous) = last_key_end.replace(key_end) {
-            if ends.capacity() == 0 {
-                ends.reserve_exact(n.div_ceil(4));
-            }
-            ends.push((previous, pair_start));
-        }
-        Some(())
-    };
     for (chunk_start, chunk) in (0..n).step_by(64).map(|i| (i, &raw[i..])) {
         let (mut escapes, others) = match chunk.first_chunk::<64>() {
             Some(chunk) => escapes_and_others(chunk),
@@ -278,12 +290,11 @@ pub(super) fn php_params(raw: &[u8]) -> Option<Params> {
             // spelling, and a jump table on the decoded byte measured slower.
             let decoded = match (digits[0], digits[1]) {
                 (b'2', b'6') => {
-                    end_pair(len, pair_start, key_end.take())?;
-                    pair_start = len;
+                    pairs.end(len).ok()?;
                     continue;
                 }
-                (b'3', b'D' | b'd') if key_end.is_none() => {
-                    key_end = Some(len);
+                (b'3', b'D' | b'd') if pairs.key_end.is_none() => {
+                    pairs.key_end = Some(len);
                     continue;
                 }
                 (b'2', b'B' | b'b') => b' ',
@@ -302,11 +313,11 @@ pub(super) fn php_params(raw: &[u8]) -> Option<Params> {
     let last_run = &raw[at..];
     text[len..len + last_run.len()].copy_from_slice(last_run);
     len += last_run.len();
-    end_pair(len, pair_start, key_end)?;
+    pairs.end(len).ok()?;
     text.truncate(len);
     // When every escape decoded to ASCII, the text is runs of `raw` (UTF-8, cut at `%`s) and
     // ASCII bytes, cut only where they meet.
-    packed(text, ends, last_key_end, decoded_bits < 0x80)
+    pairs.packed(text, decoded_bits < 0x80)
 }
 
 #[cfg(test)]
