@@ -18,12 +18,11 @@
 //! message is short and has no raw control characters.
 #![no_main]
 
-use base64::engine::general_purpose::URL_SAFE_NO_PAD;
-use base64::Engine as _;
+mod common;
+
 use capability_runtime::{Credentials, Error, Grants, Policy, MAX_TOKEN_LEN};
-use hmac::{Hmac, KeyInit, Mac};
+use common::{check_message, sign};
 use libfuzzer_sys::fuzz_target;
-use sha2::Sha256;
 
 /// The key and account of `tests/data/reference-vectors.json`, so its tokens are valid seeds.
 const SECRET: &str = "0123456789abcdef0123456789abcdef";
@@ -50,7 +49,7 @@ fuzz_target!(|data: &[u8]| {
             Some(i) => (&rest[..i], &rest[i + 1..]),
             None => (PHP_HEADER, rest),
         };
-        let token = sign(header, payload);
+        let token = sign(SECRET, header, payload);
         check_paths_agree(&credentials, &token);
         let result = credentials.verify_at(&token, NOW);
         if token.len() > MAX_TOKEN_LEN {
@@ -80,28 +79,6 @@ fn check_paths_agree(credentials: &Credentials, token: &str) {
     let fast = format!("{:?}", credentials.verify_at(token, NOW));
     let general = format!("{:?}", credentials.__verify_at_general(token, NOW));
     assert_eq!(fast, general, "the fast paths disagree with the general readers");
-}
-
-/// Every error renders, escaped and bounded: untrusted text is cut to 64 characters.
-fn check_message(e: &Error) {
-    let text = e.to_string();
-    assert!(text.len() < 1024, "a {} byte message: {text}", text.len());
-    assert!(
-        !text.contains(['\n', '\r', '\u{1b}']),
-        "unescaped control character: {text:?}"
-    );
-}
-
-/// base64url(header) . base64url(payload) . base64url(HMAC-SHA256)
-fn sign(header: &[u8], payload: &[u8]) -> String {
-    let mut token = URL_SAFE_NO_PAD.encode(header);
-    token.push('.');
-    URL_SAFE_NO_PAD.encode_string(payload, &mut token);
-    let mut mac = Hmac::<Sha256>::new_from_slice(SECRET.as_bytes()).expect("any key length");
-    mac.update(token.as_bytes());
-    token.push('.');
-    URL_SAFE_NO_PAD.encode_string(mac.finalize().into_bytes(), &mut token);
-    token
 }
 
 fn check_accepted(credentials: &Credentials, verified: &capability_runtime::VerifiedToken) {
