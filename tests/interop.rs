@@ -654,40 +654,7 @@ fn official_libraries_accept_our_tokens_and_read_our_grants() {
 fn official_libraries_reject_a_wrong_key_and_an_expired_token() {
     let exchange = exchange();
     let mut problems = Vec::new();
-    let expectations = [
-        (
-            "control: wrong key",
-            [
-                "InvalidSignatureError:",
-                "JwtDecodeError: Signature verification failed",
-                "JsonWebTokenError: invalid signature",
-            ],
-        ),
-        (
-            "control: expired",
-            [
-                "ExpiredSignatureError:",
-                "JwtDecodeError: Signature has expired",
-                "TokenExpiredError: jwt expired",
-            ],
-        ),
-    ];
-    for (name, [pyjwt, twilio, node]) in expectations {
-        let py = entry(&exchange.python, "verified", name);
-        let js = entry(&exchange.node, "verified", name);
-        for (verifier, result, prefix) in [
-            ("PyJWT", &py["pyjwt"], pyjwt),
-            ("twilio-python", &py["twilio"], twilio),
-            ("jsonwebtoken", &js["jsonwebtoken"], node),
-        ] {
-            let error = result["error"].as_str().unwrap_or("");
-            if result["ok"] != false || !error.starts_with(prefix) {
-                problems.push(format!(
-                    "{verifier} on {name:?}: expected an error starting {prefix:?}, got {result}"
-                ));
-            }
-        }
-    }
+    check_controls_refused(&exchange.python, &exchange.node, "", &mut problems);
     // And so do we.
     let signed = |name: &str| {
         exchange
@@ -706,6 +673,46 @@ fn official_libraries_reject_a_wrong_key_and_an_expired_token() {
         Err(Error::Expired { .. })
     ));
     report(problems);
+}
+
+/// Checks that PyJWT, twilio-python and jsonwebtoken refuse the control tokens (signed with a
+/// wrong key, expired) of one kind, each with its own error: `python` and `node` are their
+/// answers for that kind, `kind` names it in the problems found.
+fn check_controls_refused(python: &Value, node: &Value, kind: &str, problems: &mut Vec<String>) {
+    let expectations = [
+        (
+            "control: wrong key",
+            [
+                "InvalidSignatureError:",
+                "JwtDecodeError: Signature verification failed",
+                "JsonWebTokenError: invalid signature",
+            ],
+        ),
+        (
+            "control: expired",
+            [
+                "ExpiredSignatureError:",
+                "JwtDecodeError: Signature has expired",
+                "TokenExpiredError: jwt expired",
+            ],
+        ),
+    ];
+    for (name, [pyjwt, twilio, jsonwebtoken]) in expectations {
+        let py = entry(python, "verified", name);
+        let js = entry(node, "verified", name);
+        for (verifier, result, prefix) in [
+            ("PyJWT", &py["pyjwt"], pyjwt),
+            ("twilio-python", &py["twilio"], twilio),
+            ("jsonwebtoken", &js["jsonwebtoken"], jsonwebtoken),
+        ] {
+            let error = result["error"].as_str().unwrap_or("");
+            if result["ok"] != false || !error.starts_with(prefix) {
+                problems.push(format!(
+                    "{verifier} on {kind}{name:?}: expected an error starting {prefix:?}, got {result}"
+                ));
+            }
+        }
+    }
 }
 
 /// Checks the tokens one official library generated: each verifies in our library at the time it
@@ -1096,40 +1103,12 @@ fn official_libraries_accept_our_access_tokens_with_the_prescribed_claims() {
 fn official_libraries_reject_a_wrong_key_and_an_expired_access_token() {
     let exchange = exchange();
     let mut problems = Vec::new();
-    let expectations = [
-        (
-            "control: wrong key",
-            [
-                "InvalidSignatureError:",
-                "JwtDecodeError: Signature verification failed",
-                "JsonWebTokenError: invalid signature",
-            ],
-        ),
-        (
-            "control: expired",
-            [
-                "ExpiredSignatureError:",
-                "JwtDecodeError: Signature has expired",
-                "TokenExpiredError: jwt expired",
-            ],
-        ),
-    ];
-    for (name, [pyjwt, twilio, node]) in expectations {
-        let py = entry(&exchange.python["access"], "verified", name);
-        let js = entry(&exchange.node["access"], "verified", name);
-        for (verifier, result, prefix) in [
-            ("PyJWT", &py["pyjwt"], pyjwt),
-            ("twilio-python", &py["twilio"], twilio),
-            ("jsonwebtoken", &js["jsonwebtoken"], node),
-        ] {
-            let error = result["error"].as_str().unwrap_or("");
-            if result["ok"] != false || !error.starts_with(prefix) {
-                problems.push(format!(
-                    "{verifier} on Access Token {name:?}: expected an error starting {prefix:?}, got {result}"
-                ));
-            }
-        }
-    }
+    check_controls_refused(
+        &exchange.python["access"],
+        &exchange.node["access"],
+        "Access Token ",
+        &mut problems,
+    );
     report(problems);
 }
 
