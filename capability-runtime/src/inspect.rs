@@ -625,6 +625,18 @@ mod tests {
         BASE64URL.encode(bytes)
     }
 
+    /// The errors among the problems an inspection found: what the verifier would say.
+    fn refused(inspection: &Inspection) -> Vec<&Error> {
+        inspection
+            .problems()
+            .iter()
+            .filter_map(|p| match p {
+                Problem::Refused(e) => Some(e),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// A token of these JSON texts, validly signed with `SECRET`.
     fn signed(header: &str, claims: &str) -> String {
         let input = format!("{}.{}", b64(header.as_bytes()), b64(claims.as_bytes()));
@@ -705,14 +717,7 @@ mod tests {
         let (mut accepted, mut refused_kinds) = (0, BTreeSet::new());
         for token in cases() {
             let inspection = inspect_at(&token, NOW).unwrap();
-            let refused: Vec<&Error> = inspection
-                .problems()
-                .iter()
-                .filter_map(|p| match p {
-                    Problem::Refused(e) => Some(e),
-                    _ => None,
-                })
-                .collect();
+            let refused = refused(&inspection);
             let verdict = credentials.verify_at(&token, NOW);
             match &verdict {
                 Ok(_) => accepted += 1,
@@ -955,14 +960,7 @@ mod tests {
         }
         for token in tokens {
             let inspection = inspect_at(&token, NOW).unwrap();
-            let refused: Vec<&Error> = inspection
-                .problems()
-                .iter()
-                .filter_map(|p| match p {
-                    Problem::Refused(e) => Some(e),
-                    _ => None,
-                })
-                .collect();
+            let refused = refused(&inspection);
             match key.verify_at(&token, NOW) {
                 Ok(verified) => {
                     accepted += 1;
