@@ -1,7 +1,7 @@
 //! Property tests of Access Tokens: random valid policies round-trip; altered tokens never
 //! verify; the JSON reader accepts exactly what serde_json accepts; random text never panics.
 
-#[path = "../../tests/common/mod.rs"]
+#[path = "../../capability-runtime/tests/common/mod.rs"]
 mod common;
 mod support;
 

@@ -1,7 +1,7 @@
 //! Property tests: random valid policies round-trip; altered tokens never verify; random text
 //! never panics the verifier or the constructors.
 
-#[path = "../../tests/common/mod.rs"]
+#[path = "../../capability-runtime/tests/common/mod.rs"]
 mod common;
 mod support;
 

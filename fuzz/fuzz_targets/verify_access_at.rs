@@ -27,7 +27,7 @@ use capability_runtime::{
 use common::{check_message, sign};
 use libfuzzer_sys::fuzz_target;
 
-/// The key of `tests/data/access-token-vectors.json`, so its tokens are valid seeds.
+/// The key of `capability-runtime/tests/data/access-token-vectors.json`, so its tokens are valid seeds.
 const ACCOUNT_SID: &str = "AC0123456789abcdef0123456789abcdef";
 const KEY_SID: &str = "SK0123456789abcdef0123456789abcdef";
 const SECRET: &str = "0123456789abcdef0123456789abcdef";

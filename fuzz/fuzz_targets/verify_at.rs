@@ -24,7 +24,7 @@ use capability_runtime::{Credentials, Error, Grants, Policy, MAX_TOKEN_LEN};
 use common::{check_message, sign};
 use libfuzzer_sys::fuzz_target;
 
-/// The key and account of `tests/data/reference-vectors.json`, so its tokens are valid seeds.
+/// The key and account of `capability-runtime/tests/data/reference-vectors.json`, so its tokens are valid seeds.
 const SECRET: &str = "0123456789abcdef0123456789abcdef";
 const ACCOUNT_SID: &str = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
 /// One second after the vectors were issued.

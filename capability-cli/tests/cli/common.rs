@@ -92,7 +92,10 @@ pub const ACCESS_ENV: [(&str, &str); 3] = [
 ];
 
 fn load(name: &str) -> Value {
-    let path = format!("{}/../tests/data/{name}", env!("CARGO_MANIFEST_DIR"));
+    let path = format!(
+        "{}/../capability-runtime/tests/data/{name}",
+        env!("CARGO_MANIFEST_DIR")
+    );
     serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap()
 }
 

@@ -1,6 +1,6 @@
 """Interop checks against the official Python libraries: twilio-python and PyJWT.
 
-Run by tests/interop.rs with the venv that setup.sh makes. Reads one JSON request on stdin and
+Run by capability-tests/tests/interop.rs with the venv that setup.sh makes. Reads one JSON request on stdin and
 prints one JSON answer on stdout; the Rust test makes every assertion.
 
 Request:
@@ -14,7 +14,7 @@ Request:
    "access":   {"account_sid", "api_key_sid", "secret",       Access Tokens (optional)
                 "verify":   [{"name", "token", "secret"}],
                 "generate": {"at": <unix seconds>, "cases": [{"name", "inputs": INPUTS}]}}}
-  INPUTS = an Access Token policy, as the `inputs` of tests/data/access-token-vectors.json:
+  INPUTS = an Access Token policy, as the `inputs` of capability-runtime/tests/data/access-token-vectors.json:
            {"identity", "ttl", "nbf", "region", "grants": [{"type": "voice" | "video" | "chat" |
            "sync" | "task_router" | "player", <the grant's fields>}]}
 

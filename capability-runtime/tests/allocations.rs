@@ -12,7 +12,7 @@ use std::cell::Cell;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use capability::{AppSid, ClientName, Credentials, Policy};
+use capability_runtime::{AppSid, ClientName, Credentials, Policy};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
 
@@ -206,7 +206,9 @@ fn each_scope_uri_of_another_service_takes_one_allocation() {
 mod access {
     use std::time::Duration;
 
-    use capability::{AccessPolicy, ApiKey, AppSid, Identity, Region, VideoGrant, VoiceGrant};
+    use capability_runtime::{
+        AccessPolicy, ApiKey, AppSid, Identity, Region, VideoGrant, VoiceGrant,
+    };
 
     use super::allocations;
 

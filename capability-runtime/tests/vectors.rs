@@ -7,7 +7,7 @@ mod common;
 
 use std::time::Duration;
 
-use capability::{AppSid, ClientName, Credentials, Grants, Policy};
+use capability_runtime::{AppSid, ClientName, Credentials, Grants, Policy};
 use serde_json::Value;
 
 const VECTORS: &str = include_str!("data/reference-vectors.json");
@@ -206,13 +206,13 @@ fn vectors_expire_at_exp_and_python_ones_start_at_nbf() {
         );
         assert!(matches!(
             v.credentials.verify_at(token, exp),
-            Err(capability::Error::Expired { .. })
+            Err(capability_runtime::Error::Expired { .. })
         ));
         let has_nbf = case["payload_json"].as_str().unwrap().contains("\"nbf\"");
         assert_eq!(
             matches!(
                 v.credentials.verify_at(token, v.issued_at - 1),
-                Err(capability::Error::NotYetValid { .. })
+                Err(capability_runtime::Error::NotYetValid { .. })
             ),
             has_nbf,
             "{}",

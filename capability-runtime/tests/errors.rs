@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use capability::{
+use capability_runtime::{
     AccountSid, AppSid, ClientName, ClientNameError, Credentials, Error, Malformed, Policy,
     ScopeKind, SidKind, SidProblem, TokenPart, MAX_TOKEN_LEN,
 };
@@ -623,7 +623,10 @@ fn a_secret_passed_where_a_sid_belongs_never_shows() {
         };
         assert!(!sid.input().contains(secret), "{}", sid.input());
         assert!(
-            !matches!(sid.problem(), capability::SidProblem::InvalidChar { .. }),
+            !matches!(
+                sid.problem(),
+                capability_runtime::SidProblem::InvalidChar { .. }
+            ),
             "{:?}",
             sid.problem()
         );

@@ -14,7 +14,7 @@ use base64::engine::general_purpose::{STANDARD, STANDARD_NO_PAD, URL_SAFE, URL_S
 use base64::Engine as _;
 use common::{b64, sign_json, sign_segments, ACCOUNT, SECRET};
 
-use capability::{
+use capability_runtime::{
     AccountSid, AppSid, ClientName, ClientNameError, Credentials, Error, Malformed, Policy,
     SidProblem, TokenPart, VerifiedToken, MAX_EXP, MAX_OTHER_MEMBERS, MAX_OTHER_SCOPES,
     MAX_TOKEN_LEN,

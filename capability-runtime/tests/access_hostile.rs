@@ -9,7 +9,7 @@ mod common;
 use common::access::{ACCOUNT, KEY_SECRET, KEY_SID};
 use common::{b64, sign_json, sign_segments};
 
-use capability::{
+use capability_runtime::{
     AccessPolicy, ApiKey, AppSid, ClientName, Credentials, Error, GrantKind, Identity, Malformed,
     PlaybackGrant, Policy, TokenPart, VerifiedAccessToken, VideoGrant, VoiceGrant, MAX_TOKEN_LEN,
 };

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use super::ordered::Json as Value;
-use capability::{
+use capability_runtime::{
     AccessPolicy, AppSid, ChatGrant, CredentialSid, Error, Identity, PlaybackGrant, Region,
     RoleSid, ServiceSid, SyncGrant, TaskRouterGrant, VideoGrant, VoiceGrant, WorkerSid,
     WorkspaceSid,

@@ -1,6 +1,6 @@
 // Interop checks against the official Node libraries: twilio-node and jsonwebtoken.
 //
-// Run by tests/interop.rs as `node check.mjs <folder of setup.sh's npm install>`. Reads one JSON
+// Run by capability-tests/tests/interop.rs as `node check.mjs <folder of setup.sh's npm install>`. Reads one JSON
 // request on stdin and prints one JSON answer on stdout; the Rust test makes every assertion.
 // The request and answer have the shape described in check.py, with these differences:
 //   - the request has "now": the fixed time at which jsonwebtoken checks our tokens

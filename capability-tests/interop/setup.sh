@@ -2,14 +2,14 @@
 # Installs the official Twilio helper libraries that tests/interop.rs checks our tokens against,
 # at the versions pinned beside this script, into throw-away folders:
 #
-#   target/interop/venv   Python venv: twilio + PyJWT          (tests/interop/requirements.txt)
-#   target/interop/node   npm ci: twilio + jsonwebtoken         (tests/interop/package*.json)
+#   target/interop/venv   Python venv: twilio + PyJWT          (capability-tests/interop/requirements.txt)
+#   target/interop/node   npm ci: twilio + jsonwebtoken         (capability-tests/interop/package*.json)
 #
 # Idempotent: when the pins and the python3/node versions are those of the last successful run, it
 # does nothing. Safe to run concurrently (the second run waits for the first). Exits non-zero with
 # a message saying what is missing or which registry could not be reached; it never skips.
 #
-# Usage: bash tests/interop/setup.sh        (CAPABILITY_INTEROP_DIR overrides target/interop)
+# Usage: bash capability-tests/interop/setup.sh        (CAPABILITY_INTEROP_DIR overrides target/interop)
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -59,13 +59,13 @@ python3 -m venv "$out/venv" ||
 # about a minute instead of hanging.
 "$out/venv/bin/python" -m pip install --quiet --no-input --disable-pip-version-check \
     --retries 2 --timeout 20 --no-deps --requirement "$here/requirements.txt" ||
-    fail "could not reach PyPI registry: pip could not install tests/interop/requirements.txt (its output is above)"
+    fail "could not reach PyPI registry: pip could not install capability-tests/interop/requirements.txt (its output is above)"
 
 mkdir -p "$out/node"
 cp "$here/package.json" "$here/package-lock.json" "$out/node/"
 npm ci --prefix "$out/node" --no-audit --no-fund --ignore-scripts --loglevel=error \
     --fetch-retries=2 --fetch-timeout=20000 >&2 ||
-    fail "could not reach npm registry: npm ci could not install tests/interop/package-lock.json (its output is above)"
+    fail "could not reach npm registry: npm ci could not install capability-tests/interop/package-lock.json (its output is above)"
 
 printf '%s' "$stamp" >"$out/.stamp"
-echo "interop setup: done (twilio-python, PyJWT, twilio-node, jsonwebtoken as pinned in tests/interop)" >&2
+echo "interop setup: done (twilio-python, PyJWT, twilio-node, jsonwebtoken as pinned in capability-tests/interop)" >&2

@@ -1,6 +1,7 @@
 //! `access_token!` and run-time parsing of its grammar against the twilio-php vectors: the
 //! policies they give sign to exactly the tokens twilio-php signed, compared whole.
 
+#[path = "../../capability-runtime/tests/common/mod.rs"]
 mod common;
 
 use capability::{access_token, AccessPolicy, ApiKey, ClientName, Identity};
@@ -15,7 +16,9 @@ fn key() -> ApiKey {
 
 /// The twilio-php vectors: name, inputs, token.
 fn php_vectors() -> Vec<(String, Json, String)> {
-    let file = Json::parse(include_str!("data/access-token-vectors.json"));
+    let file = Json::parse(include_str!(
+        "../../capability-runtime/tests/data/access-token-vectors.json"
+    ));
     file["vectors"]
         .as_array()
         .unwrap()

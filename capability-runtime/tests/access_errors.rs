@@ -6,7 +6,7 @@ mod common;
 
 use std::time::Duration;
 
-use capability::{
+use capability_runtime::{
     AccessPolicy, ApiKey, AppSid, ChatGrant, ClientName, ClientNameError, CredentialSid, Error,
     GrantKind, Identity, IdentityError, MigrationBlocker, PlaybackGrant, Policy, Region, RoleSid,
     RoomSid, ServiceSid, SidKind, SidProblem, VideoGrant, VoiceGrant, WorkerSid, WorkspaceSid,

@@ -93,7 +93,7 @@ fn reference_policies() -> BTreeMap<&'static str, Policy> {
 fn vectors() -> Value {
     let path = concat!(
         env!("CARGO_MANIFEST_DIR"),
-        "/tests/data/reference-vectors.json"
+        "/../capability-runtime/tests/data/reference-vectors.json"
     );
     let text = std::fs::read_to_string(path).expect("reference vectors");
     serde_json::from_str(&text).expect("valid JSON")

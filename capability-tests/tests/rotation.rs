@@ -2,6 +2,7 @@
 //! auth token verify, with every other check unchanged; signing uses only the primary; after the
 //! rotation, tokens of the old key are refused. Neither secret ever shows.
 
+#[path = "../../capability-runtime/tests/common/mod.rs"]
 mod common;
 
 use std::time::Duration;

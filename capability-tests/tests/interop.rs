@@ -4,11 +4,11 @@
 //! must not: its tests are `#[ignore]`d, and
 //!
 //! ```text
-//! cargo test --test interop -- --ignored
+//! cargo test -p capability-tests --test interop -- --ignored
 //! ```
 //!
-//! runs them (`.ci/run` always does). `tests/interop/setup.sh` installs twilio-python + PyJWT and
-//! twilio-node + jsonwebtoken, at the versions pinned in `tests/interop/`, into `target/interop/`
+//! runs them (`.ci/run` always does). `capability-capability-tests/interop/setup.sh` installs twilio-python + PyJWT and
+//! twilio-node + jsonwebtoken, at the versions pinned in `capability-tests/interop/`, into `target/interop/`
 //! (once; later runs reuse them); the test runs it first. When asked, a missing tool or an
 //! unreachable registry makes the test FAIL with setup.sh's message: it never skips.
 //!
@@ -33,6 +33,7 @@
 //! twilio-python's and twilio-node's `AccessToken` for the same policies must verify in our
 //! library to the same identity, grants, region and times.
 
+#[path = "../../capability-runtime/tests/common/mod.rs"]
 mod common;
 
 use std::collections::BTreeSet;
@@ -347,8 +348,14 @@ fn grants_reading(grants: &Grants) -> Value {
 // ---------------------------------------------------------------------------------------------
 // Running the setup and the scripts.
 
+/// The workspace's root, where `target/` is.
 fn root() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
+    Path::new(concat!(env!("CARGO_MANIFEST_DIR"), "/.."))
+}
+
+/// The harness beside this test: the pinned libraries and the scripts that drive them.
+fn harness() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("interop")
 }
 
 fn interop_dir() -> PathBuf {
@@ -411,10 +418,10 @@ fn run(mut command: Command, input: &str, timeout: Duration) -> Result<String, S
 
 fn setup() -> Result<PathBuf, String> {
     let mut command = Command::new("bash");
-    command.arg(root().join("tests/interop/setup.sh"));
+    command.arg(harness().join("setup.sh"));
     run(command, "", SETUP_TIMEOUT).map_err(|e| {
         format!(
-            "the interop test needs the official libraries installed by tests/interop/setup.sh, \
+            "the interop test needs the official libraries installed by capability-tests/interop/setup.sh, \
              which needs python3, node and npm, and PyPI and the npm registry reachable:\n{e}"
         )
     })?;
@@ -509,10 +516,10 @@ fn make_exchange() -> Result<Exchange, String> {
     );
 
     let mut python = Command::new(dir.join("venv/bin/python"));
-    python.arg(root().join("tests/interop/check.py"));
+    python.arg(harness().join("check.py"));
     let mut node = Command::new("node");
     node.arg("--disable-warning=ExperimentalWarning")
-        .arg(root().join("tests/interop/check.mjs"))
+        .arg(harness().join("check.mjs"))
         .arg(dir.join("node"));
     let parse = |out: String, who: &str| -> Result<Value, String> {
         serde_json::from_str(&out)
@@ -555,11 +562,10 @@ fn report(problems: Vec<String>) {
 // The tests.
 
 #[test]
-#[ignore = "live interop (python3, node, npm): cargo test --test interop -- --ignored"]
+#[ignore = "live interop (python3, node, npm): cargo test -p capability-tests --test interop -- --ignored"]
 fn the_pinned_versions_are_the_ones_running() {
     let exchange = exchange();
-    let requirements =
-        std::fs::read_to_string(root().join("tests/interop/requirements.txt")).unwrap();
+    let requirements = std::fs::read_to_string(harness().join("requirements.txt")).unwrap();
     let pin = |name: &str| {
         requirements
             .lines()
@@ -581,10 +587,9 @@ fn the_pinned_versions_are_the_ones_running() {
         exchange.python["versions"]
     );
 
-    let package: Value = serde_json::from_str(
-        &std::fs::read_to_string(root().join("tests/interop/package.json")).unwrap(),
-    )
-    .unwrap();
+    let package: Value =
+        serde_json::from_str(&std::fs::read_to_string(harness().join("package.json")).unwrap())
+            .unwrap();
     for name in ["twilio", "jsonwebtoken"] {
         assert_eq!(
             exchange.node["versions"][name], package["dependencies"][name],
@@ -595,7 +600,7 @@ fn the_pinned_versions_are_the_ones_running() {
 }
 
 #[test]
-#[ignore = "live interop (python3, node, npm): cargo test --test interop -- --ignored"]
+#[ignore = "live interop (python3, node, npm): cargo test -p capability-tests --test interop -- --ignored"]
 fn official_libraries_accept_our_tokens_and_read_our_grants() {
     let exchange = exchange();
     let mut problems = Vec::new();
@@ -650,7 +655,7 @@ fn official_libraries_accept_our_tokens_and_read_our_grants() {
 }
 
 #[test]
-#[ignore = "live interop (python3, node, npm): cargo test --test interop -- --ignored"]
+#[ignore = "live interop (python3, node, npm): cargo test -p capability-tests --test interop -- --ignored"]
 fn official_libraries_reject_a_wrong_key_and_an_expired_token() {
     let exchange = exchange();
     let mut problems = Vec::new();
@@ -829,7 +834,7 @@ fn check_generated(
 }
 
 #[test]
-#[ignore = "live interop (python3, node, npm): cargo test --test interop -- --ignored"]
+#[ignore = "live interop (python3, node, npm): cargo test -p capability-tests --test interop -- --ignored"]
 fn we_accept_the_tokens_of_twilio_python() {
     check_generated("twilio-python", &exchange().python, |v| {
         match (v.not_before(), v.issued_at()) {
@@ -842,7 +847,7 @@ fn we_accept_the_tokens_of_twilio_python() {
 }
 
 #[test]
-#[ignore = "live interop (python3, node, npm): cargo test --test interop -- --ignored"]
+#[ignore = "live interop (python3, node, npm): cargo test -p capability-tests --test interop -- --ignored"]
 fn we_accept_the_tokens_of_twilio_node() {
     check_generated("twilio-node", &exchange().node, |v| {
         match (v.not_before(), v.issued_at()) {
@@ -861,7 +866,7 @@ const API_KEY_SID: &str = "SKfedcba9876543210fedcba9876543210";
 const API_KEY_SECRET: &str = "a7Bc9dE1fG3hJ5kL7mN9pQ1rS3tU5vW7";
 const WRONG_API_KEY_SECRET: &str = "a7Bc9dE1fG3hJ5kL7mN9pQ1rS3tU5vW8";
 
-/// Policies in the `inputs` format of `tests/data/access-token-vectors.json`, kept as text so
+/// Policies in the `inputs` format of `capability-runtime/tests/data/access-token-vectors.json`, kept as text so
 /// that the order of their members reaches the scripts. Every one can be expressed by both
 /// official libraries.
 const ACCESS_CASES: &[(&str, &str)] = &[
@@ -1062,7 +1067,7 @@ fn expected_access_claims(inputs: &Json, now: u64) -> Value {
 }
 
 #[test]
-#[ignore = "live interop (python3, node, npm): cargo test --test interop -- --ignored"]
+#[ignore = "live interop (python3, node, npm): cargo test -p capability-tests --test interop -- --ignored"]
 fn official_libraries_accept_our_access_tokens_with_the_prescribed_claims() {
     let exchange = exchange();
     let mut problems = Vec::new();
@@ -1099,7 +1104,7 @@ fn official_libraries_accept_our_access_tokens_with_the_prescribed_claims() {
 }
 
 #[test]
-#[ignore = "live interop (python3, node, npm): cargo test --test interop -- --ignored"]
+#[ignore = "live interop (python3, node, npm): cargo test -p capability-tests --test interop -- --ignored"]
 fn official_libraries_reject_a_wrong_key_and_an_expired_access_token() {
     let exchange = exchange();
     let mut problems = Vec::new();
@@ -1178,7 +1183,7 @@ fn check_generated_access(
 }
 
 #[test]
-#[ignore = "live interop (python3, node, npm): cargo test --test interop -- --ignored"]
+#[ignore = "live interop (python3, node, npm): cargo test -p capability-tests --test interop -- --ignored"]
 fn we_accept_the_access_tokens_of_twilio_python() {
     check_generated_access("twilio-python", &exchange().python, |v, inputs| {
         // twilio-python sets `nbf` to the time of generation unless given one.
@@ -1193,7 +1198,7 @@ fn we_accept_the_access_tokens_of_twilio_python() {
 }
 
 #[test]
-#[ignore = "live interop (python3, node, npm): cargo test --test interop -- --ignored"]
+#[ignore = "live interop (python3, node, npm): cargo test -p capability-tests --test interop -- --ignored"]
 fn we_accept_the_access_tokens_of_twilio_node() {
     check_generated_access("twilio-node", &exchange().node, |v, inputs| {
         let nbf = inputs["nbf"].as_u64();

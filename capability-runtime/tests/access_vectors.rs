@@ -8,7 +8,7 @@
 
 mod common;
 
-use capability::{AccessPolicy, ApiKey, Error, GrantKind};
+use capability_runtime::{AccessPolicy, ApiKey, Error, GrantKind};
 use common::access::{policy_from_inputs, ACCOUNT, KEY_SECRET, KEY_SID};
 use common::ordered::Json;
 
