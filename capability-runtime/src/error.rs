@@ -4,7 +4,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::access::GrantKind;
-use crate::grants::ScopeKind;
+use crate::capability::grants::ScopeKind;
 use crate::sid::SidKind;
 
 /// Everything that can go wrong: invalid input, a policy that cannot be signed, a token that does

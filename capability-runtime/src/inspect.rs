@@ -1,44 +1,38 @@
 //! Reading a token without its key: [`inspect_at`] and the [`Inspection`] it returns, with the
 //! [`Problem`]s Twilio would refuse the token for.
 //!
-//! The header, the claims and the grants are read by the verifiers' own readers: for capability
-//! tokens `verify::check_header`, the `Claims` reader and the scope parser; for Access Tokens
-//! `access::check_header`, the `AccessClaims` reader and the policy builder's grant rules.
-//! Nothing here is a second reading of them. What is added is only what needs no key: the kind
-//! of token, and the rules Twilio applies beyond the signature (lifetime, `typ`, `cty`, SIDs,
+//! Built from the verifiers' own stages (`jwt`): the same split, the same JSON reader, each
+//! kind's header rules and claim readers, the scope parser, the policy builder's grant rules, and
+//! the one lifetime rule, at `now`, without a key and so without a leeway. Nothing here is a
+//! second reading of a token. What is added is only what needs no key: the kind of token, and
+//! the rules Twilio applies beyond the signature (`typ`, `cty`, SIDs, a lifetime over 24 h,
 //! unknown scopes).
 //!
 //! An [`Inspection`] never says a token is valid, and cannot be turned into a
 //! [`VerifiedToken`](crate::VerifiedToken): only [`Credentials::verify_at`](crate::Credentials::verify_at)
 //! accepts a token.
 
-use std::collections::BTreeSet;
 use std::fmt;
 
-use base64::Engine as _;
-use serde::de::{self, Deserialize, Deserializer, IgnoredAny, MapAccess, Visitor};
-
-use crate::access::{self, AccessClaims, AccessGrants, Identity, Region};
-use crate::base64url::BASE64URL;
+use crate::access::{self, AccessClaims, AccessGrants, Region};
+use crate::capability::{self, scope, CapabilityClaims, Grants};
 use crate::error::{Error, Malformed, TokenPart, Truncated};
-use crate::grants::Grants;
-use crate::json::Claims;
-use crate::policy::{MAX_TOKEN_LEN, MAX_TTL};
-use crate::scope;
+use crate::identity::Identity;
+use crate::jwt::claims::{Registered, Times};
+use crate::jwt::json::Field;
+use crate::jwt::{self, base64url, Decoded, Header, ACCESS_CTY};
+use crate::limits::{self, check_lifetime, MAX_TTL, TAG_LEN};
 use crate::sid::{AccountSid, ApiKeySid};
-use crate::verify;
-
-/// The `cty` header of Access Tokens.
-const ACCESS_TOKEN_CTY: &str = "twilio-fpa;v=1";
 
 /// The kind of Twilio token, told from its header and claims.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[non_exhaustive]
 pub enum TokenKind {
-    /// A capability token (Twilio Client 1.x): its claims have a `scope` and no `grants`.
+    /// A capability token (Twilio Client 1.x): its header has no `cty` of an Access Token,
+    /// and its claims have a `scope`.
     Capability,
-    /// An Access Token (the current client SDKs): its claims have `grants`, or (with neither
-    /// `grants` nor `scope`) its header has the `cty` `twilio-fpa;v=1`.
+    /// An Access Token (the current client SDKs): its header has the `cty` `twilio-fpa;v=1`,
+    /// or (with no `scope`) its claims have `grants`.
     Access,
     /// A JWT that is neither: Twilio accepts it nowhere.
     Other,
@@ -140,7 +134,7 @@ impl fmt::Display for Problem {
             ),
             Problem::ContentType { found } => write!(
                 f,
-                "the header has a `cty` (`{}`), which only Access Tokens have (`{ACCESS_TOKEN_CTY}`); \
+                "the header has a `cty` (`{}`), which only Access Tokens have (`{ACCESS_CTY}`); \
                  leave it out",
                 Truncated(found)
             ),
@@ -278,36 +272,31 @@ impl Inspection {
 /// claims that are not base64url of a JSON object ([`Error::TokenTooLarge`],
 /// [`Error::Malformed`]). Everything else is a [`Problem`] of the [`Inspection`].
 pub fn inspect_at(token: &str, now: u64) -> Result<Inspection, Error> {
-    if token.len() > MAX_TOKEN_LEN {
-        return Err(Error::TokenTooLarge {
-            len: token.len(),
-            max: MAX_TOKEN_LEN,
-        });
-    }
-    let segments: Vec<&str> = token.split('.').collect();
-    let &[header, payload, signature] = &segments[..] else {
-        return Err(Error::Malformed(Malformed::Segments {
-            found: segments.len(),
-        }));
-    };
-    let header_json = json_text(header, TokenPart::Header)?;
-    let header_members: Members = read(&header_json, TokenPart::Header)?;
-    let claims_json = json_text(payload, TokenPart::Payload)?;
-    let claim_members: Members = read(&claims_json, TokenPart::Payload)?;
-    let kind = if claim_members.keys.contains("grants") {
-        TokenKind::Access
-    } else if claim_members.keys.contains("scope") {
-        TokenKind::Capability
-    } else if header_members.cty.as_deref() == Some(ACCESS_TOKEN_CTY) {
-        TokenKind::Access
+    let segments = jwt::split(token)?;
+    let mut buf = Decoded::<0>::default();
+    let header_json = buf.text(segments.header, TokenPart::Header)?.to_owned();
+    let header = Header::read_text(&header_json)?;
+    let mut buf: Decoded = Decoded::default();
+    let claims_json = buf.text(segments.payload, TokenPart::Payload)?;
+
+    // The kind: what the header says, else what the claims hold.
+    let (kind, claims) = if header.is_access() {
+        (TokenKind::Access, Claims::Access(access::read_claims(claims_json)?))
     } else {
-        TokenKind::Other
+        let mut claims = capability::read_payload(claims_json)?;
+        match claims.scope() {
+            Ok(scope) => (TokenKind::Capability, Claims::Capability(claims, Ok(scope))),
+            Err(missing) => match access::read_claims(claims_json)? {
+                access if access.grants_present => (TokenKind::Access, Claims::Access(access)),
+                _ => (TokenKind::Other, Claims::Capability(claims, Err(missing))),
+            },
+        }
     };
 
     let mut inspection = Inspection {
         kind,
         header_json: String::new(),
-        claims_json: String::new(),
+        claims_json: claims_json.to_owned(),
         issuer: None,
         subject: None,
         expires_at: None,
@@ -320,54 +309,39 @@ pub fn inspect_at(token: &str, now: u64) -> Result<Inspection, Error> {
         region: None,
         problems: Vec::new(),
     };
-    let mut problems = Vec::new();
+    let problems = &mut inspection.problems;
     if kind == TokenKind::Access {
-        // The Access Token verifier's header rule covers `alg`, `crit`, `cty`, `typ` and `twr`.
         match access::check_header(header) {
             Ok(region) => inspection.region = region,
             Err(e) => problems.push(Problem::Refused(e)),
         }
     } else {
-        if let Err(e) = verify::check_header(header) {
-            problems.push(Problem::Refused(e));
+        if let Some(typ) = typ_of(&header) {
+            problems.push(Problem::Type { found: typ });
         }
-        if let Some(typ) = header_members.typ.as_ref().filter(|typ| *typ != "JWT") {
-            problems.push(Problem::Type { found: typ.clone() });
+        if let Some(cty) = text_of(&header.cty) {
+            problems.push(Problem::ContentType { found: cty });
         }
-        if let Some(cty) = &header_members.cty {
-            problems.push(Problem::ContentType { found: cty.clone() });
+        if let Err(e) = capability::check_header(header) {
+            problems.insert(0, Problem::Refused(e));
         }
     }
 
-    match BASE64URL.decode(signature) {
-        Ok(tag) if tag.len() == 32 => {}
+    match base64url::decode(segments.signature) {
+        Ok(tag) if tag.len() == TAG_LEN => {}
         Ok(tag) => problems.push(Problem::SignatureLength { len: tag.len() }),
         Err(_) => problems.push(Problem::Refused(Error::Malformed(Malformed::Base64(
             TokenPart::Signature,
         )))),
     }
 
-    match kind {
-        TokenKind::Access => {
-            let mut claims = AccessClaims::default();
-            match access::read_claims(&claims_json, &mut claims) {
-                Ok(()) => read_access_claims(claims, now, &mut inspection, &mut problems),
-                Err(e) => problems.push(Problem::Refused(access::json_error(
-                    &e,
-                    &claims_json,
-                    TokenPart::Payload,
-                ))),
-            }
+    match claims {
+        Claims::Capability(claims, scope) => {
+            capability_claims(claims, scope, now, &mut inspection)
         }
-        _ => match verify::read_payload_claims(&claims_json) {
-            Ok(claims) => read_claims(claims, now, &mut inspection, &mut problems),
-            Err(e) => problems.push(Problem::Refused(e)),
-        },
+        Claims::Access(claims) => access_claims(claims, now, &mut inspection),
     }
-
     inspection.header_json = header_json;
-    inspection.claims_json = claims_json;
-    inspection.problems = problems;
     Ok(inspection)
 }
 
@@ -376,27 +350,57 @@ pub fn inspect_at(token: &str, now: u64) -> Result<Inspection, Error> {
 /// # Errors
 /// As [`inspect_at`], and [`Error::Clock`] if the clock reads before 1970.
 pub fn inspect(token: &str) -> Result<Inspection, Error> {
-    inspect_at(token, crate::credentials::now()?)
+    inspect_at(token, limits::now()?)
+}
+
+/// The claims as read by the verifier of the token's kind.
+enum Claims<'a> {
+    /// The claims of a capability token (or of a JWT that is no Twilio token), and its `scope`.
+    Capability(CapabilityClaims<'a>, Result<std::borrow::Cow<'a, str>, Error>),
+    Access(AccessClaims<'a>),
+}
+
+/// A string member's text, or what else it is.
+fn text_of(field: &Field<std::borrow::Cow<'_, str>>) -> Option<String> {
+    match field {
+        Field::Present(text) => Some(text.to_string()),
+        Field::Invalid(found) => Some((*found).to_owned()),
+        Field::Missing => None,
+    }
+}
+
+/// The `typ` of a header that is not `JWT`, as [`text_of`] shows it.
+fn typ_of(header: &Header<'_>) -> Option<String> {
+    match &header.typ {
+        Field::Present(typ) if typ == "JWT" => None,
+        typ => text_of(typ),
+    }
 }
 
 /// The claims of a capability token (or of a JWT that is no Twilio token) as the verifier reads
 /// them, and the problems they have at `now`.
-fn read_claims(claims: Claims<'_>, now: u64, out: &mut Inspection, problems: &mut Vec<Problem>) {
-    if let Some(key) = claims.duplicate {
-        problems.push(duplicate(key));
+fn capability_claims(
+    mut claims: CapabilityClaims<'_>,
+    scope: Result<std::borrow::Cow<'_, str>, Error>,
+    now: u64,
+    out: &mut Inspection,
+) {
+    let problems = &mut out.problems;
+    if let Err(e) = claims.findings.check_duplicate(TokenPart::Payload) {
+        problems.push(Problem::Refused(e));
     }
-    let scope = refused(verify::required(claims.scope, "scope"), problems);
-    let iss = refused(verify::required(claims.iss, "iss"), problems);
-    let exp = refused(verify::required(claims.exp, "exp"), problems);
-    let nbf = refused(verify::optional(claims.nbf, "nbf"), problems).flatten();
-    let iat = refused(verify::optional(claims.iat, "iat"), problems).flatten();
-
+    let scope = refused(scope, problems);
+    let registered = &mut claims.registered;
+    let iss = refused(std::mem::take(&mut registered.iss).required("iss"), problems);
+    let times = times(registered, problems);
     if let Some(Err(e)) = iss.as_deref().map(AccountSid::from_source) {
         problems.push(Problem::Issuer(e));
     }
-    times(exp, nbf, iat, now, problems);
+    if let Some(times) = times {
+        lifetime(times, now, problems);
+    }
     if let Some(scope) = &scope {
-        match scope::decode(scope, true) {
+        match scope::decode(scope) {
             Ok(grants) => {
                 problems.extend(
                     grants
@@ -411,40 +415,36 @@ fn read_claims(claims: Claims<'_>, now: u64, out: &mut Inspection, problems: &mu
         }
     }
     out.issuer = iss.map(Into::into);
-    out.expires_at = exp;
-    out.not_before = nbf;
-    out.issued_at = iat;
     out.scope = scope.map(Into::into);
+    if let Some(times) = times {
+        out.set_times(times);
+    }
 }
 
 /// The claims of an Access Token as its verifier reads them, and the problems they have at
 /// `now`, including the rules the policy builder applies to what it signs.
-fn read_access_claims(
-    claims: AccessClaims<'_>,
-    now: u64,
-    out: &mut Inspection,
-    problems: &mut Vec<Problem>,
-) {
-    if let Some(key) = claims.findings.duplicate {
-        problems.push(duplicate(key));
+fn access_claims(mut claims: AccessClaims<'_>, now: u64, out: &mut Inspection) {
+    let problems = &mut out.problems;
+    if let Err(e) = claims.findings.check_duplicate(TokenPart::Payload) {
+        problems.push(Problem::Refused(e));
     }
-    let iss = refused(verify::required(claims.iss, "iss"), problems);
-    let sub = refused(verify::required(claims.sub, "sub"), problems);
-    let exp = refused(verify::required(claims.exp, "exp"), problems);
-    let nbf = refused(verify::optional(claims.nbf, "nbf"), problems).flatten();
-    let iat = refused(verify::optional(claims.iat, "iat"), problems).flatten();
-    refused(verify::optional(claims.jti, "jti"), problems);
+    let registered = &mut claims.registered;
+    let iss = refused(std::mem::take(&mut registered.iss).required("iss"), problems);
+    let sub = refused(std::mem::take(&mut registered.sub).required("sub"), problems);
+    let times = times(registered, problems);
+    refused(std::mem::take(&mut registered.jti).optional("jti"), problems);
     if !claims.grants_present {
         problems.push(Problem::Refused(Error::MissingClaim("grants")));
     }
-
     if let Some(Err(e)) = iss.as_deref().map(ApiKeySid::from_source) {
         problems.push(Problem::Issuer(e));
     }
     if let Some(Err(e)) = sub.as_deref().map(AccountSid::from_source) {
         problems.push(Problem::Subject(e));
     }
-    times(exp, nbf, iat, now, problems);
+    if let Some(times) = times {
+        lifetime(times, now, problems);
+    }
     if let Some(problem) = claims.findings.problem {
         problems.push(Problem::Refused(problem));
     }
@@ -462,53 +462,49 @@ fn read_access_claims(
     }
     out.issuer = iss.map(Into::into);
     out.subject = sub.map(Into::into);
-    out.expires_at = exp;
-    out.not_before = nbf;
-    out.issued_at = iat;
-}
-
-/// The problems of the lifetime claims at `now`: expired, not yet valid, valid for too long.
-fn times(
-    exp: Option<u64>,
-    nbf: Option<u64>,
-    iat: Option<u64>,
-    now: u64,
-    problems: &mut Vec<Problem>,
-) {
-    if let Some(exp) = exp {
-        if now >= exp {
-            problems.push(Problem::Refused(Error::Expired {
-                expired_at: exp,
-                now,
-            }));
-        }
-        let start = match (nbf, iat) {
-            (Some(nbf), _) => Some((nbf, LifetimeStart::NotBefore)),
-            (None, Some(iat)) => Some((iat, LifetimeStart::IssuedAt)),
-            (None, None) => (now < exp).then_some((now, LifetimeStart::Now)),
-        };
-        if let Some((from, start)) = start {
-            let secs = exp.saturating_sub(from);
-            if secs > MAX_TTL.as_secs() {
-                problems.push(Problem::Lifetime { secs, start });
-            }
-        }
-    }
-    if let Some(nbf) = nbf {
-        if now < nbf {
-            problems.push(Problem::Refused(Error::NotYetValid {
-                not_before: nbf,
-                now,
-            }));
-        }
+    if let Some(times) = times {
+        out.set_times(times);
     }
 }
 
-fn duplicate(key: String) -> Problem {
-    Problem::Refused(Error::Malformed(Malformed::DuplicateKey {
-        part: TokenPart::Payload,
-        key,
-    }))
+impl Inspection {
+    fn set_times(&mut self, times: Times) {
+        self.expires_at = Some(times.expires_at);
+        self.not_before = times.not_before;
+        self.issued_at = times.issued_at;
+    }
+}
+
+/// The times as the verifiers read them; each that does not read is a problem.
+fn times(registered: &mut Registered<'_>, problems: &mut Vec<Problem>) -> Option<Times> {
+    let exp = refused(std::mem::take(&mut registered.exp).required("exp"), problems);
+    let nbf = refused(std::mem::take(&mut registered.nbf).optional("nbf"), problems).flatten();
+    let iat = refused(std::mem::take(&mut registered.iat).optional("iat"), problems).flatten();
+    exp.map(|expires_at| Times {
+        expires_at,
+        not_before: nbf,
+        issued_at: iat,
+    })
+}
+
+/// The problems of a token's times at `now`: the verifiers' lifetime rule without a leeway, and
+/// a lifetime over the 24 hours Twilio allows.
+fn lifetime(times: Times, now: u64, problems: &mut Vec<Problem>) {
+    if let Err(e) = check_lifetime(times.expires_at, times.not_before, now, 0) {
+        problems.push(Problem::Refused(e));
+    }
+    let exp = times.expires_at;
+    let start = match (times.not_before, times.issued_at) {
+        (Some(nbf), _) => Some((nbf, LifetimeStart::NotBefore)),
+        (None, Some(iat)) => Some((iat, LifetimeStart::IssuedAt)),
+        (None, None) => (now < exp).then_some((now, LifetimeStart::Now)),
+    };
+    if let Some((from, start)) = start {
+        let secs = exp.saturating_sub(from);
+        if secs > MAX_TTL.as_secs() {
+            problems.push(Problem::Lifetime { secs, start });
+        }
+    }
 }
 
 /// The value, or `None` and the verifier's error as a problem.
@@ -516,105 +512,17 @@ fn refused<T>(result: Result<T, Error>, problems: &mut Vec<Problem>) -> Option<T
     result.map_err(|e| problems.push(Problem::Refused(e))).ok()
 }
 
-/// The JSON text of the header or the payload: base64url-decoded, UTF-8.
-fn json_text(segment: &str, part: TokenPart) -> Result<String, Error> {
-    String::from_utf8(verify::decode(segment, part)?).map_err(|e| {
-        Error::Malformed(Malformed::Json {
-            part,
-            detail: format!("not UTF-8: {}", e.utf8_error()),
-        })
-    })
-}
-
-fn read<'a, T: Deserialize<'a>>(json: &'a str, part: TokenPart) -> Result<T, Error> {
-    verify::parse_json(json.as_bytes(), part)
-}
-
-/// What the kind of token and the header's rules need from a JSON object: its keys, and the
-/// `typ` and `cty` members (strings as they are, other values as what they are). Other values
-/// are skipped unread.
-#[derive(Default)]
-struct Members {
-    keys: BTreeSet<String>,
-    typ: Option<String>,
-    cty: Option<String>,
-}
-
-/// A member read as text: a string's own text, any other value described.
-struct Text(String);
-
-impl<'de> Deserialize<'de> for Text {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Text;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("any JSON value")
-            }
-            fn visit_str<E: de::Error>(self, v: &str) -> Result<Text, E> {
-                Ok(Text(v.to_owned()))
-            }
-            fn visit_u64<E: de::Error>(self, _: u64) -> Result<Text, E> {
-                Ok(Text("a number".into()))
-            }
-            fn visit_i64<E: de::Error>(self, _: i64) -> Result<Text, E> {
-                Ok(Text("a number".into()))
-            }
-            fn visit_f64<E: de::Error>(self, _: f64) -> Result<Text, E> {
-                Ok(Text("a number".into()))
-            }
-            fn visit_bool<E: de::Error>(self, _: bool) -> Result<Text, E> {
-                Ok(Text("a boolean".into()))
-            }
-            fn visit_unit<E: de::Error>(self) -> Result<Text, E> {
-                Ok(Text("null".into()))
-            }
-            fn visit_seq<A: de::SeqAccess<'de>>(self, mut seq: A) -> Result<Text, A::Error> {
-                while seq.next_element::<IgnoredAny>()?.is_some() {}
-                Ok(Text("an array".into()))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Text, A::Error> {
-                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-                Ok(Text("an object".into()))
-            }
-        }
-        d.deserialize_any(V)
-    }
-}
-
-impl<'de> Deserialize<'de> for Members {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Members;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members, A::Error> {
-                let mut members = Members::default();
-                while let Some(key) = map.next_key::<String>()? {
-                    match key.as_str() {
-                        "typ" => members.typ = Some(map.next_value::<Text>()?.0),
-                        "cty" => members.cty = Some(map.next_value::<Text>()?.0),
-                        _ => {
-                            map.next_value::<IgnoredAny>()?;
-                        }
-                    }
-                    members.keys.insert(key);
-                }
-                Ok(members)
-            }
-        }
-        d.deserialize_map(V)
-    }
-}
-
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeSet;
+
+    use base64::Engine as _;
     use hmac::{KeyInit, Mac};
 
     use super::*;
-    use crate::credentials::Credentials;
+    use crate::jwt::base64url::BASE64URL;
+    use crate::limits::MAX_TOKEN_LEN;
+    use crate::capability::credentials::Credentials;
     type HmacSha256 = hmac::Hmac<sha2::Sha256>;
 
     const ACCOUNT: &str = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";
@@ -731,6 +639,15 @@ mod tests {
                     );
                 }
             }
+            if inspection.kind() == TokenKind::Access {
+                // The `cty` of an Access Token: read as one, and refused by the capability
+                // verifier, which names the `cty`.
+                assert!(
+                    matches!(verdict, Err(Error::InvalidHeader { member: "cty", .. })),
+                    "{token}"
+                );
+                continue;
+            }
             match verdict {
                 Ok(verified) => {
                     assert!(refused.is_empty(), "{token}: {refused:?}");
@@ -791,12 +708,9 @@ mod tests {
             }]
         );
         assert_eq!(
-            problems(
-                r#"{"alg":"HS256","cty":"twilio-fpa;v=1"}"#,
-                &claims(alice, "")
-            ),
+            problems(r#"{"alg":"HS256","cty":"JWT"}"#, &claims(alice, "")),
             [Problem::ContentType {
-                found: "twilio-fpa;v=1".into()
+                found: "JWT".into()
             }]
         );
         assert_eq!(
@@ -849,6 +763,30 @@ mod tests {
             inspect_at(&tag_cut, NOW).unwrap().problems(),
             [Problem::SignatureLength { len: 30 }]
         );
+    }
+
+    /// A capability token with an extra `grants` member is a capability token to both: the
+    /// verifier reads its scope, and so does `inspect`; the `cty` of an Access Token makes an
+    /// Access Token to both.
+    #[test]
+    fn the_kind_is_the_verifiers_kind() {
+        let credentials = Credentials::new(ACCOUNT, SECRET).unwrap();
+        let alice = "scope:client:incoming?clientName=alice";
+        let extra = r#","grants":{"identity":"root","voice":{"incoming":{"allow":true}}}"#;
+        let token = signed(PHP, &claims(alice, extra));
+        let verified = credentials.verify_at(&token, NOW).unwrap();
+        let inspection = inspect_at(&token, NOW).unwrap();
+        assert_eq!(inspection.kind(), TokenKind::Capability);
+        assert_eq!(inspection.grants(), Some(verified.grants()));
+        assert_eq!(inspection.identity(), None);
+        assert!(refused(&inspection).is_empty());
+
+        let token = signed(FPA, &claims(alice, extra));
+        assert!(matches!(
+            credentials.verify_at(&token, NOW),
+            Err(Error::InvalidHeader { member: "cty", .. })
+        ));
+        assert_eq!(inspect_at(&token, NOW).unwrap().kind(), TokenKind::Access);
     }
 
     #[test]

@@ -40,72 +40,66 @@
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-mod access;
+// The modules form layers, each using only those before it:
+// - the validated values and their errors: `sid`, `client_name`, `identity`;
+// - `error`, the crate's one error; `limits`, the rules every token obeys;
+// - `jwt`, the core both kinds of token are read and signed with;
+// - the two kinds, side by side and independent: `capability`, `access`;
+// - what joins them: `migrate`, `inspect`; then `dsl` and `serde_support`.
 mod client_name;
+mod error;
+mod identity;
+mod limits;
+mod sid;
+
+#[cfg(feature = "jwt")]
+mod jwt;
+
+mod access;
+mod capability;
+
+#[cfg(feature = "jwt")]
+mod inspect;
+mod migrate;
+
 #[cfg(feature = "dsl")]
 mod dsl;
-mod error;
-mod grants;
-mod policy;
-mod scope;
-mod sid;
-mod wire;
-
 #[cfg(feature = "serde")]
 mod serde_support;
 
-#[cfg(feature = "jwt")]
-mod base64url;
-#[cfg(feature = "jwt")]
-mod credentials;
-#[cfg(feature = "jwt")]
-mod inspect;
-#[cfg(feature = "jwt")]
-mod json;
-#[cfg(feature = "jwt")]
-mod mac;
-#[cfg(feature = "jwt")]
-mod signer;
-#[cfg(feature = "jwt")]
-mod token;
-#[cfg(feature = "jwt")]
-mod verify;
-
 pub use access::{
-    AccessGrants, AccessPolicy, AccessPolicyBuilder, ChatGrant, GrantKind, Identity,
-    OutgoingApplication, PlaybackGrant, Region, SyncGrant, TaskRouterGrant, VideoGrant, VoiceGrant,
-    MAX_IDENTITY_LEN,
+    AccessGrants, AccessPolicy, AccessPolicyBuilder, ChatGrant, GrantKind, OutgoingApplication,
+    PlaybackGrant, Region, SyncGrant, TaskRouterGrant, VideoGrant, VoiceGrant,
+};
+pub use capability::{
+    Events, Grants, Outgoing, Params, ParamsIter, Policy, PolicyBuilder, ScopeKind,
+    MAX_OTHER_SCOPES,
 };
 pub use client_name::{ClientName, MAX_CLIENT_NAME_LEN};
 pub use error::{
     ClientNameError, Error, IdentityError, Malformed, MigrationBlocker, SidError, SidProblem,
     TokenPart,
 };
-pub use grants::{Events, Grants, Outgoing, Params, ParamsIter, ScopeKind, MAX_OTHER_SCOPES};
-pub use policy::{Policy, PolicyBuilder, DEFAULT_TTL, MAX_TOKEN_LEN, MAX_TTL, MIN_TTL};
+pub use identity::{Identity, MAX_IDENTITY_LEN};
+pub use limits::{DEFAULT_TTL, MAX_EXP, MAX_TOKEN_LEN, MAX_TTL, MIN_TTL};
 pub use sid::{
     AccountSid, ApiKeySid, AppSid, CredentialSid, RoleSid, RoomSid, ServiceSid, SidKind, WorkerSid,
     WorkspaceSid, SID_LEN,
 };
-pub use wire::MAX_EXP;
 
 #[cfg(feature = "dsl")]
 pub use dsl::{Diagnostic, ParseError, MAX_POLICY_LEN};
 
 #[cfg(feature = "jwt")]
-pub use access::{AccessSigner, ApiKey, VerifiedAccessToken};
+pub use access::{ApiKey, VerifiedAccessToken};
 #[cfg(feature = "jwt")]
-pub use credentials::Credentials;
+pub use capability::{Credentials, Signer, VerifiedToken};
 #[cfg(feature = "jwt")]
 pub use inspect::{inspect, inspect_at, Inspection, LifetimeStart, Problem, TokenKind};
 #[cfg(feature = "jwt")]
-pub use json::MAX_OTHER_MEMBERS;
+pub use jwt::json::MAX_OTHER_MEMBERS;
 #[cfg(feature = "jwt")]
-pub use signer::Signer;
-#[cfg(feature = "jwt")]
-pub use token::Token;
-#[cfg(feature = "jwt")]
-pub use verify::VerifiedToken;
+pub use jwt::token::Token;
 
 // A token server signs from many threads with one `Credentials` and shared policies, no locks.
 #[cfg(feature = "jwt")]
@@ -119,7 +113,6 @@ const _: () = {
     shared_between_threads::<Error>();
     shared_between_threads::<ApiKey>();
     shared_between_threads::<AccessPolicy>();
-    shared_between_threads::<AccessSigner>();
     shared_between_threads::<VerifiedAccessToken>();
 };
 
@@ -138,10 +131,11 @@ pub mod __private {
         StaticVoiceGrant,
     };
     pub use crate::access::{
-        AccessPolicy, AccessPolicyBuilder, ChatGrant, GrantKind, Identity, Region, SyncGrant,
+        AccessPolicy, AccessPolicyBuilder, ChatGrant, GrantKind, Region, SyncGrant,
         TaskRouterGrant, VideoGrant, VoiceGrant,
     };
-    pub use crate::policy::{Policy, PolicyBuilder};
+    pub use crate::identity::Identity;
+    pub use crate::capability::{Policy, PolicyBuilder};
     pub use crate::sid::{CredentialSid, RoleSid, ServiceSid, WorkerSid, WorkspaceSid};
     pub use crate::{AppSid, ClientName};
     pub use core::time::Duration;

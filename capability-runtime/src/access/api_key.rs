@@ -6,22 +6,11 @@ use std::time::Duration;
 use zeroize::{Zeroize as _, Zeroizing};
 
 use crate::access::encode::HEADER_BLOCK_B64;
-use crate::base64url::{encode_slice, push_encoded};
 use crate::error::Error;
-use crate::mac::{equal_in_constant_time, first_block, HmacKey, KeyAfterBlock, State, BLOCK_LEN};
+use crate::jwt::base64url::{push_encoded, Quanta};
+use crate::jwt::mac::{first_block, HmacKey, KeyAfterBlock, State, BLOCK_LEN};
+use crate::limits::{whole_seconds, TAG_LEN};
 use crate::sid::{AccountSid, ApiKeySid, SID_LEN};
-use crate::wire::{TAG_B64_LEN, TAG_LEN};
-
-/// `","iss":"<key>","sub":"<account>","exp":`, the part of every payload between the time in
-/// `jti` and the expiry, in base64url: once for each number of its first bytes (0 to 2) that
-/// `sign_at` encodes together with the time.
-#[derive(Clone)]
-pub(crate) struct MiddleB64 {
-    /// The base64url of its whole 3-byte quanta after the borrowed bytes.
-    pub(crate) b64: Box<str>,
-    /// The 0 to 2 bytes after them, encoded at signing time with the expiry.
-    pub(crate) rest: ([u8; 2], usize),
-}
 
 /// `{"jti":"` — the payload up to the key SID.
 const JTI_HEAD: &str = "{\"jti\":\"";
@@ -67,11 +56,10 @@ pub struct ApiKey {
     leeway: u64,
     /// The base64url of `{"jti":"<key>`, 42 bytes: 14 whole quanta.
     jti_b64: Box<str>,
-    middle: [MiddleB64; 3],
-    /// `{"jti":"<key>-` and `","iss":"<key>","sub":"<account>","exp":`: the payload of every
-    /// token this key signs, around the time.
-    payload_head: Box<str>,
-    payload_middle: Box<str>,
+    /// `","iss":"<key>","sub":"<account>","exp":`, the part of every payload between the time
+    /// in `jti` and the expiry, in base64url: once for each number of its first bytes (0 to 2)
+    /// that `sign_at` encodes together with the time.
+    middle: [Quanta; 3],
     /// During a rotation, the previous key of the same account: its tokens still verify.
     secondary: Option<Box<ApiKey>>,
 }
@@ -126,22 +114,8 @@ impl ApiKey {
         }
         middle.push_str(account_sid.as_str());
         middle.push_str("\",\"exp\":");
-        let payload_middle = middle.clone().into_boxed_str();
-        let mut payload_head = jti.clone();
-        payload_head.push('-');
-        let middle = [0, 1, 2].map(|borrowed| {
-            let bytes = &middle.as_bytes()[borrowed..];
-            let whole = bytes.len() - bytes.len() % 3;
-            let mut rest = [0; 2];
-            rest[..bytes.len() - whole].copy_from_slice(&bytes[whole..]);
-            let mut b64 = String::new();
-            // At most 94 bytes: within `push_encoded`'s 96.
-            push_encoded(&mut b64, &bytes[..whole]);
-            MiddleB64 {
-                b64: b64.into_boxed_str(),
-                rest: (rest, bytes.len() - whole),
-            }
-        });
+        // At most 94 bytes: within `push_encoded`'s 96.
+        let middle = [0, 1, 2].map(|borrowed| Quanta::new(&middle.as_bytes()[borrowed..]));
         Ok(Self {
             account_sid,
             key_sid,
@@ -152,8 +126,6 @@ impl ApiKey {
             leeway: 0,
             jti_b64: jti_b64.into_boxed_str(),
             middle,
-            payload_head: payload_head.into_boxed_str(),
-            payload_middle,
             secondary: None,
         })
     }
@@ -210,22 +182,10 @@ impl ApiKey {
         self.secondary.as_ref().map(|s| &s.key_sid)
     }
 
-    /// The key whose signature over `input` is `signature` (base64url): this key, or the
-    /// secondary during a rotation. The tags are compared as text, in constant time: the
-    /// canonical base64url of the tag against the signature (equal texts are equal tags, and
-    /// encoding costs less than decoding). A signature that is not the primary key's is compared
-    /// with the secondary's, so a forgery costs the same whatever its bytes.
-    pub(crate) fn signer_of(&self, input: &[u8], signature: &[u8]) -> Option<&ApiKey> {
-        let signed_by = |key: &ApiKey| {
-            let mut expected = [0u8; TAG_B64_LEN];
-            encode_slice(&key.tag_of(input), &mut expected);
-            equal_in_constant_time(&expected, signature)
-        };
-        if signed_by(self) {
-            return Some(self);
-        }
-        let secondary = self.secondary.as_deref()?;
-        signed_by(secondary).then_some(secondary)
+    /// The keys a signature may be made with: this one, then, during a rotation, the
+    /// secondary.
+    pub(crate) fn verifying_keys(&self) -> impl Iterator<Item = &ApiKey> {
+        std::iter::once(self).chain(self.secondary.as_deref())
     }
 
     /// Allows clocks to disagree by `leeway` when verifying: a token is still accepted up to
@@ -242,7 +202,7 @@ impl ApiKey {
     /// # Ok::<(), capability_runtime::Error>(())
     /// ```
     pub fn with_leeway(mut self, leeway: Duration) -> Self {
-        self.leeway = crate::credentials::whole_seconds(leeway);
+        self.leeway = whole_seconds(leeway);
         if let Some(secondary) = &mut self.secondary {
             secondary.leeway = self.leeway;
         }
@@ -295,19 +255,8 @@ impl ApiKey {
     }
 
     /// The middle part, after `borrowed` of its bytes were encoded with the time.
-    pub(crate) fn middle(&self, borrowed: usize) -> &MiddleB64 {
+    pub(crate) fn middle(&self, borrowed: usize) -> &Quanta {
         &self.middle[borrowed % 3]
-    }
-
-    /// `{"jti":"<key>-`, the payload of every token this key signs up to the time.
-    pub(crate) fn payload_head(&self) -> &str {
-        &self.payload_head
-    }
-
-    /// `","iss":"<key>","sub":"<account>","exp":`, the payload of every token this key signs
-    /// between the time and the expiry.
-    pub(crate) fn payload_middle(&self) -> &str {
-        &self.payload_middle
     }
 
     /// The first bytes of the middle part: `","`.
@@ -346,6 +295,8 @@ impl fmt::Debug for ApiKey {
 
 #[cfg(test)]
 mod tests {
+    use base64::Engine as _;
+
     use super::*;
 
     const ACCOUNT: &str = "AC0123456789abcdef0123456789abcdef";
@@ -376,7 +327,8 @@ mod tests {
 
     #[test]
     fn the_precomputed_blocks_give_the_plain_hmac() {
-        use crate::access::{AccessPolicy, Identity, Region};
+        use crate::access::{AccessPolicy, Region};
+        use crate::identity::Identity;
 
         let key = ApiKey::new(ACCOUNT, KEY, "secret").unwrap();
         let mut used = [false; 3];
@@ -431,28 +383,23 @@ mod tests {
             .with_secondary(old.api_key_sid().as_str(), "old")
             .unwrap();
         let input = b"header.payload";
-        let b64 = |tag: [u8; TAG_LEN]| {
-            let mut text = [0u8; TAG_B64_LEN];
-            encode_slice(&tag, &mut text);
-            text
+        let b64 = |tag: [u8; TAG_LEN]| crate::jwt::base64url::BASE64URL.encode(tag);
+        let signer = |key: &ApiKey, signature: &str| {
+            let token = format!("header.payload.{signature}");
+            let segments = crate::jwt::split(&token).unwrap();
+            crate::jwt::check_signature(&segments, key.verifying_keys(), ApiKey::tag_of)
+                .map(|key| *key.api_key_sid())
         };
         let by_new = b64(reference_tag("new", input));
         let by_old = b64(reference_tag("old", input));
-        assert_eq!(
-            rotating.signer_of(input, &by_new).unwrap().api_key_sid(),
-            new.api_key_sid()
-        );
-        assert_eq!(
-            rotating.signer_of(input, &by_old).unwrap().api_key_sid(),
-            old.api_key_sid()
-        );
-        assert!(new.signer_of(input, &by_old).is_none());
-        let mut forged = by_new;
-        forged[TAG_B64_LEN - 1] ^= 1;
-        assert!(rotating.signer_of(input, &forged).is_none());
-        assert!(rotating
-            .signer_of(input, &by_new[..TAG_B64_LEN - 1])
-            .is_none());
+        assert_eq!(signer(&rotating, &by_new).unwrap(), *new.api_key_sid());
+        assert_eq!(signer(&rotating, &by_old).unwrap(), *old.api_key_sid());
+        assert_eq!(signer(&new, &by_old), Err(Error::BadSignature));
+        let mut forged = by_new.clone().into_bytes();
+        let last = forged.len() - 1;
+        forged[last] ^= 1;
+        assert!(signer(&rotating, std::str::from_utf8(&forged).unwrap()).is_err());
+        assert!(signer(&rotating, &by_new[..by_new.len() - 1]).is_err());
     }
 
     #[test]

@@ -1,178 +1,46 @@
-//! Reading an Access Token's header and claims: the reading side of `encode.rs`.
+//! Reading an Access Token's claims: the reading side of `encode.rs`, with the one JSON reader.
 //!
-//! The typed readers pull values from [`Reader`]. Like the capability token readers
-//! (`json.rs`, whose [`Field`] they share), they never fail on a repeated key or a value of the
-//! wrong type: they record the first of each in [`Findings`] and read on, so that the verifier
-//! returns a typed [`Error`] rather than a parser message. Every object's keys are checked for
-//! repeats (after unescaping: `"\u0065xp"` is `exp`) by [`Keys`], in work linear in the input.
-//!
-//! Grants laid out exactly as `encode.rs` (and twilio-php) writes them, without escapes, are
-//! read first by [`canonical_grants`], which expects each field in its place; anything else by
-//! the general readers, which give the same result for what both read.
+//! The typed readers never fail on a value of the wrong type: they record the first problem in
+//! [`Findings`] and read on, so that the verifier returns a typed [`Error`] rather than a parser
+//! message.
 //!
 //! Values this library keeps without knowing them (the `player` grant, grants it does not know)
-//! and values it skips (unknown claims and header members, values of the wrong type) go through
-//! [`canon`], which writes them in twilio-php's encoding (or nowhere), checks their keys and
-//! limits their nesting to [`MAX_DEPTH`].
+//! go through [`canon`], which writes them in twilio-php's encoding, checks their keys and limits
+//! their nesting to `MAX_DEPTH`.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
 
 use crate::access::encode::push_json_str;
 use crate::access::grants::{
     AccessGrants, ChatGrant, GrantKind, OutgoingApplication, PlaybackGrant, ServiceFields,
     SyncGrant, TaskRouterGrant, VideoGrant, VoiceGrant,
 };
-use crate::access::identity::Identity;
-use crate::access::reader::{Kind, Members, Number, Reader, SyntaxError};
+use crate::capability::Params;
 use crate::error::{Error, Truncated};
-use crate::grants::Params;
-use crate::json::Field;
+use crate::identity::Identity;
+use crate::jwt::claims::{self, Registered};
+use crate::jwt::json::{
+    found, members, nest, skip, str_field, Field, Findings, Keys, Kind, Members, Number, Reader,
+    Result,
+};
 use crate::sid::{AppSid, CredentialSid, RoleSid, ServiceSid, WorkerSid, WorkspaceSid};
-use crate::wire::MAX_EXP;
-
-/// How deeply a JSON value kept or skipped whole may nest, counted from that value.
-pub(crate) const MAX_DEPTH: usize = 32;
-
-type Result<T> = std::result::Result<T, SyntaxError>;
-
-/// What reading found wrong besides the JSON syntax: the first repeated key and the first other
-/// problem.
-#[derive(Debug, Default)]
-pub(crate) struct Findings {
-    pub(crate) duplicate: Option<String>,
-    pub(crate) problem: Option<Error>,
-}
-
-impl Findings {
-    fn duplicate(&mut self, key: &str) {
-        if self.duplicate.is_none() {
-            self.duplicate = Some(key.to_owned());
-        }
-    }
-
-    fn problem(&mut self, problem: impl FnOnce() -> Error) {
-        if self.problem.is_none() {
-            self.problem = Some(problem());
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------------------------
-// Keys
-
-/// How many unknown keys of one object are compared one by one before a hash set takes over.
-const INLINE_KEYS: usize = 8;
-
-/// The keys of one object seen so far: flags for the known keys (by their index); for the
-/// others, made on the first one, an array for the first [`INLINE_KEYS`] and a hash set for the
-/// rest. Each key costs at most `INLINE_KEYS` comparisons and one hash: linear in the object's
-/// size.
-#[derive(Default)]
-struct Keys<'a> {
-    known: u64,
-    unknown: Option<UnknownKeys<'a>>,
-}
-
-#[derive(Default)]
-struct UnknownKeys<'a> {
-    inline: [Option<Cow<'a, str>>; INLINE_KEYS],
-    more: Option<HashSet<Cow<'a, str>>>,
-}
-
-impl<'a> Keys<'a> {
-    /// Whether `key` (number `index` of the known keys, or unknown) was seen before.
-    // A `Cow`, not a `&str`: it is cloned into the set, and a borrowed key stays borrowed.
-    #[allow(clippy::ptr_arg)]
-    fn repeated(&mut self, index: Option<usize>, key: &Cow<'a, str>) -> bool {
-        if let Some(i) = index {
-            let bit = 1 << i;
-            let seen = self.known & bit != 0;
-            self.known |= bit;
-            return seen;
-        }
-        let unknown = self.unknown.get_or_insert_with(UnknownKeys::default);
-        for slot in &mut unknown.inline {
-            match slot {
-                Some(seen) if seen == key => return true,
-                Some(_) => {}
-                None => {
-                    *slot = Some(key.clone());
-                    return false;
-                }
-            }
-        }
-        !unknown
-            .more
-            .get_or_insert_with(HashSet::new)
-            .insert(key.clone())
-    }
-}
-
-/// Reads the members of an object whose `{` was read: for each key, its index in `known` (or
-/// `None`) goes to `read`, which must read the value. A repeated key is recorded and its value
-/// skipped.
-fn members<'a>(
-    r: &mut Reader<'a>,
-    mut m: Members,
-    findings: &mut Findings,
-    known: &[&str],
-    mut read: impl FnMut(Option<usize>, &Cow<'a, str>, &mut Reader<'a>, &mut Findings) -> Result<()>,
-) -> Result<()> {
-    let mut keys = Keys::default();
-    while let Some(key) = m.next_key(r)? {
-        let index = known
-            .iter()
-            .position(|k| k.len() == key.len() && k.as_bytes() == key.as_bytes());
-        if keys.repeated(index, &key) {
-            findings.duplicate(&key);
-            skip(r, findings)?;
-            continue;
-        }
-        read(index, &key, r, findings)?;
-    }
-    Ok(())
-}
 
 // ---------------------------------------------------------------------------------------------
 // Any value, in twilio-php's encoding
 
-/// Where [`canon`] writes: a `String`, or nowhere.
-pub(crate) trait Out {
-    fn raw(&mut self, s: &str);
-    fn string(&mut self, s: &str);
-}
-
-impl Out for String {
-    fn raw(&mut self, s: &str) {
-        self.push_str(s);
-    }
-    fn string(&mut self, s: &str) {
-        push_json_str(self, s);
-    }
-}
-
-/// Reads and drops.
-struct Discard;
-
-impl Out for Discard {
-    fn raw(&mut self, _: &str) {}
-    fn string(&mut self, _: &str) {}
-}
-
 /// Reads any value and writes it in twilio-php's encoding (see `encode::push_json_str`; numbers
 /// as integers or in Rust's shortest round-trip form), recording repeated keys and refusing
-/// nesting deeper than [`MAX_DEPTH`] from this value.
+/// nesting deeper than `MAX_DEPTH` from this value.
 pub(crate) fn canon(
     r: &mut Reader<'_>,
-    out: &mut impl Out,
+    out: &mut String,
     findings: &mut Findings,
     depth: usize,
 ) -> Result<()> {
     match r.peek()? {
         Kind::Object => {
             let mut m = nest(r, depth)?.begin_object()?;
-            out.raw("{");
+            out.push_str("{");
             let mut keys = Keys::default();
             let mut first = true;
             while let Some(key) = m.next_key(r)? {
@@ -180,105 +48,44 @@ pub(crate) fn canon(
                     findings.duplicate(&key);
                 }
                 if !first {
-                    out.raw(",");
+                    out.push_str(",");
                 }
                 first = false;
-                out.string(&key);
-                out.raw(":");
+                push_json_str(out, &key);
+                out.push_str(":");
                 canon(r, out, findings, depth + 1)?;
             }
-            out.raw("}");
+            out.push_str("}");
         }
         Kind::Array => {
             let mut e = nest(r, depth)?.begin_array()?;
-            out.raw("[");
+            out.push_str("[");
             let mut first = true;
             while e.next(r)? {
                 if !first {
-                    out.raw(",");
+                    out.push_str(",");
                 }
                 first = false;
                 canon(r, out, findings, depth + 1)?;
             }
-            out.raw("]");
+            out.push_str("]");
         }
-        Kind::String => out.string(&r.string()?),
+        Kind::String => push_json_str(out, &r.string()?),
         Kind::Number => match r.number()? {
-            Number::U64(n) => out.raw(itoa::Buffer::new().format(n)),
-            Number::I64(n) => out.raw(itoa::Buffer::new().format(n)),
-            Number::F64(f) => out.raw(&format!("{f:?}")),
+            Number::U64(n) => out.push_str(itoa::Buffer::new().format(n)),
+            Number::I64(n) => out.push_str(itoa::Buffer::new().format(n)),
+            Number::F64(f) => out.push_str(&format!("{f:?}")),
         },
-        Kind::Bool => out.raw(if r.bool()? { "true" } else { "false" }),
+        Kind::Bool => out.push_str(if r.bool()? { "true" } else { "false" }),
         Kind::Null => {
             r.null()?;
-            out.raw("null");
+            out.push_str("null");
         }
     }
     Ok(())
 }
 
-/// The reader, if one more level of nesting is allowed.
-fn nest<'r, 'a>(r: &'r mut Reader<'a>, depth: usize) -> Result<&'r mut Reader<'a>> {
-    if depth >= MAX_DEPTH {
-        return Err(r.error("a value nests deeper than 32 levels"));
-    }
-    Ok(r)
-}
-
-/// Reads and drops any value.
-fn skip(r: &mut Reader<'_>, findings: &mut Findings) -> Result<()> {
-    canon(r, &mut Discard, findings, 0)
-}
-
-/// Reads and drops a value, saying what type it is, in the words of `json.rs`.
-fn found(r: &mut Reader<'_>, findings: &mut Findings) -> Result<&'static str> {
-    Ok(match r.peek()? {
-        Kind::Number => match r.number()? {
-            Number::U64(_) => "a number",
-            Number::I64(_) => "a negative number",
-            Number::F64(_) => "a number with a fraction or an exponent, or beyond 64 bits",
-        },
-        kind => {
-            skip(r, findings)?;
-            match kind {
-                Kind::String => "a string",
-                Kind::Bool => "a boolean",
-                Kind::Null => "null",
-                Kind::Array => "an array",
-                _ => "an object",
-            }
-        }
-    })
-}
-
-// ---------------------------------------------------------------------------------------------
-// Typed values
-
-/// A string member.
-fn str_field<'a>(r: &mut Reader<'a>, findings: &mut Findings) -> Result<Field<Cow<'a, str>>> {
-    if r.peek()? == Kind::String {
-        return Ok(Field::Present(r.string()?));
-    }
-    Ok(Field::Invalid(found(r, findings)?))
-}
-
-/// A NumericDate member: an integer from 0 to 2^53 − 1, as in `json.rs`.
-fn date_field(r: &mut Reader<'_>, findings: &mut Findings) -> Result<Field<u64>> {
-    if r.peek()? != Kind::Number {
-        return Ok(Field::Invalid(found(r, findings)?));
-    }
-    Ok(match r.number()? {
-        Number::U64(n) if n <= MAX_EXP => Field::Present(n),
-        Number::U64(_) => Field::Invalid("an integer beyond 2^53-1"),
-        Number::I64(_) => Field::Invalid("a negative number"),
-        Number::F64(_) => {
-            Field::Invalid("a number with a fraction or an exponent, or beyond 64 bits")
-        }
-    })
-}
-
-/// The fields of each grant, in the order twilio-php writes them (`encode.rs`): the index of a
-/// field in its list is what both the general reader and [`canonical_grants`] match on.
+/// The fields of each grant, in the order twilio-php writes them (`encode.rs`).
 const VOICE_FIELDS: [&str; 4] = ["incoming", "outgoing", "push_credential_sid", "endpoint_id"];
 const OUTGOING_FIELDS: [&str; 2] = ["application_sid", "params"];
 const VIDEO_FIELDS: [&str; 1] = ["room"];
@@ -372,7 +179,7 @@ fn unknown(r: &mut Reader<'_>, findings: &mut Findings, at: At, key: &str) -> Re
     at.problem(findings, || {
         format!("`{}` has no field `{}`", at.field, Truncated(key))
     });
-    skip(r, findings)
+    skip(r, findings, 0)
 }
 
 /// `"incoming": {"allow": true}`: whether incoming calls are allowed.
@@ -381,7 +188,7 @@ fn incoming(r: &mut Reader<'_>, findings: &mut Findings, at: At) -> Result<bool>
         return Ok(false);
     };
     let mut allow = None;
-    members(r, m, findings, &["allow"], |index, key, r, findings| {
+    members(r, m, findings, &["allow"], None, |index, key, r, findings| {
         if index.is_none() {
             return unknown(r, findings, at, key);
         }
@@ -413,7 +220,7 @@ fn params(r: &mut Reader<'_>, findings: &mut Findings, at: At) -> Result<Params>
     let mut text = String::with_capacity(rest);
     let mut ends = Vec::new();
     let mut last_key_end = None;
-    members(r, m, findings, &[], |_, key, r, findings| {
+    members(r, m, findings, &[], None, |_, key, r, findings| {
         if key.is_empty() {
             at.problem(findings, || "a parameter has an empty key".into());
         }
@@ -459,6 +266,7 @@ fn outgoing(
         m,
         findings,
         &OUTGOING_FIELDS,
+        None,
         |index, key, r, findings| {
             match index {
                 Some(0) => {
@@ -489,7 +297,7 @@ fn voice(
         return Ok(());
     };
     let grant = out.insert(VoiceGrant::new());
-    members(r, m, findings, &VOICE_FIELDS, |index, key, r, findings| {
+    members(r, m, findings, &VOICE_FIELDS, None, |index, key, r, findings| {
         match index {
             Some(0) => grant.incoming = incoming(r, findings, at.field("incoming"))?,
             Some(1) => outgoing(r, findings, at.field("outgoing"), &mut grant.outgoing)?,
@@ -515,7 +323,7 @@ fn video(
         return Ok(());
     };
     let grant = out.insert(VideoGrant::new());
-    members(r, m, findings, &VIDEO_FIELDS, |index, key, r, findings| {
+    members(r, m, findings, &VIDEO_FIELDS, None, |index, key, r, findings| {
         match index {
             Some(_) => grant.room = owned_text(r, findings, at.field("room"))?,
             None => unknown(r, findings, at, key)?,
@@ -540,6 +348,7 @@ fn service(
         m,
         findings,
         &SERVICE_FIELDS,
+        None,
         |index, key, r, findings| {
             let Some(index) = index else {
                 return unknown(r, findings, at, key);
@@ -572,6 +381,7 @@ fn task_router(
         m,
         findings,
         &TASK_ROUTER_FIELDS,
+        None,
         |index, key, r, findings| {
             let Some(index) = index else {
                 return unknown(r, findings, at, key);
@@ -663,7 +473,7 @@ fn grants<'a>(r: &mut Reader<'a>, findings: &mut Findings, read: &mut ReadGrants
         return Ok(());
     }
     let m = r.begin_object()?;
-    members(r, m, findings, &GRANT_KEYS, |index, key, r, findings| {
+    members(r, m, findings, &GRANT_KEYS, None, |index, key, r, findings| {
         let Some(index) = index else {
             let mut json = String::new();
             canon(r, &mut json, findings, 0)?;
@@ -700,392 +510,36 @@ fn grants<'a>(r: &mut Reader<'a>, findings: &mut Findings, read: &mut ReadGrants
 }
 
 // ---------------------------------------------------------------------------------------------
-// Header and claims
+// The claims
 
-/// The JOSE header of an Access Token.
-#[derive(Debug, Default)]
-pub(crate) struct AccessHeader<'a> {
-    pub(crate) alg: Field<Cow<'a, str>>,
-    pub(crate) typ: Field<Cow<'a, str>>,
-    pub(crate) cty: Field<Cow<'a, str>>,
-    /// `twr`: missing, `null` (present, `None`), or a string.
-    pub(crate) twr: Field<Option<Cow<'a, str>>>,
-    pub(crate) crit: bool,
-    pub(crate) findings: Findings,
-}
-
-/// The claims of an Access Token.
+/// The claims of an Access Token, as read.
 #[derive(Debug, Default)]
 pub(crate) struct AccessClaims<'a> {
-    pub(crate) jti: Field<Cow<'a, str>>,
-    pub(crate) iss: Field<Cow<'a, str>>,
-    pub(crate) sub: Field<Cow<'a, str>>,
-    pub(crate) exp: Field<u64>,
-    pub(crate) nbf: Field<u64>,
-    pub(crate) iat: Field<u64>,
+    pub(crate) registered: Registered<'a>,
     /// Empty when missing or not an object (a problem is then recorded).
     pub(crate) grants: ReadGrants,
     pub(crate) grants_present: bool,
     pub(crate) findings: Findings,
 }
 
-/// The `{` of the top-level object.
-fn top_object(r: &mut Reader<'_>) -> Result<Members> {
-    if r.peek()? != Kind::Object {
-        return Err(r.error("expected a JSON object"));
-    }
-    r.begin_object()
-}
-
-/// Reads a header: one JSON object, nothing after it.
-pub(crate) fn read_header<'a>(text: &'a str, header: &mut AccessHeader<'a>) -> Result<()> {
-    let mut r = Reader::new(text);
-    let m = top_object(&mut r)?;
-    let mut findings = Findings::default();
-    members(
-        &mut r,
-        m,
-        &mut findings,
-        &["alg", "typ", "cty", "twr", "crit"],
-        |index, _, r, findings| {
-            match index {
-                Some(0) => header.alg = str_field(r, findings)?,
-                Some(1) => header.typ = str_field(r, findings)?,
-                Some(2) => header.cty = str_field(r, findings)?,
-                Some(3) => {
-                    header.twr = if r.peek()? == Kind::Null {
-                        r.null()?;
-                        Field::Present(None)
-                    } else {
-                        match str_field(r, findings)? {
-                            Field::Present(s) => Field::Present(Some(s)),
-                            Field::Invalid(found) => Field::Invalid(found),
-                            Field::Missing => Field::Missing,
-                        }
-                    }
-                }
-                Some(_) => {
-                    header.crit = true;
-                    skip(r, findings)?;
-                }
-                None => skip(r, findings)?,
-            }
-            Ok(())
-        },
-    )?;
-    r.end()?;
-    header.findings = findings;
-    Ok(())
-}
-
-/// Reads the claims: one JSON object, nothing after it.
-pub(crate) fn read_claims<'a>(text: &'a str, claims: &mut AccessClaims<'a>) -> Result<()> {
-    let mut r = Reader::new(text);
-    let m = top_object(&mut r)?;
-    let mut findings = Findings::default();
-    members(
-        &mut r,
-        m,
-        &mut findings,
-        &["jti", "iss", "sub", "exp", "nbf", "iat", "grants"],
-        |index, _, r, findings| {
-            match index {
-                Some(0) => claims.jti = str_field(r, findings)?,
-                Some(1) => claims.iss = str_field(r, findings)?,
-                Some(2) => claims.sub = str_field(r, findings)?,
-                Some(3) => claims.exp = date_field(r, findings)?,
-                Some(4) => claims.nbf = date_field(r, findings)?,
-                Some(5) => claims.iat = date_field(r, findings)?,
-                Some(_) => {
-                    claims.grants_present = true;
-                    grants(r, findings, &mut claims.grants)?;
-                }
-                // Other claims (twilio-php's custom claims) are allowed and dropped.
-                None => skip(r, findings)?,
-            }
-            Ok(())
-        },
-    )?;
-    r.end()?;
-    claims.findings = findings;
-    Ok(())
-}
-
-/// The claims of a token laid out as twilio-php and this library sign them,
-/// `{"jti":"<key>-<digits>","iss":"<key>","sub":"<account>","exp":<int>,"grants":{…}[,"nbf":<int>]}`,
-/// read by comparing the parts that depend on the key with what the key expects, `head`
-/// (`{"jti":"<key>-`) and `middle` (`","iss":"<key>","sub":"<account>","exp":`), instead of
-/// parsing them. The grants are read by the general reader.
+/// Reads a payload's JSON text as an Access Token's claims.
 ///
-/// `None` for a text laid out in any other way (`claims` must then be reset and the text read
-/// with [`read_claims`]); otherwise the same result as [`read_claims`], which
-/// `tests::the_fast_path_reads_as_the_general_path` checks.
-pub(crate) fn read_canonical_claims<'a>(
-    text: &'a str,
-    head: &str,
-    middle: &str,
-    claims: &mut AccessClaims<'a>,
-) -> Option<Result<()>> {
-    const ISS: usize = "\",\"iss\":\"".len();
-    const SUB: usize = ISS + 34 + "\",\"sub\":\"".len();
-    let b = text.as_bytes();
-    let time = b.strip_prefix(head.as_bytes())?;
-    let digits = time.iter().take_while(|c| c.is_ascii_digit()).count();
-    let middle_at = head.len() + digits;
-    if digits == 0 || !b[middle_at..].starts_with(middle.as_bytes()) {
-        return None;
-    }
-    let mut pos = middle_at + middle.len();
-    let exp = canonical_uint(b, &mut pos)?;
-    pos = after(b, pos, b",\"grants\":")?;
-    let mut r = Reader::at(text, pos);
+/// # Errors
+/// Malformed JSON, or too many members ([`Error::Malformed`]).
+pub(crate) fn read_claims(text: &str) -> std::result::Result<AccessClaims<'_>, Error> {
+    let mut read = ReadGrants::default();
+    let mut grants_present = false;
     let mut findings = Findings::default();
-    // Strings with escapes are left to the general reader, before anything is allocated.
-    let escaped = memchr::memchr(b'\\', &b[pos..]).is_some();
-    if escaped || !canonical_grants(&mut r, &mut claims.grants) {
-        claims.grants = ReadGrants::default();
-        r = Reader::at(text, pos);
-        if let Err(e) = grants(&mut r, &mut findings, &mut claims.grants) {
-            return Some(Err(e));
-        }
-    }
-    pos = r.pos();
-    let nbf = match after(b, pos, b",\"nbf\":") {
-        Some(at) => {
-            pos = at;
-            Some(canonical_uint(b, &mut pos)?)
-        }
-        None => None,
-    };
-    pos = after(b, pos, b"}")?;
-    Reader::at(text, pos).end().ok()?;
-    claims.jti = Field::Present(Cow::Borrowed(&text[8..middle_at]));
-    claims.iss = Field::Present(Cow::Borrowed(&text[middle_at + ISS..middle_at + ISS + 34]));
-    claims.sub = Field::Present(Cow::Borrowed(&text[middle_at + SUB..middle_at + SUB + 34]));
-    claims.exp = Field::Present(exp);
-    if let Some(nbf) = nbf {
-        claims.nbf = Field::Present(nbf);
-    }
-    claims.grants_present = true;
-    claims.findings = findings;
-    Some(Ok(()))
-}
-
-// ---------------------------------------------------------------------------------------------
-// The grants claim as twilio-php writes it
-
-/// Reads the `grants` claim into `read` when it is laid out exactly as `encode.rs` writes it
-/// (and twilio-php): no whitespace, the identity first, the fields of each grant in its order,
-/// strings without escapes, every value valid, no key twice. `false` for anything else, having
-/// read a part that must be dropped: the general reader [`grants`] then reads it, and records
-/// what is wrong. What this reads, [`grants`] reads the same (`tests::the_fast_path_reads_as_the_general_path`
-/// and the `verify_access_at` fuzz target check it).
-///
-/// The general reader, which takes any layout and records every problem, measured at twice the
-/// cost of this one on a voice grant; it is what kept verifying over twice the HMAC floor.
-fn canonical_grants(r: &mut Reader<'_>, read: &mut ReadGrants) -> bool {
-    canonical_grants_into(r, read).is_some()
-}
-
-fn canonical_grants_into(r: &mut Reader<'_>, read: &mut ReadGrants) -> Option<()> {
-    if !r.literal("{") {
-        return None;
-    }
-    // Checked and copied once everything else is read, so that grants left to the general
-    // reader waste fewer allocations.
-    let identity = match r.literal("\"identity\":") {
-        true => Some(r.plain_string()?),
-        false => None,
-    };
-    let mut first = identity.is_none();
-    while !r.literal("}") {
-        if !std::mem::take(&mut first) && !r.literal(",") {
-            return None;
-        }
-        let key = r.plain_string()?;
-        let kind = GrantKind::from_key(key)?;
-        if !r.literal(":") || !read.grants.order.push(kind) {
-            return None;
-        }
-        let g = &mut read.grants;
-        match kind {
-            GrantKind::Voice => {
-                let voice = g.voice.insert(VoiceGrant::new());
-                in_order(r, &VOICE_FIELDS, |r, index| {
-                    match index {
-                        0 => voice.incoming = r.literal("{\"allow\":true}").then_some(true)?,
-                        1 => voice.outgoing = Some(canonical_outgoing(r)?),
-                        2 => voice.push_credential = Some(canonical_sid(r, CredentialSid::new)?),
-                        _ => voice.endpoint = Some(canonical_text(r)?),
-                    }
-                    Some(())
-                })?;
-            }
-            GrantKind::Video => {
-                let video = g.video.insert(VideoGrant::new());
-                in_order(r, &VIDEO_FIELDS, |r, _| {
-                    video.room = Some(canonical_text(r)?);
-                    Some(())
-                })?;
-            }
-            GrantKind::Chat => canonical_service(r, &mut g.chat.insert(ChatGrant::new()).fields)?,
-            GrantKind::Sync => canonical_service(r, &mut g.sync.insert(SyncGrant::new()).fields)?,
-            GrantKind::TaskRouter => {
-                let task_router = g.task_router.insert(TaskRouterGrant::new());
-                in_order(r, &TASK_ROUTER_FIELDS, |r, index| {
-                    match index {
-                        0 => task_router.workspace = Some(canonical_sid(r, WorkspaceSid::new)?),
-                        1 => task_router.worker = Some(canonical_sid(r, WorkerSid::new)?),
-                        _ => task_router.role = Some(canonical_text(r)?),
-                    }
-                    Some(())
-                })?;
-            }
-            // Kept as canonical JSON text: left to the general reader.
-            GrantKind::Playback => return None,
-        }
-    }
-    if let Some(identity) = identity {
-        read.identity = Some(Identity::try_from(identity.to_owned()).ok()?);
-    }
-    Some(())
-}
-
-/// An object whose keys are among `fields`, each at most once and in their order, without
-/// whitespace: `value` reads the value of field number `index`.
-fn in_order<'a>(
-    r: &mut Reader<'a>,
-    fields: &[&str],
-    mut value: impl FnMut(&mut Reader<'a>, usize) -> Option<()>,
-) -> Option<()> {
-    if !r.literal("{") {
-        return None;
-    }
-    let (mut next, mut first) = (0, true);
-    while !r.literal("}") {
-        if !std::mem::take(&mut first) && !r.literal(",") {
-            return None;
-        }
-        let key = r.plain_string()?;
-        let index = next + fields.get(next..)?.iter().position(|f| *f == key)?;
-        if !r.literal(":") {
-            return None;
-        }
-        value(r, index)?;
-        next = index + 1;
-    }
-    Some(())
-}
-
-/// A non-empty string without escapes, owned.
-fn canonical_text(r: &mut Reader<'_>) -> Option<Cow<'static, str>> {
-    let text = r.plain_string()?;
-    (!text.is_empty()).then(|| Cow::Owned(text.to_owned()))
-}
-
-/// A valid SID without escapes.
-fn canonical_sid<T>(
-    r: &mut Reader<'_>,
-    parse: fn(&str) -> std::result::Result<T, Error>,
-) -> Option<T> {
-    parse(r.plain_string()?).ok()
-}
-
-/// `"chat"` and `"data_sync"` in `encode.rs`'s field order.
-fn canonical_service(r: &mut Reader<'_>, out: &mut ServiceFields) -> Option<()> {
-    in_order(r, &SERVICE_FIELDS, |r, index| {
-        match index {
-            0 => out.service = Some(canonical_sid(r, ServiceSid::new)?),
-            1 => out.endpoint = Some(canonical_text(r)?),
-            2 => out.deployment_role = Some(canonical_sid(r, RoleSid::new)?),
-            _ => out.push_credential = Some(canonical_sid(r, CredentialSid::new)?),
-        }
-        Some(())
-    })
-}
-
-/// The most parameters [`canonical_params`] reads (their keys compared pairwise); more are left
-/// to the general reader.
-const CANONICAL_PARAMS: usize = 16;
-
-/// `"outgoing": {"application_sid": "AP…"[, "params": {…}]}`.
-fn canonical_outgoing(r: &mut Reader<'_>) -> Option<OutgoingApplication> {
-    let (mut app_sid, mut params) = (None, Params::new());
-    in_order(r, &OUTGOING_FIELDS, |r, index| {
-        match index {
-            0 => app_sid = Some(canonical_sid(r, AppSid::new)?),
-            _ => params = canonical_params(r)?,
-        }
-        Some(())
+    let registered = claims::read(text, &mut findings, &["grants"], |_, r, findings| {
+        grants_present = true;
+        grants(r, findings, &mut read)
     })?;
-    Some(OutgoingApplication::new(app_sid?, params))
-}
-
-/// `"params": {"key": "value", …}`: at most [`CANONICAL_PARAMS`], no key empty or twice.
-fn canonical_params(r: &mut Reader<'_>) -> Option<Params> {
-    if !r.literal("{") {
-        return None;
-    }
-    // As the general reader: one allocation for the text, one for the offsets from the
-    // second pair.
-    let mut text = String::with_capacity(r.remaining());
-    let mut ends = Vec::new();
-    let mut keys: [(usize, usize); CANONICAL_PARAMS] = [(0, 0); CANONICAL_PARAMS];
-    let mut count = 0;
-    while !r.literal("}") {
-        if count > 0 && !r.literal(",") {
-            return None;
-        }
-        let key = r.plain_string()?;
-        let seen = |&(start, end): &(usize, usize)| text[start..end] == *key;
-        if key.is_empty() || count == CANONICAL_PARAMS || keys[..count].iter().any(seen) {
-            return None;
-        }
-        if !r.literal(":") {
-            return None;
-        }
-        let value = r.plain_string()?;
-        let pair_start = text.len();
-        text.push_str(key);
-        keys[count] = (pair_start, text.len());
-        if count > 0 {
-            if ends.capacity() == 0 {
-                ends.reserve_exact(CANONICAL_PARAMS - 1);
-            }
-            ends.push((keys[count - 1].1, pair_start));
-        }
-        text.push_str(value);
-        count += 1;
-    }
-    Some(match count {
-        0 => Params::new(),
-        n => Params::packed_but_last(text, ends, keys[n - 1].1),
+    Ok(AccessClaims {
+        registered,
+        grants: read,
+        grants_present,
+        findings,
     })
-}
-
-/// The position after `expected` at `pos`, if it is there.
-fn after(b: &[u8], pos: usize, expected: &[u8]) -> Option<usize> {
-    b.get(pos..)?
-        .starts_with(expected)
-        .then_some(pos + expected.len())
-}
-
-/// An integer as the official libraries write one (digits, no leading zero) up to 2^53 − 1.
-fn canonical_uint(b: &[u8], pos: &mut usize) -> Option<u64> {
-    let digits = b
-        .get(*pos..)?
-        .iter()
-        .take_while(|c| c.is_ascii_digit())
-        .count();
-    if digits == 0 || digits > 16 || (digits > 1 && b[*pos] == b'0') {
-        return None;
-    }
-    let mut n = 0u64;
-    for &d in &b[*pos..*pos + digits] {
-        n = n * 10 + u64::from(d - b'0');
-    }
-    *pos += digits;
-    (n <= MAX_EXP).then_some(n)
 }
 
 impl PlaybackGrant {
@@ -1162,8 +616,8 @@ mod tests {
         let (_, findings) = canonical(r#"{"a":{"x":1,"\u0078":2}}"#).unwrap();
         assert_eq!(findings.duplicate.as_deref(), Some("x"));
         let deep = |n: usize| format!("{}{}", "[".repeat(n), "]".repeat(n));
-        assert!(canonical(&deep(MAX_DEPTH)).is_ok());
-        assert!(canonical(&deep(MAX_DEPTH + 1)).is_err());
+        assert!(canonical(&deep(crate::jwt::json::MAX_DEPTH)).is_ok());
+        assert!(canonical(&deep(crate::jwt::json::MAX_DEPTH + 1)).is_err());
     }
 
     #[test]
@@ -1193,9 +647,7 @@ mod tests {
     }
 
     fn claims(json: &str) -> AccessClaims<'_> {
-        let mut claims = AccessClaims::default();
-        read_claims(json, &mut claims).unwrap();
-        claims
+        read_claims(json).unwrap()
     }
 
     #[test]
@@ -1231,7 +683,7 @@ mod tests {
         ] {
             let json = format!(r#"{{"grants":{json},"exp":1}}"#);
             let c = claims(&json);
-            assert!(matches!(c.exp, Field::Present(1)), "{json}");
+            assert!(matches!(c.registered.exp, Field::Present(1)), "{json}");
             assert_eq!(
                 c.findings.problem,
                 Some(Error::InvalidGrant { grant, reason: reason.into() }),
@@ -1248,57 +700,11 @@ mod tests {
         );
     }
 
+    /// Grants of every kind, and every edit of one byte of them (deleted, doubled, or replaced
+    /// by a byte of JSON's syntax or a letter): read or refused, never a panic; what is read
+    /// without a problem keeps the identity and every grant of the kinds it names.
     #[test]
-    fn the_fast_path_reads_as_the_general_path() {
-        const HEAD: &str = r#"{"jti":"SK0123456789abcdef0123456789abcdef-"#;
-        const MIDDLE: &str = r#"","iss":"SK0123456789abcdef0123456789abcdef","sub":"AC0123456789abcdef0123456789abcdef","exp":"#;
-        let canonical = [
-            r#"1700000000MIDDLE1700003600,"grants":{"identity":"alice","voice":{"incoming":{"allow":true}}}}"#,
-            r#"0MIDDLE0,"grants":{"identity":"a"},"nbf":5}  "#,
-            r#"1MIDDLE9007199254740991,"grants":{"identity":"a","video":{},"video":{}},"nbf":0}"#,
-            r#"1MIDDLE2,"grants":{"identity":"a","voice":{"x":1}}}"#,
-            r#"1MIDDLE2,"grants":{"identity":"a","player":{"a":[1,{"b":2,"b":3}]},"rtc":null}}"#,
-            r#"1MIDDLE2,"grants":[1]}"#,
-            r#"1MIDDLE2,"grants":{"identity":"a""#,
-        ];
-        let other = [
-            r#"1MIDDLE9007199254740992,"grants":{}}"#,
-            r#"1MIDDLE01,"grants":{}}"#,
-            r#"1MIDDLE1.5,"grants":{}}"#,
-            r#"1MIDDLE2,"grants":{},"nbf":1.0}"#,
-            r#"1MIDDLE2,"grants":{},"exp":3}"#,
-            r#"1MIDDLE2,"grants":{} }"#,
-            r#"1MIDDLE2,"grants":{}}x"#,
-            r#"MIDDLE2,"grants":{}}"#,
-            r#"1xMIDDLE2,"grants":{}}"#,
-            r#"1MIDDLE2 ,"grants":{}}"#,
-        ];
-        for (tail, fast) in canonical
-            .iter()
-            .map(|t| (t, true))
-            .chain(other.iter().map(|t| (t, false)))
-        {
-            let text = format!("{HEAD}{}", tail.replace("MIDDLE", MIDDLE));
-            let mut a = AccessClaims::default();
-            let read = read_canonical_claims(&text, HEAD, MIDDLE, &mut a);
-            assert_eq!(read.is_some(), fast, "{text}");
-            let mut b = AccessClaims::default();
-            let general = read_claims(&text, &mut b);
-            if let Some(read) = read {
-                assert_eq!(read, general, "{text}");
-                // On a syntax error the claims are not used.
-                if read.is_ok() {
-                    assert_eq!(format!("{a:?}"), format!("{b:?}"), "{text}");
-                }
-            }
-        }
-    }
-
-    /// The grants reader for twilio-php's layout reads what it accepts exactly as the general
-    /// reader does, over grants of every kind and every edit of one byte of them (deleted,
-    /// doubled, or replaced by a byte of JSON's syntax or a letter).
-    #[test]
-    fn canonical_grants_read_as_the_general_reader() {
+    fn every_edit_of_grants_is_read_or_refused() {
         let cases = [
             r#"{}"#,
             r#"{"identity":"alice"}"#,
@@ -1309,7 +715,7 @@ mod tests {
             r#"{"voice":{"outgoing":{"application_sid":"AP0123456789abcdef0123456789abcdef","params":{"k":"v","K":"","x":"y"}}},"player":{}}"#,
         ];
         let replacements = b"{}[]\":,\\ ax0";
-        let mut accepted = 0;
+        let (mut accepted, mut refused) = (0, 0);
         for json in cases {
             let mut texts = vec![json.to_owned()];
             for i in 0..json.len() {
@@ -1323,28 +729,24 @@ mod tests {
                 }
             }
             for text in texts {
-                let mut fast = ReadGrants::default();
+                let mut read = ReadGrants::default();
+                let mut findings = Findings::default();
                 let mut r = Reader::new(&text);
-                if !canonical_grants(&mut r, &mut fast) {
+                let clean = grants(&mut r, &mut findings, &mut read).and_then(|()| r.end());
+                if clean.is_err() || findings.duplicate.is_some() || findings.problem.is_some() {
+                    refused += 1;
                     continue;
                 }
                 accepted += 1;
-                let end = r.pos();
-                let mut general = ReadGrants::default();
-                let mut findings = Findings::default();
-                let mut r = Reader::new(&text);
-                grants(&mut r, &mut findings, &mut general).unwrap();
-                assert_eq!(r.pos(), end, "{text}");
-                assert!(
-                    findings.duplicate.is_none() && findings.problem.is_none(),
-                    "{text}"
-                );
-                assert_eq!(format!("{fast:?}"), format!("{general:?}"), "{text}");
-                assert_eq!(fast.grants, general.grants, "{text}");
+                for kind in read.grants.kinds() {
+                    assert!(text.contains(&format!("\"{}\"", kind.key())), "{text}");
+                }
+                if let Some(identity) = &read.identity {
+                    assert!(text.contains(identity.as_str()), "{text}");
+                }
             }
         }
-        // The unedited grants but the one with `player`, and some edits (of values).
-        assert!(accepted > 6 + 100, "{accepted}");
+        assert!(accepted > 6 + 100 && refused > 1000, "{accepted} {refused}");
     }
 
     #[test]

@@ -17,9 +17,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 
 use crate::access::grants::{AccessGrants, GrantKind, ServiceFields};
-use crate::access::identity::Identity;
+use crate::identity::Identity;
 use crate::access::region::Region;
-use crate::grants::Params;
+use crate::capability::grants::Params;
 
 /// `{"typ":"JWT","alg":"HS256","cty":"twilio-fpa;v=1"`: twilio-php's header up to the region.
 pub(crate) const HEADER_HEAD: &str = r#"{"typ":"JWT","alg":"HS256","cty":"twilio-fpa;v=1""#;
@@ -32,7 +32,6 @@ pub(crate) const HEADER_BLOCK_B64: &str =
 
 /// The `cty` of every Access Token.
 #[cfg(feature = "jwt")]
-pub(crate) const CONTENT_TYPE: &str = "twilio-fpa;v=1";
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 

@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 use std::fmt;
 
-use crate::grants::Params;
+use crate::capability::grants::Params;
 use crate::sid::{AppSid, CredentialSid, RoleSid, RoomSid, ServiceSid, WorkerSid, WorkspaceSid};
 
 /// The grants an Access Token can carry.

@@ -1,20 +1,16 @@
 //! Access Tokens: the tokens of Twilio's current client SDKs (Voice, Video, Conversations, Sync,
 //! TaskRouter, Live), signed with an API key.
 //!
-//! - [`Identity`], [`Region`] and the grants ([`VoiceGrant`], [`VideoGrant`], [`ChatGrant`],
+//! - [`Identity`](crate::Identity), [`Region`] and the grants ([`VoiceGrant`], [`VideoGrant`], [`ChatGrant`],
 //!   [`SyncGrant`], [`TaskRouterGrant`], [`PlaybackGrant`]) make an [`AccessPolicy`], built with
 //!   [`AccessPolicy::builder`].
 //! - [`ApiKey`]: the account, the API key's SID and its secret, keyed into HMAC-SHA256 once.
 //! - [`AccessPolicy::sign_at`] gives a [`Token`](crate::Token) byte-identical to twilio-php's;
 //!   [`ApiKey::verify_at`] gives a [`VerifiedAccessToken`].
-//! - [`Policy::to_access_policy`](crate::Policy::to_access_policy) turns a capability token
-//!   policy into the Access Token policy Twilio's migration guide describes.
 
-mod encode;
-mod grants;
-mod identity;
-mod migrate;
-mod policy;
+pub(crate) mod encode;
+pub(crate) mod grants;
+pub(crate) mod policy;
 mod region;
 pub(crate) mod statics;
 
@@ -23,11 +19,7 @@ mod api_key;
 #[cfg(feature = "jwt")]
 mod decode;
 #[cfg(feature = "jwt")]
-mod reader;
-#[cfg(feature = "jwt")]
 mod sign;
-#[cfg(feature = "jwt")]
-mod signer;
 #[cfg(feature = "jwt")]
 mod verify;
 
@@ -35,14 +27,11 @@ pub use grants::{
     AccessGrants, ChatGrant, GrantKind, OutgoingApplication, PlaybackGrant, SyncGrant,
     TaskRouterGrant, VideoGrant, VoiceGrant,
 };
-pub use identity::{Identity, MAX_IDENTITY_LEN};
 pub use policy::{AccessPolicy, AccessPolicyBuilder};
 pub use region::Region;
 
 #[cfg(feature = "jwt")]
 pub use api_key::ApiKey;
-#[cfg(feature = "jwt")]
-pub use signer::AccessSigner;
 #[cfg(feature = "jwt")]
 pub use verify::VerifiedAccessToken;
 
@@ -51,5 +40,5 @@ pub use verify::VerifiedAccessToken;
 pub(crate) use {
     decode::{read_claims, AccessClaims},
     policy::check_grants,
-    verify::{check_header, json_error},
+    verify::check_header,
 };

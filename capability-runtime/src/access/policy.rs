@@ -11,15 +11,15 @@ use crate::access::grants::{
     AccessGrants, ChatGrant, GrantKind, PlaybackGrant, ServiceFields, SyncGrant, TaskRouterGrant,
     VideoGrant, VoiceGrant,
 };
-use crate::access::identity::Identity;
+use crate::identity::Identity;
 use crate::access::region::Region;
 use crate::client_name::ClientName;
 use crate::error::Error;
-use crate::policy::{check_ttl, DEFAULT_TTL, MAX_TOKEN_LEN};
-use crate::wire::{b64_len, TAG_B64_LEN};
+use crate::limits::{check_ttl, DEFAULT_TTL, MAX_TOKEN_LEN};
+use crate::limits::{b64_len, TAG_B64_LEN};
 
 /// The largest not-before time: 2^53 − 1, as [`MAX_EXP`](crate::MAX_EXP).
-pub(crate) const MAX_NOT_BEFORE: u64 = crate::wire::MAX_EXP;
+pub(crate) const MAX_NOT_BEFORE: u64 = crate::limits::MAX_EXP;
 
 /// Who an Access Token is for, what it grants, in which region, and for how long.
 ///
@@ -369,7 +369,7 @@ mod tests {
     use super::*;
     use crate::access::grants::OutgoingApplication;
     use crate::error::ClientNameError;
-    use crate::grants::Params;
+    use crate::capability::grants::Params;
     use crate::sid::AppSid;
 
     fn alice() -> Identity {

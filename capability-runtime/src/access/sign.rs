@@ -2,11 +2,10 @@
 
 use crate::access::api_key::ApiKey;
 use crate::access::policy::AccessPolicy;
-use crate::base64url::push_encoded;
-use crate::credentials;
 use crate::error::Error;
-use crate::token::Token;
-use crate::wire::{b64_len, MAX_EXP, TAG_B64_LEN};
+use crate::jwt::base64url::push_encoded;
+use crate::jwt::token::Token;
+use crate::limits::{self, b64_len, expiry, TAG_B64_LEN};
 
 /// Up to 24 bytes, built on the stack: the parts of the payload encoded at signing time.
 struct Chunk {
@@ -73,7 +72,7 @@ impl AccessPolicy {
     /// # Ok::<(), capability_runtime::Error>(())
     /// ```
     pub fn sign_at(&self, key: &ApiKey, issued_at: u64) -> Token {
-        let expires_at = issued_at.saturating_add(self.ttl_secs()).min(MAX_EXP);
+        let expires_at = expiry(issued_at, self.ttl_secs());
         let mut digits = itoa::Buffer::new();
 
         // `-<issued_at>` after `{"jti":"<key>` (whole quanta, precomputed), and the first 0 to 2
@@ -87,8 +86,7 @@ impl AccessPolicy {
 
         // The rest of the middle part, the expiry, and the first 0 to 2 bytes of the tail.
         let mut second = Chunk::new();
-        let (rest, rest_len) = middle.rest;
-        second.push(&rest[..rest_len]);
+        second.push(middle.rest());
         second.push(digits.format(expires_at).as_bytes());
         let shift = second.shortfall();
         second.push(self.tail().as_bytes().get(..shift).unwrap_or_default());
@@ -127,7 +125,7 @@ impl AccessPolicy {
     /// # Errors
     /// [`Error::Clock`] if the system clock reads before 1970.
     pub fn sign(&self, key: &ApiKey) -> Result<Token, Error> {
-        Ok(self.sign_at(key, credentials::now()?))
+        Ok(self.sign_at(key, limits::now()?))
     }
 }
 
@@ -137,7 +135,9 @@ mod tests {
     use base64::Engine as _;
 
     use super::*;
-    use crate::access::{Identity, Region, VideoGrant};
+    use crate::access::{Region, VideoGrant};
+    use crate::identity::Identity;
+    use crate::limits::MAX_EXP;
 
     const ACCOUNT: &str = "AC0123456789abcdef0123456789abcdef";
     const KEY: &str = "SK0123456789abcdef0123456789abcdef";

@@ -15,7 +15,7 @@ use crate::access::grants::{
     AccessGrants, ChatGrant, GrantKind, GrantOrder, OutgoingApplication, ServiceFields, SyncGrant,
     TaskRouterGrant, VideoGrant, VoiceGrant,
 };
-use crate::grants::Params;
+use crate::capability::grants::Params;
 use crate::sid::{AppSid, CredentialSid, RoleSid, ServiceSid, WorkerSid, WorkspaceSid};
 
 /// A `voice` grant known at compile time.

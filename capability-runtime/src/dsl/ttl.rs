@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use super::ast::TtlLit;
-use crate::policy::check_ttl;
+use crate::limits::check_ttl;
 
 /// The units of a TTL, largest first, with their length in seconds.
 const UNITS: [(&str, u64); 3] = [("h", 3600), ("m", 60), ("s", 1)];

@@ -1,13 +1,29 @@
-//! A strict JSON reader (RFC 8259) for the header and claims of Access Tokens, pulled value by
-//! value by the typed readers of `decode.rs`.
+//! The one JSON reader (RFC 8259) of the crate: the header and claims of both kinds of token,
+//! for the verifiers and for `inspect`, pulled value by value by typed readers.
 //!
-//! Hand-written because a measurement requires it: reading the claims with serde_json and typed
-//! visitors put `verify_at` at 3.0× the HMAC floor of its input, against a target of 2×, with
-//! the JSON reading the largest part after the HMAC. It accepts exactly what serde_json accepts
-//! (tested against it: `tests/access_hostile.rs`, `tests/access_proptest.rs` and the fuzz
-//! target), and its messages follow serde_json's ("expected `:` at line 1 column 8").
+//! Hand-written because a measurement requires it: the claims read with serde_json and typed
+//! visitors made verification slower than its target. Its messages follow serde_json's
+//! ("expected `:` at line 1 column 8").
+//!
+//! Strict, and linear in its input whatever it holds:
+//! - one JSON value, nothing after it but whitespace; strings valid UTF-8 with valid escapes (a
+//!   lone surrogate is an error wherever it is);
+//! - no key twice in any object, after unescaping (`"\u0065xp"` is `exp`): [`members`] records
+//!   the first repeat in [`Findings`], each key costing at most [`INLINE_KEYS`] comparisons and
+//!   one hash;
+//! - at most [`MAX_OTHER_MEMBERS`] members besides the known ones in the header and the claims;
+//! - no value nested deeper than [`MAX_DEPTH`], read or skipped;
+//! - no number converted unless a typed reader asks for it: a skipped number is only scanned.
+//!
+//! The typed readers never fail on a value of the wrong type: they return [`Field::Invalid`]
+//! with what was found, so that the verifiers return a typed [`Error`] rather than a parser
+//! message.
 
 use std::borrow::Cow;
+use std::collections::HashSet;
+
+use crate::error::{Error, Malformed, TokenPart};
+use crate::limits::MAX_EXP;
 
 /// The type of the next value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -34,6 +50,9 @@ pub(crate) enum Number {
 pub(crate) struct SyntaxError {
     pub(crate) what: &'static str,
     pub(crate) at: usize,
+    /// An object with more than [`MAX_OTHER_MEMBERS`] members besides the known ones: well-formed
+    /// as far as it was read, and refused unread after that.
+    too_many: bool,
 }
 
 impl SyntaxError {
@@ -45,9 +64,23 @@ impl SyntaxError {
         let column = before.len() - memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
         format!("{} at line {line} column {}", self.what, column + 1)
     }
+
+    /// The verifiers' error for this, in `part` whose JSON text is `text`.
+    pub(crate) fn into_error(self, text: &str, part: TokenPart) -> Error {
+        Error::Malformed(match self.too_many {
+            true => Malformed::TooManyMembers {
+                part,
+                max: MAX_OTHER_MEMBERS,
+            },
+            false => Malformed::Json {
+                part,
+                detail: self.detail(text),
+            },
+        })
+    }
 }
 
-type Result<T> = std::result::Result<T, SyntaxError>;
+pub(crate) type Result<T> = std::result::Result<T, SyntaxError>;
 
 /// The index of the first byte of `bytes` that ends the plain part of a string: `"`, `\` or a
 /// control character (below 0x20); `bytes.len()` if there is none. Eight bytes at a time.
@@ -100,49 +133,13 @@ impl<'a> Reader<'a> {
         Self { text, pos: 0 }
     }
 
-    /// A reader of `text` from byte `pos` on.
-    pub(crate) fn at(text: &'a str, pos: usize) -> Self {
-        Self { text, pos }
-    }
-
     /// How many bytes are left to read.
     pub(crate) fn remaining(&self) -> usize {
         self.text.len() - self.pos
     }
 
-    /// The byte offset of the next thing to read.
-    pub(crate) fn pos(&self) -> usize {
-        self.pos
-    }
-
     fn bytes(&self) -> &'a [u8] {
         self.text.as_bytes()
-    }
-
-    /// For the readers of exact layouts: reads `literal` if the text goes on with it, and
-    /// whether it did. No whitespace is skipped.
-    pub(crate) fn literal(&mut self, literal: &str) -> bool {
-        let found = self.bytes()[self.pos..].starts_with(literal.as_bytes());
-        if found {
-            self.pos += literal.len();
-        }
-        found
-    }
-
-    /// For the readers of exact layouts: a string without escapes (and so without control
-    /// characters), right here; `None`, having read nothing, for anything else.
-    pub(crate) fn plain_string(&mut self) -> Option<&'a str> {
-        let start = self.pos + 1;
-        if self.byte() != Some(b'"') {
-            return None;
-        }
-        let end = start + special_byte(&self.bytes()[start..]);
-        if self.bytes().get(end) != Some(&b'"') {
-            return None;
-        }
-        self.pos = end + 1;
-        // Cut at ASCII quotes of a UTF-8 text: a whole string.
-        self.text.get(start..end)
     }
 
     fn err<T>(&self, what: &'static str) -> Result<T> {
@@ -151,7 +148,11 @@ impl<'a> Reader<'a> {
 
     /// An error at the current position.
     pub(crate) fn error(&self, what: &'static str) -> SyntaxError {
-        SyntaxError { what, at: self.pos }
+        SyntaxError {
+            what,
+            at: self.pos,
+            too_many: false,
+        }
     }
 
     fn byte(&self) -> Option<u8> {
@@ -359,12 +360,11 @@ impl<'a> Reader<'a> {
         self.pos - start
     }
 
-    /// A number.
-    pub(crate) fn number(&mut self) -> Result<Number> {
+    /// The text of a number, scanned and checked but not converted.
+    pub(crate) fn number_text(&mut self) -> Result<&'a str> {
         self.skip_ws();
         let start = self.pos;
-        let negative = self.byte() == Some(b'-');
-        if negative {
+        if self.byte() == Some(b'-') {
             self.pos += 1;
         }
         match self.byte() {
@@ -374,17 +374,14 @@ impl<'a> Reader<'a> {
             }
             _ => return self.err("invalid number"),
         }
-        let mut integer = true;
         if self.byte() == Some(b'.') {
             self.pos += 1;
-            integer = false;
             if self.digits() == 0 {
                 return self.err("invalid number");
             }
         }
         if let Some(b'e' | b'E') = self.byte() {
             self.pos += 1;
-            integer = false;
             if let Some(b'+' | b'-') = self.byte() {
                 self.pos += 1;
             }
@@ -392,13 +389,18 @@ impl<'a> Reader<'a> {
                 return self.err("invalid number");
             }
         }
-        let text = &self.text[start..self.pos];
-        if integer {
-            if !negative {
-                if let Ok(n) = text.parse::<u64>() {
-                    return Ok(Number::U64(n));
-                }
-            } else if let Ok(n) = text.parse::<i64>() {
+        Ok(&self.text[start..self.pos])
+    }
+
+    /// A number, converted as serde_json converts it.
+    pub(crate) fn number(&mut self) -> Result<Number> {
+        let start = self.pos;
+        let text = self.number_text()?;
+        if !text.contains(['.', 'e', 'E']) {
+            if let Ok(n) = text.parse::<u64>() {
+                return Ok(Number::U64(n));
+            }
+            if let Ok(n) = text.parse::<i64>() {
                 if n != 0 {
                     return Ok(Number::I64(n));
                 }
@@ -529,6 +531,248 @@ impl Elements {
             _ => r.err("expected `,` or `]`"),
         }
     }
+}
+
+/// How deeply a value may nest, counted from the value read or skipped.
+pub(crate) const MAX_DEPTH: usize = 32;
+
+/// The most members of the header, and of the claims, besides the ones a verifier reads.
+///
+/// Tokens of the official libraries have at most two (`typ`, and `nbf` or `iat`); other JWT
+/// libraries add a few registered ones (`aud`, `kid`, …). A token stuffed with members is refused
+/// after reading this many.
+pub const MAX_OTHER_MEMBERS: usize = 32;
+
+/// How many unknown keys of one object are compared one by one before a hash set takes over.
+const INLINE_KEYS: usize = 8;
+
+/// A member as found: absent, present with the wrong type (described), or present.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) enum Field<T> {
+    #[default]
+    Missing,
+    Invalid(&'static str),
+    Present(T),
+}
+
+impl<T> Field<T> {
+    /// The value of a claim that must be there.
+    pub(crate) fn required(self, claim: &'static str) -> std::result::Result<T, Error> {
+        match self {
+            Field::Present(v) => Ok(v),
+            Field::Missing => Err(Error::MissingClaim(claim)),
+            Field::Invalid(found) => Err(Error::InvalidClaim { claim, found }),
+        }
+    }
+
+    /// The value of a claim that may be missing.
+    pub(crate) fn optional(self, claim: &'static str) -> std::result::Result<Option<T>, Error> {
+        match self {
+            Field::Present(v) => Ok(Some(v)),
+            Field::Missing => Ok(None),
+            Field::Invalid(found) => Err(Error::InvalidClaim { claim, found }),
+        }
+    }
+}
+
+/// What reading found wrong besides the JSON syntax: the first repeated key and the first other
+/// problem. Reading goes on after either, so that the whole text is checked.
+#[derive(Debug, Default)]
+pub(crate) struct Findings {
+    pub(crate) duplicate: Option<String>,
+    pub(crate) problem: Option<Error>,
+}
+
+impl Findings {
+    pub(crate) fn duplicate(&mut self, key: &str) {
+        if self.duplicate.is_none() {
+            self.duplicate = Some(key.to_owned());
+        }
+    }
+
+    pub(crate) fn problem(&mut self, problem: impl FnOnce() -> Error) {
+        if self.problem.is_none() {
+            self.problem = Some(problem());
+        }
+    }
+
+    /// The repeated key of `part` as an error, if there was one.
+    pub(crate) fn check_duplicate(&mut self, part: TokenPart) -> std::result::Result<(), Error> {
+        match self.duplicate.take() {
+            Some(key) => Err(Error::Malformed(Malformed::DuplicateKey { part, key })),
+            None => Ok(()),
+        }
+    }
+}
+
+/// The keys of one object seen so far: flags for the known keys (by their index); for the
+/// others, an array for the first [`INLINE_KEYS`] and a hash set for the rest. Each key costs at
+/// most `INLINE_KEYS` comparisons and one hash: linear in the object's size.
+#[derive(Default)]
+pub(crate) struct Keys<'a> {
+    known: u64,
+    others: usize,
+    inline: [Option<Cow<'a, str>>; INLINE_KEYS],
+    more: Option<HashSet<Cow<'a, str>>>,
+}
+
+impl<'a> Keys<'a> {
+    /// Whether `key` (number `index` of the known keys, or unknown) was seen before.
+    // A `Cow`, not a `&str`: it is cloned into the set, and a borrowed key stays borrowed.
+    #[allow(clippy::ptr_arg)]
+    pub(crate) fn repeated(&mut self, index: Option<usize>, key: &Cow<'a, str>) -> bool {
+        if let Some(i) = index {
+            let bit = 1 << i;
+            let seen = self.known & bit != 0;
+            self.known |= bit;
+            return seen;
+        }
+        self.others += 1;
+        for slot in &mut self.inline {
+            match slot {
+                Some(seen) if seen == key => return true,
+                Some(_) => {}
+                None => {
+                    *slot = Some(key.clone());
+                    return false;
+                }
+            }
+        }
+        !self
+            .more
+            .get_or_insert_with(HashSet::new)
+            .insert(key.clone())
+    }
+}
+
+/// Reads the members of an object whose `{` was read: for each key, its index in `known` (or
+/// `None`) goes to `read`, which must read the value. A repeated key is recorded and its value
+/// skipped. With `limit`, more members than that besides the known ones are an error.
+pub(crate) fn members<'a>(
+    r: &mut Reader<'a>,
+    mut m: Members,
+    findings: &mut Findings,
+    known: &[&str],
+    limit: Option<usize>,
+    mut read: impl FnMut(Option<usize>, &Cow<'a, str>, &mut Reader<'a>, &mut Findings) -> Result<()>,
+) -> Result<()> {
+    let mut keys = Keys::default();
+    while let Some(key) = m.next_key(r)? {
+        let index = known.iter().position(|k| *k == key);
+        if keys.repeated(index, &key) {
+            findings.duplicate(&key);
+            skip(r, findings, 0)?;
+            continue;
+        }
+        if limit.is_some_and(|limit| keys.others > limit) {
+            return Err(SyntaxError {
+                too_many: true,
+                ..r.error("too many members")
+            });
+        }
+        read(index, &key, r, findings)?;
+    }
+    Ok(())
+}
+
+/// Reads the one JSON object `text` holds, nothing after it but whitespace: its members as
+/// [`members`] reads them, with at most [`MAX_OTHER_MEMBERS`] besides the `known` ones.
+pub(crate) fn object<'a>(
+    text: &'a str,
+    findings: &mut Findings,
+    known: &[&str],
+    read: impl FnMut(Option<usize>, &Cow<'a, str>, &mut Reader<'a>, &mut Findings) -> Result<()>,
+) -> Result<()> {
+    let mut r = Reader::new(text);
+    if r.peek()? != Kind::Object {
+        return Err(r.error("expected a JSON object"));
+    }
+    let m = r.begin_object()?;
+    members(&mut r, m, findings, known, Some(MAX_OTHER_MEMBERS), read)?;
+    r.end()
+}
+
+/// The reader, if one more level of nesting is allowed.
+pub(crate) fn nest<'r, 'a>(r: &'r mut Reader<'a>, depth: usize) -> Result<&'r mut Reader<'a>> {
+    if depth >= MAX_DEPTH {
+        return Err(r.error("a value nests deeper than 32 levels"));
+    }
+    Ok(r)
+}
+
+/// Reads and drops any value, `depth` levels below the value being read: checked as every value
+/// is (repeated keys recorded), numbers scanned but not converted.
+pub(crate) fn skip(r: &mut Reader<'_>, findings: &mut Findings, depth: usize) -> Result<()> {
+    match r.peek()? {
+        Kind::Object => {
+            let m = nest(r, depth)?.begin_object()?;
+            members(r, m, findings, &[], None, |_, _, r, findings| {
+                skip(r, findings, depth + 1)
+            })?;
+        }
+        Kind::Array => {
+            let mut e = nest(r, depth)?.begin_array()?;
+            while e.next(r)? {
+                skip(r, findings, depth + 1)?;
+            }
+        }
+        Kind::String => {
+            r.string()?;
+        }
+        Kind::Number => {
+            r.number_text()?;
+        }
+        Kind::Bool => {
+            r.bool()?;
+        }
+        Kind::Null => r.null()?,
+    }
+    Ok(())
+}
+
+/// Reads and drops a value, saying what type it is.
+pub(crate) fn found(r: &mut Reader<'_>, findings: &mut Findings) -> Result<&'static str> {
+    let kind = r.peek()?;
+    skip(r, findings, 0)?;
+    Ok(match kind {
+        Kind::Number => "a number",
+        Kind::String => "a string",
+        Kind::Bool => "a boolean",
+        Kind::Null => "null",
+        Kind::Array => "an array",
+        Kind::Object => "an object",
+    })
+}
+
+/// A string member.
+pub(crate) fn str_field<'a>(
+    r: &mut Reader<'a>,
+    findings: &mut Findings,
+) -> Result<Field<Cow<'a, str>>> {
+    if r.peek()? == Kind::String {
+        return Ok(Field::Present(r.string()?));
+    }
+    Ok(Field::Invalid(found(r, findings)?))
+}
+
+/// A NumericDate member: an integer from 0 to 2^53 − 1. Floats (even `1.0`), strings and larger
+/// integers are wrong types, never converted.
+pub(crate) fn date_field(r: &mut Reader<'_>, findings: &mut Findings) -> Result<Field<u64>> {
+    if r.peek()? != Kind::Number {
+        return Ok(Field::Invalid(found(r, findings)?));
+    }
+    let text = r.number_text()?;
+    Ok(if text.starts_with('-') {
+        Field::Invalid("a negative number")
+    } else if text.contains(['.', 'e', 'E']) {
+        Field::Invalid("a number with a fraction or an exponent")
+    } else {
+        // Checked JSON: digits alone are an integer without a leading zero.
+        match text.parse::<u64>() {
+            Ok(value) if value <= MAX_EXP => Field::Present(value),
+            _ => Field::Invalid("an integer beyond 2^53-1"),
+        }
+    })
 }
 
 #[cfg(test)]
@@ -689,7 +933,11 @@ mod tests {
 
     #[test]
     fn positions_are_lines_and_columns() {
-        let e = SyntaxError { what: "x", at: 7 };
+        let e = SyntaxError {
+            what: "x",
+            at: 7,
+            too_many: false,
+        };
         assert_eq!(e.detail("{\n  \"a\" 1}"), "x at line 2 column 6");
         assert_eq!(e.detail("0123456789"), "x at line 1 column 8");
     }

@@ -10,15 +10,12 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 
+use crate::limits::{b64_len, MAX_EXP_DIGITS, TAG_B64_LEN};
 use crate::sid::SID_LEN;
 
 /// base64url of `{"typ":"JWT","alg":"HS256"}`, twilio-php's JOSE header, the one this library
 /// signs with.
 pub(crate) const HEADER_B64: &str = "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9";
-/// The same header in JOSE order, `{"alg":"HS256","typ":"JWT"}`, as twilio-python and
-/// twilio-node write it: base64url.
-#[cfg(feature = "jwt")]
-pub(crate) const HEADER_B64_JOSE_ORDER: &str = "eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9";
 
 /// The first 64 bytes, one SHA-256 block, of the signing input of every token this library and
 /// twilio-php sign with an `incoming` or `outgoing` grant: [`HEADER_B64`], `.`, and the first 27
@@ -35,24 +32,6 @@ pub(crate) const PAYLOAD_ISS: &str = "\",\"iss\":\"";
 pub(crate) const PAYLOAD_EXP: &str = "\",\"exp\":";
 /// `}` — after the expiry.
 pub(crate) const PAYLOAD_END: &str = "}";
-
-/// The largest `exp` a token carries: 2^53 − 1, the largest integer every JSON reader holds
-/// exactly. Signing clamps to it rather than wrap or panic.
-pub const MAX_EXP: u64 = (1 << 53) - 1;
-/// The number of decimal digits of [`MAX_EXP`], the longest expiry.
-pub(crate) const MAX_EXP_DIGITS: usize = 16;
-const _: () = assert!(MAX_EXP >= 10u64.pow(MAX_EXP_DIGITS as u32 - 1));
-const _: () = assert!(MAX_EXP < 10u64.pow(MAX_EXP_DIGITS as u32));
-
-/// The length of an HMAC-SHA256 tag in bytes.
-pub(crate) const TAG_LEN: usize = 32;
-/// The length of its base64url.
-pub(crate) const TAG_B64_LEN: usize = b64_len(TAG_LEN);
-
-/// The length of the unpadded base64url of `n` bytes.
-pub(crate) const fn b64_len(n: usize) -> usize {
-    (n * 4).div_ceil(3)
-}
 
 /// The length of `{"scope":"<scope>","iss":"<sid>","exp":<exp>}` for a scope of `scope_len`
 /// bytes and an expiry of `exp_digits` digits.
@@ -101,6 +80,7 @@ pub(crate) fn payload_prefix_b64(scope: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::limits::MAX_EXP;
 
     #[test]
     fn the_headers_are_the_base64url_of_their_json() {
@@ -108,11 +88,7 @@ mod tests {
             URL_SAFE_NO_PAD.encode(r#"{"typ":"JWT","alg":"HS256"}"#),
             HEADER_B64
         );
-        assert_eq!(
-            URL_SAFE_NO_PAD.encode(r#"{"alg":"HS256","typ":"JWT"}"#),
-            HEADER_B64_JOSE_ORDER
-        );
-        assert_eq!(TAG_B64_LEN, URL_SAFE_NO_PAD.encode([0u8; TAG_LEN]).len());
+        assert_eq!(TAG_B64_LEN, URL_SAFE_NO_PAD.encode([0u8; 32]).len());
         #[cfg(feature = "jwt")]
         {
             let payload = URL_SAFE_NO_PAD.encode(r#"{"scope":"scope:client:"#);
@@ -134,7 +110,7 @@ mod tests {
                 let token = format!(
                     "{HEADER_B64}.{}.{}",
                     URL_SAFE_NO_PAD.encode(&payload),
-                    URL_SAFE_NO_PAD.encode([0u8; TAG_LEN])
+                    URL_SAFE_NO_PAD.encode([0u8; 32])
                 );
                 assert_eq!(token_len(payload.len()), token.len());
                 assert!(max_token_len(scope.len()) >= token.len());

@@ -15,7 +15,7 @@
 //! `params`.
 
 use crate::client_name::ClientName;
-use crate::grants::{Events, Grants, Outgoing, Params, ScopeKind};
+use crate::capability::grants::{Events, Grants, Outgoing, Params, ScopeKind};
 
 /// The event stream every `events` grant subscribes to.
 pub(crate) const EVENTS_PATH: &str = "/2010-04-01/Events";
@@ -118,7 +118,7 @@ pub(crate) fn encode(grants: &Grants, order: &[ScopeKind]) -> String {
 #[cfg(all(test, feature = "jwt"))]
 pub(crate) use decode::tests::single_edits;
 #[cfg(feature = "jwt")]
-pub(crate) use decode::{decode, decode_into};
+pub(crate) use decode::decode;
 
 /// Reading the claim back into [`Grants`].
 #[cfg(feature = "jwt")]

@@ -1,14 +1,16 @@
 //! `Credentials`: the Account SID and the auth token, keyed into HMAC-SHA256 once.
 
 use std::fmt;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::Duration;
 
 use zeroize::Zeroizing;
 
 use crate::error::Error;
-use crate::mac::{first_block, HmacKey, KeyAfterBlock};
+use crate::jwt::base64url::Quanta;
+use crate::jwt::mac::{first_block, HmacKey, KeyAfterBlock};
+use crate::limits::whole_seconds;
 use crate::sid::{AccountSid, SID_LEN};
-use crate::wire::{FIRST_BLOCK, PAYLOAD_EXP, PAYLOAD_ISS};
+use crate::capability::wire::{FIRST_BLOCK, PAYLOAD_EXP, PAYLOAD_ISS};
 
 /// An account's Account SID and auth token: what signs and verifies tokens.
 ///
@@ -33,36 +35,10 @@ pub struct Credentials {
     /// The secondary auth token during a rotation, keyed like `key`: verification only.
     secondary: Option<AuthKey>,
     leeway: u64,
-    issuer: [IssuerB64; 3],
-}
-
-/// `","iss":"<Account SID>","exp":`, the part of every payload that depends on the account
-/// alone, in base64url: once for each of the three ways a policy's precomputed prefix can leave
-/// the tail of `","iss":"` (0, 1 or 2 bytes) to be encoded with it.
-#[derive(Clone)]
-pub(crate) struct IssuerB64 {
-    /// The base64url of the whole 3-byte quanta.
-    pub(crate) b64: Box<str>,
-    /// The 0 to 2 bytes after them, encoded at signing time with the expiry.
-    pub(crate) rest: ([u8; 2], usize),
-}
-
-impl IssuerB64 {
-    fn new(account_sid: &AccountSid, iss_tail: usize) -> Self {
-        let mut bytes = Vec::with_capacity(2 + SID_LEN + PAYLOAD_EXP.len());
-        bytes.extend_from_slice(&PAYLOAD_ISS.as_bytes()[PAYLOAD_ISS.len() - iss_tail..]);
-        bytes.extend_from_slice(account_sid.as_bytes());
-        bytes.extend_from_slice(PAYLOAD_EXP.as_bytes());
-        let whole = bytes.len() - bytes.len() % 3;
-        let mut rest = [0; 2];
-        rest[..bytes.len() - whole].copy_from_slice(&bytes[whole..]);
-        let mut b64 = String::new();
-        crate::base64url::push_encoded(&mut b64, &bytes[..whole]);
-        Self {
-            b64: b64.into_boxed_str(),
-            rest: (rest, bytes.len() - whole),
-        }
-    }
+    /// `","iss":"<Account SID>","exp":`, the part of every payload that depends on the account
+    /// alone, in base64url: once for each of the three ways a policy's precomputed prefix can
+    /// leave the tail of `","iss":"` (0, 1 or 2 bytes) to be encoded with it.
+    issuer: [Quanta; 3],
 }
 
 impl Credentials {
@@ -78,7 +54,13 @@ impl Credentials {
             return Err(Error::EmptyAuthToken);
         }
         Ok(Self {
-            issuer: [0, 1, 2].map(|iss_tail| IssuerB64::new(&account_sid, iss_tail)),
+            issuer: [0, 1, 2].map(|iss_tail| {
+                let mut bytes = Vec::with_capacity(2 + SID_LEN + PAYLOAD_EXP.len());
+                bytes.extend_from_slice(&PAYLOAD_ISS.as_bytes()[PAYLOAD_ISS.len() - iss_tail..]);
+                bytes.extend_from_slice(account_sid.as_bytes());
+                bytes.extend_from_slice(PAYLOAD_EXP.as_bytes());
+                Quanta::new(&bytes)
+            }),
             account_sid,
             key: auth_key(auth_token.as_bytes()),
             secondary: None,
@@ -178,7 +160,7 @@ impl Credentials {
 
     /// The issuer part of the payload, for a policy whose prefix leaves `iss_tail` bytes of
     /// `","iss":"` over (see [`wire::payload_tail_len`](crate::wire)).
-    pub(crate) fn issuer_b64(&self, iss_tail: usize) -> &IssuerB64 {
+    pub(crate) fn issuer_b64(&self, iss_tail: usize) -> &Quanta {
         &self.issuer[iss_tail % 3]
     }
 
@@ -217,21 +199,6 @@ impl fmt::Debug for Credentials {
             .field("leeway", &self.leeway())
             .finish()
     }
-}
-
-/// A leeway in whole seconds, fractions rounded up: the leeway of `Credentials` and `ApiKey`.
-pub(crate) fn whole_seconds(leeway: Duration) -> u64 {
-    leeway
-        .as_secs()
-        .saturating_add(u64::from(leeway.subsec_nanos() > 0))
-}
-
-/// Seconds since the Unix epoch by the system clock.
-pub(crate) fn now() -> Result<u64, Error> {
-    SystemTime::now()
-        .duration_since(UNIX_EPOCH)
-        .map(|d| d.as_secs())
-        .map_err(|_| Error::Clock)
 }
 
 #[cfg(test)]

@@ -4,16 +4,16 @@ use std::fmt;
 
 use zeroize::Zeroize as _;
 
-use crate::base64url::{encode_slice, push_encoded};
-use crate::credentials::{self, Credentials};
+use crate::jwt::base64url::{encode_slice, push_encoded};
+use crate::capability::credentials::Credentials;
+use crate::capability::policy::Policy;
+use crate::capability::sign::PayloadTail;
+use crate::capability::wire::{payload_tail_len, HEADER_B64, PAYLOAD_END};
 use crate::error::Error;
-use crate::mac::{pad_and_compress, HmacKey, LastBlocks, State, BLOCK_LEN};
-use crate::policy::Policy;
+use crate::jwt::mac::{pad_and_compress, HmacKey, LastBlocks, State, BLOCK_LEN};
+use crate::jwt::token::Token;
+use crate::limits::{self, b64_len, expiry, MAX_EXP_DIGITS, TAG_B64_LEN};
 use crate::sid::AccountSid;
-use crate::token::{expiry, PayloadTail, Token};
-use crate::wire::{
-    b64_len, payload_tail_len, HEADER_B64, MAX_EXP_DIGITS, PAYLOAD_END, TAG_B64_LEN,
-};
 
 /// The most bytes of signing input a token adds after the signer's prefix: the base64url of up
 /// to 2 leftover bytes, the expiry's digits and `}`.
@@ -151,7 +151,7 @@ impl Signer {
     /// # Errors
     /// [`Error::Clock`] if the system clock reads before 1970.
     pub fn sign(&self) -> Result<Token, Error> {
-        Ok(self.sign_at(credentials::now()?))
+        Ok(self.sign_at(limits::now()?))
     }
 
     /// The account whose credentials sign the tokens: their issuer.
@@ -187,7 +187,7 @@ impl Drop for Signer {
 mod tests {
     use super::*;
     use crate::client_name::ClientName;
-    use crate::wire::MAX_EXP;
+    use crate::limits::MAX_EXP;
 
     fn credentials() -> Credentials {
         Credentials::new("AC0123456789abcdef0123456789abcdef", "signer test key").unwrap()
@@ -273,7 +273,7 @@ mod tests {
             signer.clone().sign_at(1_700_000_000),
             signer.sign_at(1_700_000_000)
         );
-        assert_eq!(signer.ttl(), crate::policy::DEFAULT_TTL);
+        assert_eq!(signer.ttl(), crate::limits::DEFAULT_TTL);
         assert_eq!(
             signer.account_sid().as_str(),
             "AC0123456789abcdef0123456789abcdef"

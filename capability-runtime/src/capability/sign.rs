@@ -1,14 +1,12 @@
-//! Signing: `Policy::sign_at` and the `Token` it returns.
+//! Signing: `Policy::sign_at`, and the end of a payload that every token encodes.
 
-use std::fmt;
-
-use crate::base64url::push_encoded;
-use crate::credentials::{self, Credentials};
+use crate::capability::credentials::Credentials;
+use crate::capability::policy::Policy;
+use crate::capability::wire::{payload_tail_len, HEADER_B64, PAYLOAD_END};
 use crate::error::Error;
-use crate::policy::Policy;
-use crate::wire::{
-    b64_len, payload_tail_len, HEADER_B64, MAX_EXP, MAX_EXP_DIGITS, PAYLOAD_END, TAG_B64_LEN,
-};
+use crate::jwt::base64url::push_encoded;
+use crate::jwt::token::Token;
+use crate::limits::{self, b64_len, expiry, MAX_EXP, MAX_EXP_DIGITS, TAG_B64_LEN};
 
 impl Policy {
     /// Signs a token issued at `issued_at` (Unix seconds), valid until `issued_at + ttl`.
@@ -36,8 +34,7 @@ impl Policy {
         // (`","iss":"<sid>","exp":`, aligned to the prefix), then the 0 to 2 bytes it leaves
         // over, the expiry and `}`, encoded here.
         let issuer = credentials.issuer_b64(payload_tail_len(self.scope().len()));
-        let (rest, rest_len) = issuer.rest;
-        let tail = PayloadTail::new(&rest[..rest_len], expires_at);
+        let tail = PayloadTail::new(issuer.rest(), expires_at);
 
         let prefix = self.payload_prefix_b64();
         let mut text = String::with_capacity(
@@ -58,7 +55,7 @@ impl Policy {
         let tag = credentials.key().tag(text.as_bytes());
         text.push('.');
         push_encoded(&mut text, &tag);
-        Token { text, expires_at }
+        Token::new(text, expires_at)
     }
 
     /// Signs a token issued now by the system clock.
@@ -66,14 +63,8 @@ impl Policy {
     /// # Errors
     /// [`Error::Clock`] if the system clock reads before 1970.
     pub fn sign(&self, credentials: &Credentials) -> Result<Token, Error> {
-        Ok(self.sign_at(credentials, credentials::now()?))
+        Ok(self.sign_at(credentials, limits::now()?))
     }
-}
-
-/// The expiry of a token issued at `issued_at` for `ttl` seconds: clamped to [`MAX_EXP`], never
-/// wrapped.
-pub(crate) fn expiry(issued_at: u64, ttl: u64) -> u64 {
-    issued_at.saturating_add(ttl).min(MAX_EXP)
 }
 
 /// The end of a payload, encoded per token: the 0 to 2 bytes before the expiry that do not fill a
@@ -105,66 +96,6 @@ impl PayloadTail {
     }
 }
 
-/// A signed capability token: the JWT to hand to Twilio Client.
-///
-/// `Display` and [`as_str`](Self::as_str) give the whole token; `Debug` leaves out the signature,
-/// so that a token logged by mistake cannot be replayed.
-#[derive(Clone, PartialEq, Eq, Hash)]
-pub struct Token {
-    text: String,
-    expires_at: u64,
-}
-
-impl Token {
-    /// A token of this text, which expires at `expires_at`.
-    pub(crate) fn new(text: String, expires_at: u64) -> Self {
-        Self { text, expires_at }
-    }
-
-    /// The token's text.
-    pub fn as_str(&self) -> &str {
-        &self.text
-    }
-
-    /// The token's text, without a copy.
-    pub fn into_string(self) -> String {
-        self.text
-    }
-
-    /// When the token expires (its `exp` claim), in Unix seconds.
-    pub fn expires_at(&self) -> u64 {
-        self.expires_at
-    }
-}
-
-impl fmt::Display for Token {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.text)
-    }
-}
-
-impl fmt::Debug for Token {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let unsigned = self.text.rsplit_once('.').map_or("", |(head, _)| head);
-        f.debug_struct("Token")
-            .field("unsigned", &unsigned)
-            .field("signature", &format_args!("[redacted]"))
-            .field("expires_at", &self.expires_at)
-            .finish()
-    }
-}
-
-impl AsRef<str> for Token {
-    fn as_ref(&self) -> &str {
-        &self.text
-    }
-}
-
-impl From<Token> for String {
-    fn from(token: Token) -> String {
-        token.text
-    }
-}
 
 #[cfg(test)]
 mod tests {

@@ -56,6 +56,37 @@ pub(crate) fn push_encoded(out: &mut String, bytes: &[u8]) {
     out.push_str(std::str::from_utf8(&buf[..len]).unwrap_or_default());
 }
 
+/// A fixed text that follows 0 to 2 bytes left over from what precedes it, for signing: the
+/// base64url of its whole 3-byte quanta, computed once, and the 0 to 2 bytes after them, encoded
+/// per token with what follows.
+#[derive(Clone)]
+pub(crate) struct Quanta {
+    /// The base64url of the whole 3-byte quanta.
+    pub(crate) b64: Box<str>,
+    /// The 0 to 2 bytes after them.
+    pub(crate) rest: ([u8; 2], usize),
+}
+
+impl Quanta {
+    /// The quanta of `bytes` (at most 96 of them).
+    pub(crate) fn new(bytes: &[u8]) -> Self {
+        let whole = bytes.len() - bytes.len() % 3;
+        let mut rest = [0; 2];
+        rest[..bytes.len() - whole].copy_from_slice(&bytes[whole..]);
+        let mut b64 = String::new();
+        push_encoded(&mut b64, &bytes[..whole]);
+        Self {
+            b64: b64.into_boxed_str(),
+            rest: (rest, bytes.len() - whole),
+        }
+    }
+
+    /// The bytes left over, to be encoded with what follows.
+    pub(crate) fn rest(&self) -> &[u8] {
+        &self.rest.0[..self.rest.1]
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

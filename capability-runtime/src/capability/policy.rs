@@ -6,21 +6,11 @@ use std::time::Duration;
 
 use crate::client_name::ClientName;
 use crate::error::Error;
-use crate::grants::{Events, Grants, Outgoing, Params, ScopeKind};
+use crate::limits::{check_ttl, DEFAULT_TTL, MAX_TOKEN_LEN};
+use crate::capability::grants::{Events, Grants, Outgoing, Params, ScopeKind};
 use crate::sid::AppSid;
-use crate::wire::max_token_len;
-use crate::{scope, wire};
-
-/// The TTL of a policy that does not set one: one hour, as in every official library.
-pub const DEFAULT_TTL: Duration = Duration::from_secs(3600);
-/// The shortest TTL: one second.
-pub const MIN_TTL: Duration = Duration::from_secs(1);
-/// The longest TTL Twilio accepts: 24 hours.
-pub const MAX_TTL: Duration = Duration::from_secs(24 * 3600);
-
-/// The longest token `verify_at` decodes, in bytes; longer input is rejected before any work.
-/// [`PolicyBuilder::build`] refuses a policy whose tokens would be longer.
-pub const MAX_TOKEN_LEN: usize = 16 * 1024;
+use crate::capability::wire::max_token_len;
+use crate::capability::{scope, wire};
 
 /// What a token grants — receive calls as a client name, place calls through an application,
 /// subscribe to events — and for how long.
@@ -267,14 +257,6 @@ impl PolicyBuilder {
         self.order.push(kind);
         true
     }
-}
-
-/// The TTL rule: whole seconds, from 1 s to 24 h.
-pub(crate) fn check_ttl(ttl: Duration) -> Result<(), Error> {
-    if ttl.subsec_nanos() != 0 || ttl < MIN_TTL || ttl > MAX_TTL {
-        return Err(Error::InvalidTtl(ttl));
-    }
-    Ok(())
 }
 
 #[cfg(test)]

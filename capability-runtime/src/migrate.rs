@@ -2,10 +2,10 @@
 //! Twilio's migration guide maps the parameters.
 
 use crate::access::grants::VoiceGrant;
-use crate::access::identity::Identity;
+use crate::identity::Identity;
 use crate::access::policy::AccessPolicy;
 use crate::error::{Error, MigrationBlocker};
-use crate::policy::Policy;
+use crate::capability::policy::Policy;
 
 impl Policy {
     /// The Access Token policy that grants what this capability token policy grants, following

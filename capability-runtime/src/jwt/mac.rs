@@ -14,7 +14,7 @@ use sha2::block_api::compress256;
 use subtle::ConstantTimeEq as _;
 use zeroize::Zeroize as _;
 
-use crate::wire::TAG_LEN;
+use crate::limits::TAG_LEN;
 
 /// The state of SHA-256 between blocks.
 pub(crate) type State = [u32; 8];
