@@ -281,7 +281,10 @@ pub fn inspect_at(token: &str, now: u64) -> Result<Inspection, Error> {
 
     // The kind: what the header says, else what the claims hold.
     let (kind, claims) = if header.is_access() {
-        (TokenKind::Access, Claims::Access(access::read_claims(claims_json)?))
+        (
+            TokenKind::Access,
+            Claims::Access(access::read_claims(claims_json)?),
+        )
     } else {
         let mut claims = capability::read_payload(claims_json)?;
         match claims.scope() {
@@ -336,9 +339,7 @@ pub fn inspect_at(token: &str, now: u64) -> Result<Inspection, Error> {
     }
 
     match claims {
-        Claims::Capability(claims, scope) => {
-            capability_claims(claims, scope, now, &mut inspection)
-        }
+        Claims::Capability(claims, scope) => capability_claims(claims, scope, now, &mut inspection),
         Claims::Access(claims) => access_claims(claims, now, &mut inspection),
     }
     inspection.header_json = header_json;
@@ -356,7 +357,10 @@ pub fn inspect(token: &str) -> Result<Inspection, Error> {
 /// The claims as read by the verifier of the token's kind.
 enum Claims<'a> {
     /// The claims of a capability token (or of a JWT that is no Twilio token), and its `scope`.
-    Capability(CapabilityClaims<'a>, Result<std::borrow::Cow<'a, str>, Error>),
+    Capability(
+        CapabilityClaims<'a>,
+        Result<std::borrow::Cow<'a, str>, Error>,
+    ),
     Access(AccessClaims<'a>),
 }
 
@@ -391,7 +395,10 @@ fn capability_claims(
     }
     let scope = refused(scope, problems);
     let registered = &mut claims.registered;
-    let iss = refused(std::mem::take(&mut registered.iss).required("iss"), problems);
+    let iss = refused(
+        std::mem::take(&mut registered.iss).required("iss"),
+        problems,
+    );
     let times = times(registered, problems);
     if let Some(Err(e)) = iss.as_deref().map(AccountSid::from_source) {
         problems.push(Problem::Issuer(e));
@@ -429,10 +436,19 @@ fn access_claims(mut claims: AccessClaims<'_>, now: u64, out: &mut Inspection) {
         problems.push(Problem::Refused(e));
     }
     let registered = &mut claims.registered;
-    let iss = refused(std::mem::take(&mut registered.iss).required("iss"), problems);
-    let sub = refused(std::mem::take(&mut registered.sub).required("sub"), problems);
+    let iss = refused(
+        std::mem::take(&mut registered.iss).required("iss"),
+        problems,
+    );
+    let sub = refused(
+        std::mem::take(&mut registered.sub).required("sub"),
+        problems,
+    );
     let times = times(registered, problems);
-    refused(std::mem::take(&mut registered.jti).optional("jti"), problems);
+    refused(
+        std::mem::take(&mut registered.jti).optional("jti"),
+        problems,
+    );
     if !claims.grants_present {
         problems.push(Problem::Refused(Error::MissingClaim("grants")));
     }
@@ -477,9 +493,20 @@ impl Inspection {
 
 /// The times as the verifiers read them; each that does not read is a problem.
 fn times(registered: &mut Registered<'_>, problems: &mut Vec<Problem>) -> Option<Times> {
-    let exp = refused(std::mem::take(&mut registered.exp).required("exp"), problems);
-    let nbf = refused(std::mem::take(&mut registered.nbf).optional("nbf"), problems).flatten();
-    let iat = refused(std::mem::take(&mut registered.iat).optional("iat"), problems).flatten();
+    let exp = refused(
+        std::mem::take(&mut registered.exp).required("exp"),
+        problems,
+    );
+    let nbf = refused(
+        std::mem::take(&mut registered.nbf).optional("nbf"),
+        problems,
+    )
+    .flatten();
+    let iat = refused(
+        std::mem::take(&mut registered.iat).optional("iat"),
+        problems,
+    )
+    .flatten();
     exp.map(|expires_at| Times {
         expires_at,
         not_before: nbf,
@@ -520,9 +547,9 @@ mod tests {
     use hmac::{KeyInit, Mac};
 
     use super::*;
+    use crate::capability::credentials::Credentials;
     use crate::jwt::base64url::BASE64URL;
     use crate::limits::MAX_TOKEN_LEN;
-    use crate::capability::credentials::Credentials;
     type HmacSha256 = hmac::Hmac<sha2::Sha256>;
 
     const ACCOUNT: &str = "ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa";

@@ -134,8 +134,8 @@ pub mod __private {
         AccessPolicy, AccessPolicyBuilder, ChatGrant, GrantKind, Region, SyncGrant,
         TaskRouterGrant, VideoGrant, VoiceGrant,
     };
-    pub use crate::identity::Identity;
     pub use crate::capability::{Policy, PolicyBuilder};
+    pub use crate::identity::Identity;
     pub use crate::sid::{CredentialSid, RoleSid, ServiceSid, WorkerSid, WorkspaceSid};
     pub use crate::{AppSid, ClientName};
     pub use core::time::Duration;

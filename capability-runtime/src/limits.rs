@@ -45,12 +45,14 @@ pub(crate) fn check_ttl(ttl: Duration) -> Result<(), Error> {
     Ok(())
 }
 
+#[cfg(feature = "jwt")]
 /// The expiry of a token issued at `issued_at` for `ttl` seconds: clamped to [`MAX_EXP`], never
 /// wrapped.
 pub(crate) fn expiry(issued_at: u64, ttl: u64) -> u64 {
     issued_at.saturating_add(ttl).min(MAX_EXP)
 }
 
+#[cfg(feature = "jwt")]
 /// A leeway in whole seconds: fractions round up.
 pub(crate) fn whole_seconds(leeway: Duration) -> u64 {
     leeway
@@ -58,6 +60,7 @@ pub(crate) fn whole_seconds(leeway: Duration) -> u64 {
         .saturating_add(u64::from(leeway.subsec_nanos() > 0))
 }
 
+#[cfg(feature = "jwt")]
 /// The lifetime rule, for both kinds of token and for `inspect`: at `now`, with clocks allowed to
 /// disagree by `leeway` seconds, a token is accepted from `nbf - leeway` (from any time without
 /// an `nbf`) until `exp + leeway - 1`, with no end when `exp + leeway` is past `u64::MAX`.
@@ -86,6 +89,7 @@ pub(crate) fn check_lifetime(
     }
 }
 
+#[cfg(feature = "jwt")]
 /// Seconds since the Unix epoch by the system clock.
 pub(crate) fn now() -> Result<u64, Error> {
     std::time::SystemTime::now()
@@ -94,7 +98,7 @@ pub(crate) fn now() -> Result<u64, Error> {
         .map_err(|_| Error::Clock)
 }
 
-#[cfg(test)]
+#[cfg(all(test, feature = "jwt"))]
 mod tests {
     use super::*;
 
@@ -134,7 +138,10 @@ mod tests {
             assert!(early(2000, Some(1000), 1000 - leeway - 1, leeway));
             assert!(check_lifetime(2000, Some(1000), 1000 - leeway, leeway).is_ok());
             // nbf = exp: valid only within the leeway around that second.
-            assert_eq!(check_lifetime(1000, Some(1000), 1000, leeway).is_ok(), leeway > 0);
+            assert_eq!(
+                check_lifetime(1000, Some(1000), 1000, leeway).is_ok(),
+                leeway > 0
+            );
             // nbf > exp: never valid; expired once the end has passed, early before.
             assert!(early(1000, Some(1000 + 2 * leeway + 10), 1000 - 1, leeway));
             assert!(expired(1000, Some(5000), 1000 + leeway, leeway));

@@ -2,10 +2,10 @@
 //! Twilio's migration guide maps the parameters.
 
 use crate::access::grants::VoiceGrant;
-use crate::identity::Identity;
 use crate::access::policy::AccessPolicy;
-use crate::error::{Error, MigrationBlocker};
 use crate::capability::policy::Policy;
+use crate::error::{Error, MigrationBlocker};
+use crate::identity::Identity;
 
 impl Policy {
     /// The Access Token policy that grants what this capability token policy grants, following

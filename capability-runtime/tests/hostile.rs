@@ -586,36 +586,47 @@ fn tokens_over_the_size_limit_are_rejected_before_decoding() {
     );
 }
 
-/// Nesting: members that are not read are skipped iteratively, in time linear in their length
-/// and without recursion, so any depth a token under the size limit can carry is harmless and
-/// ignored. A claim that is an array or an object is `InvalidClaim`, however deep; unbalanced
-/// brackets are malformed JSON.
+/// Nesting: a value nests at most 32 levels, read or skipped, as in every part of every kind of
+/// token; the reader's recursion is bounded by it. A claim that is an array or an object is
+/// `InvalidClaim` within that depth; unbalanced brackets are malformed JSON.
 #[test]
-fn nesting_is_skipped_without_a_stack() {
+fn nesting_is_limited_in_skipped_members_too() {
     let p = payload();
     let body = &p[..p.len() - 1];
-    // A modest depth, and the deepest a token under the size limit can carry.
-    for depth in [129, 1000, 6000] {
+    let too_deep = |e: Error, part| {
+        matches!(e, Error::Malformed(Malformed::Json { part: p, detail })
+            if p == part && detail.starts_with("a value nests deeper than 32 levels"))
+    };
+    // At the limit, past it, and the deepest a token under the size limit can carry.
+    for depth in [32, 33, 129, 1000, 6000] {
+        let allowed = depth <= 32;
         let arrays = format!(r#"{body},"x":{}{}}}"#, "[".repeat(depth), "]".repeat(depth));
         // `{"a":` takes 5 bytes a level, and 6000 of them would be over the limit.
         let objects = format!(
             r#"{body},"x":{}1{}}}"#,
-            r#"{"a":"#.repeat(depth / 3),
-            "}".repeat(depth / 3)
+            r#"{"a":"#.repeat(depth.min(2000)),
+            "}".repeat(depth.min(2000))
         );
         for claims in [arrays, objects] {
             let token = sign_json(PHP_HEADER, &claims);
             assert!(token.len() <= MAX_TOKEN_LEN);
-            assert_eq!(verify(&token).unwrap().expires_at(), EXP, "depth {depth}");
+            match allowed {
+                true => assert_eq!(verify(&token).unwrap().expires_at(), EXP, "depth {depth}"),
+                false => assert!(too_deep(err(&token), TokenPart::Payload), "depth {depth}"),
+            }
         }
         let in_exp = payload_with_exp(&format!("{}1{}", "[".repeat(depth), "]".repeat(depth)));
-        assert_eq!(
-            err(&sign_json(PHP_HEADER, &in_exp)),
-            Error::InvalidClaim {
-                claim: "exp",
-                found: "an array"
-            }
-        );
+        let e = err(&sign_json(PHP_HEADER, &in_exp));
+        match allowed {
+            true => assert_eq!(
+                e,
+                Error::InvalidClaim {
+                    claim: "exp",
+                    found: "an array"
+                }
+            ),
+            false => assert!(too_deep(e, TokenPart::Payload), "depth {depth}"),
+        }
         let unclosed = format!(r#"{body},"x":{}"#, "[".repeat(depth));
         assert!(matches!(
             err(&sign_json(PHP_HEADER, &unclosed)),
@@ -629,12 +640,11 @@ fn nesting_is_skipped_without_a_stack() {
             "[".repeat(depth),
             "]".repeat(depth)
         );
-        assert_eq!(
-            verify(&sign_json(&header, &payload()))
-                .unwrap()
-                .expires_at(),
-            EXP
-        );
+        let result = verify(&sign_json(&header, &payload()));
+        match allowed {
+            true => assert_eq!(result.unwrap().expires_at(), EXP),
+            false => assert!(too_deep(result.unwrap_err(), TokenPart::Header)),
+        }
         let header = format!(r#"{{"alg":"HS256","x":{}}}"#, "[".repeat(depth));
         assert!(matches!(
             err(&sign_json(&header, &payload())),
@@ -722,11 +732,12 @@ fn members_besides_the_known_ones_are_limited() {
             max: MAX_OTHER_MEMBERS
         })
     );
-    // In the header, `typ` counts among them.
+    // In the header, the members either kind of token reads (`typ`, `cty`, `twr`, `crit`) do
+    // not count among them.
     let header = |n: usize| format!(r#"{{"typ":"JWT","alg":"HS256"{}}}"#, others(n));
-    let token = sign_json(&header(MAX_OTHER_MEMBERS - 1), &payload());
-    assert_eq!(verify(&token).unwrap().expires_at(), EXP);
     let token = sign_json(&header(MAX_OTHER_MEMBERS), &payload());
+    assert_eq!(verify(&token).unwrap().expires_at(), EXP);
+    let token = sign_json(&header(MAX_OTHER_MEMBERS + 1), &payload());
     let expected = Error::Malformed(Malformed::TooManyMembers {
         part: TokenPart::Header,
         max: MAX_OTHER_MEMBERS,
@@ -1147,7 +1158,7 @@ fn errors_about_hostile_text_are_short_and_escaped() {
     assert!(matches!(&e, Error::Malformed(Malformed::DuplicateKey { key, .. }) if *key == evil));
     shown(&e);
 
-    // serde_json quotes what it did not expect: a header or payload that is a long string.
+    // A header or payload that is a long string: the reader says where, and quotes nothing.
     let e = err(&sign_json(PHP_HEADER, &json_string(&evil)));
     assert!(matches!(
         e,
@@ -1156,7 +1167,7 @@ fn errors_about_hostile_text_are_short_and_escaped() {
             ..
         })
     ));
-    assert!(shown(&e).ends_with(&format!(" at line 1 column {}", json_string(&evil).len())));
+    assert!(shown(&e).ends_with("expected a JSON object at line 1 column 1"));
     let e = err(&sign_json(&json_string(&evil), &payload()));
     assert!(matches!(
         e,

@@ -199,7 +199,7 @@ fn problems_twilio_would_refuse_are_warnings() {
         (r#"{"typ":"JWT","alg":"HS512"}"#, claims(alice, ""), "algorithm", "the token is signed with `HS512`; capability tokens must use `HS256`"),
         (r#"{"typ":"JWT","alg":"none"}"#, claims(alice, ""), "algorithm", "signed with `none`"),
         (r#"{"typ":"JOSE","alg":"HS256"}"#, claims(alice, ""), "type", "the header's `typ` is `JOSE`; Twilio's libraries write `JWT`"),
-        (r#"{"typ":"JWT","alg":"HS256","cty":"twilio-fpa;v=1"}"#, claims(alice, ""), "content_type", "the header has a `cty` (`twilio-fpa;v=1`), which only Access Tokens have"),
+        (r#"{"typ":"JWT","alg":"HS256","cty":"JWT"}"#, claims(alice, ""), "content_type", "the header has a `cty` (`JWT`), which only Access Tokens have"),
         (php, format!(r#"{{"scope":"{alice}","iss":"AC123","exp":1700003600}}"#), "issuer", "the issuer (`iss`) is wrong: Account SID `AC123` has 5 characters"),
         (php, claims("scope:client:outgoing?appSid=APnothex", ""), "scope", "the scope `scope:client:outgoing?appSid=APnothex` is malformed"),
         (php, claims("scope:client:incoming?clientName=al-ice", ""), "scope", "character 3 (`-`) is not allowed in a client name"),

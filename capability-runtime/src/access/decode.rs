@@ -188,20 +188,27 @@ fn incoming(r: &mut Reader<'_>, findings: &mut Findings, at: At) -> Result<bool>
         return Ok(false);
     };
     let mut allow = None;
-    members(r, m, findings, &["allow"], None, |index, key, r, findings| {
-        if index.is_none() {
-            return unknown(r, findings, at, key);
-        }
-        if r.peek()? == Kind::Bool {
-            allow = Some(r.bool()?);
-        } else {
-            let found = found(r, findings)?;
-            at.problem(findings, || {
-                format!("`incoming.allow` must be a boolean, found {found}")
-            });
-        }
-        Ok(())
-    })?;
+    members(
+        r,
+        m,
+        findings,
+        &["allow"],
+        None,
+        |index, key, r, findings| {
+            if index.is_none() {
+                return unknown(r, findings, at, key);
+            }
+            if r.peek()? == Kind::Bool {
+                allow = Some(r.bool()?);
+            } else {
+                let found = found(r, findings)?;
+                at.problem(findings, || {
+                    format!("`incoming.allow` must be a boolean, found {found}")
+                });
+            }
+            Ok(())
+        },
+    )?;
     if allow.is_none() {
         at.problem(findings, || "`incoming` must be {\"allow\": true}".into());
     }
@@ -297,19 +304,26 @@ fn voice(
         return Ok(());
     };
     let grant = out.insert(VoiceGrant::new());
-    members(r, m, findings, &VOICE_FIELDS, None, |index, key, r, findings| {
-        match index {
-            Some(0) => grant.incoming = incoming(r, findings, at.field("incoming"))?,
-            Some(1) => outgoing(r, findings, at.field("outgoing"), &mut grant.outgoing)?,
-            Some(2) => {
-                let at = at.field("push_credential_sid");
-                grant.push_credential = sid(r, findings, at, CredentialSid::new)?;
+    members(
+        r,
+        m,
+        findings,
+        &VOICE_FIELDS,
+        None,
+        |index, key, r, findings| {
+            match index {
+                Some(0) => grant.incoming = incoming(r, findings, at.field("incoming"))?,
+                Some(1) => outgoing(r, findings, at.field("outgoing"), &mut grant.outgoing)?,
+                Some(2) => {
+                    let at = at.field("push_credential_sid");
+                    grant.push_credential = sid(r, findings, at, CredentialSid::new)?;
+                }
+                Some(_) => grant.endpoint = owned_text(r, findings, at.field("endpoint_id"))?,
+                None => unknown(r, findings, at, key)?,
             }
-            Some(_) => grant.endpoint = owned_text(r, findings, at.field("endpoint_id"))?,
-            None => unknown(r, findings, at, key)?,
-        }
-        Ok(())
-    })
+            Ok(())
+        },
+    )
 }
 
 /// `"video": {"room": "…"}`, into `out`.
@@ -323,13 +337,20 @@ fn video(
         return Ok(());
     };
     let grant = out.insert(VideoGrant::new());
-    members(r, m, findings, &VIDEO_FIELDS, None, |index, key, r, findings| {
-        match index {
-            Some(_) => grant.room = owned_text(r, findings, at.field("room"))?,
-            None => unknown(r, findings, at, key)?,
-        }
-        Ok(())
-    })
+    members(
+        r,
+        m,
+        findings,
+        &VIDEO_FIELDS,
+        None,
+        |index, key, r, findings| {
+            match index {
+                Some(_) => grant.room = owned_text(r, findings, at.field("room"))?,
+                None => unknown(r, findings, at, key)?,
+            }
+            Ok(())
+        },
+    )
 }
 
 /// `"chat"` and `"data_sync"`: `service_sid`, `endpoint_id`, `deployment_role_sid`,
@@ -473,39 +494,46 @@ fn grants<'a>(r: &mut Reader<'a>, findings: &mut Findings, read: &mut ReadGrants
         return Ok(());
     }
     let m = r.begin_object()?;
-    members(r, m, findings, &GRANT_KEYS, None, |index, key, r, findings| {
-        let Some(index) = index else {
-            let mut json = String::new();
-            canon(r, &mut json, findings, 0)?;
-            read.grants.other.push((key.clone().into_owned(), json));
-            return Ok(());
-        };
-        let Some(&kind) = GrantKind::ALL.get(index) else {
-            read.identity = identity(r, findings)?;
-            return Ok(());
-        };
-        read.grants.order.push(kind);
-        let at = At {
-            grant: kind.key(),
-            field: kind.key(),
-        };
-        let g = &mut read.grants;
-        match kind {
-            GrantKind::Voice => voice(r, findings, at, &mut g.voice)?,
-            GrantKind::Video => video(r, findings, at, &mut g.video)?,
-            GrantKind::Chat => {
-                let chat = g.chat.insert(ChatGrant::new());
-                service(r, findings, at, &mut chat.fields)?;
+    members(
+        r,
+        m,
+        findings,
+        &GRANT_KEYS,
+        None,
+        |index, key, r, findings| {
+            let Some(index) = index else {
+                let mut json = String::new();
+                canon(r, &mut json, findings, 0)?;
+                read.grants.other.push((key.clone().into_owned(), json));
+                return Ok(());
+            };
+            let Some(&kind) = GrantKind::ALL.get(index) else {
+                read.identity = identity(r, findings)?;
+                return Ok(());
+            };
+            read.grants.order.push(kind);
+            let at = At {
+                grant: kind.key(),
+                field: kind.key(),
+            };
+            let g = &mut read.grants;
+            match kind {
+                GrantKind::Voice => voice(r, findings, at, &mut g.voice)?,
+                GrantKind::Video => video(r, findings, at, &mut g.video)?,
+                GrantKind::Chat => {
+                    let chat = g.chat.insert(ChatGrant::new());
+                    service(r, findings, at, &mut chat.fields)?;
+                }
+                GrantKind::Sync => {
+                    let sync = g.sync.insert(SyncGrant::new());
+                    service(r, findings, at, &mut sync.fields)?;
+                }
+                GrantKind::TaskRouter => task_router(r, findings, at, &mut g.task_router)?,
+                GrantKind::Playback => g.playback = player(r, findings, at)?,
             }
-            GrantKind::Sync => {
-                let sync = g.sync.insert(SyncGrant::new());
-                service(r, findings, at, &mut sync.fields)?;
-            }
-            GrantKind::TaskRouter => task_router(r, findings, at, &mut g.task_router)?,
-            GrantKind::Playback => g.playback = player(r, findings, at)?,
-        }
-        Ok(())
-    })?;
+            Ok(())
+        },
+    )?;
     Ok(())
 }
 

@@ -17,9 +17,9 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 
 use crate::access::grants::{AccessGrants, GrantKind, ServiceFields};
-use crate::identity::Identity;
 use crate::access::region::Region;
 use crate::capability::grants::Params;
+use crate::identity::Identity;
 
 /// `{"typ":"JWT","alg":"HS256","cty":"twilio-fpa;v=1"`: twilio-php's header up to the region.
 pub(crate) const HEADER_HEAD: &str = r#"{"typ":"JWT","alg":"HS256","cty":"twilio-fpa;v=1""#;
@@ -29,9 +29,6 @@ pub(crate) const HEADER_HEAD: &str = r#"{"typ":"JWT","alg":"HS256","cty":"twilio
 #[cfg(feature = "jwt")]
 pub(crate) const HEADER_BLOCK_B64: &str =
     "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiIsImN0eSI6InR3aWxpby1mcGE7dj0x";
-
-/// The `cty` of every Access Token.
-#[cfg(feature = "jwt")]
 
 const HEX: &[u8; 16] = b"0123456789abcdef";
 

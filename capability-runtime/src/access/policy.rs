@@ -11,12 +11,12 @@ use crate::access::grants::{
     AccessGrants, ChatGrant, GrantKind, PlaybackGrant, ServiceFields, SyncGrant, TaskRouterGrant,
     VideoGrant, VoiceGrant,
 };
-use crate::identity::Identity;
 use crate::access::region::Region;
 use crate::client_name::ClientName;
 use crate::error::Error;
-use crate::limits::{check_ttl, DEFAULT_TTL, MAX_TOKEN_LEN};
+use crate::identity::Identity;
 use crate::limits::{b64_len, TAG_B64_LEN};
+use crate::limits::{check_ttl, DEFAULT_TTL, MAX_TOKEN_LEN};
 
 /// The largest not-before time: 2^53 − 1, as [`MAX_EXP`](crate::MAX_EXP).
 pub(crate) const MAX_NOT_BEFORE: u64 = crate::limits::MAX_EXP;
@@ -368,8 +368,8 @@ pub(crate) fn check_grants(identity: &Identity, grants: &AccessGrants) -> Result
 mod tests {
     use super::*;
     use crate::access::grants::OutgoingApplication;
-    use crate::error::ClientNameError;
     use crate::capability::grants::Params;
+    use crate::error::ClientNameError;
     use crate::sid::AppSid;
 
     fn alice() -> Identity {

@@ -5,12 +5,12 @@ use std::time::Duration;
 
 use zeroize::Zeroizing;
 
+use crate::capability::wire::{FIRST_BLOCK, PAYLOAD_EXP, PAYLOAD_ISS};
 use crate::error::Error;
 use crate::jwt::base64url::Quanta;
 use crate::jwt::mac::{first_block, HmacKey, KeyAfterBlock};
 use crate::limits::whole_seconds;
 use crate::sid::{AccountSid, SID_LEN};
-use crate::capability::wire::{FIRST_BLOCK, PAYLOAD_EXP, PAYLOAD_ISS};
 
 /// An account's Account SID and auth token: what signs and verifies tokens.
 ///

@@ -14,8 +14,8 @@
 //! characters may be left unencoded. twilio-node's `appParams` on the event scope is read as
 //! `params`.
 
-use crate::client_name::ClientName;
 use crate::capability::grants::{Events, Grants, Outgoing, Params, ScopeKind};
+use crate::client_name::ClientName;
 
 /// The event stream every `events` grant subscribes to.
 pub(crate) const EVENTS_PATH: &str = "/2010-04-01/Events";
@@ -115,10 +115,10 @@ pub(crate) fn encode(grants: &Grants, order: &[ScopeKind]) -> String {
     out
 }
 
-#[cfg(all(test, feature = "jwt"))]
-pub(crate) use decode::tests::single_edits;
 #[cfg(feature = "jwt")]
 pub(crate) use decode::decode;
+#[cfg(all(test, feature = "jwt"))]
+pub(crate) use decode::tests::single_edits;
 
 /// Reading the claim back into [`Grants`].
 #[cfg(feature = "jwt")]

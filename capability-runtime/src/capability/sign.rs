@@ -96,7 +96,6 @@ impl PayloadTail {
     }
 }
 
-
 #[cfg(test)]
 mod tests {
     use base64::engine::general_purpose::URL_SAFE_NO_PAD;

@@ -4,12 +4,12 @@ use std::fmt;
 
 use zeroize::Zeroize as _;
 
-use crate::jwt::base64url::{encode_slice, push_encoded};
 use crate::capability::credentials::Credentials;
 use crate::capability::policy::Policy;
 use crate::capability::sign::PayloadTail;
 use crate::capability::wire::{payload_tail_len, HEADER_B64, PAYLOAD_END};
 use crate::error::Error;
+use crate::jwt::base64url::{encode_slice, push_encoded};
 use crate::jwt::mac::{pad_and_compress, HmacKey, LastBlocks, State, BLOCK_LEN};
 use crate::jwt::token::Token;
 use crate::limits::{self, b64_len, expiry, MAX_EXP_DIGITS, TAG_B64_LEN};

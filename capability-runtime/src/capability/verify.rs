@@ -79,7 +79,9 @@ impl Credentials {
     pub fn verify_at(&self, token: &str, now: u64) -> Result<VerifiedToken, Error> {
         let segments = jwt::split(token)?;
         check_header(Header::read(segments.header, &mut Decoded::default())?)?;
-        jwt::check_signature(&segments, self.verifying_keys(), |key, input| key.tag(input))?;
+        jwt::check_signature(&segments, self.verifying_keys(), |key, input| {
+            key.tag(input)
+        })?;
         let mut buf: Decoded = Decoded::default();
         let mut claims = read_payload(buf.text(segments.payload, TokenPart::Payload)?)?;
         claims.findings.check_duplicate(TokenPart::Payload)?;

@@ -15,8 +15,8 @@ use super::ast::{combine, Body, Grammar, Input, Param, Rule, Slot, Stmt, Takes, 
 use super::ttl::ttl_seconds;
 use super::valid::{largest, Errors, APP_SID};
 use crate::access::{
-    AccessPolicy, AccessPolicyBuilder, ChatGrant, GrantKind, Region, SyncGrant,
-    TaskRouterGrant, VideoGrant, VoiceGrant,
+    AccessPolicy, AccessPolicyBuilder, ChatGrant, GrantKind, Region, SyncGrant, TaskRouterGrant,
+    VideoGrant, VoiceGrant,
 };
 use crate::identity::Identity;
 use crate::sid::{AppSid, CredentialSid, RoleSid, ServiceSid, WorkerSid, WorkspaceSid};

@@ -638,9 +638,10 @@ impl<'a> Keys<'a> {
                 }
             }
         }
+        // One allocation for the next `2 * INLINE_KEYS` keys, then growth by doubling.
         !self
             .more
-            .get_or_insert_with(HashSet::new)
+            .get_or_insert_with(|| HashSet::with_capacity(2 * INLINE_KEYS))
             .insert(key.clone())
     }
 }

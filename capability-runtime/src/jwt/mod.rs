@@ -148,7 +148,10 @@ mod tests {
     #[test]
     fn three_segments_under_the_limit() {
         let s = split("a.bc.d").unwrap();
-        assert_eq!((s.header, s.payload, s.signature, s.signed), ("a", "bc", "d", &b"a.bc"[..]));
+        assert_eq!(
+            (s.header, s.payload, s.signature, s.signed),
+            ("a", "bc", "d", &b"a.bc"[..])
+        );
         for (token, found) in [("", 1), ("a", 1), ("a.b", 2), ("a.b.c.d", 4), ("...", 4)] {
             assert_eq!(
                 split(token).unwrap_err(),
@@ -163,11 +166,20 @@ mod tests {
     #[test]
     fn segments_decode_on_the_stack_and_on_the_heap() {
         let mut buf: Decoded = Decoded::default();
-        assert_eq!(buf.text("eyJhIjoxfQ", TokenPart::Payload).unwrap(), r#"{"a":1}"#);
+        assert_eq!(
+            buf.text("eyJhIjoxfQ", TokenPart::Payload).unwrap(),
+            r#"{"a":1}"#
+        );
         let long = "QUFB".repeat(STACK_PAYLOAD);
-        assert_eq!(buf.text(&long, TokenPart::Payload).unwrap().len(), STACK_PAYLOAD * 3);
+        assert_eq!(
+            buf.text(&long, TokenPart::Payload).unwrap().len(),
+            STACK_PAYLOAD * 3
+        );
         let mut heap = Decoded::<0>::default();
-        assert_eq!(heap.text("eyJhIjoxfQ", TokenPart::Header).unwrap(), r#"{"a":1}"#);
+        assert_eq!(
+            heap.text("eyJhIjoxfQ", TokenPart::Header).unwrap(),
+            r#"{"a":1}"#
+        );
         assert_eq!(
             buf.text("eyJhIjoxfQ=", TokenPart::Header).unwrap_err(),
             Error::Malformed(Malformed::Base64(TokenPart::Header))

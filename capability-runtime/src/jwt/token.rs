@@ -62,4 +62,3 @@ impl From<Token> for String {
         token.text
     }
 }
-

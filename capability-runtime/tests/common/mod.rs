@@ -39,3 +39,105 @@ pub fn sign_segments(header: &str, payload: &str) -> String {
 pub fn sign_json(header: &str, payload: &str) -> String {
     sign_segments(&b64(header), &b64(payload))
 }
+
+/// The errors among an inspection's problems: what a verifier would refuse the token for.
+fn refusals(inspection: &capability_runtime::Inspection) -> Vec<&capability_runtime::Error> {
+    inspection
+        .problems()
+        .iter()
+        .filter_map(|p| match p {
+            capability_runtime::Problem::Refused(e) => Some(e),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether the refusals of an inspection hold only what a leeway of `leeway` forgives.
+fn forgiven(refusals: &[&capability_runtime::Error], leeway: std::time::Duration) -> bool {
+    use capability_runtime::Error;
+    refusals.iter().all(|e| {
+        !leeway.is_zero() && matches!(e, Error::Expired { .. } | Error::NotYetValid { .. })
+    })
+}
+
+/// How `Credentials::verify_at` and `inspect_at` disagree on `token` at `now`, if they do. What
+/// the verifier accepts, `inspect_at` reads as a capability token granting the same, with the
+/// same times, and refuses for nothing (but what the leeway forgives); what the verifier refuses
+/// for a reason that needs no key, `inspect_at` refuses too, or calls the token an Access Token.
+pub fn capability_disagreement(
+    credentials: &capability_runtime::Credentials,
+    token: &str,
+    now: u64,
+) -> Option<String> {
+    use capability_runtime::{inspect_at, Error, Malformed, TokenKind, TokenPart};
+    let verdict = credentials.verify_at(token, now);
+    let inspection = inspect_at(token, now);
+    match (&verdict, &inspection) {
+        (Ok(v), Ok(i)) => {
+            let same = i.kind() == TokenKind::Capability
+                && i.grants() == Some(v.grants())
+                && i.expires_at() == Some(v.expires_at())
+                && i.not_before() == v.not_before()
+                && i.issued_at() == v.issued_at()
+                && forgiven(&refusals(i), credentials.leeway());
+            (!same).then(|| format!("accepted as {v:?}, inspected as {i:?}"))
+        }
+        (Ok(v), Err(e)) => Some(format!("accepted as {v:?}, not inspected: {e:?}")),
+        (
+            Err(
+                Error::BadSignature
+                | Error::WrongIssuer { .. }
+                | Error::Malformed(Malformed::Base64(TokenPart::Signature)),
+            ),
+            _,
+        )
+        | (Err(_), Err(_)) => None,
+        (Err(e), Ok(i)) => {
+            let agreed = i.kind() != TokenKind::Capability && i.kind() != TokenKind::Other
+                || refusals(i).contains(&e);
+            (!agreed).then(|| format!("refused for {e:?}, inspected as {i:?}"))
+        }
+    }
+}
+
+/// The same for `ApiKey::verify_at` and Access Tokens: what the verifier accepts, `inspect_at`
+/// reads as an Access Token with the same identity, grants, region and times, and refuses for
+/// nothing (but what the leeway forgives); what the verifier refuses for a reason that needs no
+/// key, `inspect_at` refuses too, or calls the token another kind.
+pub fn access_disagreement(
+    key: &capability_runtime::ApiKey,
+    token: &str,
+    now: u64,
+) -> Option<String> {
+    use capability_runtime::{inspect_at, Error, Malformed, TokenKind, TokenPart};
+    let verdict = key.verify_at(token, now);
+    let inspection = inspect_at(token, now);
+    match (&verdict, &inspection) {
+        (Ok(v), Ok(i)) => {
+            let same = i.kind() == TokenKind::Access
+                && i.identity() == v.identity()
+                && i.access_grants() == Some(v.grants())
+                && i.region() == v.region()
+                && i.expires_at() == Some(v.expires_at())
+                && i.not_before() == v.not_before()
+                && i.issued_at() == v.issued_at()
+                && forgiven(&refusals(i), key.leeway());
+            (!same).then(|| format!("accepted as {v:?}, inspected as {i:?}"))
+        }
+        (Ok(v), Err(e)) => Some(format!("accepted as {v:?}, not inspected: {e:?}")),
+        (
+            Err(
+                Error::BadSignature
+                | Error::WrongApiKey { .. }
+                | Error::WrongAccount { .. }
+                | Error::Malformed(Malformed::Base64(TokenPart::Signature)),
+            ),
+            _,
+        )
+        | (Err(_), Err(_)) => None,
+        (Err(e), Ok(i)) => {
+            let agreed = i.kind() != TokenKind::Access || refusals(i).contains(&e);
+            (!agreed).then(|| format!("refused for {e:?}, inspected as {i:?}"))
+        }
+    }
+}

@@ -1,10 +1,10 @@
 use std::borrow::Cow;
 
 use super::{EVENTS, EVENTS_PATH, INCOMING, OUTGOING};
-use crate::client_name::ClientName;
-use crate::error::{Error, Truncated};
 use crate::capability::grants::MAX_OTHER_SCOPES;
 use crate::capability::grants::{Events, Grants, Outgoing};
+use crate::client_name::ClientName;
+use crate::error::{Error, Truncated};
 use crate::sid::AppSid;
 
 /// The event path as twilio-php, twilio-python and twilio-ruby encode it.
