@@ -3,8 +3,8 @@
 use std::fmt;
 use std::time::Duration;
 
-use crate::access::GrantKind;
-use crate::capability::grants::ScopeKind;
+use crate::kinds::GrantKind;
+use crate::kinds::ScopeKind;
 use crate::sid::SidKind;
 
 /// Everything that can go wrong: invalid input, a policy that cannot be signed, a token that does

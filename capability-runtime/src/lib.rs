@@ -46,10 +46,14 @@
 // - `jwt`, the core both kinds of token are read and signed with;
 // - the two kinds, side by side and independent: `capability`, `access`;
 // - what joins them: `migrate`, `inspect`; then `dsl` and `serde_support`.
+#[cfg(feature = "jwt")]
+mod bytes;
 mod client_name;
 mod error;
 mod identity;
+mod kinds;
 mod limits;
+mod params;
 mod sid;
 
 #[cfg(feature = "jwt")]
@@ -68,20 +72,19 @@ mod dsl;
 mod serde_support;
 
 pub use access::{
-    AccessGrants, AccessPolicy, AccessPolicyBuilder, ChatGrant, GrantKind, OutgoingApplication,
-    PlaybackGrant, Region, SyncGrant, TaskRouterGrant, VideoGrant, VoiceGrant,
+    AccessGrants, AccessPolicy, AccessPolicyBuilder, ChatGrant, OutgoingApplication, PlaybackGrant,
+    Region, SyncGrant, TaskRouterGrant, VideoGrant, VoiceGrant,
 };
-pub use capability::{
-    Events, Grants, Outgoing, Params, ParamsIter, Policy, PolicyBuilder, ScopeKind,
-    MAX_OTHER_SCOPES,
-};
+pub use capability::{Events, Grants, Outgoing, Policy, PolicyBuilder, MAX_OTHER_SCOPES};
 pub use client_name::{ClientName, MAX_CLIENT_NAME_LEN};
 pub use error::{
     ClientNameError, Error, IdentityError, Malformed, MigrationBlocker, SidError, SidProblem,
     TokenPart,
 };
 pub use identity::{Identity, MAX_IDENTITY_LEN};
+pub use kinds::{GrantKind, ScopeKind};
 pub use limits::{DEFAULT_TTL, MAX_EXP, MAX_TOKEN_LEN, MAX_TTL, MIN_TTL};
+pub use params::{Params, ParamsIter};
 pub use sid::{
     AccountSid, ApiKeySid, AppSid, CredentialSid, RoleSid, RoomSid, ServiceSid, SidKind, WorkerSid,
     WorkspaceSid, SID_LEN,
@@ -131,11 +134,12 @@ pub mod __private {
         StaticVoiceGrant,
     };
     pub use crate::access::{
-        AccessPolicy, AccessPolicyBuilder, ChatGrant, GrantKind, Region, SyncGrant,
-        TaskRouterGrant, VideoGrant, VoiceGrant,
+        AccessPolicy, AccessPolicyBuilder, ChatGrant, Region, SyncGrant, TaskRouterGrant,
+        VideoGrant, VoiceGrant,
     };
     pub use crate::capability::{Policy, PolicyBuilder};
     pub use crate::identity::Identity;
+    pub use crate::kinds::GrantKind;
     pub use crate::sid::{CredentialSid, RoleSid, ServiceSid, WorkerSid, WorkspaceSid};
     pub use crate::{AppSid, ClientName};
     pub use core::time::Duration;

@@ -12,10 +12,9 @@ use std::borrow::Cow;
 
 use crate::access::encode::push_json_str;
 use crate::access::grants::{
-    AccessGrants, ChatGrant, GrantKind, OutgoingApplication, PlaybackGrant, ServiceFields,
-    SyncGrant, TaskRouterGrant, VideoGrant, VoiceGrant,
+    AccessGrants, ChatGrant, OutgoingApplication, PlaybackGrant, ServiceFields, SyncGrant,
+    TaskRouterGrant, VideoGrant, VoiceGrant,
 };
-use crate::capability::Params;
 use crate::error::{Error, Truncated};
 use crate::identity::Identity;
 use crate::jwt::claims::{self, Registered};
@@ -23,6 +22,8 @@ use crate::jwt::json::{
     found, members, nest, skip, str_field, Field, Findings, Keys, Kind, Members, Number, Reader,
     Result,
 };
+use crate::kinds::GrantKind;
+use crate::params::Params;
 use crate::sid::{AppSid, CredentialSid, RoleSid, ServiceSid, WorkerSid, WorkspaceSid};
 
 // ---------------------------------------------------------------------------------------------

@@ -16,10 +16,11 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 
-use crate::access::grants::{AccessGrants, GrantKind, ServiceFields};
+use crate::access::grants::{AccessGrants, ServiceFields};
 use crate::access::region::Region;
-use crate::capability::grants::Params;
 use crate::identity::Identity;
+use crate::kinds::GrantKind;
+use crate::params::Params;
 
 /// `{"typ":"JWT","alg":"HS256","cty":"twilio-fpa;v=1"`: twilio-php's header up to the region.
 pub(crate) const HEADER_HEAD: &str = r#"{"typ":"JWT","alg":"HS256","cty":"twilio-fpa;v=1""#;

@@ -5,77 +5,10 @@
 //! checked in one place, [`AccessPolicyBuilder::build`](crate::AccessPolicyBuilder::build).
 
 use std::borrow::Cow;
-use std::fmt;
 
-use crate::capability::grants::Params;
+use crate::kinds::GrantKind;
+use crate::params::Params;
 use crate::sid::{AppSid, CredentialSid, RoleSid, RoomSid, ServiceSid, WorkerSid, WorkspaceSid};
-
-/// The grants an Access Token can carry.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum GrantKind {
-    /// Voice: receive and place calls (`voice`).
-    Voice,
-    /// Video: join rooms (`video`).
-    Video,
-    /// Conversations / Chat (`chat`).
-    Chat,
-    /// Sync (`data_sync`).
-    Sync,
-    /// TaskRouter (`task_router`).
-    TaskRouter,
-    /// Live playback (`player`).
-    Playback,
-}
-
-impl GrantKind {
-    /// Every kind, in the order of this enum.
-    pub const ALL: [GrantKind; 6] = [
-        GrantKind::Voice,
-        GrantKind::Video,
-        GrantKind::Chat,
-        GrantKind::Sync,
-        GrantKind::TaskRouter,
-        GrantKind::Playback,
-    ];
-
-    /// The grant's key in the token's `grants` claim: `voice`, `video`, `chat`, `data_sync`,
-    /// `task_router` or `player`.
-    pub const fn key(self) -> &'static str {
-        match self {
-            GrantKind::Voice => "voice",
-            GrantKind::Video => "video",
-            GrantKind::Chat => "chat",
-            GrantKind::Sync => "data_sync",
-            GrantKind::TaskRouter => "task_router",
-            GrantKind::Playback => "player",
-        }
-    }
-
-    /// The kind whose key in the `grants` claim is `key`.
-    pub fn from_key(key: &str) -> Option<GrantKind> {
-        GrantKind::ALL.into_iter().find(|kind| kind.key() == key)
-    }
-
-    /// The grant's name in the `access_token!` grammar and the builder: `voice`, `video`,
-    /// `chat`, `sync`, `task_router` or `playback`.
-    pub const fn name(self) -> &'static str {
-        match self {
-            GrantKind::Voice => "voice",
-            GrantKind::Video => "video",
-            GrantKind::Chat => "chat",
-            GrantKind::Sync => "sync",
-            GrantKind::TaskRouter => "task_router",
-            GrantKind::Playback => "playback",
-        }
-    }
-}
-
-/// Shows the name of the grammar and the builder (`sync`, `playback`), not the token's key.
-impl fmt::Display for GrantKind {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.name())
-    }
-}
 
 /// The outgoing part of a [`VoiceGrant`]: the TwiML application that handles the calls the
 /// device places, and the parameters Twilio passes to it.

@@ -24,8 +24,8 @@ mod sign;
 mod verify;
 
 pub use grants::{
-    AccessGrants, ChatGrant, GrantKind, OutgoingApplication, PlaybackGrant, SyncGrant,
-    TaskRouterGrant, VideoGrant, VoiceGrant,
+    AccessGrants, ChatGrant, OutgoingApplication, PlaybackGrant, SyncGrant, TaskRouterGrant,
+    VideoGrant, VoiceGrant,
 };
 pub use policy::{AccessPolicy, AccessPolicyBuilder};
 pub use region::Region;

@@ -8,13 +8,14 @@ use std::time::Duration;
 
 use crate::access::encode;
 use crate::access::grants::{
-    AccessGrants, ChatGrant, GrantKind, PlaybackGrant, ServiceFields, SyncGrant, TaskRouterGrant,
-    VideoGrant, VoiceGrant,
+    AccessGrants, ChatGrant, PlaybackGrant, ServiceFields, SyncGrant, TaskRouterGrant, VideoGrant,
+    VoiceGrant,
 };
 use crate::access::region::Region;
 use crate::client_name::ClientName;
 use crate::error::Error;
 use crate::identity::Identity;
+use crate::kinds::GrantKind;
 use crate::limits::{b64_len, TAG_B64_LEN};
 use crate::limits::{check_ttl, DEFAULT_TTL, MAX_TOKEN_LEN};
 
@@ -368,8 +369,8 @@ pub(crate) fn check_grants(identity: &Identity, grants: &AccessGrants) -> Result
 mod tests {
     use super::*;
     use crate::access::grants::OutgoingApplication;
-    use crate::capability::grants::Params;
     use crate::error::ClientNameError;
+    use crate::params::Params;
     use crate::sid::AppSid;
 
     fn alice() -> Identity {

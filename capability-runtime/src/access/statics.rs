@@ -12,10 +12,11 @@
 use std::borrow::Cow;
 
 use crate::access::grants::{
-    AccessGrants, ChatGrant, GrantKind, GrantOrder, OutgoingApplication, ServiceFields, SyncGrant,
+    AccessGrants, ChatGrant, GrantOrder, OutgoingApplication, ServiceFields, SyncGrant,
     TaskRouterGrant, VideoGrant, VoiceGrant,
 };
-use crate::capability::grants::Params;
+use crate::kinds::GrantKind;
+use crate::params::Params;
 use crate::sid::{AppSid, CredentialSid, RoleSid, ServiceSid, WorkerSid, WorkspaceSid};
 
 /// A `voice` grant known at compile time.

@@ -24,7 +24,7 @@ mod signer;
 #[cfg(feature = "jwt")]
 mod verify;
 
-pub use grants::{Events, Grants, Outgoing, Params, ParamsIter, ScopeKind, MAX_OTHER_SCOPES};
+pub use grants::{Events, Grants, Outgoing, MAX_OTHER_SCOPES};
 pub use policy::{Policy, PolicyBuilder};
 
 #[cfg(feature = "jwt")]

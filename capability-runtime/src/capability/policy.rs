@@ -4,12 +4,14 @@ use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
-use crate::capability::grants::{Events, Grants, Outgoing, Params, ScopeKind};
+use crate::capability::grants::{Events, Grants, Outgoing};
 use crate::capability::wire::max_token_len;
 use crate::capability::{scope, wire};
 use crate::client_name::ClientName;
 use crate::error::Error;
+use crate::kinds::ScopeKind;
 use crate::limits::{check_ttl, DEFAULT_TTL, MAX_TOKEN_LEN};
+use crate::params::Params;
 use crate::sid::AppSid;
 
 /// What a token grants — receive calls as a client name, place calls through an application,

@@ -14,8 +14,10 @@
 //! characters may be left unencoded. twilio-node's `appParams` on the event scope is read as
 //! `params`.
 
-use crate::capability::grants::{Events, Grants, Outgoing, Params, ScopeKind};
+use crate::capability::grants::{Events, Grants, Outgoing};
 use crate::client_name::ClientName;
+use crate::kinds::ScopeKind;
+use crate::params::Params;
 
 /// The event stream every `events` grant subscribes to.
 pub(crate) const EVENTS_PATH: &str = "/2010-04-01/Events";

@@ -15,10 +15,11 @@ use super::ast::{combine, Body, Grammar, Input, Param, Rule, Slot, Stmt, Takes, 
 use super::ttl::ttl_seconds;
 use super::valid::{largest, Errors, APP_SID};
 use crate::access::{
-    AccessPolicy, AccessPolicyBuilder, ChatGrant, GrantKind, Region, SyncGrant, TaskRouterGrant,
-    VideoGrant, VoiceGrant,
+    AccessPolicy, AccessPolicyBuilder, ChatGrant, Region, SyncGrant, TaskRouterGrant, VideoGrant,
+    VoiceGrant,
 };
 use crate::identity::Identity;
+use crate::kinds::GrantKind;
 use crate::sid::{AppSid, CredentialSid, RoleSid, ServiceSid, WorkerSid, WorkspaceSid};
 
 const fn sid(what: &'static str, example: &'static str, ty: &'static str) -> Slot {

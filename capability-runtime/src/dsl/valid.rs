@@ -16,7 +16,8 @@ use syn::Error;
 use super::ast::{combine, Body, Grammar, Input, Param, Rule, Slot, Stmt, Takes, Text, Value};
 use super::ttl::ttl_seconds;
 use crate::client_name::MAX_CLIENT_NAME_LEN;
-use crate::{AppSid, ClientName, Policy, PolicyBuilder, ScopeKind};
+use crate::kinds::ScopeKind;
+use crate::{AppSid, ClientName, Policy, PolicyBuilder};
 
 /// A client name, for messages.
 pub const CLIENT_NAME: Slot = Slot {

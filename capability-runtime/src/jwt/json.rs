@@ -22,6 +22,7 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
+use crate::bytes;
 use crate::error::{Error, Malformed, TokenPart};
 use crate::limits::MAX_EXP;
 
@@ -82,34 +83,10 @@ impl SyntaxError {
 
 pub(crate) type Result<T> = std::result::Result<T, SyntaxError>;
 
-/// The index of the first byte of `bytes` that ends the plain part of a string: `"`, `\` or a
-/// control character (below 0x20); `bytes.len()` if there is none. Eight bytes at a time.
+/// The index of the first byte of `bytes` that ends the plain part of a string: `"`, `\\` or a
+/// control character (below 0x20); `bytes.len()` if there is none.
 fn special_byte(bytes: &[u8]) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    // A high bit in each byte of `x` that is zero; exact for the lowest such byte.
-    let zero = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
-    let mut chunks = bytes.chunks_exact(8);
-    let mut offset = 0;
-    for chunk in &mut chunks {
-        let mut word = [0u8; 8];
-        word.copy_from_slice(chunk);
-        let v = u64::from_le_bytes(word);
-        let found = zero(v ^ (ONES * u64::from(b'"')))
-            | zero(v ^ (ONES * u64::from(b'\\')))
-            | (v.wrapping_sub(ONES * 0x20) & !v & HIGH);
-        if found != 0 {
-            return offset + (found.trailing_zeros() / 8) as usize;
-        }
-        offset += 8;
-    }
-    for &b in chunks.remainder() {
-        if b == b'"' || b == b'\\' || b < 0x20 {
-            return offset;
-        }
-        offset += 1;
-    }
-    bytes.len()
+    bytes::string_end(bytes)
 }
 
 /// Reads one JSON text.
@@ -396,7 +373,7 @@ impl<'a> Reader<'a> {
     pub(crate) fn number(&mut self) -> Result<Number> {
         let start = self.pos;
         let text = self.number_text()?;
-        if !text.contains(['.', 'e', 'E']) {
+        if !text.bytes().any(|b| matches!(b, b'.' | b'e' | b'E')) {
             if let Ok(n) = text.parse::<u64>() {
                 return Ok(Number::U64(n));
             }
@@ -612,7 +589,8 @@ impl Findings {
 pub(crate) struct Keys<'a> {
     known: u64,
     others: usize,
-    inline: [Option<Cow<'a, str>>; INLINE_KEYS],
+    /// Made at the first unknown key: most objects have none.
+    inline: Option<[Option<Cow<'a, str>>; INLINE_KEYS]>,
     more: Option<HashSet<Cow<'a, str>>>,
 }
 
@@ -628,7 +606,7 @@ impl<'a> Keys<'a> {
             return seen;
         }
         self.others += 1;
-        for slot in &mut self.inline {
+        for slot in self.inline.get_or_insert_with(Default::default) {
             match slot {
                 Some(seen) if seen == key => return true,
                 Some(_) => {}
@@ -659,7 +637,11 @@ pub(crate) fn members<'a>(
 ) -> Result<()> {
     let mut keys = Keys::default();
     while let Some(key) = m.next_key(r)? {
-        let index = known.iter().position(|k| *k == key);
+        // Compared inline: the keys are short, and a call to `memcmp` per known key costs more
+        // than the comparison.
+        let index = known
+            .iter()
+            .position(|k| k.len() == key.len() && k.bytes().zip(key.bytes()).all(|(a, b)| a == b));
         if keys.repeated(index, &key) {
             findings.duplicate(&key);
             skip(r, findings, 0)?;
@@ -765,7 +747,7 @@ pub(crate) fn date_field(r: &mut Reader<'_>, findings: &mut Findings) -> Result<
     let text = r.number_text()?;
     Ok(if text.starts_with('-') {
         Field::Invalid("a negative number")
-    } else if text.contains(['.', 'e', 'E']) {
+    } else if text.bytes().any(|b| matches!(b, b'.' | b'e' | b'E')) {
         Field::Invalid("a number with a fraction or an exponent")
     } else {
         // Checked JSON: digits alone are an integer without a leading zero.

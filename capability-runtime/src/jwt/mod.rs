@@ -25,7 +25,7 @@ use crate::error::{Error, Malformed, TokenPart};
 use crate::limits::{MAX_TOKEN_LEN, TAG_B64_LEN, TAG_LEN};
 
 /// The bytes of a payload decoded on the stack; longer ones are decoded into one allocation.
-pub(crate) const STACK_PAYLOAD: usize = 1536;
+pub(crate) const STACK_PAYLOAD: usize = 1024;
 
 /// A token's three segments.
 #[derive(Clone, Copy, Debug)]

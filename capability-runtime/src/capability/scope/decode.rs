@@ -1,6 +1,7 @@
 use std::borrow::Cow;
 
 use super::{EVENTS, EVENTS_PATH, INCOMING, OUTGOING};
+use crate::bytes;
 use crate::capability::grants::MAX_OTHER_SCOPES;
 use crate::capability::grants::{Events, Grants, Outgoing};
 use crate::client_name::ClientName;
@@ -10,13 +11,38 @@ use crate::sid::AppSid;
 /// The event path as twilio-php, twilio-python and twilio-ruby encode it.
 const EVENTS_PATH_ENCODED: &str = "%2F2010-04-01%2FEvents";
 
+/// `s` cut at its first `delimiter` (ASCII): before and after it, or `None` without one.
+fn cut(s: &str, delimiter: u8) -> Option<(&str, &str)> {
+    let at = bytes::find(s.as_bytes(), delimiter)?;
+    // At an ASCII byte: both sides are at character boundaries.
+    Some((&s[..at], &s[at + 1..]))
+}
+
+/// The parts of `s` separated by `delimiter` (ASCII), as `str::split` gives them.
+fn parts(s: &str, delimiter: u8) -> impl Iterator<Item = &str> {
+    let mut rest = Some(s);
+    std::iter::from_fn(move || {
+        let s = rest?;
+        Some(match cut(s, delimiter) {
+            Some((part, after)) => {
+                rest = Some(after);
+                part
+            }
+            None => {
+                rest = None;
+                s
+            }
+        })
+    })
+}
+
 /// Reads a `scope` claim: scope URIs separated by single spaces.
 pub(crate) fn decode(scope: &str) -> Result<Grants, Error> {
     let mut grants = Grants::default();
     if scope.is_empty() {
         return Ok(grants);
     }
-    for uri in scope.split(' ') {
+    for uri in parts(scope, b' ') {
         decode_uri(uri, &mut grants).map_err(|reason| Error::InvalidScope {
             scope: uri.to_owned(),
             reason,
@@ -30,7 +56,7 @@ fn decode_uri(uri: &str, grants: &mut Grants) -> Result<(), String> {
     if uri.is_empty() {
         return Err("empty scope URI: scope URIs are separated by exactly one space".into());
     }
-    let (name, query) = uri.split_once('?').unwrap_or((uri, ""));
+    let (name, query) = cut(uri, b'?').unwrap_or((uri, ""));
     let twice = |what: &str| format!("{what} is granted twice");
     match name {
         INCOMING => {
@@ -145,14 +171,13 @@ fn unknown(key: &str) -> String {
 /// The `key=value` pairs of a query, keys decoded, values still encoded (a missing `=` gives
 /// an empty value).
 fn pairs(query: &str) -> impl Iterator<Item = Result<(Cow<'_, str>, &str), String>> {
-    query
-        .split('&')
+    parts(query, b'&')
         .filter(move |_| !query.is_empty())
         .map(|segment| {
             if segment.is_empty() {
                 return Err("empty parameter: `&&`, or a leading or trailing `&`".to_owned());
             }
-            let (key, value) = segment.split_once('=').unwrap_or((segment, ""));
+            let (key, value) = cut(segment, b'=').unwrap_or((segment, ""));
             Ok((form_decode(key)?, value))
         })
 }
@@ -270,7 +295,7 @@ pub(crate) mod tests {
                     Ok(grants) => {
                         accepted += 1;
                         if grants.other_scopes().is_empty() {
-                            use crate::capability::grants::ScopeKind::{Events, Incoming, Outgoing};
+                            use crate::kinds::ScopeKind::{Events, Incoming, Outgoing};
                             let order: Vec<_> = [
                                 (Incoming, grants.incoming().is_some()),
                                 (Outgoing, grants.outgoing().is_some()),

@@ -7,15 +7,18 @@
 use std::borrow::Cow;
 
 use super::EVENTS_PATH_ENCODED;
-use crate::capability::grants::Params;
 use crate::capability::scope::EVENTS_PATH;
+use crate::params::Params;
 
 pub(super) const NOT_UTF8: &str = "a parameter is not UTF-8 once decoded";
 
 /// Form-decodes one component (see [`form_decoded`]); the result must be UTF-8. Borrows
 /// when there is nothing to decode.
 pub(super) fn form_decode(raw: &str) -> Result<Cow<'_, str>, String> {
-    if memchr::memchr2(b'+', b'%', raw.as_bytes()).is_none() {
+    if !raw
+        .bytes()
+        .fold(false, |found, b| found | (b == b'+') | (b == b'%'))
+    {
         return Ok(Cow::Borrowed(raw));
     }
     if raw == EVENTS_PATH_ENCODED {
