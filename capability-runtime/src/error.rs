@@ -16,7 +16,7 @@ pub enum Error {
     InvalidSid(SidError),
     /// A client name breaks the client-name rule.
     InvalidClientName(ClientNameError),
-    /// The auth token given to [`Credentials::new`](crate::Credentials::new) is empty.
+    /// The auth token given to `Credentials::new` is empty.
     EmptyAuthToken,
     /// A policy grants nothing: no `incoming`, `outgoing` or `events`.
     EmptyPolicy,
@@ -26,7 +26,7 @@ pub enum Error {
     InvalidTtl(Duration),
     /// A parameter (of `outgoing`) or filter (of `events`) has an empty key.
     EmptyParamKey(ScopeKind),
-    /// A policy's tokens would be longer than [`MAX_TOKEN_LEN`](crate::MAX_TOKEN_LEN), which
+    /// A policy's tokens would be longer than `MAX_TOKEN_LEN`, which
     /// the verifier refuses: shorten the parameters.
     PolicyTooLarge {
         /// The length its tokens would have, in bytes.
@@ -36,7 +36,7 @@ pub enum Error {
     },
     /// The system clock reads before 1970: use `sign_at`/`verify_at` with an explicit time.
     Clock,
-    /// The token is longer than [`MAX_TOKEN_LEN`](crate::MAX_TOKEN_LEN); it was not decoded.
+    /// The token is longer than `MAX_TOKEN_LEN`; it was not decoded.
     TokenTooLarge {
         /// The token's length in bytes.
         len: usize,
@@ -91,7 +91,7 @@ pub enum Error {
         /// What is wrong with it.
         reason: String,
     },
-    /// The API key secret given to [`ApiKey::new`](crate::ApiKey::new) is empty.
+    /// The API key secret given to `ApiKey::new` is empty.
     EmptySecret,
     /// An identity breaks the identity rule.
     InvalidIdentity(IdentityError),
@@ -119,14 +119,14 @@ pub enum Error {
         /// The repeated key.
         key: String,
     },
-    /// A not-before time past [`MAX_EXP`](crate::MAX_EXP).
+    /// A not-before time past `MAX_EXP`.
     InvalidNotBefore(u64),
     /// The JSON given for a `playback` grant is not a JSON object, or has a key twice.
     InvalidPlayback {
         /// What is wrong with it.
         reason: String,
     },
-    /// A capability [`Policy`](crate::Policy) that has no Access Token equivalent.
+    /// A capability `Policy` that has no Access Token equivalent.
     CannotMigrate(MigrationBlocker),
     /// A member of the header is missing or has the wrong value: `alg` missing or not a string
     /// (any token); `cty`, `typ` or `twr` of an Access Token.
@@ -388,7 +388,7 @@ pub enum SidProblem {
         len: usize,
     },
     /// A character after the prefix is not a hexadecimal digit, and the text is not shown:
-    /// the errors of [`ApiKey::new`](crate::ApiKey::new), whose SID arguments may be its secret
+    /// the errors of `ApiKey::new`, whose SID arguments may be its secret
     /// given in the wrong place.
     NotHexDigit {
         /// Its position, counting characters from 1.
@@ -405,7 +405,7 @@ impl SidError {
     ) -> Self {
         let len = input.chars().count();
         let sid_shaped = matches!(problem, SidProblem::WrongKind { .. })
-            || (input.starts_with(expected.prefix()) && len == crate::SID_LEN);
+            || (input.starts_with(expected.prefix()) && len == crate::sid::SID_LEN);
         let short_hex = input.starts_with(expected.prefix())
             && len != SECRET_LEN
             && input.bytes().skip(2).all(|b| b.is_ascii_hexdigit());
@@ -442,7 +442,7 @@ impl SidError {
     }
 
     /// The text that was given, when it plainly is not a secret; otherwise
-    /// `[N characters, not shown]`. Empty for the errors of [`ApiKey::new`](crate::ApiKey::new),
+    /// `[N characters, not shown]`. Empty for the errors of `ApiKey::new`,
     /// which never repeat their input (it may be the secret, given in the wrong place).
     pub fn input(&self) -> &str {
         &self.input
@@ -598,7 +598,7 @@ impl fmt::Display for ClientNameError {
 
 impl std::error::Error for ClientNameError {}
 
-/// The rule an [`Identity`](crate::Identity) breaks.
+/// The rule an [`Identity`](crate::identity::Identity) breaks.
 #[derive(Clone, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum IdentityError {
@@ -639,7 +639,7 @@ impl fmt::Display for IdentityError {
 
 impl std::error::Error for IdentityError {}
 
-/// Why a capability [`Policy`](crate::Policy) cannot become an Access Token policy.
+/// Why a capability `Policy` cannot become an Access Token policy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum MigrationBlocker {
@@ -707,7 +707,7 @@ pub enum Malformed {
         detail: String,
     },
     /// The header or payload has more members than the ones the verifier reads and
-    /// [`MAX_OTHER_MEMBERS`](crate::MAX_OTHER_MEMBERS) others.
+    /// `MAX_OTHER_MEMBERS` others.
     TooManyMembers {
         /// Which segment.
         part: TokenPart,

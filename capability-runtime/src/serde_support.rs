@@ -21,7 +21,10 @@ use serde::Serializer;
 
 #[cfg(feature = "jwt")]
 use crate::Token;
-use crate::{ClientName, Error, Identity};
+use crate::{
+    AccountSid, ApiKeySid, AppSid, ClientName, CredentialSid, Error, Identity, RoleSid, RoomSid,
+    ServiceSid, SidKind, WorkerSid, WorkspaceSid,
+};
 
 /// A type written as its text and read back through its validating constructor.
 pub(crate) trait ValidatedText: Sized {
@@ -102,8 +105,17 @@ macro_rules! validated_text {
         }
     };
 }
-pub(crate) use validated_text;
 
+// The SIDs: as a string, validated when read.
+validated_text!(AccountSid, SidKind::Account.description());
+validated_text!(AppSid, SidKind::Application.description());
+validated_text!(ApiKeySid, SidKind::ApiKey.description());
+validated_text!(CredentialSid, SidKind::Credential.description());
+validated_text!(RoleSid, SidKind::Role.description());
+validated_text!(RoomSid, SidKind::Room.description());
+validated_text!(ServiceSid, SidKind::Service.description());
+validated_text!(WorkerSid, SidKind::Worker.description());
+validated_text!(WorkspaceSid, SidKind::Workspace.description());
 validated_text!(ClientName, "a client name: 1 to 121 letters, digits or `_`");
 validated_text!(
     Identity,

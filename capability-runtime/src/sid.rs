@@ -311,10 +311,6 @@ macro_rules! sid_type {
                 self.as_str() == *other
             }
         }
-
-        // As a string, validated when read (the `serde` feature).
-        #[cfg(feature = "serde")]
-        crate::serde_support::validated_text!($name, $kind.description());
     };
 }
 

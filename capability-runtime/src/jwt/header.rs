@@ -3,7 +3,7 @@
 
 use std::borrow::Cow;
 
-use crate::error::{Error, TokenPart};
+use crate::error::{Error, Malformed, TokenPart};
 use crate::jwt::json::{self, str_field, Field, Findings, Kind};
 use crate::jwt::Decoded;
 
@@ -123,7 +123,7 @@ impl<'a> Header<'a> {
     /// The first check that fails.
     pub(crate) fn check_common(&mut self) -> Result<(), Error> {
         if let Some(key) = self.duplicate.take() {
-            return Err(Error::Malformed(crate::error::Malformed::DuplicateKey {
+            return Err(Error::Malformed(Malformed::DuplicateKey {
                 part: TokenPart::Header,
                 key,
             }));

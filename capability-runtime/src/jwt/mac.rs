@@ -2,9 +2,9 @@
 //!
 //! `HMAC(K, m) = H((K ^ opad) || H((K ^ ipad) || m))`. The key blocks are compressed once; what
 //! is kept is the SHA-256 state after each of them. Written here rather than taken from the
-//! `hmac` crate because a midstate can go on absorbing: a [`Signer`](crate::Signer) keeps the
+//! `hmac` crate because a midstate can go on absorbing: a `Signer` keeps the
 //! inner state after the constant blocks of its tokens and compresses only the last one or two
-//! per token, and an [`ApiKey`](crate::ApiKey) the states after the first blocks of its tokens. Cloning a keyed `Hmac` that has absorbed the
+//! per token, and an `ApiKey` the states after the first blocks of its tokens. Cloning a keyed `Hmac` that has absorbed the
 //! same blocks copies its block buffers and goes through the generic update: measured in a
 //! prototype at 0.64 of the floor against 0.57 with raw midstates (see the README for this
 //! crate's figures). The message is compressed in place, without a block buffer. Checked against

@@ -1,4 +1,4 @@
-//! The JWT core that both kinds of token and [`inspect`](crate::inspect_at) are built from, each
+//! The JWT core that both kinds of token and `inspect` are built from, each
 //! stage in one place:
 //!
 //! 1. [`split`]: the size limit and the three segments;
@@ -8,7 +8,7 @@
 //! 4. [`check_signature`]: the tag of the signing input compared, as base64url text in constant
 //!    time, with the signature; the HMAC states are kept by [`mac`];
 //! 5. [`claims::read`]: the registered claims, typed, beside the claims of each kind;
-//! 6. the lifetime rule, [`check_lifetime`](crate::limits::check_lifetime).
+//! 6. the lifetime rule, `limits::check_lifetime`.
 //!
 //! A verifier runs every stage; `inspect` runs them all but the signature.
 

@@ -1,4 +1,5 @@
-//! What both fuzz targets check and how they sign.
+//! What both fuzz targets check and how they sign. `verify_at` and `inspect_at` are compared by
+//! the integration tests' own functions (`capability-runtime/tests/common`).
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
@@ -27,3 +28,10 @@ pub fn sign(secret: &str, header: &[u8], payload: &[u8]) -> String {
     URL_SAFE_NO_PAD.encode_string(mac.finalize().into_bytes(), &mut token);
     token
 }
+
+#[path = "../../../capability-runtime/tests/common/mod.rs"]
+#[allow(dead_code, unused_imports)]
+mod runtime_tests;
+
+#[allow(unused_imports)] // each target uses one
+pub use runtime_tests::{access_disagreement, capability_disagreement};
