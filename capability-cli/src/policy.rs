@@ -89,11 +89,15 @@ fn diagnostics(json: bool, error: &ParseError) -> Outcome {
     let count = error.diagnostics().len();
     let mut shown = error.clone();
     shown.truncate(MAX_SHOWN);
+    // The parser stops past `MAX_DIAGNOSTICS` mistakes: then their number is not known.
+    let more = if error.truncated() { "more than " } else { "" };
     let mut stderr = shown.render(stderr_has_colour());
     stderr.push_str(&error_line(
         "error",
         &match count > MAX_SHOWN {
-            true => format!("the policy has {count} mistakes; the first {MAX_SHOWN} are shown"),
+            true => {
+                format!("the policy has {more}{count} mistakes; the first {MAX_SHOWN} are shown")
+            }
             false => format!(
                 "the policy has {count} mistake{}",
                 if count == 1 { "" } else { "s" }
@@ -104,6 +108,7 @@ fn diagnostics(json: bool, error: &ParseError) -> Outcome {
         true => json_line(&json!({
             "valid": false,
             "mistakes": count,
+            "truncated": error.truncated(),
             "diagnostics": shown.diagnostics().iter().map(|d| json!({
                 "message": d.message(),
                 "help": d.help(),

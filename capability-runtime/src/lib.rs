@@ -90,7 +90,7 @@ pub use sid::{
 pub use wire::MAX_EXP;
 
 #[cfg(feature = "dsl")]
-pub use dsl::{Diagnostic, ParseError, MAX_POLICY_LEN};
+pub use dsl::{Diagnostic, ParseError, MAX_DIAGNOSTICS, MAX_POLICY_LEN, MAX_QUOTE_CHARS};
 
 #[cfg(feature = "jwt")]
 pub use access::{AccessSigner, ApiKey, VerifiedAccessToken};

@@ -17,7 +17,7 @@ use std::str::FromStr;
 
 use proc_macro2::{Span, TokenStream, TokenTree};
 
-pub use diagnostic::{Diagnostic, ParseError};
+pub use diagnostic::{Diagnostic, ParseError, MAX_DIAGNOSTICS, MAX_QUOTE_CHARS};
 
 use crate::{AccessPolicy, Policy};
 use ast::{Body, Input, Stmt, Value};
@@ -50,7 +50,9 @@ impl FromStr for Policy {
     /// on the same thread.
     fn from_str(text: &str) -> Result<Policy, ParseError> {
         parse(text, |tokens, errors| {
-            let input = Input::parse(tokens, &valid::GRAMMAR);
+            // Stopped early, the input holds more than `MAX_DIAGNOSTICS` mistakes, which the
+            // check reports: more than the error keeps, so that it says it was cut short.
+            let (input, _) = Input::parse_at_most(tokens, &valid::GRAMMAR, MAX_DIAGNOSTICS);
             literals_only(&input.stmts, errors);
             match valid::check(input) {
                 Ok(checked) => checked.literal,
@@ -90,7 +92,9 @@ impl FromStr for AccessPolicy {
     /// As for [`Policy`], each call frees the positions `proc_macro2` recorded on the thread.
     fn from_str(text: &str) -> Result<AccessPolicy, ParseError> {
         parse(text, |tokens, errors| {
-            let input = Input::parse(tokens, &access::GRAMMAR);
+            // Stopped early, the input holds more than `MAX_DIAGNOSTICS` mistakes, which the
+            // check reports: more than the error keeps, so that it says it was cut short.
+            let (input, _) = Input::parse_at_most(tokens, &access::GRAMMAR, MAX_DIAGNOSTICS);
             literals_only(&input.stmts, errors);
             match access::check(input) {
                 Ok(checked) => checked.literal,
@@ -148,16 +152,20 @@ fn parse<T>(
                 }
                 None => front(tokens, &mut errors),
             };
-            let mistakes: Vec<_> = errors
-                .into_iter()
-                .map(|e| {
-                    let range = range(e.span());
-                    (e.to_string(), range)
-                })
-                .collect();
             match value {
-                Some(value) if mistakes.is_empty() => Ok(value),
-                _ => Err(ParseError::new(text, mistakes)),
+                Some(value) if errors.is_empty() => Ok(value),
+                _ => {
+                    // Only the mistakes kept are turned into text and located.
+                    let truncated = errors.len() > MAX_DIAGNOSTICS;
+                    errors.truncate(MAX_DIAGNOSTICS);
+                    let mistakes = errors.into_iter().map(|e| {
+                        let range = range(e.span());
+                        (e.to_string(), range)
+                    });
+                    let mut error = ParseError::new(text, mistakes);
+                    error.truncated |= truncated;
+                    Err(error)
+                }
             }
         }
         Err(e) => {
