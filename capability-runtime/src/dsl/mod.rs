@@ -11,6 +11,7 @@ pub mod ast;
 mod diagnostic;
 pub mod ttl;
 pub mod valid;
+mod whitespace;
 
 use std::ops::Range;
 use std::str::FromStr;
@@ -22,6 +23,7 @@ pub use diagnostic::{Diagnostic, ParseError, MAX_DIAGNOSTICS, MAX_QUOTE_CHARS};
 use crate::{AccessPolicy, Policy};
 use ast::{Body, Input, Stmt, Value};
 
+#[cfg_attr(docsrs, doc(cfg(feature = "dsl")))]
 impl FromStr for Policy {
     type Err = ParseError;
 
@@ -65,6 +67,7 @@ impl FromStr for Policy {
     }
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "dsl")))]
 impl FromStr for AccessPolicy {
     type Err = ParseError;
 
@@ -120,6 +123,7 @@ impl FromStr for AccessPolicy {
 /// let error = format!("{comment}incoming \"Alice\";").parse::<Policy>().unwrap_err();
 /// assert!(error.diagnostics()[0].message().contains("longer than"));
 /// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "dsl")))]
 pub const MAX_POLICY_LEN: usize = 4 * crate::MAX_TOKEN_LEN;
 
 /// Lexes `text`, runs `front` on its tokens, and turns the errors into a [`ParseError`] while the
@@ -144,6 +148,8 @@ fn parse<T>(
     }
     let result = match text.parse::<TokenStream>() {
         Ok(tokens) => {
+            // rustc reports these first, and goes on as if they were spaces: so does this.
+            let mut lexical = whitespace::not_rust_whitespace(text, &tokens);
             let mut errors = Vec::new();
             let value = match beyond_limits(&tokens) {
                 Some(e) => {
@@ -153,15 +159,16 @@ fn parse<T>(
                 None => front(tokens, &mut errors),
             };
             match value {
-                Some(value) if errors.is_empty() => Ok(value),
+                Some(value) if errors.is_empty() && lexical.is_empty() => Ok(value),
                 _ => {
                     // Only the mistakes kept are turned into text and located.
-                    let truncated = errors.len() > MAX_DIAGNOSTICS;
-                    errors.truncate(MAX_DIAGNOSTICS);
-                    let mistakes = errors.into_iter().map(|e| {
+                    let truncated = lexical.len() + errors.len() > MAX_DIAGNOSTICS;
+                    lexical.truncate(MAX_DIAGNOSTICS);
+                    errors.truncate(MAX_DIAGNOSTICS - lexical.len());
+                    let mistakes = lexical.into_iter().chain(errors.into_iter().map(|e| {
                         let range = range(e.span());
                         (e.to_string(), range)
-                    });
+                    }));
                     let mut error = ParseError::new(text, mistakes);
                     error.truncated |= truncated;
                     Err(error)
