@@ -32,6 +32,7 @@ use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 /// "
 /// );
 /// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "dsl")))]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ParseError {
     source: Box<str>,
@@ -41,6 +42,7 @@ pub struct ParseError {
 }
 
 /// One mistake: what is wrong, where, and how to fix it.
+#[cfg_attr(docsrs, doc(cfg(feature = "dsl")))]
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Diagnostic {
     message: String,
@@ -88,11 +90,13 @@ impl Diagnostic {
 /// The most mistakes a [`ParseError`] reports. Past them, parsing stops, and the error says that
 /// it was cut short ([`ParseError::truncated`]): a text that is wrong throughout would otherwise
 /// give as many mistakes as it has statements, each rendered with its line.
+#[cfg_attr(docsrs, doc(cfg(feature = "dsl")))]
 pub const MAX_DIAGNOSTICS: usize = 50;
 
 /// The most characters of the text of a policy that a message quotes: a longer word, key or
 /// value is quoted by its first `MAX_QUOTE_CHARS` characters and `…`, so that a statement of
 /// thousands of characters is not repeated whole in its message. The same in `capability!`.
+#[cfg_attr(docsrs, doc(cfg(feature = "dsl")))]
 pub const MAX_QUOTE_CHARS: usize = 64;
 
 /// The most characters of a source line shown under a message; a longer line is cut around the
