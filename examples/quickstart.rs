@@ -5,7 +5,7 @@
 //! ```
 //!
 //! Uses `TWILIO_ACCOUNT_SID` and `TWILIO_AUTH_TOKEN` (capability tokens), and
-//! `TWILIO_API_KEY_SID` and `TWILIO_API_KEY_SECRET` (Access Tokens), when set; otherwise clearly
+//! `TWILIO_API_KEY` and `TWILIO_API_SECRET` (Access Tokens), when set; otherwise clearly
 //! labelled demo credentials, which Twilio will not accept.
 
 use std::env;
@@ -54,18 +54,16 @@ fn main() -> Result<(), Box<dyn Error>> {
 
     let api_key = match (
         &account_sid,
-        env::var("TWILIO_API_KEY_SID"),
-        env::var("TWILIO_API_KEY_SECRET"),
+        env::var("TWILIO_API_KEY"),
+        env::var("TWILIO_API_SECRET"),
     ) {
         (Some(account), Ok(sid), Ok(secret)) => {
-            println!("\nAPI key: TWILIO_API_KEY_SID / TWILIO_API_KEY_SECRET from the environment");
+            println!("\nAPI key: TWILIO_API_KEY / TWILIO_API_SECRET from the environment");
             ApiKey::new(account, &sid, secret)?
         }
         _ => {
             println!("\nAPI key: DEMO ({DEMO_API_KEY_SID}, a made-up secret)");
-            println!(
-                "         set TWILIO_ACCOUNT_SID, TWILIO_API_KEY_SID and TWILIO_API_KEY_SECRET"
-            );
+            println!("         set TWILIO_ACCOUNT_SID, TWILIO_API_KEY and TWILIO_API_SECRET");
             ApiKey::new(DEMO_ACCOUNT_SID, DEMO_API_KEY_SID, DEMO_API_KEY_SECRET)?
         }
     };

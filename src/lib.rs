@@ -64,6 +64,10 @@
 //!   [`ClientName`] and [`Identity`] serialize as strings and deserialize through their
 //!   constructors, so a bad value in a config file or a request is refused with the message `new`
 //!   gives, naming the rule it breaks.
+//! - `dsl` (off by default): policies parsed from text at run time, in the grammar of the macros
+//!   and with their messages (`"…".parse::<Policy>()`, `ParseError`; with `serde`, `Deserialize`
+//!   for [`Policy`] and [`AccessPolicy`]). It compiles syn and annotate-snippets into the
+//!   application; without it, only the macros use them, at compile time.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]

@@ -14,6 +14,14 @@ pub const API_SECRET: &str = "TWILIO_API_SECRET";
 /// command: the values of the secret variables, and of a SID variable too when it does not
 /// start as its SID does (the values were swapped).
 pub fn secrets() -> Vec<String> {
+    named_secrets()
+        .into_iter()
+        .map(|(_, value)| value)
+        .collect()
+}
+
+/// [`secrets`], each with the name of the variable that holds it.
+pub fn named_secrets() -> Vec<(&'static str, String)> {
     [
         (AUTH_TOKEN, ""),
         (API_SECRET, ""),
@@ -24,7 +32,7 @@ pub fn secrets() -> Vec<String> {
     .filter_map(|&(name, prefix)| {
         let value = env::var(name).ok()?;
         let secret = prefix.is_empty() || !value.starts_with(prefix);
-        (secret && !value.is_empty()).then_some(value)
+        (secret && !value.is_empty()).then_some((name, value))
     })
     .collect()
 }

@@ -3,14 +3,17 @@
 
 use std::fmt::Write as _;
 
-use capability_runtime::{inspect_at, Error, Inspection, Malformed, Problem, TokenKind};
+use capability_runtime::{
+    inspect_at, AccountSid, ApiKeySid, Error, Inspection, Malformed, Problem, TokenKind,
+};
 use serde_json::{json, Value};
 
 use crate::args::Decode;
+use crate::credentials;
 use crate::describe;
 use crate::input;
 use crate::output::{
-    clean, clean_lines, error_line, json_safe, styled, Outcome, DIM, HEADING, WARNING,
+    clean, clean_lines, error_line, json_safe, secret_in, styled, Outcome, DIM, HEADING, WARNING,
 };
 
 pub fn run(args: &Decode) -> Outcome {
@@ -26,6 +29,9 @@ pub fn run(args: &Decode) -> Outcome {
         Ok(inspection) => inspection,
         Err(e) => return not_a_token(args.json, 1, &format!("not a token: {}", explain(&e))),
     };
+    if let Some(name) = secret_held(&inspection) {
+        return not_a_token(args.json, 1, &token_holds_a_secret(name));
+    }
     let mut outcome = match args.json {
         true => Outcome {
             stdout: json_report(&inspection, now),
@@ -45,6 +51,54 @@ pub fn run(args: &Decode) -> Outcome {
         );
     }
     outcome
+}
+
+/// The variable of the environment whose secret the token's header or claims hold, in any
+/// string or number, decoded from JSON and from URL-encoding: then nothing of the token is
+/// shown, since each way of printing it (the scope as written, `%3D` before a parameter's value;
+/// the claims as JSON) encodes the secret differently.
+pub fn secret_held(inspection: &Inspection) -> Option<&'static str> {
+    // A SID in a secret's variable (the variables swapped) is no secret to a token: its
+    // issuer or subject is one.
+    let secrets: Vec<_> = credentials::named_secrets()
+        .into_iter()
+        .filter(|(_, value)| AccountSid::new(value).is_err() && ApiKeySid::new(value).is_err())
+        .collect();
+    if secrets.is_empty() {
+        return None;
+    }
+    let mut texts = Vec::new();
+    for json in [inspection.header_json(), inspection.claims_json()] {
+        match serde_json::from_str::<Value>(json) {
+            Ok(value) => strings(&value, &mut texts),
+            // Not JSON that serde_json reads whole (too deep): its text as it is.
+            Err(_) => texts.push(json.to_owned()),
+        }
+    }
+    secret_in(texts.iter().map(String::as_str), &secrets)
+}
+
+/// Every string of a JSON value, keys included, and every number as written.
+fn strings(value: &Value, out: &mut Vec<String>) {
+    match value {
+        Value::String(s) => out.push(s.clone()),
+        Value::Number(n) => out.push(n.to_string()),
+        Value::Array(items) => items.iter().for_each(|v| strings(v, out)),
+        Value::Object(members) => {
+            for (key, v) in members {
+                out.push(key.clone());
+                strings(v, out);
+            }
+        }
+        Value::Bool(_) | Value::Null => {}
+    }
+}
+
+/// Why a token that holds a secret is not shown.
+pub fn token_holds_a_secret(name: &str) -> String {
+    format!(
+        "this token holds the value of {name} in its claims (perhaps encoded), so none of it is          shown; anyone who has the token can read it: replace that secret, and sign tokens          that hold none"
+    )
 }
 
 /// Why a text is not a token, with a hint for the mistakes people make.

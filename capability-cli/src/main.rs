@@ -55,8 +55,23 @@ fn run(command: &Command) -> Outcome {
     }
 }
 
-/// clap's message (usage errors, or the help and version text), as clap would print it.
+/// clap's message for the help and version text and for missing arguments, as clap prints it.
+/// Any other usage error is said in words of our own, naming the argument but never showing a
+/// value given: clap's messages quote values (`invalid value '…' for '--at'`), and a value may be
+/// a secret passed in the wrong place, which no other part of the output could then take out.
 fn clap_outcome(e: &clap::Error) -> Outcome {
+    use clap::error::ErrorKind;
+    let shown_as_is = matches!(
+        e.kind(),
+        ErrorKind::DisplayHelp
+            | ErrorKind::DisplayVersion
+            | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand
+            | ErrorKind::MissingRequiredArgument
+            | ErrorKind::MissingSubcommand
+    );
+    if !shown_as_is {
+        return Outcome::error(2, usage_error(e));
+    }
     let text = e.render().ansi().to_string();
     match e.exit_code() {
         0 => Outcome {
@@ -68,5 +83,57 @@ fn clap_outcome(e: &clap::Error) -> Outcome {
             code: u8::try_from(code).unwrap_or(2),
             ..Outcome::default()
         },
+    }
+}
+
+/// A usage error that shows no value given: the argument's name when it is one of ours, and
+/// how to write it.
+fn usage_error(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    // clap's name for the argument: `--at <UNIX>` for one of ours; for an unknown one, the
+    // text given, shown only up to its `=` and when it reads as an option's name.
+    let arg = match e.get(ContextKind::InvalidArg) {
+        Some(ContextValue::String(arg)) => Some(arg.as_str()),
+        _ => None,
+    };
+    let flag = arg.map(|arg| arg.split([' ', '=']).next().unwrap_or_default());
+    let known = flag.filter(|f| ["--at", "--json", "--access"].contains(f));
+    const NOT_SHOWN: &str = "not shown, in case it is a secret";
+    const SECRETS: &str = "secrets are read from the environment (TWILIO_AUTH_TOKEN, TWILIO_API_SECRET), never from an argument";
+    match (e.kind(), known) {
+        (ErrorKind::InvalidValue | ErrorKind::ValueValidation, Some("--at")) => format!(
+            "`--at` takes a Unix time, in seconds since 1970, such as `--at 1700000000` (the \
+             value given is {NOT_SHOWN})"
+        ),
+        (ErrorKind::InvalidValue | ErrorKind::ValueValidation, Some(flag)) => format!(
+            "the value of `{flag}` is not valid ({NOT_SHOWN}); see `capability help`"
+        ),
+        (ErrorKind::TooManyValues | ErrorKind::UnknownArgument, Some(flag))
+            if flag != "--at" =>
+        {
+            format!("`{flag}` takes no value ({NOT_SHOWN}); write `{flag}` alone")
+        }
+        (ErrorKind::UnknownArgument, None) => {
+            let name = flag.filter(|f| {
+                f.len() <= 24
+                    && f.starts_with("--")
+                    && f[2..].chars().all(|c| c.is_ascii_lowercase() || c == '-')
+            });
+            match name {
+                Some(name) => format!(
+                    "unknown option `{name}` (its value, if any, {NOT_SHOWN}); {SECRETS}; see `capability help`"
+                ),
+                None => format!("an unknown argument ({NOT_SHOWN}); {SECRETS}; see `capability help`"),
+            }
+        }
+        (ErrorKind::InvalidSubcommand, _) => format!(
+            "unknown command ({NOT_SHOWN}); the commands are `decode`, `verify`, `sign` and `check`; {SECRETS}"
+        ),
+        (_, Some(flag)) => format!(
+            "`{flag}` is not used right ({NOT_SHOWN}); see `capability help`"
+        ),
+        (_, None) => format!(
+            "the arguments are not right ({NOT_SHOWN}); {SECRETS}; see `capability help`"
+        ),
     }
 }

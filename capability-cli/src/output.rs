@@ -92,23 +92,102 @@ pub fn scrub<'a>(text: &'a str, secrets: &[String]) -> Cow<'a, str> {
     text
 }
 
-/// Characters that reorder the text around them on a terminal (bidirectional overrides and
-/// isolates, and the marks): shown escaped, so that text reads as it is.
-fn is_bidi_control(c: char) -> bool {
-    matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+/// The name of the variable whose secret stands as a word of its own (as [`scrub`] finds it) in
+/// one of `texts`, or in what they say once URL-decoded, once or twice (a parameter of a
+/// capability token's scope is encoded twice: `%3D` before its value). What is checked is the
+/// decoded text, before any encoding that printing it would apply.
+pub fn secret_in<'a>(
+    texts: impl IntoIterator<Item = &'a str>,
+    secrets: &[(&'static str, String)],
+) -> Option<&'static str> {
+    for text in texts {
+        let once = url_decoded(text);
+        let twice = url_decoded(&once);
+        for form in [text, once.as_str(), twice.as_str()] {
+            for (name, secret) in secrets {
+                if scrub(form, std::slice::from_ref(secret)) != form {
+                    return Some(name);
+                }
+            }
+        }
+    }
+    None
+}
+
+/// `text` URL-decoded: `%XX` as its byte, `+` as a space; a `%` not followed by two hexadecimal
+/// digits is kept. Hand-written: a few lines, where a crate would add one to the tree.
+fn url_decoded(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |b: u8| (b as char).to_digit(16);
+        match bytes[i] {
+            b'%' => {
+                let digit = |at: usize| bytes.get(at).and_then(|&b| hex(b));
+                match (digit(i + 1), digit(i + 2)) {
+                    (Some(high), Some(low)) => {
+                        out.push((high * 16 + low) as u8);
+                        i += 3;
+                        continue;
+                    }
+                    _ => out.push(b'%'),
+                }
+            }
+            b'+' => out.push(b' '),
+            b => out.push(b),
+        }
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Characters that a terminal shows as nothing, as a space, or as a line break, or that
+/// reorder the text around them: bidirectional controls and isolates, zero-width characters
+/// and the other format characters (Unicode's `Cf`), the line and paragraph separators
+/// (U+2028, U+2029), and every space but U+0020. Shown escaped, so that text reads as it is
+/// and an identity with U+200B cannot pass for another. Hand-written: the `Cf` list of
+/// Unicode 16 is a few ranges, where a table crate would add to the tree.
+fn is_invisible(c: char) -> bool {
+    (c.is_whitespace() && c != ' ')
+        || matches!(
+            c,
+            '\u{00AD}'
+                | '\u{0600}'..='\u{0605}'
+                | '\u{061C}'
+                | '\u{06DD}'
+                | '\u{070F}'
+                | '\u{0890}'..='\u{0891}'
+                | '\u{08E2}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{2028}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{206F}'
+                | '\u{FEFF}'
+                | '\u{FFF9}'..='\u{FFFB}'
+                | '\u{110BD}'
+                | '\u{110CD}'
+                | '\u{13430}'..='\u{1343F}'
+                | '\u{1BCA0}'..='\u{1BCA3}'
+                | '\u{1D173}'..='\u{1D17A}'
+                | '\u{E0001}'
+                | '\u{E0020}'..='\u{E007F}'
+        )
 }
 
 /// Untrusted text (from a token) made safe to print: control characters (escape sequences
-/// included) and bidirectional controls escaped as in Rust (`\n`, `\u{1b}`), the rest as is.
+/// included) escaped as in Rust (`\n`, `\u{1b}`), and the invisible characters of
+/// [`is_invisible`] as `\u{…}`; the rest as is.
 pub fn clean(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(|c| c.is_control() || is_bidi_control(c)) {
+    if !text.chars().any(|c| c.is_control() || is_invisible(c)) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
     for c in text.chars() {
         if c.is_control() {
             let _ = write!(out, "{}", c.escape_debug());
-        } else if is_bidi_control(c) {
+        } else if is_invisible(c) {
             let _ = write!(out, "{}", c.escape_unicode());
         } else {
             out.push(c);
@@ -118,12 +197,12 @@ pub fn clean(text: &str) -> Cow<'_, str> {
 }
 
 /// Untrusted text in double quotes, escaped as a Rust string literal is (`\"`, `\\`, `\n`,
-/// `\u{1b}`), bidirectional controls included: safe to print, and unambiguous.
+/// `\u{1b}`), invisible characters included: safe to print, and unambiguous.
 pub fn quoted(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {
-        if is_bidi_control(c) {
+        if is_invisible(c) && !c.is_control() {
             let _ = write!(out, "{}", c.escape_unicode());
         } else {
             let _ = write!(out, "{}", c.escape_debug());
@@ -142,12 +221,16 @@ pub fn clean_lines(text: &str) -> String {
 }
 
 /// JSON text with the characters that serde_json leaves raw in strings but a terminal acts on
-/// (DEL, the C1 controls, bidirectional controls) escaped as `\uXXXX`: still the same JSON.
+/// or hides (DEL, the C1 controls, the invisible characters of [`is_invisible`]) escaped as
+/// `\uXXXX` (a surrogate pair beyond U+FFFF): still the same JSON. serde_json escapes the C0
+/// controls itself; outside strings, JSON holds only ASCII spaces.
 pub fn json_safe(json: &str) -> String {
     let mut out = String::with_capacity(json.len());
     for c in json.chars() {
-        if (c.is_control() && c as u32 >= 0x7f) || is_bidi_control(c) {
-            let _ = write!(out, "\\u{:04x}", c as u32);
+        if (c.is_control() && c as u32 >= 0x7f) || (is_invisible(c) && !c.is_ascii()) {
+            for unit in c.encode_utf16(&mut [0; 2]) {
+                let _ = write!(out, "\\u{unit:04x}");
+            }
         } else {
             out.push(c);
         }
@@ -178,7 +261,7 @@ mod tests {
         let value = serde_json::json!({"a": "x\u{7f}\u{9b}\u{202e}y\n\u{1b}", "é": 1});
         let text = serde_json::to_string(&value).unwrap();
         let safe = json_safe(&text);
-        assert!(safe.chars().all(|c| !c.is_control() && !is_bidi_control(c)));
+        assert!(safe.chars().all(|c| !c.is_control() && !is_invisible(c)));
         assert_eq!(
             serde_json::from_str::<serde_json::Value>(&safe).unwrap(),
             value

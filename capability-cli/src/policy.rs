@@ -3,10 +3,10 @@
 
 use std::str::FromStr;
 
-use capability_runtime::{AccessPolicy, ParseError, Policy};
+use capability_runtime::{inspect_at, AccessPolicy, ApiKey, Credentials, ParseError, Policy};
 use serde_json::json;
 
-use crate::decode::json_line;
+use crate::decode::{self, json_line};
 use crate::input;
 use crate::output::{error_line, stderr_has_colour, Outcome};
 
@@ -33,12 +33,40 @@ pub fn read(arg: &str, access: bool, json: bool) -> Result<Parsed, Outcome> {
             ),
         ));
     }
-    match access {
+    let parsed = match access {
         false => parse::<Policy>(&text, &name, json, "`--access`", is::<AccessPolicy>)
-            .map(|p| Parsed::Capability(Box::new(p))),
+            .map(|p| Parsed::Capability(Box::new(p)))?,
         true => parse::<AccessPolicy>(&text, &name, json, "no `--access`", is::<Policy>)
-            .map(|p| Parsed::Access(Box::new(p))),
+            .map(|p| Parsed::Access(Box::new(p)))?,
+    };
+    if let Some(secret) = secret_held(&parsed) {
+        return Err(mistake(
+            json,
+            1,
+            format!(
+                "the policy in {name} holds the value of {secret} (not shown): a token carries                  its policy in clear, readable by anyone who has it, so nothing is shown or                  signed from it; take the secret out of the policy"
+            ),
+        ));
     }
+    Ok(parsed)
+}
+
+/// The variable whose secret the policy holds: read from the claims of a token signed from it
+/// with made-up credentials, as `decode` reads a token's, so that the scope's encodings are
+/// undone the same way.
+fn secret_held(parsed: &Parsed) -> Option<&'static str> {
+    const ACCOUNT: &str = "AC00000000000000000000000000000000";
+    let token = match parsed {
+        Parsed::Capability(policy) => {
+            let credentials = Credentials::new(ACCOUNT, "made-up").ok()?;
+            policy.sign_at(&credentials, 0).into_string()
+        }
+        Parsed::Access(policy) => {
+            let key = ApiKey::new(ACCOUNT, "SK00000000000000000000000000000000", "made-up").ok()?;
+            policy.sign_at(&key, 0).into_string()
+        }
+    };
+    decode::secret_held(&inspect_at(&token, 0).ok()?)
 }
 
 fn is<P: FromStr>(text: &str) -> bool {
@@ -89,11 +117,15 @@ fn diagnostics(json: bool, error: &ParseError) -> Outcome {
     let count = error.diagnostics().len();
     let mut shown = error.clone();
     shown.truncate(MAX_SHOWN);
+    // The parser stops past `MAX_DIAGNOSTICS` mistakes: then their number is not known.
+    let more = if error.truncated() { "more than " } else { "" };
     let mut stderr = shown.render(stderr_has_colour());
     stderr.push_str(&error_line(
         "error",
         &match count > MAX_SHOWN {
-            true => format!("the policy has {count} mistakes; the first {MAX_SHOWN} are shown"),
+            true => {
+                format!("the policy has {more}{count} mistakes; the first {MAX_SHOWN} are shown")
+            }
             false => format!(
                 "the policy has {count} mistake{}",
                 if count == 1 { "" } else { "s" }
@@ -104,6 +136,7 @@ fn diagnostics(json: bool, error: &ParseError) -> Outcome {
         true => json_line(&json!({
             "valid": false,
             "mistakes": count,
+            "truncated": error.truncated(),
             "diagnostics": shown.diagnostics().iter().map(|d| json!({
                 "message": d.message(),
                 "help": d.help(),

@@ -7,7 +7,7 @@ use serde_json::json;
 
 use crate::args::Verify;
 use crate::credentials;
-use crate::decode::{json_line, kind_name};
+use crate::decode::{json_line, kind_name, secret_held, token_holds_a_secret};
 use crate::describe;
 use crate::input;
 use crate::output::{error_line, styled, Outcome, GOOD, HEADING};
@@ -25,6 +25,10 @@ pub fn run(args: &Verify) -> Outcome {
     // The kind chooses the credentials; it accepts nothing. A text that is not even a JWT is
     // invalid whatever the credentials, which are then not needed.
     let kind = match inspect_at(&token, now) {
+        Ok(inspection) if secret_held(&inspection).is_some() => {
+            let name = secret_held(&inspection).unwrap_or_default();
+            return invalid(args.json, &token_holds_a_secret(name));
+        }
         Ok(inspection) => inspection.kind(),
         Err(e) => return invalid(args.json, &format!("not a token: {e}")),
     };

@@ -209,7 +209,8 @@ impl fmt::Display for Error {
             Error::Malformed(m) => m.fmt(f),
             Error::UnsupportedAlgorithm { alg } => write!(
                 f,
-                "the token is signed with `{}`; capability tokens must use `HS256`",
+                "the token is signed with `{}`; Twilio's tokens, capability tokens and Access Tokens \
+                 alike, are signed with `HS256`",
                 Truncated(alg)
             ),
             Error::CriticalHeader => f.write_str(
@@ -739,8 +740,8 @@ impl fmt::Display for Malformed {
             }
             Malformed::TooManyMembers { part, max } => write!(
                 f,
-                "the token's {part} has more than {max} members besides the ones a capability \
-                 token uses; it was not read further"
+                "the token's {part} has more than {max} members besides the ones capability tokens \
+                 and Access Tokens use; it was not read further"
             ),
             Malformed::DuplicateKey { part, key } => write!(
                 f,

@@ -91,7 +91,7 @@ pub use sid::{
 };
 
 #[cfg(feature = "dsl")]
-pub use dsl::{Diagnostic, ParseError, MAX_POLICY_LEN};
+pub use dsl::{Diagnostic, ParseError, MAX_DIAGNOSTICS, MAX_POLICY_LEN, MAX_QUOTE_CHARS};
 
 #[cfg(feature = "jwt")]
 pub use access::{ApiKey, VerifiedAccessToken};

@@ -1,10 +1,13 @@
 //! Verification work is linear in the token's length for any input: the worst tokens we can
 //! construct, each as long as a valid token it is compared with, measured interleaved (see
 //! `contestants::interleave`). Reported: the median over rounds of the ratio of the hostile
-//! token's `verify_at` to the valid token's. The goal is at most 3 for every row.
+//! token's time to the valid token's, and the spread of that ratio (its 10th to 90th
+//! percentile over rounds). The goal is at most 3 for every row. Four tables, each interleaved
+//! on its own: capability tokens through `Credentials::verify_at`, Access Tokens through
+//! `ApiKey::verify_at`, and both kinds through `inspect_at`.
 //!
 //! ```text
-//! cargo bench --bench worst_case
+//! cargo bench -p capability-tests --bench worst_case
 //! ```
 
 mod contestants;
@@ -13,7 +16,10 @@ use std::hint::black_box;
 
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
-use capability::{Credentials, Policy, MAX_TOKEN_LEN};
+use capability::{
+    inspect_at, AccessPolicy, ApiKey, AppSid, Credentials, Identity, Policy, VoiceGrant,
+    MAX_TOKEN_LEN,
+};
 use contestants::{call, interleave, median, median_ratio, Contestant};
 use hmac::{Hmac, KeyInit, Mac};
 use sha2::Sha256;
@@ -32,11 +38,12 @@ fn b64(bytes: impl AsRef<[u8]>) -> String {
 
 /// `header.payload` signed with the credentials' key; `junk` signs it with another key.
 fn sign(header: &str, payload: &str, junk: bool) -> String {
-    let key = if junk {
-        "not the key"
-    } else {
-        contestants::AUTH_TOKEN
-    };
+    sign_with(contestants::AUTH_TOKEN, header, payload, junk)
+}
+
+/// `header.payload` signed with `key`, or with another key when `junk`.
+fn sign_with(key: &str, header: &str, payload: &str, junk: bool) -> String {
+    let key = if junk { "not the key" } else { key };
     let input = format!("{}.{}", b64(header), b64(payload));
     let mut mac = Hmac::<Sha256>::new_from_slice(key.as_bytes()).unwrap();
     mac.update(input.as_bytes());
@@ -230,35 +237,283 @@ fn main() {
         ("segments: dots", ".".repeat(LEN)),
     ];
 
-    println!("valid token: {} bytes", valid.len());
-    let credentials = &credentials;
-    let mut calls: Vec<Contestant> = vec![call(|| credentials.verify_at(black_box(&valid), NOW))];
-    for (name, token) in &hostile {
-        let result = credentials.verify_at(token, NOW);
+    println!("valid capability token: {} bytes", valid.len());
+    let verify = |token: &str| credentials.verify_at(token, NOW).map(|_| ());
+    table(
+        "capability tokens, `Credentials::verify_at`",
+        "valid token (a 16 KB filter)",
+        &valid,
+        &hostile,
+        &verify,
+    );
+    let inspect = |token: &str| inspect_at(token, NOW).map(|_| ());
+    table(
+        "capability tokens, `inspect_at`",
+        "valid token (a 16 KB filter)",
+        &valid,
+        &hostile,
+        &inspect,
+    );
+
+    let (valid_access, hostile_access) = access_tokens();
+    let key = ApiKey::new(ACCOUNT_SID, API_KEY_SID, API_KEY_SECRET).unwrap();
+    assert!(key.verify_at(&valid_access, NOW).is_ok());
+    println!("\nvalid Access Token: {} bytes", valid_access.len());
+    let verify_access = |token: &str| key.verify_at(token, NOW).map(|_| ());
+    table(
+        "Access Tokens, `ApiKey::verify_at`",
+        "valid token (a 16 KB parameter)",
+        &valid_access,
+        &hostile_access,
+        &verify_access,
+    );
+    table(
+        "Access Tokens, `inspect_at`",
+        "valid token (a 16 KB parameter)",
+        &valid_access,
+        &hostile_access,
+        &inspect,
+    );
+}
+
+/// One table: `call` on the valid token and on each hostile one, interleaved; each row the
+/// median time and the median (and 10th–90th percentile) of its ratio to the valid token's.
+fn table<E: std::fmt::Display>(
+    title: &str,
+    valid_name: &str,
+    valid: &str,
+    hostile: &[(&str, String)],
+    call_on: &dyn Fn(&str) -> Result<(), E>,
+) {
+    println!("\n{title}");
+    for (name, token) in hostile {
         println!(
             "  {name}: {} bytes, {}",
             token.len(),
-            match &result {
-                Ok(_) => "accepted".to_owned(),
+            match call_on(token) {
+                Ok(()) => "accepted".to_owned(),
                 Err(e) => e.to_string().chars().take(70).collect(),
             }
         );
-        calls.push(call(move || credentials.verify_at(black_box(token), NOW)));
+    }
+    let mut calls: Vec<Contestant> = vec![call(|| call_on(black_box(valid)).is_ok())];
+    for (_, token) in hostile {
+        calls.push(call(move || call_on(black_box(token)).is_ok()));
     }
     let times = interleave(&calls, ROUNDS, BATCH);
-
     println!("\ninterleaved: {ROUNDS} rounds of {BATCH} calls each; medians");
-    println!("| input ({LEN} bytes or a few less) | median | × valid token | goal |");
-    println!("|---|---:|---:|---|");
+    println!("| input ({LEN} bytes or a few less) | median | × valid token | 10th–90th percentile | goal |");
+    println!("|---|---:|---:|---:|---|");
     println!(
-        "| valid token (a 16 KB filter) | {:.0} ns | 1.00 | |",
+        "| {valid_name} | {:.0} ns | 1.00 | | |",
         median(times[0].clone())
     );
     for (i, (name, _)) in hostile.iter().enumerate() {
+        let mut ratios: Vec<f64> = times[i + 1]
+            .iter()
+            .zip(&times[0])
+            .map(|(x, y)| x / y)
+            .collect();
+        ratios.sort_by(f64::total_cmp);
+        let at = |q: f64| ratios[((ratios.len() - 1) as f64 * q) as usize];
         println!(
-            "| {name} | {:.0} ns | {:.2} | ≤ 3 |",
+            "| {name} | {:.0} ns | {:.2} | {:.2}–{:.2} | ≤ 3 |",
             median(times[i + 1].clone()),
-            median_ratio(&times[i + 1], &times[0])
+            median_ratio(&times[i + 1], &times[0]),
+            at(0.1),
+            at(0.9),
         );
     }
+}
+
+const API_KEY_SID: &str = "SK0123456789abcdef0123456789abcdef";
+const API_KEY_SECRET: &str = "0123456789abcdef0123456789abcdef";
+const ACCESS_HEADER: &str = r#"{"alg":"HS256","typ":"JWT","cty":"twilio-fpa;v=1"}"#;
+
+/// Access Token claims of `grants` (a JSON object's members), then `extra` members.
+fn access_claims(grants: &str, extra: &str) -> String {
+    format!(
+        r#"{{"jti":"{API_KEY_SID}-{iat}","grants":{{{grants}}},"iat":{iat},"exp":{exp},"iss":"{API_KEY_SID}","sub":"{ACCOUNT_SID}"{extra}}}"#,
+        iat = contestants::ISSUED_AT,
+        exp = NOW + 3600,
+    )
+}
+
+/// An Access Token of these JSON texts, signed with the API key's secret or, `junk`, another.
+fn access(header: &str, claims: &str, junk: bool) -> String {
+    sign_with(API_KEY_SECRET, header, claims, junk)
+}
+
+/// The valid Access Token (a Voice grant whose parameter fills the token) and the hostile ones:
+/// headers with a junk signature, full of what a reader must skip or convert (numbers, floats,
+/// distinct keys, nesting, long escaped strings); claims, correctly signed, full of the same.
+fn access_tokens() -> (String, Vec<(&'static str, String)>) {
+    let key = ApiKey::new(ACCOUNT_SID, API_KEY_SID, API_KEY_SECRET).unwrap();
+    let app = AppSid::new("AP0123456789abcdef0123456789abcdef").unwrap();
+    let valid = at_len(|n| {
+        AccessPolicy::builder()
+            .identity(Identity::new("alice").unwrap())
+            .voice(VoiceGrant::new().outgoing(app, [("Filter", "value ".repeat(n / 6))]))
+            .build()
+            .map(|p| p.sign_at(&key, contestants::ISSUED_AT).into_string())
+            .unwrap_or_else(|_| "x".repeat(LEN + 1))
+    });
+    let grants = r#""identity":"alice","voice":{"incoming":{"allow":true}}"#;
+    let numbers = |n: usize| {
+        (0..n)
+            .map(|i| format!("{},", 1_000_000 + i))
+            .collect::<String>()
+    };
+    let floats = |n: usize| (0..n).map(|i| format!("{i}.5e-3,")).collect::<String>();
+    let header =
+        |members: &str| format!(r#"{{"alg":"HS256","typ":"JWT","cty":"twilio-fpa;v=1"{members}}}"#);
+    let hostile = vec![
+        (
+            "header: an array of integers",
+            at_len(|n| {
+                let h = header(&format!(r#","x":[{}0]"#, numbers(n)));
+                access(&h, &access_claims(grants, ""), true)
+            }),
+        ),
+        (
+            "header: an array of floats",
+            at_len(|n| {
+                let h = header(&format!(r#","x":[{}0]"#, floats(n)));
+                access(&h, &access_claims(grants, ""), true)
+            }),
+        ),
+        (
+            "header: integers as members (refused after 32)",
+            at_len(|n| {
+                let h = header(&members(n).replace(":0", ":123456789"));
+                access(&h, &access_claims(grants, ""), true)
+            }),
+        ),
+        (
+            "header: one 16 KB integer",
+            at_len(|n| {
+                access(
+                    &header(&format!(r#","x":1{}"#, "0".repeat(n))),
+                    &access_claims(grants, ""),
+                    true,
+                )
+            }),
+        ),
+        (
+            "header: one 16 KB float",
+            at_len(|n| {
+                access(
+                    &header(&format!(r#","x":1.{}e5"#, "3".repeat(n))),
+                    &access_claims(grants, ""),
+                    true,
+                )
+            }),
+        ),
+        (
+            "header: distinct keys (refused after 32)",
+            at_len(|n| access(&header(&members(n)), &access_claims(grants, ""), true)),
+        ),
+        (
+            "header: distinct keys in a nested object",
+            at_len(|n| {
+                let h = header(&format!(r#","x":{{"a":0{}}}"#, members(n)));
+                access(&h, &access_claims(grants, ""), true)
+            }),
+        ),
+        (
+            "header: nesting in an ignored member",
+            at_len(|n| {
+                let h = header(&format!(r#","x":{}{}"#, "[".repeat(n), "]".repeat(n)));
+                access(&h, &access_claims(grants, ""), true)
+            }),
+        ),
+        (
+            "header: a long string of `\\u` escapes",
+            at_len(|n| {
+                let h = header(&format!(r#","x":"{}""#, r"\u0061".repeat(n)));
+                access(&h, &access_claims(grants, ""), true)
+            }),
+        ),
+        (
+            "header: a `cty` of `\\u` escapes",
+            at_len(|n| {
+                let h = format!(
+                    r#"{{"alg":"HS256","typ":"JWT","cty":"twilio-fpa;v=1{}"}}"#,
+                    r"\u0061".repeat(n)
+                );
+                access(&h, &access_claims(grants, ""), true)
+            }),
+        ),
+        (
+            "claims: an array of integers",
+            at_len(|n| {
+                access(
+                    ACCESS_HEADER,
+                    &access_claims(grants, &format!(r#","x":[{}0]"#, numbers(n))),
+                    false,
+                )
+            }),
+        ),
+        (
+            "claims: an array of floats",
+            at_len(|n| {
+                access(
+                    ACCESS_HEADER,
+                    &access_claims(grants, &format!(r#","x":[{}0]"#, floats(n))),
+                    false,
+                )
+            }),
+        ),
+        (
+            "claims: a 16 KB `exp`",
+            at_len(|n| {
+                let claims = access_claims(grants, "").replace(
+                    &format!(r#""exp":{}"#, NOW + 3600),
+                    &format!(r#""exp":1{}"#, "0".repeat(n)),
+                );
+                access(ACCESS_HEADER, &claims, false)
+            }),
+        ),
+        (
+            "claims: distinct keys (refused after 32)",
+            at_len(|n| access(ACCESS_HEADER, &access_claims(grants, &members(n)), false)),
+        ),
+        (
+            "claims: distinct keys in an unknown grant",
+            at_len(|n| {
+                let g = format!(r#"{grants},"other":{{"a":0{}}}"#, members(n));
+                access(ACCESS_HEADER, &access_claims(&g, ""), false)
+            }),
+        ),
+        (
+            "claims: nesting in an unknown grant",
+            at_len(|n| {
+                let g = format!(r#"{grants},"other":{}{}"#, "[".repeat(n), "]".repeat(n));
+                access(ACCESS_HEADER, &access_claims(&g, ""), false)
+            }),
+        ),
+        (
+            "claims: an identity of `\\u` escapes",
+            at_len(|n| {
+                let g = format!(
+                    r#""identity":"{}","voice":{{"incoming":{{"allow":true}}}}"#,
+                    r"\u0061".repeat(n)
+                );
+                access(ACCESS_HEADER, &access_claims(&g, ""), false)
+            }),
+        ),
+        (
+            "claims: outgoing parameters, one byte each",
+            at_len(|n| {
+                let params: Vec<String> = (0..n).map(|i| format!(r#""{i}":"v""#)).collect();
+                let g = format!(
+                    r#""identity":"alice","voice":{{"outgoing":{{"application_sid":"AP0123456789abcdef0123456789abcdef","params":{{{}}}}}}}"#,
+                    params.join(",")
+                );
+                access(ACCESS_HEADER, &access_claims(&g, ""), false)
+            }),
+        ),
+        ("segments: dots", ".".repeat(LEN)),
+    ];
+    (valid, hostile)
 }

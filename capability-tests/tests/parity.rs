@@ -9,6 +9,9 @@
 //!
 //! Run-time parsing adds one message of its own, for `{expr}` (a text holds no Rust code); it
 //! is checked separately and set aside here.
+//!
+//! Some mistakes are rustc's own, found by its lexer before the macro runs (a space that Unicode
+//! counts as whitespace and Rust does not): run-time parsing gives the same message and help.
 
 use std::fs;
 use std::path::Path;
@@ -77,11 +80,19 @@ fn run_time(mac: &str, text: &str) -> Result<String, Vec<String>> {
     }
 }
 
-/// The messages of `error: …` blocks of a `.stderr`, with their continuation lines.
+/// The messages of `error: …` blocks of a `.stderr`, with their continuation lines. A `help: …`
+/// line of rustc's own (at the start of a line, in the block of an error of rustc's lexer) is
+/// added to its error's message as `compile_error!` carries one: after `\nhelp: `.
 fn pinned_messages(stderr: &str) -> Vec<String> {
-    let mut messages = Vec::new();
+    let mut messages: Vec<String> = Vec::new();
     let mut lines = stderr.lines().peekable();
     while let Some(line) = lines.next() {
+        if let Some(help) = line.strip_prefix("help: ") {
+            let last = messages.last_mut().expect("a help follows an error");
+            last.push_str("\nhelp: ");
+            last.push_str(help);
+            continue;
+        }
         if let Some(first) = line.strip_prefix("error: ") {
             let mut message = first.to_owned();
             while let Some(next) = lines.peek() {
@@ -151,4 +162,74 @@ fn the_pass_cases_of_literals_parse_at_run_time() {
         }
     }
     assert!(parsed >= 4, "only {parsed} policies parsed");
+}
+
+/// Between tokens, run-time parsing takes exactly rustc's whitespace (`Pattern_White_Space`) and
+/// refuses every other space of Unicode, as rustc's lexer does (the UI case
+/// `space_that_is_not_rust_whitespace` pins rustc's words); inside a comment any space is
+/// allowed, as in Rust.
+#[test]
+fn spaces_between_tokens_are_rust_s() {
+    let rust = [
+        '\t', '\n', '\u{B}', '\u{C}', '\r', ' ', '\u{85}', '\u{200E}', '\u{200F}', '\u{2028}',
+        '\u{2029}',
+    ];
+    for c in rust {
+        let text = format!("incoming{c}\"Alice\"{c};{c}ttl{c}10m");
+        assert!(text.parse::<Policy>().is_ok(), "{:?}", c);
+        let text = format!("identity{c}\"alice\";{c}video{c}{{{c}room{c}\"r\"{c}}}");
+        assert!(text.parse::<AccessPolicy>().is_ok(), "{:?}", c);
+    }
+    let refused = ('\0'..=char::MAX).filter(|c| c.is_whitespace() && !rust.contains(c));
+    let mut count = 0;
+    for c in refused {
+        count += 1;
+        let escaped = c.escape_unicode().to_string();
+        for text in [
+            format!("incoming{c}\"Alice\""),
+            format!("incoming \"Alice\"{c};"),
+            format!("{c}incoming \"Alice\""),
+        ] {
+            let error = text.parse::<Policy>().unwrap_err();
+            let [mistake] = error.diagnostics() else {
+                panic!("one mistake for {escaped}: {error}");
+            };
+            assert_eq!(
+                mistake.message(),
+                format!("unknown start of token: {escaped}")
+            );
+            assert!(mistake
+                .help()
+                .unwrap()
+                .contains("looks like ' ' (Space), but it is not"));
+            assert_eq!(&text[mistake.byte_range()], c.to_string());
+        }
+        let error = format!("identity \"alice\";{c}video")
+            .parse::<AccessPolicy>()
+            .unwrap_err();
+        assert_eq!(error.diagnostics().len(), 1, "{error}");
+        // In a comment, anything goes; in a string, the string's own rules apply.
+        let commented = format!("incoming \"Alice\" // a{c}b\n/* c{c}d /* {c} */ */");
+        assert!(commented.parse::<Policy>().is_ok(), "{escaped}");
+        let quoted = format!("incoming \"Ali{c}ce\"");
+        let error = quoted.parse::<Policy>().unwrap_err();
+        assert!(
+            error.diagnostics()[0].message().contains("client name"),
+            "{error}"
+        );
+    }
+    // U+00A0, U+1680, U+2000 to U+200A, U+202F, U+205F and U+3000.
+    assert_eq!(count, 16);
+    // Other mistakes are reported after, as rustc reports them after its lexer's.
+    let error = "incoming\u{A0}\"Alice\"; ttl 600"
+        .parse::<Policy>()
+        .unwrap_err();
+    let messages: Vec<_> = error.diagnostics().iter().map(|d| d.message()).collect();
+    assert_eq!(
+        messages,
+        [
+            "unknown start of token: \\u{a0}",
+            "the TTL `600` has no unit"
+        ]
+    );
 }

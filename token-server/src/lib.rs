@@ -19,6 +19,8 @@
 //!   keyed into HMAC once; every request shares them.
 //! - [`app`] is the router, [`serve`] serves it; [`run`] is the whole server, what
 //!   `cargo run --example token-server` starts.
+//! - Slow clients: [`serve`] gives a client 10 seconds to send a request's head and serves at
+//!   most 512 connections at once ([`Limits`]); [`serve_with`] says how it behaves.
 //!
 //! [axum]: https://docs.rs/axum
 #![forbid(unsafe_code)]
@@ -36,7 +38,7 @@ pub use keys::{
     env_var, ConfigError, Keys, Sources, DEMO_ACCOUNT_SID, DEMO_API_KEY, DEMO_API_SECRET,
     DEMO_AUTH_TOKEN,
 };
-pub use server::{app, port, run, serve, StartError, DEFAULT_PORT};
+pub use server::{app, port, run, serve, serve_with, Limits, StartError, DEFAULT_PORT};
 pub use tokens::{
     access_policy, capability_policy, issue_access_token, issue_capability_token, TokenResponse,
     TWIML_APP,

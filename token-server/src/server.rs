@@ -11,9 +11,10 @@ use axum::middleware;
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use hyper_util::rt::TokioIo;
+use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::service::TowerToHyperService;
 use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
 
 use crate::error::ApiError;
 use crate::keys::{ConfigError, Keys};
@@ -54,19 +55,69 @@ async fn no_store(mut response: Response) -> Response {
     response
 }
 
+/// How the server bounds what slow or idle clients can hold: see [`serve_with`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// The time a client has to send the whole head of a request (request line and headers),
+    /// counted from when the server starts reading it: on a new connection, and on a kept-alive
+    /// one after each response. A client still sending then, however steadily, is disconnected.
+    pub header_read_timeout: Duration,
+    /// The most connections served at once. Past it, the server accepts no more until one
+    /// closes: new connections wait in the system's listen queue.
+    pub max_connections: usize,
+}
+
+impl Default for Limits {
+    /// 10 seconds for a request's head, 512 connections: what [`serve`] uses. Well under the
+    /// usual limit of 1,024 open files a process starts with.
+    fn default() -> Limits {
+        Limits {
+            header_read_timeout: Duration::from_secs(10),
+            max_connections: 512,
+        }
+    }
+}
+
+/// Serves `router` on `listener` with the default [`Limits`]: see [`serve_with`].
+///
+/// # Errors
+/// Never returns while the listener works.
+pub async fn serve(listener: TcpListener, router: Router) -> io::Result<()> {
+    serve_with(listener, router, Limits::default()).await
+}
+
 /// Serves `router` on `listener`, HTTP/1 with keep-alive, one task per connection, until the
 /// process ends.
 ///
 /// What `axum::serve(listener, router)` does, written out with hyper: `axum::serve` needs axum's
 /// `tokio` feature, which this workspace leaves off to keep the quickstart's build light (see
-/// `Cargo.toml`). In your own project, keep axum's default features and call `axum::serve`.
+/// `Cargo.toml`). In your own project, keep axum's default features and call `axum::serve`, and
+/// put the same limits in front of it.
+///
+/// **Slow clients.** A client that sends a request's head slowly (a byte at a time, or nothing
+/// at all) is disconnected after `limits.header_read_timeout`, and so is a kept-alive connection
+/// that sends no new request for as long. At most `limits.max_connections` connections are
+/// served at once; past them the server stops accepting until one closes, so that slow clients
+/// cannot exhaust the process's open files. Fewer slow clients than the limit do not delay
+/// anyone else (each connection is its own task); as many as the limit delay new connections by
+/// at most the header timeout, after which they are dropped. A request's body is not under the
+/// header timeout: the routes here read none, and a route that reads one should bound that
+/// read itself. `tests/slow_clients.rs` holds this over loopback.
 ///
 /// # Errors
 /// Never returns while the listener works. An error accepting a connection that is not the
 /// connection's own fault (e.g. too many open files) is written to standard error, and the
 /// loop waits a second before accepting again, as `axum::serve` does.
-pub async fn serve(listener: TcpListener, router: Router) -> io::Result<()> {
+pub async fn serve_with(listener: TcpListener, router: Router, limits: Limits) -> io::Result<()> {
+    // A permit per connection, held by its task: taken before accepting, so that past the
+    // limit connections wait in the listen queue rather than hold a file each.
+    let permits = Arc::new(Semaphore::new(limits.max_connections.max(1)));
     loop {
+        let Ok(permit) = permits.clone().acquire_owned().await else {
+            // Never closed: the semaphore lives as long as this loop.
+            continue;
+        };
         let stream = match listener.accept().await {
             Ok((stream, _peer)) => stream,
             Err(e) if is_connection_error(&e) => continue,
@@ -78,11 +129,14 @@ pub async fn serve(listener: TcpListener, router: Router) -> io::Result<()> {
         };
         let service = TowerToHyperService::new(router.clone());
         tokio::spawn(async move {
-            // A connection ends with an error when the client goes away mid-request: nothing to
-            // do about it.
+            // A connection ends with an error when the client goes away mid-request, or is
+            // too slow: nothing to do about it.
             let _ = hyper::server::conn::http1::Builder::new()
+                .timer(TokioTimer::new())
+                .header_read_timeout(limits.header_read_timeout)
                 .serve_connection(TokioIo::new(stream), service)
                 .await;
+            drop(permit);
         });
     }
 }

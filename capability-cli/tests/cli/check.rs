@@ -139,3 +139,46 @@ fn json_counts_the_mistakes_and_says_why_a_text_is_refused_unread() {
     assert_eq!(access["not_before"], serde_json::Value::Null);
     assert_eq!(access["ttl"], 3600);
 }
+
+/// A text of 64 KiB that is wrong throughout, in several ways: `check` prints its first mistakes
+/// and says there are more, in a bounded output.
+#[test]
+fn a_text_wrong_throughout_prints_a_bounded_report() {
+    let texts = [
+        "x;\n".repeat(21_000),
+        "ttl 600;\n".repeat(7_000),
+        format!("{};", "q".repeat(60_000)),
+        format!("events {{ {} }}", "K = \"v\", ".repeat(6_000)),
+    ];
+    for text in texts {
+        assert!(text.len() <= 64 * 1024);
+        for json in [false, true] {
+            let mut args = vec!["check", "-"];
+            if json {
+                args.insert(1, "--json");
+            }
+            let out = command()
+                .args(&args)
+                .write_stdin(text.clone())
+                .output()
+                .unwrap();
+            assert_eq!(out.status.code(), Some(1));
+            let printed = out.stdout.len() + out.stderr.len();
+            assert!(printed <= 64 * 1024, "{printed} bytes printed");
+            let stderr = String::from_utf8(out.stderr).unwrap();
+            assert!(
+                !stderr.contains(&"q".repeat(200)),
+                "the word is quoted whole"
+            );
+            if json {
+                let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+                assert!(json["diagnostics"].as_array().unwrap().len() <= 20);
+            }
+        }
+    }
+    let stderr = run(&["check", &"x;".repeat(30_000)]).stderr;
+    assert!(
+        stderr.ends_with("error: the policy has more than 50 mistakes; the first 20 are shown\n"),
+        "{stderr:.2000}"
+    );
+}

@@ -196,7 +196,7 @@ fn problems_twilio_would_refuse_are_warnings() {
         (php, claims(alice, r#","nbf":1700000600"#), "not_yet_valid", "the token is not valid before 2023-11-14T22:23:20Z (in 9m 59s)"),
         (php, claims(alice, r#","nbf":1600000000"#), "lifetime", "the token is valid for 100003600 s from its `nbf`, over the 24 h (86400 s) Twilio allows"),
         (php, format!(r#"{{"scope":"{alice}","iss":"{ACCOUNT}","exp":1800000000}}"#), "lifetime", "from now, over the 24 h"),
-        (r#"{"typ":"JWT","alg":"HS512"}"#, claims(alice, ""), "algorithm", "the token is signed with `HS512`; capability tokens must use `HS256`"),
+        (r#"{"typ":"JWT","alg":"HS512"}"#, claims(alice, ""), "algorithm", "the token is signed with `HS512`; Twilio's tokens, capability tokens and Access Tokens alike, are signed with `HS256`"),
         (r#"{"typ":"JWT","alg":"none"}"#, claims(alice, ""), "algorithm", "signed with `none`"),
         (r#"{"typ":"JOSE","alg":"HS256"}"#, claims(alice, ""), "type", "the header's `typ` is `JOSE`; Twilio's libraries write `JWT`"),
         (r#"{"typ":"JWT","alg":"HS256","cty":"JWT"}"#, claims(alice, ""), "content_type", "the header has a `cty` (`JWT`), which only Access Tokens have"),

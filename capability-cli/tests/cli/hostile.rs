@@ -117,7 +117,7 @@ fn policies_that_are_wrong_throughout_end_quickly() {
     let run = bounded(&["check", "-"], &[], Some("x; ".repeat(20_000).as_bytes()));
     assert!(run
         .stderr
-        .ends_with("error: the policy has 20000 mistakes; the first 20 are shown\n"));
+        .ends_with("error: the policy has more than 50 mistakes; the first 20 are shown\n"));
 }
 
 #[test]
@@ -219,4 +219,66 @@ fn text_that_would_drive_a_terminal_is_shown_escaped() {
         json["claims"]["x"], "\u{1b}]0;title\u{7} \u{9b} \u{202e}",
         "the JSON holds the text as it is"
     );
+}
+
+/// Invisible and line-breaking characters in an identity (zero-width, the line and paragraph
+/// separators, bidirectional isolates, format characters, spaces other than U+0020) are shown
+/// escaped by `decode` and `verify`, in words and in JSON, so that an identity cannot pass for
+/// another; the JSON still holds the identity as it is.
+#[test]
+fn invisible_characters_of_an_identity_are_shown_escaped() {
+    let env = [
+        ("TWILIO_ACCOUNT_SID", ACCESS_ACCOUNT),
+        ("TWILIO_API_KEY", API_KEY),
+        ("TWILIO_API_SECRET", SECRET),
+    ];
+    for c in [
+        '\u{200B}',
+        '\u{200D}',
+        '\u{2028}',
+        '\u{2029}',
+        '\u{2066}',
+        '\u{2069}',
+        '\u{202E}',
+        '\u{A0}',
+        '\u{3000}',
+        '\u{AD}',
+        '\u{FEFF}',
+        '\u{E0041}',
+    ] {
+        let identity = format!("ali{c}ce");
+        let policy = format!("identity \"{identity}\"; video");
+        let signed = run_with(&["sign", "--access", &policy], &env, None);
+        assert_eq!(signed.code, 0, "{c:?}: {signed:?}");
+        let token = signed.stdout.trim();
+        for args in [
+            vec!["decode", token],
+            vec!["decode", "--json", token],
+            vec!["verify", token],
+            vec!["verify", "--json", token],
+        ] {
+            let run = run_with(&args, &env, None);
+            assert_eq!(run.code, 0, "{args:?}: {run:?}");
+            assert!(
+                !run.stdout.contains(c) && !run.stderr.contains(c),
+                "{c:?} printed raw by {:?}: {}",
+                args[..args.len() - 1].to_vec(),
+                run.stdout
+            );
+            if args.contains(&"--json") {
+                let json = run.json();
+                let shown = json["identity"]
+                    .as_str()
+                    .or(json["claims"]["grants"]["identity"].as_str());
+                assert_eq!(shown, Some(identity.as_str()), "{}", run.stdout);
+            } else {
+                let escaped = c.escape_unicode().to_string();
+                assert!(
+                    run.stdout.contains(&format!("ali{escaped}ce")),
+                    "{c:?}: {}",
+                    run.stdout
+                );
+            }
+        }
+    }
 }

@@ -200,3 +200,182 @@ fn a_secret_of_the_environment_quoted_by_a_diagnostic_is_redacted() {
     );
     assert_no_secret(&run, "check");
 }
+
+/// A secret with characters that URL-encoding and JSON change.
+const ODD_SECRET: &str = "Kq7+vN3x/T1mK7pL=0wR5yB2cH9dF4gJ";
+
+/// Every form in which printing could carry `secret`: as is, URL-encoded once and twice (the
+/// scope's parameters), and base64 at each of the three alignments (a token's segments),
+/// without the characters at its edges that depend on its neighbours.
+fn encodings(secret: &str) -> Vec<String> {
+    let once: String = secret
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    let twice = once.replace('%', "%25");
+    let mut forms = vec![secret.to_owned(), once, twice];
+    for pad in 0..3 {
+        let text = format!("{}{secret}", "x".repeat(pad));
+        let encoded = b64(text.as_bytes());
+        forms.push(encoded[4..encoded.len() - 4].to_owned());
+    }
+    forms
+}
+
+fn assert_no_form_of(run: &Run, secret: &str, what: &str) {
+    for form in encodings(secret) {
+        assert!(
+            !run.stdout.contains(&form) && !run.stderr.contains(&form),
+            "{what}: `{form}` came out: {run:?}"
+        );
+    }
+}
+
+/// A secret of the environment in a policy is found in the policy's values, before the scope
+/// encodes it (`K%3D…`): nothing is shown or signed, in text or JSON.
+#[test]
+fn a_secret_in_a_policy_is_refused_before_any_encoding() {
+    for secret in [AUTH_TOKEN, ODD_SECRET] {
+        let env = [
+            ("TWILIO_ACCOUNT_SID", ACCOUNT),
+            ("TWILIO_AUTH_TOKEN", secret),
+        ];
+        let escaped = secret.replace('+', "\\u{2b}");
+        for policy in [
+            format!("events {{ K = \"{secret}\" }}"),
+            format!("outgoing \"AP0123456789abcdef0123456789abcdef\" {{ Key = \"{escaped}\" }}"),
+            format!("events {{ \"{secret}\" = \"v\" }}"),
+        ] {
+            for args in [
+                vec!["check", policy.as_str()],
+                vec!["check", "--json", policy.as_str()],
+                vec!["sign", policy.as_str()],
+            ] {
+                let run = run_with(&args, &env, None);
+                let what = format!("{args:?}");
+                assert_eq!(run.code, 1, "{what}: {run:?}");
+                assert!(
+                    run.stderr.contains("holds the value of TWILIO_AUTH_TOKEN"),
+                    "{run:?}"
+                );
+                assert_no_form_of(&run, secret, &what);
+            }
+        }
+    }
+    let env = [
+        ("TWILIO_ACCOUNT_SID", ACCESS_ACCOUNT),
+        ("TWILIO_API_KEY", API_KEY),
+        ("TWILIO_API_SECRET", ODD_SECRET),
+    ];
+    let policy = format!(
+        "identity \"alice\"; voice {{ outgoing \"AP0123456789abcdef0123456789abcdef\" {{ K = \"{ODD_SECRET}\" }} }}"
+    );
+    for args in [
+        vec!["check", "--access", policy.as_str()],
+        vec!["sign", "--access", policy.as_str()],
+    ] {
+        let run = run_with(&args, &env, None);
+        assert_eq!(run.code, 1, "{run:?}");
+        assert_no_form_of(&run, ODD_SECRET, &format!("{args:?}"));
+    }
+}
+
+/// A token that holds a secret of the environment, in its scope after `%3D`, escaped in its
+/// JSON, or in an Access Token's grants: `decode` and `verify` show none of it.
+#[test]
+fn a_secret_in_a_token_is_refused_before_any_encoding() {
+    let env = [
+        ("TWILIO_ACCOUNT_SID", ACCOUNT),
+        ("TWILIO_AUTH_TOKEN", ODD_SECRET),
+        ("TWILIO_API_KEY", API_KEY),
+        ("TWILIO_API_SECRET", API_SECRET),
+    ];
+    let header = r#"{"alg":"HS256","typ":"JWT"}"#;
+    let once: String = encodings(ODD_SECRET)[1].clone();
+    let scope = format!(
+        "scope:stream:subscribe?path=%2F2010-04-01%2FEvents&params=K%3D{}",
+        once.replace('%', "%25")
+    );
+    let tokens = [
+        unsigned(
+            header,
+            &format!(r#"{{"scope":"{scope}","iss":"{ACCOUNT}","exp":4000000000}}"#),
+        ),
+        unsigned(
+            header,
+            &format!(
+                r#"{{"scope":"scope:client:incoming?clientName=a","iss":"{ACCOUNT}","exp":4000000000,"x":"{}"}}"#,
+                ODD_SECRET.replace('K', "\\u004b")
+            ),
+        ),
+        unsigned(
+            r#"{"alg":"HS256","typ":"JWT","cty":"twilio-fpa;v=1"}"#,
+            &format!(
+                r#"{{"jti":"{API_KEY}-1","iss":"{API_KEY}","sub":"{ACCESS_ACCOUNT}","exp":4000000000,"grants":{{"identity":"alice","voice":{{"outgoing":{{"application_sid":"AP0123456789abcdef0123456789abcdef","params":{{"K":"{ODD_SECRET}"}}}}}}}}}}"#
+            ),
+        ),
+    ];
+    for token in &tokens {
+        for args in [
+            vec!["decode", token.as_str()],
+            vec!["decode", "--json", token.as_str()],
+            vec!["verify", token.as_str()],
+            vec!["verify", "--json", token.as_str()],
+        ] {
+            let run = run_with(&args, &env, None);
+            let what = format!("{args:?}");
+            assert_eq!(run.code, 1, "{what}: {run:?}");
+            assert!(
+                run.stderr.contains("holds the value of TWILIO_AUTH_TOKEN"),
+                "{run:?}"
+            );
+            assert_no_form_of(&run, ODD_SECRET, &what);
+        }
+    }
+}
+
+/// clap quotes the values of arguments in its errors: the command says what is wrong with an
+/// argument without showing its value, even when nothing in the environment says it is secret.
+#[test]
+fn arguments_clap_would_quote_are_refused_unseen() {
+    let cases: [(&[&str], &str); 7] = [
+        (&["verify", "--at", AUTH_TOKEN], "`--at` takes a Unix time"),
+        (
+            &["verify", &format!("--at={AUTH_TOKEN}")],
+            "`--at` takes a Unix time",
+        ),
+        (
+            &["decode", "--at", AUTH_TOKEN, "x"],
+            "`--at` takes a Unix time",
+        ),
+        (
+            &["sign", &format!("--access={AUTH_TOKEN}"), "x"],
+            "`--access` takes no value",
+        ),
+        (
+            &["check", &format!("--json={AUTH_TOKEN}"), "x"],
+            "`--json` takes no value",
+        ),
+        (&[AUTH_TOKEN], "unknown command"),
+        (
+            &[&format!("--auth-token={AUTH_TOKEN}"), "decode"],
+            "unknown option `--auth-token`",
+        ),
+    ];
+    for (args, message) in cases {
+        let run = run(args);
+        assert_eq!(run.code, 2, "{args:?}: {run:?}");
+        let line = run.one_line_error("error: ");
+        assert!(line.contains(message), "{args:?}: {line}");
+        assert!(line.contains("not shown"), "{args:?}: {line}");
+        assert_no_form_of(&run, AUTH_TOKEN, &format!("{args:?}"));
+    }
+    // Help and a missing argument are clap's own, which quote nothing given.
+    assert_eq!(run(&["--help"]).code, 0);
+    assert!(run(&["check"]).stderr.contains("<POLICY>"));
+}

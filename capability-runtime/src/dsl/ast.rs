@@ -16,6 +16,8 @@ use syn::ext::IdentExt;
 use syn::parse::{ParseStream, Parser};
 use syn::{token, Error, Ident, LitFloat, LitInt, LitStr, Result, Token};
 
+use super::diagnostic::MAX_QUOTE_CHARS;
+
 /// The statements a block may hold.
 pub struct Grammar {
     /// The statements, in the order the documentation lists them.
@@ -190,44 +192,78 @@ pub struct Input {
 impl Input {
     /// Parses the tokens of a block of `grammar`, recording every grammar mistake.
     pub fn parse(tokens: TokenStream, grammar: &'static Grammar) -> Input {
+        Input::parse_at_most(tokens, grammar, usize::MAX).0
+    }
+
+    /// Parses the tokens of a block of `grammar` as [`Input::parse`] does, but stops at the
+    /// statement where the mistakes found exceed `max_errors`: returns the input so far, and
+    /// whether it stopped. Text from outside cannot make the parser spend more than a bounded
+    /// time per mistake reported, however many statements are wrong.
+    pub fn parse_at_most(
+        tokens: TokenStream,
+        grammar: &'static Grammar,
+        max_errors: usize,
+    ) -> (Input, bool) {
         let mut input = Input {
             stmts: Vec::new(),
             errors: Vec::new(),
         };
         for chunk in split_statements(tokens) {
-            let parsed =
-                (|stream: ParseStream| parse_chunk(stream, grammar, &mut input)).parse2(chunk);
+            // Each statement may be given once: past one of each, every statement is a
+            // mistake, so that this many statements hold more than `max_errors` mistakes.
+            let too_many = input.stmts.len() > grammar.rules.len().saturating_add(max_errors);
+            if input.errors.len() > max_errors || too_many {
+                return (input, true);
+            }
+            let mut stopped = false;
+            let parsed = (|stream: ParseStream| {
+                parse_chunk(stream, grammar, &mut input, max_errors, &mut stopped)
+            })
+            .parse2(chunk);
             if let Err(error) = parsed {
-                input.errors.push(error);
+                input.errors.extend(error);
+            }
+            if stopped {
+                return (input, true);
             }
         }
-        input
+        let stopped = input.errors.len() > max_errors;
+        (input, stopped)
     }
 }
 
 /// Splits the tokens after each top-level `;`, keeping the `;` at the end of its chunk (so that a
-/// statement cut short points at its `;`). A `;` inside braces belongs to its group.
-fn split_statements(tokens: TokenStream) -> Vec<TokenStream> {
-    let mut chunks = Vec::new();
-    let mut chunk = Vec::new();
-    for tt in tokens {
-        let end = matches!(&tt, TokenTree::Punct(p) if p.as_char() == ';');
-        chunk.push(tt);
-        if end {
-            chunks.push(chunk.drain(..).collect());
+/// statement cut short points at its `;`). A `;` inside braces belongs to its group. Lazy: the
+/// chunks after a stop are never built.
+fn split_statements(tokens: TokenStream) -> impl Iterator<Item = TokenStream> {
+    let mut tokens = tokens.into_iter().peekable();
+    std::iter::from_fn(move || {
+        tokens.peek()?;
+        let mut chunk = Vec::new();
+        for tt in tokens.by_ref() {
+            let end = matches!(&tt, TokenTree::Punct(p) if p.as_char() == ';');
+            chunk.push(tt);
+            if end {
+                break;
+            }
         }
-    }
-    if !chunk.is_empty() {
-        chunks.push(chunk.into_iter().collect());
-    }
-    chunks
+        Some(chunk.into_iter().collect())
+    })
 }
 
 /// Parses the statements of one chunk: normally one statement and its `;`. When the `;` is
 /// missing before another statement, records that and goes on with the next statement.
-fn parse_chunk(input: ParseStream, grammar: &'static Grammar, out: &mut Input) -> Result<()> {
+/// Sets `stopped` when `out` holds more than `max_errors` mistakes.
+fn parse_chunk(
+    input: ParseStream,
+    grammar: &'static Grammar,
+    out: &mut Input,
+    max_errors: usize,
+    stopped: &mut bool,
+) -> Result<()> {
     loop {
-        let stmt = parse_stmt(input, grammar)?;
+        let budget = max_errors.saturating_sub(out.errors.len());
+        let stmt = parse_stmt(input, grammar, budget, stopped)?;
         let keyword = stmt.keyword;
         out.stmts.push(stmt);
         if input.is_empty() {
@@ -241,6 +277,10 @@ fn parse_chunk(input: ParseStream, grammar: &'static Grammar, out: &mut Input) -
             out.errors.push(input.error(format!(
                 "expected `;` after the `{keyword}` statement, before this one"
             )));
+            if out.errors.len() > max_errors {
+                *stopped = true;
+                return Ok(());
+            }
             continue;
         }
         return Err(input.error(format!(
@@ -256,7 +296,13 @@ fn peek_keyword(input: ParseStream, grammar: &'static Grammar) -> Option<&'stati
     grammar.rules.iter().find(|rule| rule.keyword == word)
 }
 
-fn parse_stmt(input: ParseStream, grammar: &'static Grammar) -> Result<Stmt> {
+/// `budget`: the mistakes a nested block may report before its parsing stops (`stopped`).
+fn parse_stmt(
+    input: ParseStream,
+    grammar: &'static Grammar,
+    budget: usize,
+    stopped: &mut bool,
+) -> Result<Stmt> {
     if !input.peek(Ident::peek_any) {
         return Err(input.error(format!(
             "expected one of: {}",
@@ -291,7 +337,8 @@ fn parse_stmt(input: ParseStream, grammar: &'static Grammar) -> Result<Stmt> {
             if input.peek(token::Brace) {
                 let content;
                 syn::braced!(content in input);
-                let parsed = Input::parse(content.parse()?, inner);
+                let (parsed, stop) = Input::parse_at_most(content.parse()?, inner, budget);
+                *stopped |= stop;
                 if let Some(error) = combine(parsed.errors) {
                     return Err(error);
                 }
@@ -359,15 +406,25 @@ fn list<'a>(words: impl Iterator<Item = &'a str>, last: &str) -> String {
     }
 }
 
+/// `text` as a message quotes it: its first [`MAX_QUOTE_CHARS`] characters, then `…` when
+/// there are more.
+pub(crate) fn quote(text: &str) -> std::borrow::Cow<'_, str> {
+    match text.char_indices().nth(MAX_QUOTE_CHARS) {
+        Some((end, _)) => format!("{}…", &text[..end]).into(),
+        None => text.into(),
+    }
+}
+
 /// "unknown statement `incomming`; did you mean `incoming`?"
-fn unknown_statement(word: &Ident, grammar: &Grammar) -> Error {
-    let text = word.unraw().to_string();
+fn unknown_statement(ident: &Ident, grammar: &Grammar) -> Error {
+    let word = ident.unraw().to_string();
+    let text = quote(&word);
     let what = grammar.what;
     let (within, of) = match grammar.within {
         "" => (String::new(), String::new()),
         grant => (format!(" in `{grant}`"), format!(" of `{grant}`")),
     };
-    let message = match suggest(&text, grammar.rules.iter().map(|r| r.keyword)) {
+    let message = match suggest(&word, grammar.rules.iter().map(|r| r.keyword)) {
         Some(keyword) => {
             format!("unknown {what} `{text}`{within}\nhelp: did you mean `{keyword}`?")
         }
@@ -376,14 +433,18 @@ fn unknown_statement(word: &Ident, grammar: &Grammar) -> Error {
             list(grammar.rules.iter().map(|r| r.keyword), " and ")
         ),
     };
-    Error::new(word.span(), message)
+    Error::new(ident.span(), message)
 }
 
 /// The keyword `word` is a near miss of, the nearest first: at most a third of the keyword's
 /// length in edits (so one for `ttl`, two for `incoming`), as rustc's own suggestions.
 pub fn suggest<'a>(word: &str, keywords: impl Iterator<Item = &'a str>) -> Option<&'a str> {
+    let len = word.chars().count();
     let lower = word.to_ascii_lowercase();
     keywords
+        // The distance is at least the difference in length: a long word is compared with no
+        // keyword, in time linear in its length.
+        .filter(|keyword| len.abs_diff(keyword.chars().count()) <= 2)
         .map(|keyword| (edit_distance(&lower, keyword), keyword))
         .filter(|&(distance, keyword)| distance <= (keyword.len() / 3).clamp(1, 2))
         .min_by_key(|&(distance, _)| distance)
@@ -478,8 +539,11 @@ fn parse_value(
     if count == 0 {
         return Err(input.error(slot.expected()));
     }
-    let lone_ident = lone_ident.filter(|_| count == 1);
+    let lone_ident = lone_ident
+        .filter(|_| count == 1)
+        .map(|ident| quote(&ident.to_string()).into_owned());
     let text = found.to_string();
+    let text = quote(&text);
     let message = match (&lone_ident, slot.any_string) {
         (Some(ident), _) => format!(
             "{}\nhelp: to use the value of `{ident}`, write `{{{ident}}}`",
@@ -550,7 +614,10 @@ fn parse_params_if_any(input: ParseStream, grammar: &'static Grammar) -> Result<
             ));
         };
         if !content.peek(Token![=]) {
-            return Err(content.error(format!("expected `=` after the key `{}`", key.value)));
+            return Err(content.error(format!(
+                "expected `=` after the key `{}`",
+                quote(&key.value)
+            )));
         }
         content.parse::<Token![=]>()?;
         let value = parse_value(&content, PARAM_VALUE, grammar, false)?;

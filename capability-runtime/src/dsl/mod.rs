@@ -11,17 +11,19 @@ pub mod ast;
 mod diagnostic;
 pub mod ttl;
 pub mod valid;
+mod whitespace;
 
 use std::ops::Range;
 use std::str::FromStr;
 
 use proc_macro2::{Span, TokenStream, TokenTree};
 
-pub use diagnostic::{Diagnostic, ParseError};
+pub use diagnostic::{Diagnostic, ParseError, MAX_DIAGNOSTICS, MAX_QUOTE_CHARS};
 
 use crate::{AccessPolicy, Policy};
 use ast::{Body, Input, Stmt, Value};
 
+#[cfg_attr(docsrs, doc(cfg(feature = "dsl")))]
 impl FromStr for Policy {
     type Err = ParseError;
 
@@ -50,7 +52,9 @@ impl FromStr for Policy {
     /// on the same thread.
     fn from_str(text: &str) -> Result<Policy, ParseError> {
         parse(text, |tokens, errors| {
-            let input = Input::parse(tokens, &valid::GRAMMAR);
+            // Stopped early, the input holds more than `MAX_DIAGNOSTICS` mistakes, which the
+            // check reports: more than the error keeps, so that it says it was cut short.
+            let (input, _) = Input::parse_at_most(tokens, &valid::GRAMMAR, MAX_DIAGNOSTICS);
             literals_only(&input.stmts, errors);
             match valid::check(input) {
                 Ok(checked) => checked.literal,
@@ -63,6 +67,7 @@ impl FromStr for Policy {
     }
 }
 
+#[cfg_attr(docsrs, doc(cfg(feature = "dsl")))]
 impl FromStr for AccessPolicy {
     type Err = ParseError;
 
@@ -90,7 +95,9 @@ impl FromStr for AccessPolicy {
     /// As for [`Policy`], each call frees the positions `proc_macro2` recorded on the thread.
     fn from_str(text: &str) -> Result<AccessPolicy, ParseError> {
         parse(text, |tokens, errors| {
-            let input = Input::parse(tokens, &access::GRAMMAR);
+            // Stopped early, the input holds more than `MAX_DIAGNOSTICS` mistakes, which the
+            // check reports: more than the error keeps, so that it says it was cut short.
+            let (input, _) = Input::parse_at_most(tokens, &access::GRAMMAR, MAX_DIAGNOSTICS);
             literals_only(&input.stmts, errors);
             match access::check(input) {
                 Ok(checked) => checked.literal,
@@ -116,6 +123,7 @@ impl FromStr for AccessPolicy {
 /// let error = format!("{comment}incoming \"Alice\";").parse::<Policy>().unwrap_err();
 /// assert!(error.diagnostics()[0].message().contains("longer than"));
 /// ```
+#[cfg_attr(docsrs, doc(cfg(feature = "dsl")))]
 pub const MAX_POLICY_LEN: usize = 4 * crate::MAX_TOKEN_LEN;
 
 /// Lexes `text`, runs `front` on its tokens, and turns the errors into a [`ParseError`] while the
@@ -140,6 +148,8 @@ fn parse<T>(
     }
     let result = match text.parse::<TokenStream>() {
         Ok(tokens) => {
+            // rustc reports these first, and goes on as if they were spaces: so does this.
+            let mut lexical = whitespace::not_rust_whitespace(text, &tokens);
             let mut errors = Vec::new();
             let value = match beyond_limits(&tokens) {
                 Some(e) => {
@@ -148,16 +158,21 @@ fn parse<T>(
                 }
                 None => front(tokens, &mut errors),
             };
-            let mistakes: Vec<_> = errors
-                .into_iter()
-                .map(|e| {
-                    let range = range(e.span());
-                    (e.to_string(), range)
-                })
-                .collect();
             match value {
-                Some(value) if mistakes.is_empty() => Ok(value),
-                _ => Err(ParseError::new(text, mistakes)),
+                Some(value) if errors.is_empty() && lexical.is_empty() => Ok(value),
+                _ => {
+                    // Only the mistakes kept are turned into text and located.
+                    let truncated = lexical.len() + errors.len() > MAX_DIAGNOSTICS;
+                    lexical.truncate(MAX_DIAGNOSTICS);
+                    errors.truncate(MAX_DIAGNOSTICS - lexical.len());
+                    let mistakes = lexical.into_iter().chain(errors.into_iter().map(|e| {
+                        let range = range(e.span());
+                        (e.to_string(), range)
+                    }));
+                    let mut error = ParseError::new(text, mistakes);
+                    error.truncated |= truncated;
+                    Err(error)
+                }
             }
         }
         Err(e) => {

@@ -4,6 +4,7 @@ use proc_macro2::TokenStream;
 
 use super::ast::{suggest, Body, Input, Value};
 use super::valid::{check, Checked, Grant, GRAMMAR};
+use super::ParseError;
 use crate::{AppSid, ClientName, Policy};
 
 fn tokens(text: &str) -> TokenStream {
@@ -653,5 +654,210 @@ fn text_over_the_limit_is_refused_unread() {
                 assert!(error.to_string().len() < 600, "{error}");
             }
         }
+    }
+}
+
+/// Texts as long as the longest accepted, wrong throughout in different ways, in the grammar
+/// they are parsed in (`true`: `access_token!`).
+fn hostile_texts() -> Vec<(&'static str, bool, String)> {
+    use crate::MAX_POLICY_LEN;
+    let fill = |unit: &str| unit.repeat(MAX_POLICY_LEN / unit.len());
+    vec![
+        ("`x;` lines", false, fill("x;\n")),
+        ("`x;` on one line", false, fill("xyzzy; ")),
+        (
+            "one unknown statement",
+            false,
+            format!("{};", "x".repeat(MAX_POLICY_LEN - 1)),
+        ),
+        ("`ttl 600;` lines", false, fill("ttl 600;\n")),
+        (
+            "a statement given again and again",
+            false,
+            fill("incoming \"A\";\n"),
+        ),
+        ("statements without `;`", false, fill("incoming \"A\" ")),
+        (
+            "a block of one key",
+            false,
+            format!(
+                "events {{ {} }}",
+                "K = \"v\", ".repeat(MAX_POLICY_LEN / 10 - 2)
+            ),
+        ),
+        (
+            "values that are not literals",
+            false,
+            fill("incoming a + b;\n"),
+        ),
+        ("punctuation", false, fill("+ ")),
+        (
+            "a grant block of unknown fields",
+            true,
+            format!(
+                "identity \"a\"; voice {{ {} }}",
+                "x; ".repeat(MAX_POLICY_LEN / 3 - 12)
+            ),
+        ),
+        (
+            "identities again and again",
+            true,
+            fill("identity \"a b\";\n"),
+        ),
+        (
+            "a long key",
+            false,
+            format!("events {{ {} }}", "k".repeat(MAX_POLICY_LEN - 20)),
+        ),
+    ]
+}
+
+fn parse_either(access: bool, text: &str) -> ParseError {
+    match access {
+        false => text.parse::<Policy>().map(|_| ()).unwrap_err(),
+        true => text.parse::<crate::AccessPolicy>().map(|_| ()).unwrap_err(),
+    }
+}
+
+/// However wrong a text is, its error holds at most `MAX_DIAGNOSTICS` mistakes, each message
+/// short, and its rendering is at most as long as the longest text accepted: the work and the
+/// output are bounded by the mistakes reported, not by the mistakes the text holds.
+#[test]
+fn the_mistakes_of_a_hostile_text_are_capped() {
+    use crate::{MAX_DIAGNOSTICS, MAX_POLICY_LEN};
+    for (name, access, text) in hostile_texts() {
+        assert!(text.len() <= MAX_POLICY_LEN, "{name}");
+        let error = parse_either(access, &text);
+        let count = error.diagnostics().len();
+        assert!((1..=MAX_DIAGNOSTICS).contains(&count), "{name}: {count}");
+        for d in error.diagnostics() {
+            assert!(
+                d.full_message().len() <= 400,
+                "{name}: {} bytes: {}",
+                d.full_message().len(),
+                d.full_message()
+            );
+        }
+        let rendered = error.to_string();
+        assert!(
+            rendered.len() <= MAX_POLICY_LEN,
+            "{name}: {} bytes rendered",
+            rendered.len()
+        );
+        assert!(
+            rendered.len() <= 1000 * count + 200,
+            "{name}: {} bytes for {count} mistakes",
+            rendered.len()
+        );
+        assert_eq!(
+            error.truncated(),
+            rendered.contains("mistakes; those after the first"),
+            "{name}"
+        );
+    }
+}
+
+/// The parser stops once the mistakes it found exceed the limit, or once there are more
+/// statements than a block can hold (each statement at most once) plus the limit: the
+/// statements it reads are bounded, so that its time is.
+#[test]
+fn parsing_stops_past_the_limit_of_mistakes() {
+    use super::ast::Input;
+    for (text, expected_stop) in [
+        ("x;\n".repeat(10_000), true),
+        ("ttl 600s;\n".repeat(10_000), true),
+        ("x;\n".repeat(5), false),
+    ] {
+        let (input, stopped) = Input::parse_at_most(tokens(&text), &GRAMMAR, 50);
+        assert_eq!(stopped, expected_stop, "{text:.20}");
+        assert!(input.stmts.len() <= GRAMMAR.rules.len() + 51);
+        assert!(input.errors.len() <= 51);
+    }
+    // The macro's parse reads everything.
+    assert_eq!(parse(&"x;\n".repeat(1_000)).errors.len(), 1_000);
+    let error = "x;\n".repeat(10_000).parse::<Policy>().unwrap_err();
+    assert!(error.truncated());
+    let error = "x;\n".repeat(50).parse::<Policy>().unwrap_err();
+    assert!(!error.truncated());
+    assert_eq!(error.diagnostics().len(), 50);
+}
+
+/// A word, key or value is quoted by its first `MAX_QUOTE_CHARS` characters, in the message of
+/// `capability!` and of run-time parsing alike.
+#[test]
+fn long_words_are_not_quoted_whole() {
+    use crate::MAX_QUOTE_CHARS;
+    let word = "y".repeat(30_000);
+    let too_long = "y".repeat(MAX_QUOTE_CHARS + 1);
+    for text in [
+        format!("{word};"),
+        format!("incoming {word};"),
+        format!("incoming a {word};"),
+        format!("events {{ {word} }}"),
+        format!("events {{ {word} = \"a\", {word} = \"b\" }}"),
+    ] {
+        let error = text.parse::<Policy>().unwrap_err();
+        let quoting = error
+            .diagnostics()
+            .iter()
+            .filter(|d| d.full_message().contains("…`"));
+        assert!(quoting.count() >= 1, "{error:.300}");
+        for d in error.diagnostics() {
+            let message = d.full_message();
+            assert!(!message.contains(&too_long), "{message:.300}");
+            assert!(
+                message.len() < 400,
+                "{} bytes: {message:.300}",
+                message.len()
+            );
+        }
+        assert!(error.to_string().len() < 2_000, "{text:.20}");
+        // The macro's messages are the same.
+        assert_eq!(
+            grammar_and_check_errors(&text),
+            error
+                .diagnostics()
+                .iter()
+                .map(|d| d.full_message())
+                .collect::<Vec<_>>()
+        );
+    }
+    // Short words are quoted whole.
+    assert_eq!(
+        run_time_errors("xyzzy;"),
+        ["unknown statement `xyzzy`; the statements are `incoming`, `outgoing`, `events`, `ttl` and `crate`"]
+    );
+}
+
+/// Every message of `capability!` for `text`: the grammar's, then the check's.
+fn grammar_and_check_errors(text: &str) -> Vec<String> {
+    match check(parse(text)) {
+        Ok(_) => Vec::new(),
+        Err(e) => e.into_iter().map(|e| e.to_string()).collect(),
+    }
+}
+
+/// The serde error of a policy in configuration is bounded as the error is.
+#[cfg(feature = "serde")]
+#[test]
+fn the_serde_error_of_a_hostile_policy_is_bounded() {
+    #[derive(Debug, serde::Deserialize)]
+    struct Config {
+        #[allow(dead_code)]
+        agent: Policy,
+    }
+    for (name, access, text) in hostile_texts() {
+        if access {
+            continue;
+        }
+        let json = serde_json::json!({ "agent": text }).to_string();
+        let error = serde_json::from_str::<Config>(&json)
+            .unwrap_err()
+            .to_string();
+        assert!(
+            error.len() <= crate::MAX_POLICY_LEN / 2,
+            "{name}: {} bytes",
+            error.len()
+        );
     }
 }

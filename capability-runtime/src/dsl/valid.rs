@@ -8,12 +8,15 @@
 //! but the size limit for any value of the types; the size limit needs the values themselves
 //! when a parameter is an `{expr}`, and such a policy is built with `build()` at run time.
 
+use std::collections::HashMap;
 use std::time::Duration;
 
 use proc_macro2::{Span, TokenStream};
 use syn::Error;
 
-use super::ast::{combine, Body, Grammar, Input, Param, Rule, Slot, Stmt, Takes, Text, Value};
+use super::ast::{
+    combine, quote, Body, Grammar, Input, Param, Rule, Slot, Stmt, Takes, Text, Value,
+};
 use super::ttl::ttl_seconds;
 use crate::client_name::MAX_CLIENT_NAME_LEN;
 use crate::kinds::ScopeKind;
@@ -284,24 +287,32 @@ pub(crate) fn check_params(kind: ScopeKind, params: &[Param], errors: &mut Error
         ScopeKind::Events => "filter",
         _ => "parameter",
     };
-    for (i, param) in params.iter().enumerate() {
+    // The first parameter of each key and what is wrong with the key: a block of thousands of
+    // keys is checked in time linear in its length, each distinct key once.
+    let mut first: HashMap<&str, (&Text, Option<crate::Error>)> = HashMap::new();
+    for param in params {
         let key = &param.key;
-        if let Err(e) = with_params(Policy::builder(), kind, [(key.value.as_str(), "")]).build() {
-            errors.push(key.span, e);
+        let (earlier, wrong) = first.entry(key.value.as_str()).or_insert_with(|| {
+            let built = with_params(Policy::builder(), kind, [(key.value.as_str(), "")]).build();
+            (key, built.err())
+        });
+        if let Some(e) = wrong {
+            errors.push(key.span, &*e);
         }
-        if let Some(earlier) = params[..i].iter().find(|p| p.key.value == key.value) {
+        let earlier = *earlier;
+        if !std::ptr::eq(earlier, key) {
             errors.push(
                 key.span,
                 format!(
                     "the {what} `{}` of `{kind}` is given twice; give each key at most once",
-                    key.value.escape_debug()
+                    quote(&key.value).escape_debug()
                 ),
             );
             errors.push(
-                earlier.key.span,
+                earlier.span,
                 format!(
                     "the {what} `{}` is first given here",
-                    key.value.escape_debug()
+                    quote(&key.value).escape_debug()
                 ),
             );
         }
