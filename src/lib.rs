@@ -84,10 +84,17 @@ pub use capability_macros::{access_token, capability};
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 
-/// Not public API: the paths `capability!` expands to. May change in any release.
+/// Not public API: the paths the macros expand to. May change in any release.
 #[doc(hidden)]
 pub mod __private {
-    pub use capability_runtime::__private::*;
+    pub use capability_runtime::__private::{
+        checked_policy, policy_with_run_time_values, static_access_policy, static_policy,
+        AccessPolicy, AccessPolicyBuilder, AppSid, ChatGrant, ClientName, CredentialSid, Duration,
+        GrantKind, Identity, Policy, PolicyBuilder, Region, RoleSid, ServiceSid,
+        StaticAccessPolicy, StaticOutgoing, StaticPolicy, StaticServiceGrant,
+        StaticTaskRouterGrant, StaticVideoGrant, StaticVoiceGrant, String, SyncGrant,
+        TaskRouterGrant, VideoGrant, VoiceGrant, WorkerSid, WorkspaceSid,
+    };
 }
 
 #[cfg(test)]

@@ -1,8 +1,8 @@
 //! Generates the code of a checked `access_token!` invocation. Checks nothing: the validator in
 //! the runtime did.
 
-use capability_runtime::__dsl::access::{Checked, Field, Grant};
-use capability_runtime::__dsl::ast::Value;
+use capability_runtime::__private::dsl::access::{Checked, Field, Grant};
+use capability_runtime::__private::dsl::ast::Value;
 use capability_runtime::{AccessPolicy, GrantKind};
 use proc_macro2::{Group, Ident, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
@@ -108,12 +108,11 @@ fn literal(policy: &AccessPolicy, krate: &TokenStream) -> TokenStream {
         let n = proc_macro2::Literal::u64_unsuffixed(n);
         quote!(#n)
     }));
-    let header_b64 = policy.__header_b64();
-    let claims_tail = policy.__claims_tail();
-    let [b0, b1, b2] = policy.__claims_tail_b64();
+    let (header_b64, claims_tail, [b0, b1, b2]) =
+        capability_runtime::__private::access_policy_parts(policy);
     quote! {
         const {
-            #p::AccessPolicy::__from_static(#p::StaticAccessPolicy {
+            #p::static_access_policy(#p::StaticAccessPolicy {
                 identity: #identity,
                 voice: #voice,
                 video: #video,

@@ -4,8 +4,8 @@
 //! where `<crate>` is `::capability` or the path of a `crate = path;` statement, so the
 //! expansion works whatever the user imported and however the dependency is named.
 
-use capability_runtime::__dsl::ast::{Param, Value};
-use capability_runtime::__dsl::valid::{Checked, Grant};
+use capability_runtime::__private::dsl::ast::{Param, Value};
+use capability_runtime::__private::dsl::valid::{Checked, Grant};
 use capability_runtime::{Params, Policy};
 use proc_macro2::{Group, Ident, Span, TokenStream};
 use quote::{quote, quote_spanned};
@@ -49,10 +49,10 @@ fn literal(policy: &Policy, krate: &TokenStream) -> TokenStream {
     let events = option(grants.events().map(|events| static_pairs(events.filters())));
     let ttl_secs = proc_macro2::Literal::u64_unsuffixed(policy.ttl().as_secs());
     let scope = policy.scope();
-    let payload_b64 = policy.__payload_prefix_b64();
+    let payload_b64 = capability_runtime::__private::policy_parts(policy).1;
     quote! {
         const {
-            #krate::__private::Policy::__from_static(#krate::__private::StaticPolicy {
+            #krate::__private::static_policy(#krate::__private::StaticPolicy {
                 incoming: #incoming,
                 outgoing: #outgoing,
                 events: #events,
@@ -84,7 +84,7 @@ fn static_pairs(params: &Params) -> TokenStream {
 /// With an `{expr}` parameter value, the size of the policy is known only at run time: the
 /// expansion ends with `build()` and evaluates to `Result<Policy, Error>`. Otherwise every rule,
 /// the size limit included, was checked at compile time for any value of the types (a
-/// `ClientName` of the longest length stood in), and the infallible `__build_checked` ends it.
+/// `ClientName` of the longest length stood in), and `checked_policy` ends it.
 /// A non-`ClientName` for `incoming` or a non-`AppSid` for `outgoing` is a type error at the
 /// user's expression.
 fn dynamic(checked: &Checked, krate: &TokenStream) -> TokenStream {
@@ -139,20 +139,20 @@ fn dynamic(checked: &Checked, krate: &TokenStream) -> TokenStream {
         let secs = proc_macro2::Literal::u64_unsuffixed(secs);
         quote!(.ttl(#krate::__private::Duration::from_secs(#secs)))
     });
-    let finish = if checked.fallible {
-        quote!(.build())
+    let builder = quote! {
+        #krate::__private::Policy::builder()
+            #(#calls)*
+            #ttl
+    };
+    let build = if checked.fallible {
+        quote!(#builder.build())
     } else {
-        quote!(.__build_checked())
+        quote!(#krate::__private::checked_policy(#builder))
     };
     quote! {
         {
             #(#bindings)*
-            #krate::__private::policy_with_run_time_values(move || {
-                #krate::__private::Policy::builder()
-                    #(#calls)*
-                    #ttl
-                    #finish
-            })
+            #krate::__private::policy_with_run_time_values(move || #build)
         }
     }
 }
@@ -213,8 +213,8 @@ fn dynamic_pairs(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use capability_runtime::__dsl::ast::Input;
-    use capability_runtime::__dsl::valid::{check, GRAMMAR};
+    use capability_runtime::__private::dsl::ast::Input;
+    use capability_runtime::__private::dsl::valid::{check, GRAMMAR};
 
     fn expand_tokens(tokens: TokenStream) -> String {
         match check(Input::parse(tokens, &GRAMMAR)) {
@@ -247,7 +247,7 @@ mod tests {
         assert!(
             out.contains(&format!(
                 "payload_b64 : {:?}",
-                policy.__payload_prefix_b64()
+                capability_runtime::__private::policy_parts(&policy).1
             )),
             "{out}"
         );
@@ -284,7 +284,7 @@ mod tests {
             .find("let __capability_value_1 = { baz } ;")
             .expect("baz");
         let closure = out
-            .find(":: capability :: __private :: policy_with_run_time_values (move || {")
+            .find(":: capability :: __private :: policy_with_run_time_values (move ||")
             .expect("closure");
         assert!(sid < baz && baz < closure, "{out}");
         let events = out.find(". events (").expect("events");
@@ -308,7 +308,7 @@ mod tests {
             "{out}"
         );
         // A run-time parameter makes the size unknown: `build()`, a `Result`.
-        assert!(out.ends_with(". build () }) }"), "{out}");
+        assert!(out.ends_with(". build ()) }"), "{out}");
     }
 
     #[test]
@@ -324,7 +324,12 @@ mod tests {
         assert!(out.contains(". incoming (__capability_value_0)"), "{out}");
         assert!(!out.contains(". ttl"), "{out}");
         // No run-time parameter: the size was proven at compile time.
-        assert!(out.ends_with(". __build_checked () }) }"), "{out}");
+        assert!(
+            out.contains(
+                "__private :: checked_policy (:: capability :: __private :: Policy :: builder ()"
+            ),
+            "{out}"
+        );
     }
 
     #[test]
@@ -337,7 +342,7 @@ mod tests {
         assert!(!out.contains(":: capability ::"), "{out}");
         let out = expand_tokens(quote! { crate = ::cap; incoming "Alice" });
         assert!(
-            out.contains(":: cap :: __private :: Policy :: __from_static"),
+            out.contains(":: cap :: __private :: static_policy"),
             "{out}"
         );
     }

@@ -10,7 +10,7 @@ pub(crate) fn expand(errors: syn::Error, krate: &TokenStream) -> TokenStream {
     // A block, so that several `compile_error!`s are statements and rustc reports only them.
     quote!({
         #errors
-        #krate::__private::Policy::__from_static(#krate::__private::StaticPolicy {
+        #krate::__private::static_policy(#krate::__private::StaticPolicy {
             incoming: ::core::option::Option::None,
             outgoing: ::core::option::Option::None,
             events: ::core::option::Option::None,
@@ -27,7 +27,7 @@ pub(crate) fn expand_access(errors: syn::Error, krate: &TokenStream) -> TokenStr
     let none = quote!(::core::option::Option::None);
     quote!({
         #errors
-        #krate::__private::AccessPolicy::__from_static(#krate::__private::StaticAccessPolicy {
+        #krate::__private::static_access_policy(#krate::__private::StaticAccessPolicy {
             identity: "",
             voice: #none,
             video: #none,
@@ -62,7 +62,7 @@ mod tests {
             .find("compile_error ! { \"second\" }")
             .expect("second error");
         let policy = out
-            .find(":: capability :: __private :: Policy :: __from_static")
+            .find(":: capability :: __private :: static_policy")
             .expect("policy");
         assert!(first < second && second < policy, "{out}");
     }

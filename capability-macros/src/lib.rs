@@ -16,8 +16,8 @@ mod fallback;
 #[cfg(test)]
 mod never_panics;
 
-use capability_runtime::__dsl::ast::{Body, Grammar, Input};
-use capability_runtime::__dsl::valid::{self, GRAMMAR};
+use capability_runtime::__private::dsl::ast::{Body, Grammar, Input};
+use capability_runtime::__private::dsl::valid::{self, GRAMMAR};
 
 use proc_macro2::TokenStream;
 
@@ -311,7 +311,7 @@ fn expand_capability(tokens: TokenStream) -> TokenStream {
 
 /// Parse → validate → expand, for `access_token!`.
 fn expand_access_token(tokens: TokenStream) -> TokenStream {
-    use capability_runtime::__dsl::access;
+    use capability_runtime::__private::dsl::access;
     let (input, krate) = parse(tokens, &access::GRAMMAR);
     match access::check(input) {
         Ok(checked) => crate::access::expand(&checked),

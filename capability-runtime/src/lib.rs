@@ -119,16 +119,51 @@ const _: () = {
     shared_between_threads::<VerifiedAccessToken>();
 };
 
-/// Not public API: the parser and validator the macros run. May change in any release.
-#[cfg(feature = "dsl")]
-#[doc(hidden)]
-pub mod __dsl {
-    pub use crate::dsl::{access, ast, ttl, valid};
-}
-
-/// Not public API: what the `capability!` macro expands to. May change in any release.
+/// Not public API: what the macros run and what they expand to. May change in any release.
 #[doc(hidden)]
 pub mod __private {
+    /// The parser and validator the macros run.
+    #[cfg(feature = "dsl")]
+    pub mod dsl {
+        pub use crate::dsl::{access, ast, ttl, valid};
+    }
+
+    /// What `capability!` embeds for a policy of literals: its `scope` claim and the base64url
+    /// of its payload up to the issuer.
+    pub fn policy_parts(policy: &Policy) -> (&str, &str) {
+        (policy.scope(), policy.payload_prefix())
+    }
+
+    /// What `access_token!` embeds for a policy of literals (see `AccessPolicy`'s fields).
+    pub fn access_policy_parts(policy: &AccessPolicy) -> (&str, &str, [&str; 3]) {
+        policy.encoded_parts()
+    }
+
+    /// A policy of literals, computed at compile time by `capability!` with this crate's own
+    /// builder and encoder, rebuilt in `const` context.
+    pub const fn static_policy(p: StaticPolicy) -> Policy {
+        Policy::from_static(p)
+    }
+
+    /// The same for `access_token!`.
+    pub const fn static_access_policy(p: StaticAccessPolicy) -> AccessPolicy {
+        AccessPolicy::from_static(p)
+    }
+
+    /// A policy with run-time values, whose literals `capability!` checked at compile time and
+    /// whose values are of the validated types: built, with every rule checked again.
+    ///
+    /// # Panics
+    /// Never for the policies `capability!` builds; a builder it did not make that breaks a
+    /// rule panics with the rule's message rather than make a policy whose tokens the verifier
+    /// refuses.
+    pub fn checked_policy(builder: PolicyBuilder) -> Policy {
+        match builder.build() {
+            Ok(policy) => policy,
+            Err(e) => panic!("a policy that `capability!` did not check: {e}"),
+        }
+    }
+
     pub use crate::access::statics::{
         StaticAccessPolicy, StaticServiceGrant, StaticTaskRouterGrant, StaticVideoGrant,
         StaticVoiceGrant,

@@ -41,7 +41,7 @@ pub(crate) fn canon(
     match r.peek()? {
         Kind::Object => {
             let mut m = nest(r, depth)?.begin_object()?;
-            out.push_str("{");
+            out.push('{');
             let mut keys = Keys::default();
             let mut first = true;
             while let Some(key) = m.next_key(r)? {
@@ -49,27 +49,27 @@ pub(crate) fn canon(
                     findings.duplicate(&key);
                 }
                 if !first {
-                    out.push_str(",");
+                    out.push(',');
                 }
                 first = false;
                 push_json_str(out, &key);
-                out.push_str(":");
+                out.push(':');
                 canon(r, out, findings, depth + 1)?;
             }
-            out.push_str("}");
+            out.push('}');
         }
         Kind::Array => {
             let mut e = nest(r, depth)?.begin_array()?;
-            out.push_str("[");
+            out.push('[');
             let mut first = true;
             while e.next(r)? {
                 if !first {
-                    out.push_str(",");
+                    out.push(',');
                 }
                 first = false;
                 canon(r, out, findings, depth + 1)?;
             }
-            out.push_str("]");
+            out.push(']');
         }
         Kind::String => push_json_str(out, &r.string()?),
         Kind::Number => match r.number()? {

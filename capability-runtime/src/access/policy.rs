@@ -113,29 +113,16 @@ impl AccessPolicy {
         &self.tail_b64[shift % 3]
     }
 
-    /// Not public API: the base64url of the header, for `access_token!` to embed.
-    #[doc(hidden)]
-    pub fn __header_b64(&self) -> &str {
-        &self.header_b64
+    /// What `access_token!` embeds: the base64url of the header, the payload from `,"grants":`
+    /// on, and its base64url from each of its first three bytes.
+    pub(crate) fn encoded_parts(&self) -> (&str, &str, [&str; 3]) {
+        let tail_b64 = [0, 1, 2].map(|shift| &*self.tail_b64[shift]);
+        (&self.header_b64, &self.tail, tail_b64)
     }
 
-    /// Not public API: the payload from `,"grants":` on, for `access_token!` to embed.
-    #[doc(hidden)]
-    pub fn __claims_tail(&self) -> &str {
-        &self.tail
-    }
-
-    /// Not public API: the base64url of the claims tail from each of its first three bytes, for
-    /// `access_token!` to embed.
-    #[doc(hidden)]
-    pub fn __claims_tail_b64(&self) -> [&str; 3] {
-        [0, 1, 2].map(|shift| &*self.tail_b64[shift])
-    }
-
-    /// Not public API: the policy `access_token!` computed at compile time with this crate's own
-    /// builder and encoder, rebuilt in `const` context.
-    #[doc(hidden)]
-    pub const fn __from_static(p: crate::access::statics::StaticAccessPolicy) -> AccessPolicy {
+    /// The policy `access_token!` computed at compile time with this crate's own builder and
+    /// encoder, rebuilt in `const` context.
+    pub(crate) const fn from_static(p: crate::access::statics::StaticAccessPolicy) -> AccessPolicy {
         AccessPolicy {
             identity: Identity::from_static(p.identity),
             grants: p.grants(),

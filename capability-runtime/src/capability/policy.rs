@@ -77,16 +77,14 @@ impl Policy {
         &self.payload_b64
     }
 
-    /// Not public API: what `capability!` embeds for an all-literal policy.
-    #[doc(hidden)]
-    pub fn __payload_prefix_b64(&self) -> &str {
+    /// The base64url of the payload up to the issuer, which `capability!` embeds.
+    pub(crate) fn payload_prefix(&self) -> &str {
         &self.payload_b64
     }
 
-    /// Not public API: the policy `capability!` computed at compile time with this crate's own
-    /// builder and encoder, rebuilt in `const` context.
-    #[doc(hidden)]
-    pub const fn __from_static(p: crate::__private::StaticPolicy) -> Policy {
+    /// The policy `capability!` computed at compile time with this crate's own builder and
+    /// encoder, rebuilt in `const` context.
+    pub(crate) const fn from_static(p: crate::__private::StaticPolicy) -> Policy {
         let incoming = match p.incoming {
             Some(name) => Some(ClientName::from_static(name)),
             None => None,
@@ -217,7 +215,7 @@ impl PolicyBuilder {
                 return Err(Error::EmptyParamKey(ScopeKind::Events));
             }
         }
-        let policy = self.__build_checked();
+        let policy = self.encoded();
         let token_len = max_token_len(policy.scope.len());
         if token_len > MAX_TOKEN_LEN {
             return Err(Error::PolicyTooLarge {
@@ -228,10 +226,8 @@ impl PolicyBuilder {
         Ok(policy)
     }
 
-    /// Not public API: builds a policy whose every rule `capability!` checked at compile time
-    /// (nothing granted twice, something granted, TTL in range, no empty key).
-    #[doc(hidden)]
-    pub fn __build_checked(mut self) -> Policy {
+    /// The policy, once every rule was checked.
+    fn encoded(mut self) -> Policy {
         let ttl = self.ttl.unwrap_or(DEFAULT_TTL).as_secs();
         if let (Some(name), Some(outgoing)) = (&self.grants.incoming, &mut self.grants.outgoing) {
             *outgoing = Outgoing::new(
