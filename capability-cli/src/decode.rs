@@ -4,7 +4,8 @@
 use std::fmt::Write as _;
 
 use capability_runtime::{
-    inspect_at, AccountSid, ApiKeySid, Error, Inspection, Malformed, Problem, TokenKind,
+    inspect_at, AccountSid, ApiKeySid, Error, Inspection, LifetimeStart, Malformed, Problem,
+    TokenKind,
 };
 use serde_json::{json, Value};
 
@@ -201,7 +202,11 @@ fn prose(inspection: &Inspection, now: u64) -> String {
             describe::time(iat, now)
         );
     }
-    if let Some((secs, from)) = lifetime(inspection) {
+    if let Some((secs, start)) = inspection.lifetime() {
+        let from = match start {
+            LifetimeStart::NotBefore => "nbf",
+            _ => "iat",
+        };
         let _ = writeln!(
             out,
             "{}    {} (from `{from}` to `exp`)",
@@ -273,17 +278,6 @@ fn message(problem: &Problem, now: u64) -> String {
     }
 }
 
-/// The token's lifetime from its `nbf` (or `iat`) to its `exp`, when it has one of them.
-fn lifetime(inspection: &Inspection) -> Option<(u64, &'static str)> {
-    let exp = inspection.expires_at()?;
-    let (start, name) = match (inspection.not_before(), inspection.issued_at()) {
-        (Some(nbf), _) => (nbf, "nbf"),
-        (None, Some(iat)) => (iat, "iat"),
-        (None, None) => return None,
-    };
-    Some((exp.checked_sub(start)?, name))
-}
-
 fn json_report(inspection: &Inspection, now: u64) -> String {
     let object = |json: &str| -> Value {
         serde_json::from_str(json).unwrap_or_else(|_| Value::String(json.to_owned()))
@@ -291,7 +285,7 @@ fn json_report(inspection: &Inspection, now: u64) -> String {
     let problems: Vec<Value> = inspection
         .problems()
         .iter()
-        .map(|p| json!({ "code": code(p), "message": message(p, now) }))
+        .map(|p| json!({ "code": p.code(), "message": message(p, now) }))
         .collect();
     json_line(&json!({
         "decoded": true,
@@ -320,36 +314,6 @@ pub fn kind_name(kind: TokenKind) -> &'static str {
     match kind {
         TokenKind::Capability => "capability",
         TokenKind::Access => "access",
-        _ => "other",
-    }
-}
-
-/// A short, stable name for each problem, for scripts.
-fn code(problem: &Problem) -> &'static str {
-    match problem {
-        Problem::Refused(e) => match e {
-            Error::Expired { .. } => "expired",
-            Error::NotYetValid { .. } => "not_yet_valid",
-            Error::UnsupportedAlgorithm { .. } => "algorithm",
-            Error::CriticalHeader => "critical_header",
-            Error::MissingClaim(_) => "missing_claim",
-            Error::InvalidClaim { .. } => "invalid_claim",
-            Error::InvalidScope { .. } => "scope",
-            Error::InvalidGrant { .. } => "grants",
-            Error::InvalidHeader { .. } => "header",
-            Error::Malformed(Malformed::DuplicateKey { .. }) => "duplicate_key",
-            Error::Malformed(Malformed::Base64(_)) => "signature",
-            Error::Malformed(_) => "malformed",
-            _ => "refused",
-        },
-        Problem::SignatureLength { .. } => "signature",
-        Problem::Issuer(_) => "issuer",
-        Problem::Subject(_) => "account",
-        Problem::Policy(_) => "grants",
-        Problem::Lifetime { .. } => "lifetime",
-        Problem::Type { .. } => "type",
-        Problem::ContentType { .. } => "content_type",
-        Problem::UnknownScope(_) => "unknown_scope",
         _ => "other",
     }
 }

@@ -104,6 +104,48 @@ pub enum Problem {
     UnknownScope(String),
 }
 
+impl Problem {
+    /// A short name for the problem that stays the same from one release to the next, for
+    /// scripts: `expired`, `not_yet_valid`, `algorithm`, `critical_header`, `missing_claim`,
+    /// `invalid_claim`, `scope`, `grants`, `header`, `duplicate_key`, `signature`, `malformed`,
+    /// `refused` (another refusal), `issuer`, `account`, `lifetime`, `type`, `content_type`,
+    /// `unknown_scope`.
+    ///
+    /// ```
+    /// use capability_runtime::{Error, Problem};
+    ///
+    /// let expired = Problem::Refused(Error::Expired { expired_at: 1, now: 2 });
+    /// assert_eq!(expired.code(), "expired");
+    /// ```
+    pub fn code(&self) -> &'static str {
+        match self {
+            Problem::Refused(e) => match e {
+                Error::Expired { .. } => "expired",
+                Error::NotYetValid { .. } => "not_yet_valid",
+                Error::UnsupportedAlgorithm { .. } => "algorithm",
+                Error::CriticalHeader => "critical_header",
+                Error::MissingClaim(_) => "missing_claim",
+                Error::InvalidClaim { .. } => "invalid_claim",
+                Error::InvalidScope { .. } => "scope",
+                Error::InvalidGrant { .. } => "grants",
+                Error::InvalidHeader { .. } => "header",
+                Error::Malformed(Malformed::DuplicateKey { .. }) => "duplicate_key",
+                Error::Malformed(Malformed::Base64(_)) => "signature",
+                Error::Malformed(_) => "malformed",
+                _ => "refused",
+            },
+            Problem::SignatureLength { .. } => "signature",
+            Problem::Issuer(_) => "issuer",
+            Problem::Subject(_) => "account",
+            Problem::Policy(_) => "grants",
+            Problem::Lifetime { .. } => "lifetime",
+            Problem::Type { .. } => "type",
+            Problem::ContentType { .. } => "content_type",
+            Problem::UnknownScope(_) => "unknown_scope",
+        }
+    }
+}
+
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
@@ -255,6 +297,28 @@ impl Inspection {
     /// The region of an Access Token (its `twr` header), when it has a valid one.
     pub fn region(&self) -> Option<&Region> {
         self.region.as_ref()
+    }
+
+    /// How long the token is valid, in seconds, and from what: from its `nbf`, or its `iat`, to
+    /// its `exp`. `None` without `exp`, with neither `nbf` nor `iat`, or with an `exp` before
+    /// them. Over 24 hours it is also a [`Problem::Lifetime`].
+    ///
+    /// ```
+    /// use capability_runtime::{inspect_at, AccessPolicy, ApiKey, Identity, LifetimeStart};
+    ///
+    /// let key = ApiKey::new("AC0123456789abcdef0123456789abcdef", "SK0123456789abcdef0123456789abcdef", "secret")?;
+    /// let policy = AccessPolicy::builder().identity(Identity::new("alice")?).not_before(1000).build()?;
+    /// let inspection = inspect_at(policy.sign_at(&key, 1000).as_str(), 1000)?;
+    /// assert_eq!(inspection.lifetime(), Some((3600, LifetimeStart::NotBefore)));
+    /// # Ok::<(), capability_runtime::Error>(())
+    /// ```
+    pub fn lifetime(&self) -> Option<(u64, LifetimeStart)> {
+        let (start, from) = match (self.not_before, self.issued_at) {
+            (Some(nbf), _) => (nbf, LifetimeStart::NotBefore),
+            (None, Some(iat)) => (iat, LifetimeStart::IssuedAt),
+            (None, None) => return None,
+        };
+        Some((self.expires_at?.checked_sub(start)?, from))
     }
 
     /// What Twilio would refuse the token for, in the order of the token's parts. Empty does not

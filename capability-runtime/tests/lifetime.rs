@@ -89,7 +89,12 @@ fn both_kinds_and_inspect_agree_at_every_boundary() {
             .with_leeway(Duration::from_secs(leeway));
         for &exp in &exps {
             // No `nbf`, `nbf` = `exp`, `nbf` past `exp`, and `nbf` well before it.
-            let nbfs = [None, Some(exp), Some(exp.saturating_add(100)), Some(exp / 2)];
+            let nbfs = [
+                None,
+                Some(exp),
+                Some(exp.saturating_add(100)),
+                Some(exp / 2),
+            ];
             for nbf in nbfs {
                 let nows = [
                     0,
@@ -149,7 +154,9 @@ fn exp_zero_is_valid_within_the_leeway_for_both_kinds() {
     let key = ApiKey::new(ACCOUNT, KEY_SID, SECRET)
         .unwrap()
         .with_leeway(leeway);
-    assert!(credentials.verify_at(&capability_token(0, None), 30).is_ok());
+    assert!(credentials
+        .verify_at(&capability_token(0, None), 30)
+        .is_ok());
     assert!(key.verify_at(&access_token(0, None), 30).is_ok());
     assert_eq!(
         verdict(credentials.verify_at(&capability_token(0, None), 60)),
