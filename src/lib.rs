@@ -64,6 +64,9 @@
 //!   [`ClientName`] and [`Identity`] serialize as strings and deserialize through their
 //!   constructors, so a bad value in a config file or a request is refused with the message `new`
 //!   gives, naming the rule it breaks.
+//! - `webhook` (off by default): `capability::webhook`, which checks that a webhook request came
+//!   from Twilio (`X-Twilio-Signature`, with the auth token, its secondary, or a SharedKey). The
+//!   `capability-tower` crate puts it in front of a tower or axum service. See `docs/webhooks.md`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
