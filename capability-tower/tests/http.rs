@@ -123,7 +123,8 @@ async fn a_signed_form_reaches_the_service_intact() {
 #[tokio::test]
 async fn refusals_never_reach_the_service() {
     let server = start(PublicUrl::base(PUBLIC).unwrap(), 1024).await;
-    let cases: Vec<(Vec<(&str, &str)>, Vec<u8>, u16)> = vec![
+    type Case<'a> = (Vec<(&'a str, &'a str)>, Vec<u8>, u16);
+    let cases: Vec<Case> = vec![
         (vec![FORM], form().to_vec(), 403),
         (
             vec![FORM, ("X-Twilio-Signature", "kvajT1Ptam85bY51eRf/AJRuM3x=")],
