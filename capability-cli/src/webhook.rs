@@ -563,12 +563,12 @@ fn invalid(
             let secondary = if args.signature_settings.is_none()
                 && env::var(AUTH_TOKEN_SECONDARY).map_or(true, |v| v.is_empty())
             {
-                format!(" ({AUTH_TOKEN_SECONDARY} is not set, so no other auth token was tried)")
+                format!("; {AUTH_TOKEN_SECONDARY} is not set")
             } else {
                 String::new()
             };
             stderr.push_str(&format!(
-                "{}: no variant matches (http and https, with and without a trailing slash, without the query string, with and without the port){secondary}; check the secret and that every parameter Twilio sent is given, repeats included\n",
+                "{}: no variant matches (http/https, trailing slash, query string, port{secondary}): check the secret, and that every parameter Twilio sent is given, repeats included\n",
                 styled(HEADING, "diagnosis"),
             ));
         }

@@ -44,6 +44,11 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+/// The examples of the repository's `docs/webhooks.md`, compiled and run as doctests.
+#[doc = include_str!("../../docs/webhooks.md")]
+#[cfg(doctest)]
+pub struct WebhooksDoc;
+
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;

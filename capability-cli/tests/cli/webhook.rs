@@ -490,3 +490,45 @@ fn tempfile() -> (std::path::PathBuf, std::fs::File) {
     let file = std::fs::File::create(&path).unwrap();
     (path, file)
 }
+
+/// The webhook sessions of docs/webhooks.md and README.md are what the binary prints: every
+/// command runs again here, in one shell, and the output must be the document's, byte for byte.
+#[test]
+fn the_documented_sessions_are_real() {
+    for doc in ["docs/webhooks.md", "README.md"] {
+        let path = format!("{}/../{doc}", env!("CARGO_MANIFEST_DIR"));
+        let text = std::fs::read_to_string(&path).unwrap();
+        let marker = "A webhook session:\n\n```text\n";
+        let start = text
+            .find(marker)
+            .unwrap_or_else(|| panic!("no webhook session in {doc}"));
+        let block = &text[start + marker.len()..];
+        let block = &block[..block.find("```\n").unwrap()];
+        let mut script = String::from("set -u\n");
+        for line in block.lines().filter_map(|l| l.strip_prefix("$ ")) {
+            script.push_str(&format!(
+                "printf '%s\\n' '$ {}'\n{line}\n",
+                line.replace('\'', "'\\''")
+            ));
+        }
+        let bin = std::path::Path::new(env!("CARGO_BIN_EXE_capability"))
+            .parent()
+            .unwrap();
+        let mut cmd = std::process::Command::new("bash");
+        cmd.arg("-c").arg(format!("exec 2>&1\n{script}")).env(
+            "PATH",
+            format!("{}:{}", bin.display(), std::env::var("PATH").unwrap()),
+        );
+        for var in [
+            "TWILIO_AUTH_TOKEN",
+            "TWILIO_AUTH_TOKEN_SECONDARY",
+            "TWILIO_WEBHOOK_SECRET",
+            "NO_COLOR",
+            "CLICOLOR_FORCE",
+        ] {
+            cmd.env_remove(var);
+        }
+        let output = cmd.output().expect("bash runs");
+        assert_eq!(String::from_utf8(output.stdout).unwrap(), block, "{doc}");
+    }
+}

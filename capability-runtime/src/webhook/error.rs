@@ -114,9 +114,8 @@ impl fmt::Display for WebhookError {
                 "the X-Twilio-Signature header is not the base64 of an HMAC-SHA1 or HMAC-SHA256 tag",
             ),
             Self::Mismatch => f.write_str(
-                "the signature does not match: check that the URL is the one configured in the \
-                 Twilio Console (scheme, host, port, path and query) and the auth token is the \
-                 account's",
+                "the signature does not match this URL, these parameters and this key; the URL \
+                 must be the one configured in the Twilio Console",
             ),
             Self::BodyHashMismatch => f.write_str(
                 "the body's SHA-256 is not the URL's bodySHA256: the body was altered",
