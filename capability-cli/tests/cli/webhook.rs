@@ -504,11 +504,12 @@ fn the_documented_sessions_are_real() {
             .unwrap_or_else(|| panic!("no webhook session in {doc}"));
         let block = &text[start + marker.len()..];
         let block = &block[..block.find("```\n").unwrap()];
-        let mut script = String::from("set -u\n");
+        // Each command shown as typed, then run with `$?` as the previous command left it.
+        let mut script = String::from("set -u\nstatus=0\n");
         for line in block.lines().filter_map(|l| l.strip_prefix("$ ")) {
+            let shown = format!("$ {line}").replace('\'', "'\\''");
             script.push_str(&format!(
-                "printf '%s\\n' '$ {}'\n{line}\n",
-                line.replace('\'', "'\\''")
+                "printf '%s\\n' '{shown}'\n(exit $status)\n{line}\nstatus=$?\n"
             ));
         }
         let bin = std::path::Path::new(env!("CARGO_BIN_EXE_capability"))
