@@ -41,6 +41,7 @@ enum C {
     AccessVerify,
     AccessFloor,
     WebhookValidate,
+    WebhookValidateUnsorted,
     WebhookReadValidate,
     WebhookFloor,
 }
@@ -51,7 +52,10 @@ impl C {
         match self {
             C::Signer50 | C::Sign50 | C::Verify50 | C::Floor50 => C::Floor50,
             C::AccessSign | C::AccessSigner | C::AccessVerify | C::AccessFloor => C::AccessFloor,
-            C::WebhookValidate | C::WebhookReadValidate | C::WebhookFloor => C::WebhookFloor,
+            C::WebhookValidate
+            | C::WebhookValidateUnsorted
+            | C::WebhookReadValidate
+            | C::WebhookFloor => C::WebhookFloor,
             _ => C::Floor,
         }
     }
@@ -140,6 +144,11 @@ fn main() {
             C::WebhookValidate,
             "webhook `Validator::validate`, 20 parameters",
             call(|| w.validate()),
+        ),
+        (
+            C::WebhookValidateUnsorted,
+            "webhook `validate`, the 20 parameters out of order",
+            call(|| w.validate_unsorted()),
         ),
         (
             C::WebhookReadValidate,

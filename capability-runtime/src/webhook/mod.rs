@@ -54,6 +54,8 @@ pub use keys::{Algorithm, AuthToken, SharedKey, SignatureSettings};
 pub use params::FormParams;
 pub use signature::body_sha256;
 
+use std::borrow::Cow;
+
 use subtle::ConstantTimeEq as _;
 
 use keys::Keyed;
@@ -312,40 +314,47 @@ impl Validator {
             return Err(WebhookError::MalformedSignature);
         }
         let given = &given[..len];
-        let (pairs, body_hash) = match request.body {
-            Body::Form(params) => (signature::signing_order(params), None),
+        let empty = FormParams::new();
+        let (params, body_hash) = match request.body {
+            Body::Form(params) => (params, None),
             Body::Json(body) => {
                 if body.len() > MAX_BODY_LEN {
                     return Err(WebhookError::BodyTooLarge { max: MAX_BODY_LEN });
                 }
                 let expected = url::body_sha256(request.url).ok_or(WebhookError::NoBodyHash)?;
-                (Vec::new(), Some((body, expected)))
+                (&empty, Some((body, expected)))
             }
         };
-        let [first, second] = url::variants(request.url);
-        let first_form = if matches!(first, std::borrow::Cow::Borrowed(_)) {
-            UrlForm::AsGiven
-        } else {
-            UrlForm::WithoutPort
+        let matches = |message: &[u8]| {
+            keys.iter().flatten().find_map(|(key, signed_with)| {
+                let tag = signature::tag(key, algorithm, message);
+                bool::from(tag[..len].ct_eq(given)).then(|| signed_with.clone())
+            })
         };
-        let second_form = if matches!(second, std::borrow::Cow::Borrowed(_)) {
-            UrlForm::AsGiven
-        } else {
-            UrlForm::WithDefaultPort
+        let form = |cow: &Cow<'_, str>, changed| match cow {
+            Cow::Borrowed(_) => UrlForm::AsGiven,
+            Cow::Owned(_) => changed,
         };
-        let mut accepted = None;
-        'search: for (candidate, url_form) in [(&*first, first_form), (&*second, second_form)] {
-            for (key, signed_with) in keys.iter().flatten() {
-                let tag = signature::tag(key, algorithm, candidate, &pairs);
-                if bool::from(tag[..len].ct_eq(given)) {
-                    accepted = Some(Validated {
-                        signed_with: signed_with.clone(),
-                        url_form,
-                    });
-                    break 'search;
-                }
+        // The URL without its port first: the usual request is signed on the URL as configured,
+        // which has none, and is checked with one HMAC.
+        let without = url::without_port(request.url);
+        let signed = signature::signed_string(&without, params);
+        let accepted = match matches(&signed) {
+            Some(signed_with) => Some(Validated {
+                signed_with,
+                url_form: form(&without, UrlForm::WithoutPort),
+            }),
+            None => {
+                let with = url::with_default_port(request.url);
+                let mut other = Vec::with_capacity(signed.len() + 4);
+                other.extend_from_slice(with.as_bytes());
+                other.extend_from_slice(&signed[without.len()..]);
+                matches(&other).map(|signed_with| Validated {
+                    signed_with,
+                    url_form: form(&with, UrlForm::WithDefaultPort),
+                })
             }
-        }
+        };
         let accepted = accepted.ok_or(WebhookError::Mismatch)?;
         if let Some((body, expected)) = body_hash {
             if !bool::from(body_sha256(body).as_bytes().ct_eq(expected.as_bytes())) {

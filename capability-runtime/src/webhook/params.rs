@@ -18,6 +18,9 @@ use super::{WebhookError, MAX_BODY_LEN, MAX_PARAMS};
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct FormParams {
     pairs: Vec<(String, String)>,
+    /// The bytes of every name and value: the length of the signed string's parameter part
+    /// (before de-duplication), kept so that it is allocated in one go.
+    text_len: usize,
 }
 
 impl FormParams {
@@ -49,7 +52,9 @@ impl FormParams {
         if self.pairs.len() >= MAX_PARAMS {
             return Err(WebhookError::TooManyParams);
         }
-        self.pairs.push((name.into(), value.into()));
+        let (name, value) = (name.into(), value.into());
+        self.text_len += name.len() + value.len();
+        self.pairs.push((name, value));
         Ok(())
     }
 
@@ -157,6 +162,11 @@ impl FormParams {
     /// ```
     pub fn is_empty(&self) -> bool {
         self.pairs.is_empty()
+    }
+
+    /// The bytes of every name and value.
+    pub(crate) fn text_len(&self) -> usize {
+        self.text_len
     }
 }
 

@@ -8,7 +8,8 @@ use hmac::Mac;
 use super::keys::{Algorithm, Keyed};
 use super::FormParams;
 
-/// The pairs in signing order: sorted by name, then by value, each (name, value) once.
+/// The signed string: `url`, then the pairs sorted by name, then by value, each (name, value)
+/// once, written name then value with no separator.
 ///
 /// Names and values compare as bytes, which is Unicode code point order, as Python's `sorted`
 /// orders `str`s. twilio-python signs `sorted(set(values))` under each name of
@@ -16,40 +17,47 @@ use super::FormParams;
 /// `Object.keys(params).sort()`: the same pairs in the same order, except that JavaScript sorts
 /// by UTF-16 code units, which differs from code point order only between a character above
 /// U+FFFF and one in U+E000..=U+FFFF (documented in docs/webhooks.md).
-pub(crate) fn signing_order(params: &FormParams) -> Vec<(&str, &str)> {
-    let mut pairs: Vec<(&str, &str)> = params.iter().collect();
-    pairs.sort_unstable();
-    pairs.dedup();
-    pairs
-}
-
-/// Feeds the signed string to a MAC without building it: the URL, then name and value of each
-/// pair in order.
-fn feed<M: Mac>(mut mac: M, url: &str, pairs: &[(&str, &str)]) -> M {
-    mac.update(url.as_bytes());
-    for (name, value) in pairs {
-        mac.update(name.as_bytes());
-        mac.update(value.as_bytes());
+///
+/// Parameters that come strictly increasing (sorted, no repeat) are written in one pass as they
+/// are checked; others are sorted in a copy first. The whole string is built once so that the
+/// HMAC reads it in one update: fed pair by pair, the HMAC's per-call cost exceeds the budget of
+/// the usual request (measured in the interleaved benchmark).
+pub(crate) fn signed_string(url: &str, params: &FormParams) -> Vec<u8> {
+    let mut out = Vec::with_capacity(url.len() + params.text_len());
+    out.extend_from_slice(url.as_bytes());
+    let mut previous: Option<(&str, &str)> = None;
+    for pair in params.iter() {
+        if previous.is_some_and(|p| p >= pair) {
+            out.truncate(url.len());
+            let mut pairs: Vec<(&str, &str)> = params.iter().collect();
+            pairs.sort_unstable();
+            pairs.dedup();
+            for (name, value) in pairs {
+                out.extend_from_slice(name.as_bytes());
+                out.extend_from_slice(value.as_bytes());
+            }
+            return out;
+        }
+        out.extend_from_slice(pair.0.as_bytes());
+        out.extend_from_slice(pair.1.as_bytes());
+        previous = Some(pair);
     }
-    mac
+    out
 }
 
-/// The tag of `url` and `pairs` (already in [`signing_order`]) under `key`: 20 bytes for SHA-1,
-/// 32 for SHA-256, in a buffer of 32.
-pub(crate) fn tag(
-    key: &Keyed,
-    algorithm: Algorithm,
-    url: &str,
-    pairs: &[(&str, &str)],
-) -> [u8; 32] {
+/// The tag of `message` under `key`: 20 bytes for SHA-1, 32 for SHA-256, in a buffer of 32.
+/// The keyed state is cloned, never keyed anew.
+pub(crate) fn tag(key: &Keyed, algorithm: Algorithm, message: &[u8]) -> [u8; 32] {
     let mut out = [0u8; 32];
     match algorithm {
         Algorithm::HmacSha1 => {
-            let mac = feed(key.sha1.clone(), url, pairs);
+            let mut mac = key.sha1.clone();
+            mac.update(message);
             out[..20].copy_from_slice(&mac.finalize().into_bytes());
         }
         Algorithm::HmacSha256 => {
-            let mac = feed(key.sha256.clone(), url, pairs);
+            let mut mac = key.sha256.clone();
+            mac.update(message);
             out.copy_from_slice(&mac.finalize().into_bytes());
         }
     }
@@ -58,8 +66,7 @@ pub(crate) fn tag(
 
 /// The base64 signature of a form request, as Twilio sends it in `X-Twilio-Signature`.
 pub(crate) fn sign(key: &Keyed, algorithm: Algorithm, url: &str, params: &FormParams) -> String {
-    let pairs = signing_order(params);
-    let tag = tag(key, algorithm, url, &pairs);
+    let tag = tag(key, algorithm, &signed_string(url, params));
     STANDARD.encode(&tag[..algorithm.tag_len()])
 }
 

@@ -59,21 +59,27 @@ pub(crate) fn split(url: &str) -> Option<Parts<'_>> {
     })
 }
 
-/// The URL without its port (any port, as both official libraries remove it), and the URL
-/// with the scheme's default port when it has none (`:443` for https, `:80` otherwise). The
-/// first is borrowed when the URL has no port: Twilio signs the URL as configured, which
-/// usually has none, so the usual request costs no allocation.
-pub(crate) fn variants(url: &str) -> [Cow<'_, str>; 2] {
-    let Some(p) = split(url) else {
-        return [Cow::Borrowed(url), Cow::Borrowed(url)];
-    };
-    if p.port.is_empty() {
-        let default = if p.scheme.len() == 8 { ":443" } else { ":80" };
-        let with = [p.scheme, p.userinfo, p.host, default, p.rest].concat();
-        [Cow::Borrowed(url), Cow::Owned(with)]
-    } else {
-        let without = [p.scheme, p.userinfo, p.host, p.rest].concat();
-        [Cow::Owned(without), Cow::Borrowed(url)]
+/// The URL without its port (any port, as both official libraries remove it): borrowed when it
+/// has none, as the URL configured in the Twilio Console usually has, so that the usual request
+/// costs no allocation.
+pub(crate) fn without_port(url: &str) -> Cow<'_, str> {
+    match split(url) {
+        Some(p) if !p.port.is_empty() => {
+            Cow::Owned([p.scheme, p.userinfo, p.host, p.rest].concat())
+        }
+        _ => Cow::Borrowed(url),
+    }
+}
+
+/// The URL with the scheme's default port when it has none (`:443` for https, `:80`
+/// otherwise); the URL itself when it has one.
+pub(crate) fn with_default_port(url: &str) -> Cow<'_, str> {
+    match split(url) {
+        Some(p) if p.port.is_empty() => {
+            let default = if p.scheme.len() == 8 { ":443" } else { ":80" };
+            Cow::Owned([p.scheme, p.userinfo, p.host, default, p.rest].concat())
+        }
+        _ => Cow::Borrowed(url),
     }
 }
 

@@ -12,6 +12,10 @@ const AUTH_TOKEN: &str = "0123456789abcdef0123456789abcdef";
 /// The Voice URL as configured in the Twilio Console: no port, so the first URL tried matches.
 pub const URL: &str = "https://abc.ngrok.app/voice";
 
+/// The call token Twilio adds to a Voice SDK call (URL-encoded JSON around a JWT): its length is
+/// that of real ones, its content made up.
+const CALL_TOKEN: &str = "%7B%22parentCallInfoToken%22%3A%22eyJhbGciOiJFUzI1NiIsInR5cCI6IkpXVCIsImtpZCI6InZvaWNlLWNhbGwtaW5mbyJ9.eyJpc3MiOiJ0d2lsaW8iLCJzdWIiOiJBQzAxMjM0NTY3ODlhYmNkZWYwMTIzNDU2Nzg5YWJjZGVmIiwiY2FsbFNpZCI6IkNBMDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWYiLCJmcm9tIjoiY2xpZW50OmFsaWNlIiwidG8iOiIrMTU1NTEyMzQ1NjciLCJpYXQiOjE3MDAwMDAwMDAsImV4cCI6MTcwMDAwMzYwMH0.c2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJl%22%2C%22identityHeaderTokens%22%3A%5B%5D%7D";
+
 /// The parameters of an outgoing call from a Voice SDK device through a TwiML application, as
 /// Twilio posts them, plus the device's own parameter `To`.
 const PARAMS: [(&str, &str); 20] = [
@@ -20,7 +24,7 @@ const PARAMS: [(&str, &str); 20] = [
     ("ApplicationSid", "AP0123456789abcdef0123456789abcdef"),
     ("CallSid", "CA0123456789abcdef0123456789abcdef"),
     ("CallStatus", "ringing"),
-    ("CallToken", "%7B%22parentCallInfoToken%22%3A%22eyJhbGciOiJFUzI1NiJ9.eyJjYWxsU2lkIjoiQ0EwMTIzNDU2Nzg5YWJjZGVmIn0.c2lnbmF0dXJlc2lnbmF0dXJlc2lnbmF0dXJl%22%7D"),
+    ("CallToken", CALL_TOKEN),
     ("Called", ""),
     ("CalledCity", ""),
     ("CalledCountry", "US"),
@@ -33,13 +37,14 @@ const PARAMS: [(&str, &str); 20] = [
     ("CallerState", "CA"),
     ("Direction", "inbound"),
     ("From", "client:alice"),
+    ("StirVerstat", "TN-Validation-Passed-A"),
     ("To", "+15551234567"),
-    ("Trace", "device-0123456789abcdef0123456789abcdef-voice-sdk-2.12.1-browser-chrome-131-mac-os-14-session-0123456789abcdef0123456789abcdef-0123456789abcdef0123456789abcdef"),
 ];
 
 pub struct WebhookContestants {
     validator: Validator,
     params: FormParams,
+    reversed: FormParams,
     body: Vec<u8>,
     signature: String,
     signed: String,
@@ -63,16 +68,22 @@ impl WebhookContestants {
             .join("&")
             .into_bytes();
         assert_eq!(FormParams::from_form(&body).unwrap(), params);
+        let reversed = FormParams::from_pairs(PARAMS.iter().rev().copied()).unwrap();
         let c = Self {
             validator: Validator::new(token),
             params,
+            reversed,
             body,
             signature,
             signed,
             floor: Hmac::<Sha1>::new_from_slice(AUTH_TOKEN.as_bytes()).unwrap(),
         };
         assert_eq!(c.floor_signature(), c.signature.as_bytes());
-        assert!(c.validate().is_some());
+        assert!(c.validate().is_some() && c.validate_unsorted().is_some());
+        assert!(
+            PARAMS.windows(2).all(|w| w[0] < w[1]),
+            "sorted by name: the order the validator signs without sorting a copy"
+        );
         c
     }
 
@@ -84,6 +95,12 @@ impl WebhookContestants {
     /// The validator on the parsed parameters.
     pub fn validate(&self) -> Option<Validated> {
         let request = Request::form(URL, &self.params).signature(Some(&self.signature));
+        self.validator.validate(&request).ok()
+    }
+
+    /// The validator on the same parameters in reverse order: they are sorted first.
+    pub fn validate_unsorted(&self) -> Option<Validated> {
+        let request = Request::form(URL, &self.reversed).signature(Some(&self.signature));
         self.validator.validate(&request).ok()
     }
 
