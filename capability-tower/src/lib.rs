@@ -68,6 +68,14 @@ pub use capability_runtime::webhook::{
 
 /// Where the layer takes the scheme and host of the signed URL from. See [the crate's
 /// documentation](crate#the-url-twilio-signed).
+///
+/// ```
+/// use capability_tower::PublicUrl;
+///
+/// let tunnel = PublicUrl::base("https://abc.ngrok.app")?;
+/// let proxy = PublicUrl::trusted_proxy();
+/// # Ok::<(), capability_runtime::webhook::WebhookError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PublicUrl(Source);
 
@@ -217,6 +225,15 @@ impl std::fmt::Debug for TwilioWebhookLayer {
 impl TwilioWebhookLayer {
     /// Checks requests with `validator`, against the URL `public_url` gives. The body limit is
     /// [`MAX_BODY_LEN`].
+    ///
+    /// ```
+    /// use capability_runtime::webhook::{AuthToken, Validator};
+    /// use capability_tower::{PublicUrl, TwilioWebhookLayer};
+    ///
+    /// let validator = Validator::new(AuthToken::new("your auth token")?);
+    /// let layer = TwilioWebhookLayer::new(validator, PublicUrl::base("https://abc.ngrok.app")?);
+    /// # Ok::<(), capability_runtime::webhook::WebhookError>(())
+    /// ```
     pub fn new(validator: Validator, public_url: PublicUrl) -> Self {
         Self {
             config: Arc::new(Config {
@@ -261,6 +278,19 @@ impl<S> Layer<S> for TwilioWebhookLayer {
 }
 
 /// The service [`TwilioWebhookLayer`] makes: checks the signature, then calls `S`.
+///
+/// ```
+/// use capability_runtime::webhook::{AuthToken, Validator};
+/// use capability_tower::{PublicUrl, TwilioWebhook, TwilioWebhookLayer};
+/// use tower_layer::Layer as _;
+///
+/// let layer = TwilioWebhookLayer::new(
+///     Validator::new(AuthToken::new("your auth token")?),
+///     PublicUrl::trusted_proxy(),
+/// );
+/// let service: TwilioWebhook<()> = layer.layer(());
+/// # Ok::<(), capability_runtime::webhook::WebhookError>(())
+/// ```
 ///
 /// The request body type `B` is the inner service's too: the buffered body is put back with
 /// `B::from(Bytes)` (axum's `Body` and http-body-util's `Full` have it). A refusal's response

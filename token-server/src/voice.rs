@@ -68,6 +68,20 @@ impl VoiceConfig {
 }
 
 /// The `/voice` route, behind the signature layer; only `POST` (another method gets `405`).
+///
+/// ```
+/// use capability::webhook::{AuthToken, Validator};
+/// use capability_token_server::{voice_router, VoiceConfig};
+/// use capability_tower::PublicUrl;
+///
+/// let config = VoiceConfig::new(
+///     Validator::new(AuthToken::new("your auth token")?),
+///     PublicUrl::base("https://abc.ngrok.app")?,
+///     Some("+15550001111".to_owned()),
+/// );
+/// let router = voice_router(config);
+/// # Ok::<(), capability::webhook::WebhookError>(())
+/// ```
 pub fn voice_router(config: VoiceConfig) -> Router {
     let layer =
         TwilioWebhookLayer::new(config.validator, config.public_url).body_limit(VOICE_BODY_LIMIT);
@@ -102,6 +116,15 @@ pub enum Twiml<'a> {
 
 impl<'a> Twiml<'a> {
     /// The answer for a call with these parameters.
+    ///
+    /// ```
+    /// use capability::webhook::FormParams;
+    /// use capability_token_server::Twiml;
+    ///
+    /// let params = FormParams::from_pairs([("To", "+15551234567")])?;
+    /// assert_eq!(Twiml::for_params(&params), Twiml::Number("+15551234567"));
+    /// # Ok::<(), capability::webhook::WebhookError>(())
+    /// ```
     pub fn for_params(params: &'a FormParams) -> Self {
         match params.get("To") {
             Some(to) if is_e164(to) => Twiml::Number(to),
@@ -111,6 +134,15 @@ impl<'a> Twiml<'a> {
     }
 
     /// The TwiML document, written with quick-xml: text and attributes escaped by the writer.
+    ///
+    /// ```
+    /// use capability::ClientName;
+    /// use capability_token_server::Twiml;
+    ///
+    /// let xml = Twiml::Client(ClientName::new("alice")?).to_xml(None).unwrap();
+    /// assert!(String::from_utf8(xml).unwrap().ends_with("<Response><Dial><Client>alice</Client></Dial></Response>"));
+    /// # Ok::<(), capability::Error>(())
+    /// ```
     pub fn to_xml(&self, caller_id: Option<&str>) -> std::io::Result<Vec<u8>> {
         let mut writer = Writer::new(Vec::new());
         writer.write_event(Event::Decl(BytesDecl::new("1.0", Some("UTF-8"), None)))?;

@@ -115,6 +115,12 @@ pub struct AuthToken(pub(crate) Keyed);
 
 impl AuthToken {
     /// Keys the token. An empty token is [`WebhookError::EmptySecret`].
+    ///
+    /// ```
+    /// # use capability_runtime::webhook::{AuthToken, WebhookError};
+    /// assert!(AuthToken::new("0123456789abcdef0123456789abcdef").is_ok());
+    /// assert_eq!(AuthToken::new("").unwrap_err(), WebhookError::EmptySecret);
+    /// ```
     pub fn new(token: &str) -> Result<Self, WebhookError> {
         Keyed::new(token.as_bytes()).map(Self)
     }
@@ -174,6 +180,12 @@ pub struct SharedKey {
 impl SharedKey {
     /// A key id and its secret. An empty id is [`WebhookError::InvalidKeyId`]; an empty
     /// secret, [`WebhookError::EmptySecret`].
+    ///
+    /// ```
+    /// # use capability_runtime::webhook::{SharedKey, WebhookError};
+    /// assert!(SharedKey::new("webhooks_sharedkey_1", "secret").is_ok());
+    /// assert_eq!(SharedKey::new("k1", "").unwrap_err(), WebhookError::EmptySecret);
+    /// ```
     pub fn new(id: &str, secret: &str) -> Result<Self, WebhookError> {
         if id.is_empty() {
             return Err(WebhookError::InvalidKeyId("the id is empty"));
@@ -255,6 +267,11 @@ const MAX_SETTINGS_LEN: usize = 1024;
 
 impl SignatureSettings {
     /// Reads the header's value.
+    ///
+    /// ```
+    /// # use capability_runtime::webhook::{SignatureSettings, WebhookError};
+    /// assert!(matches!(SignatureSettings::parse("algorithm=HMAC_SHA256"), Err(WebhookError::MalformedSettings(_))));
+    /// ```
     pub fn parse(header: &str) -> Result<Self, WebhookError> {
         if header.len() > MAX_SETTINGS_LEN {
             return Err(WebhookError::MalformedSettings("longer than 1024 bytes"));

@@ -61,18 +61,50 @@ use subtle::ConstantTimeEq as _;
 use keys::Keyed;
 
 /// The longest URL read, in bytes. Twilio's own limit on a webhook URL is lower.
+///
+/// ```
+/// use capability_runtime::webhook::{AuthToken, FormParams, MAX_URL_LEN, WebhookError};
+///
+/// let url = format!("https://example.com/{}", "a".repeat(MAX_URL_LEN));
+/// let token = AuthToken::new("12345")?;
+/// assert!(matches!(token.sign(&url, &FormParams::new()), Err(WebhookError::UrlTooLong { .. })));
+/// # Ok::<(), WebhookError>(())
+/// ```
 pub const MAX_URL_LEN: usize = 8 * 1024;
 
 /// The longest body read, in bytes: a form or a JSON body.
+///
+/// ```
+/// use capability_runtime::webhook::{FormParams, MAX_BODY_LEN, WebhookError};
+///
+/// let body = vec![b'a'; MAX_BODY_LEN + 1];
+/// assert_eq!(FormParams::from_form(&body), Err(WebhookError::BodyTooLarge { max: MAX_BODY_LEN }));
+/// ```
 pub const MAX_BODY_LEN: usize = 1024 * 1024;
 
 /// The most form parameters read. A Voice webhook has about 20.
+///
+/// ```
+/// use capability_runtime::webhook::{FormParams, MAX_PARAMS, WebhookError};
+///
+/// let body = vec!["a=1"; MAX_PARAMS + 1].join("&");
+/// assert_eq!(FormParams::from_form(body.as_bytes()), Err(WebhookError::TooManyParams));
+/// ```
 pub const MAX_PARAMS: usize = 1000;
 
 /// The name of the header that carries the signature.
+///
+/// ```
+/// assert_eq!(capability_runtime::webhook::SIGNATURE_HEADER, "X-Twilio-Signature");
+/// ```
 pub const SIGNATURE_HEADER: &str = "X-Twilio-Signature";
 
 /// The name of the header that names a SharedKey and its algorithm.
+///
+/// ```
+/// use capability_runtime::webhook::SETTINGS_HEADER;
+/// assert_eq!(SETTINGS_HEADER, "X-Twilio-Webhooks-Signature-Settings");
+/// ```
 pub const SETTINGS_HEADER: &str = "X-Twilio-Webhooks-Signature-Settings";
 
 /// What a webhook request carries, borrowed: the URL Twilio requested, the signature headers
@@ -105,6 +137,12 @@ enum Body<'a> {
 
 impl<'a> Request<'a> {
     /// A request with a form body (or none: give empty parameters).
+    ///
+    /// ```
+    /// # use capability_runtime::webhook::{FormParams, Request};
+    /// let params = FormParams::new();
+    /// let request = Request::form("https://example.com/voice", &params);
+    /// ```
     pub fn form(url: &'a str, params: &'a FormParams) -> Self {
         Self {
             url,
@@ -116,6 +154,14 @@ impl<'a> Request<'a> {
 
     /// A request with a body that is not a form (Twilio's JSON webhooks): its URL must carry
     /// `bodySHA256`.
+    ///
+    /// ```
+    /// use capability_runtime::webhook::{body_sha256, Request};
+    ///
+    /// let body = br#"{"CallSid":"CA123"}"#;
+    /// let url = format!("https://example.com/events?bodySHA256={}", body_sha256(body));
+    /// let request = Request::json(&url, body);
+    /// ```
     pub fn json(url: &'a str, body: &'a [u8]) -> Self {
         Self {
             url,
@@ -126,17 +172,42 @@ impl<'a> Request<'a> {
     }
 
     /// The value of `X-Twilio-Signature`, `None` when the request has none.
+    ///
+    /// ```
+    /// # use capability_runtime::webhook::{FormParams, Request};
+    /// let params = FormParams::new();
+    /// let request = Request::form("https://example.com/voice", &params)
+    ///     .signature(Some("RSOYDt4T1cUTdK1PDd93/VVr8B8="));
+    /// ```
     pub fn signature(self, signature: Option<&'a str>) -> Self {
         Self { signature, ..self }
     }
 
     /// The value of `X-Twilio-Webhooks-Signature-Settings`, `None` when the request has none.
+    ///
+    /// ```
+    /// # use capability_runtime::webhook::{FormParams, Request};
+    /// let params = FormParams::new();
+    /// let request = Request::form("https://example.com/voice", &params)
+    ///     .settings(Some("key=webhooks_sharedkey_1,algorithm=HMAC_SHA256"));
+    /// ```
     pub fn settings(self, settings: Option<&'a str>) -> Self {
         Self { settings, ..self }
     }
 }
 
 /// Which key signed an accepted request.
+///
+/// ```
+/// use capability_runtime::webhook::{AuthToken, FormParams, Request, SignedWith, Validator};
+///
+/// let params = FormParams::new();
+/// let signature = AuthToken::new("12345")?.sign("https://example.com/", &params)?;
+/// let accepted = Validator::new(AuthToken::new("12345")?)
+///     .validate(&Request::form("https://example.com/", &params).signature(Some(&signature)))?;
+/// assert_eq!(accepted.signed_with(), &SignedWith::AuthToken);
+/// # Ok::<(), capability_runtime::webhook::WebhookError>(())
+/// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum SignedWith {
     /// The auth token.
@@ -148,6 +219,17 @@ pub enum SignedWith {
 }
 
 /// Which URL an accepted request was signed for (see [the algorithm](self#the-algorithm), 3).
+///
+/// ```
+/// use capability_runtime::webhook::{AuthToken, FormParams, Request, UrlForm, Validator};
+///
+/// let params = FormParams::new();
+/// let signature = AuthToken::new("12345")?.sign("https://example.com/", &params)?;
+/// let accepted = Validator::new(AuthToken::new("12345")?)
+///     .validate(&Request::form("https://example.com:8443/", &params).signature(Some(&signature)))?;
+/// assert_eq!(accepted.url_form(), UrlForm::WithoutPort);
+/// # Ok::<(), capability_runtime::webhook::WebhookError>(())
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum UrlForm {
     /// The URL as given.
@@ -180,12 +262,12 @@ pub struct Validated {
 }
 
 impl Validated {
-    /// The key that signed the request.
+    /// The key that signed the request (see [`SignedWith`] for an example).
     pub fn signed_with(&self) -> &SignedWith {
         &self.signed_with
     }
 
-    /// The URL the request was signed for.
+    /// The URL the request was signed for (see [`UrlForm`] for an example).
     pub fn url_form(&self) -> UrlForm {
         self.url_form
     }
