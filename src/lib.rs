@@ -68,6 +68,9 @@
 //!   and with their messages (`"…".parse::<Policy>()`, `ParseError`; with `serde`, `Deserialize`
 //!   for [`Policy`] and [`AccessPolicy`]). It compiles syn and annotate-snippets into the
 //!   application; without it, only the macros use them, at compile time.
+//! - `webhook` (off by default): `capability::webhook`, which checks that a webhook request came
+//!   from Twilio (`X-Twilio-Signature`, with the auth token, its secondary, or a SharedKey). The
+//!   `capability-tower` crate puts it in front of a tower or axum service. See `docs/webhooks.md`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]

@@ -114,6 +114,9 @@ would grant. Needs no credentials.",
 Exit status: 0 valid; 1 a mistake in the policy."
     )]
     Check(Check),
+
+    /// Sign and check Twilio's webhook signatures (X-Twilio-Signature)
+    Webhook(crate::webhook::WebhookArgs),
 }
 
 #[derive(Debug, Args)]

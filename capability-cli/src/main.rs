@@ -12,6 +12,7 @@ mod output;
 mod policy;
 mod sign;
 mod verify;
+mod webhook;
 
 use std::process::ExitCode;
 
@@ -21,7 +22,8 @@ use args::{Cli, Command};
 use output::{emit, Outcome};
 
 fn main() -> ExitCode {
-    let secrets = credentials::secrets();
+    let mut secrets = credentials::secrets();
+    secrets.extend(webhook::secrets());
     let outcome = match Cli::try_parse() {
         Ok(cli) => run(&cli.command),
         Err(e) => clap_outcome(&e),
@@ -36,6 +38,7 @@ fn run(command: &Command) -> Outcome {
         Command::Verify(a) => a.extra.len(),
         Command::Sign(a) => a.extra.len(),
         Command::Check(a) => a.extra.len(),
+        Command::Webhook(_) => 0,
     };
     if extra > 0 {
         return Outcome::error(
@@ -52,6 +55,7 @@ fn run(command: &Command) -> Outcome {
         Command::Verify(args) => verify::run(args),
         Command::Sign(args) => sign::run(args),
         Command::Check(args) => check::run(args),
+        Command::Webhook(args) => webhook::run(args),
     }
 }
 

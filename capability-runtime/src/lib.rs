@@ -36,6 +36,9 @@
 //!   [`AppSid`], [`ApiKeySid`], …), [`ClientName`] and [`Identity`] serialize as strings and
 //!   deserialize through their constructors, so a bad value is refused with the message `new`
 //!   gives, naming the rule it breaks.
+//! - `webhook` (off by default): the `webhook` module, which checks that a webhook request
+//!   came from Twilio (`X-Twilio-Signature`, with the auth token or a SharedKey). Independent of
+//!   `jwt`.
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
@@ -68,6 +71,10 @@ mod migrate;
 
 #[cfg(feature = "dsl")]
 mod dsl;
+#[cfg(feature = "webhook")]
+#[cfg_attr(docsrs, doc(cfg(feature = "webhook")))]
+pub mod webhook;
+
 #[cfg(feature = "serde")]
 mod serde_support;
 

@@ -7,11 +7,17 @@
 //!
 //! `benches/tokens.rs` measures the same contestants with criterion, one after the other;
 //! `benches/worst_case.rs` measures hostile tokens against valid ones.
+//!
+//! The webhook contestants (`contestants/webhook.rs`) validate a typical Voice webhook against
+//! one HMAC-SHA1 over its signed string plus the base64.
 
 mod contestants;
+#[path = "contestants/webhook.rs"]
+mod webhook;
 
 use contestants::access::AccessContestants;
 use contestants::{call, interleave, median, median_ratio, Contestant, Contestants};
+use webhook::WebhookContestants;
 
 const ROUNDS: usize = 4000;
 const BATCH: u32 = 40;
@@ -33,6 +39,10 @@ enum C {
     AccessSign,
     AccessVerify,
     AccessFloor,
+    WebhookValidate,
+    WebhookValidateUnsorted,
+    WebhookReadValidate,
+    WebhookFloor,
 }
 
 impl C {
@@ -41,6 +51,10 @@ impl C {
         match self {
             C::Signer50 | C::Sign50 | C::Verify50 | C::Floor50 => C::Floor50,
             C::AccessSign | C::AccessVerify | C::AccessFloor => C::AccessFloor,
+            C::WebhookValidate
+            | C::WebhookValidateUnsorted
+            | C::WebhookReadValidate
+            | C::WebhookFloor => C::WebhookFloor,
             _ => C::Floor,
         }
     }
@@ -55,6 +69,7 @@ impl C {
             C::Verify50 => "≤ 2.5",
             C::AccessSign => "≤ 1.3",
             C::AccessVerify => "≤ 2",
+            C::WebhookValidate => "≤ 1.5",
             _ => "",
         }
     }
@@ -63,6 +78,7 @@ impl C {
 fn main() {
     let c = Contestants::new();
     let a = AccessContestants::new();
+    let w = WebhookContestants::new();
     let contestants: Vec<(C, &str, Contestant)> = vec![
         (
             C::SignMacro,
@@ -118,6 +134,26 @@ fn main() {
             "Access Token floor: HMAC-SHA256 + base64url",
             call(|| a.floor()),
         ),
+        (
+            C::WebhookValidate,
+            "webhook `Validator::validate`, 20 parameters",
+            call(|| w.validate()),
+        ),
+        (
+            C::WebhookValidateUnsorted,
+            "webhook `validate`, the 20 parameters out of order",
+            call(|| w.validate_unsorted()),
+        ),
+        (
+            C::WebhookReadValidate,
+            "webhook `FormParams::from_form` + `validate`",
+            call(|| w.read_and_validate()),
+        ),
+        (
+            C::WebhookFloor,
+            "webhook floor: HMAC-SHA1 pre-keyed, cloned, over the signed string + base64",
+            call(|| w.floor_signature()),
+        ),
     ];
     let (table, calls): (Vec<(C, &str)>, Vec<Contestant>) = contestants
         .into_iter()
@@ -130,7 +166,10 @@ fn main() {
     let ratio = |a: C, b: C| median_ratio(&times[a as usize], &times[b as usize]);
 
     println!("interleaved: {ROUNDS} rounds of {BATCH} calls each; medians");
-    println!("Capability tokens; Access Tokens against the floor of their own signing input:");
+    println!(
+        "Capability tokens; Access Tokens and the webhook ({} byte signed string) against the floor of their own signed input:",
+        w.signed_len()
+    );
     println!("| benchmark | median | × floor | target |");
     println!("|---|---:|---:|---|");
     for &(id, name) in &table {

@@ -8,12 +8,14 @@
 use std::fs;
 use std::path::{Path, PathBuf};
 
-/// The names a user sets. The first four are the credentials; the others are the webhook's.
-const ALLOWED: [&str; 6] = [
+/// The names a user sets. The first four are the credentials; the others are the webhook's (the
+/// auth token's secondary during a rotation, a SharedKey secret, the caller ID of `/voice`).
+const ALLOWED: [&str; 7] = [
     "TWILIO_ACCOUNT_SID",
     "TWILIO_AUTH_TOKEN",
     "TWILIO_API_KEY",
     "TWILIO_API_SECRET",
+    "TWILIO_AUTH_TOKEN_SECONDARY",
     "TWILIO_WEBHOOK_SECRET",
     "TWILIO_CALLER_ID",
 ];

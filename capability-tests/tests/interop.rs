@@ -32,9 +32,13 @@
 //! wire format prescribes (written here from the case, not by our library); the tokens of
 //! twilio-python's and twilio-node's `AccessToken` for the same policies must verify in our
 //! library to the same identity, grants, region and times.
+//!
+//! Webhook signatures: see `interop/webhook.rs`.
 
 #[path = "../../capability-runtime/tests/common/mod.rs"]
 mod common;
+#[path = "interop/webhook.rs"]
+mod webhook;
 
 use std::collections::BTreeSet;
 use std::io::{Read, Write};

@@ -75,6 +75,14 @@ pub enum ConfigError {
         /// Why the runtime refused them.
         source: capability::Error,
     },
+    /// A variable of `POST /voice` (feature `voice`) that the webhook layer refuses.
+    #[cfg(feature = "voice")]
+    Webhook {
+        /// The variable.
+        var: &'static str,
+        /// Why; it never quotes a secret.
+        source: capability::webhook::WebhookError,
+    },
 }
 
 impl fmt::Display for ConfigError {
@@ -88,6 +96,8 @@ impl fmt::Display for ConfigError {
             ConfigError::Invalid { vars, source } => {
                 write!(f, "{} do not make a key: {source}", vars.join(", "))
             }
+            #[cfg(feature = "voice")]
+            ConfigError::Webhook { var, source } => write!(f, "{var}: {source}"),
         }
     }
 }
@@ -97,6 +107,8 @@ impl std::error::Error for ConfigError {
         match self {
             ConfigError::NotUnicode(_) | ConfigError::Port { .. } => None,
             ConfigError::Invalid { source, .. } => Some(source),
+            #[cfg(feature = "voice")]
+            ConfigError::Webhook { source, .. } => Some(source),
         }
     }
 }

@@ -7,6 +7,8 @@
 //! | `GET /token/access` | the same, with an Access Token |
 //! | no `X-User` header | `401 {"error": "no X-User header; …"}` |
 //! | an identity the token refuses | `400 {"error": "invalid X-User header: <the runtime's message>"}` |
+//! | `POST /voice` (feature `voice`, with `PUBLIC_URL` set), signed by Twilio | `200` TwiML that dials the call's `To` |
+//! | `POST /voice` with a missing or wrong `X-Twilio-Signature` | `403` |
 //!
 //! Every response carries `Cache-Control: no-store`.
 //!
@@ -31,6 +33,8 @@ mod error;
 mod keys;
 mod server;
 mod tokens;
+#[cfg(feature = "voice")]
+mod voice;
 
 pub use caller::{Caller, USER_HEADER};
 pub use error::ApiError;
@@ -43,3 +47,5 @@ pub use tokens::{
     access_policy, capability_policy, issue_access_token, issue_capability_token, TokenResponse,
     TWIML_APP,
 };
+#[cfg(feature = "voice")]
+pub use voice::{voice_router, Twiml, VoiceConfig, VOICE_BODY_LIMIT};

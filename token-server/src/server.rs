@@ -241,7 +241,25 @@ pub async fn run(
         out,
         "  curl -H 'X-User: alice' http://{addr}/token/capability\n  curl -H 'X-User: alice' http://{addr}/token/access"
     )?;
+    let router = app(Arc::new(keys));
+    #[cfg(feature = "voice")]
+    let router = match crate::voice::VoiceConfig::from_vars(&var)? {
+        Some(config) => {
+            writeln!(
+                out,
+                "  POST /voice: the TwiML app's Voice URL, signatures checked"
+            )?;
+            router.merge(crate::voice::voice_router(config))
+        }
+        None => {
+            writeln!(
+                out,
+                "  POST /voice is off: set PUBLIC_URL to the public URL Twilio requests"
+            )?;
+            router
+        }
+    };
     out.flush()?;
-    serve(listener, app(Arc::new(keys))).await?;
+    serve(listener, router).await?;
     Ok(())
 }

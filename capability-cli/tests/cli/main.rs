@@ -10,3 +10,4 @@ mod readme;
 mod secrets;
 mod sign;
 mod verify;
+mod webhook;
