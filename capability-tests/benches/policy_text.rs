@@ -95,6 +95,21 @@ fn main() {
             fill("", "xyzzy; "),
         ),
         (
+            "no-break spaces between tokens",
+            Kind::Capability,
+            fill("", "x\u{A0}"),
+        ),
+        (
+            "`x;` lines, then a no-break space",
+            Kind::Capability,
+            format!("{}\u{A0}", "x;\n".repeat(MAX_POLICY_LEN / 3 - 1)),
+        ),
+        (
+            "no-break spaces in comments",
+            Kind::Capability,
+            fill("", "/*\u{A0}*/ x // \u{A0}\n"),
+        ),
+        (
             "Access Token: bad fields in `voice`",
             Kind::Access,
             format!(

@@ -16,7 +16,10 @@ mod whitespace;
 use std::ops::Range;
 use std::str::FromStr;
 
-use proc_macro2::{Span, TokenStream, TokenTree};
+use std::borrow::Cow;
+use std::ops::ControlFlow;
+
+use proc_macro2::{Group, Span, TokenStream, TokenTree};
 
 pub use diagnostic::{Diagnostic, ParseError, MAX_DIAGNOSTICS, MAX_QUOTE_CHARS};
 
@@ -148,15 +151,18 @@ fn parse<T>(
     }
     let result = match text.parse::<TokenStream>() {
         Ok(tokens) => {
+            // The top level taken out of the stream (not copied: the stream is not shared) and
+            // walked by reference; a `TokenStream` is walked only by copying it.
+            let trees: Vec<TokenTree> = tokens.into_iter().collect();
             // rustc reports these first, and goes on as if they were spaces: so does this.
-            let mut lexical = whitespace::not_rust_whitespace(text, &tokens);
+            let mut lexical = whitespace::not_rust_whitespace(text, &trees, MAX_DIAGNOSTICS);
             let mut errors = Vec::new();
-            let value = match beyond_limits(&tokens) {
+            let value = match beyond_limits(&trees) {
                 Some(e) => {
                     errors.push(e);
                     None
                 }
-                None => front(tokens, &mut errors),
+                None => front(trees.into_iter().collect(), &mut errors),
             };
             match value {
                 Some(value) if errors.is_empty() && lexical.is_empty() => Ok(value),
@@ -202,37 +208,81 @@ const MAX_NUMBER_LEN: usize = 40;
 /// The first place where hostile text goes beyond what the parser reads in bounded time and
 /// stack: nesting deeper than [`MAX_DEPTH`], a number longer than [`MAX_NUMBER_LEN`]. Walks the
 /// tokens with a stack of its own.
-fn beyond_limits(tokens: &TokenStream) -> Option<syn::Error> {
-    let mut stack = vec![tokens.clone().into_iter()];
+fn beyond_limits(trees: &[TokenTree]) -> Option<syn::Error> {
+    let mut found = None;
+    walk(trees, |visit| {
+        found = match visit {
+            Visit::Open(group, depth) if depth >= MAX_DEPTH => Some(syn::Error::new(
+                group.span_open(),
+                format!(
+                    "brackets nest more than {MAX_DEPTH} deep here; a policy nests two at most"
+                ),
+            )),
+            Visit::Leaf(TokenTree::Literal(literal)) => {
+                let text = literal.to_string();
+                (text.starts_with(|c: char| c.is_ascii_digit()) && text.len() > MAX_NUMBER_LEN)
+                    .then(|| {
+                        syn::Error::new(
+                            literal.span(),
+                            format!(
+                                "this number has {} characters; a TTL has a few, such as `600s` or `1h30m`",
+                                text.len()
+                            ),
+                        )
+                    })
+            }
+            _ => None,
+        };
+        match found {
+            Some(_) => ControlFlow::Break(()),
+            None => ControlFlow::Continue(()),
+        }
+    });
+    found
+}
+
+/// A step of [`walk`].
+enum Visit<'t> {
+    /// A group's opening delimiter, at a depth from 1 (the top level).
+    Open(&'t Group, usize),
+    /// A token that is not a group.
+    Leaf(&'t TokenTree),
+    /// A group's closing delimiter.
+    Close(Span),
+}
+
+/// Visits every token of `trees` in source order, a group's delimiters around its tokens, until
+/// `visit` breaks. With a stack of its own, not by recursion: hostile text may nest thousands
+/// deep. The top level is read by reference; each group's tokens are copied once (a
+/// `TokenStream` can only be walked by value).
+fn walk(trees: &[TokenTree], mut visit: impl FnMut(Visit<'_>) -> ControlFlow<()>) {
+    let mut stack: Vec<(Cow<'_, [TokenTree]>, usize, Option<Span>)> =
+        vec![(Cow::Borrowed(trees), 0, None)];
     loop {
         let depth = stack.len();
-        let next = stack.last_mut()?.next();
-        match next {
-            None => {
-                stack.pop();
-            }
-            Some(TokenTree::Group(group)) if depth >= MAX_DEPTH => {
-                return Some(syn::Error::new(
-                    group.span_open(),
-                    format!(
-                        "brackets nest more than {MAX_DEPTH} deep here; a policy nests two at most"
-                    ),
-                ))
-            }
-            Some(TokenTree::Group(group)) => stack.push(group.stream().into_iter()),
-            Some(TokenTree::Literal(literal)) => {
-                let text = literal.to_string();
-                if text.starts_with(|c: char| c.is_ascii_digit()) && text.len() > MAX_NUMBER_LEN {
-                    return Some(syn::Error::new(
-                        literal.span(),
-                        format!(
-                            "this number has {} characters; a TTL has a few, such as `600s` or `1h30m`",
-                            text.len()
-                        ),
-                    ));
+        let Some((level, at, close)) = stack.last_mut() else {
+            return;
+        };
+        let Some(tree) = level.get(*at) else {
+            let close = *close;
+            stack.pop();
+            if let Some(span) = close {
+                if visit(Visit::Close(span)).is_break() {
+                    return;
                 }
             }
-            Some(_) => {}
+            continue;
+        };
+        *at += 1;
+        if let TokenTree::Group(group) = tree {
+            let group = group.clone();
+            if visit(Visit::Open(&group, depth)).is_break() {
+                return;
+            }
+            let inner: Vec<TokenTree> = group.stream().into_iter().collect();
+            stack.push((Cow::Owned(inner), 0, Some(group.span_close())));
+        } else if visit(Visit::Leaf(tree)).is_break() {
+            return;
         }
     }
 }

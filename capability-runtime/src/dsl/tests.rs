@@ -709,6 +709,17 @@ fn hostile_texts() -> Vec<(&'static str, bool, String)> {
             false,
             format!("events {{ {} }}", "k".repeat(MAX_POLICY_LEN - 20)),
         ),
+        ("no-break spaces between tokens", false, fill("x\u{A0}")),
+        (
+            "a no-break space after every statement",
+            false,
+            fill("incoming \"A\";\u{A0}\n"),
+        ),
+        (
+            "no-break spaces in comments",
+            false,
+            fill("/*\u{A0}*/ x // \u{A0}\n"),
+        ),
     ]
 }
 
@@ -860,4 +871,31 @@ fn the_serde_error_of_a_hostile_policy_is_bounded() {
             error.len()
         );
     }
+}
+
+/// A space that Rust refuses is located exactly, whatever comes before it on its line or on the
+/// lines before (characters of several bytes, strings and comments holding such spaces too).
+#[test]
+fn refused_spaces_are_located_exactly() {
+    let text = "incoming \"\u{E9}\u{A0}\"; // c\u{A0}\u{3000}\n/* \u{A0} /* \u{A0} */ */ ttl\u{3000}10m;\u{A0}\u{A0}\n\u{202F}";
+    let error = text.parse::<Policy>().unwrap_err();
+    let found: Vec<(&str, usize, usize)> = error
+        .diagnostics()
+        .iter()
+        .map(|d| (&text[d.byte_range()], d.line(), d.column()))
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("\u{3000}", 2, 20),
+            ("\u{A0}", 2, 25),
+            ("\u{202F}", 3, 1),
+            // Then the others: the client name's.
+            ("\"\u{E9}\u{A0}\"", 1, 10),
+        ]
+    );
+    assert!(error.diagnostics()[1]
+        .help()
+        .unwrap()
+        .contains("(No-Break Space)"));
 }

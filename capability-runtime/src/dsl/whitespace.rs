@@ -5,9 +5,11 @@
 //! this finds them, so that run-time parsing refuses what `capability!` refuses, with rustc's
 //! words.
 
-use std::ops::Range;
+use std::ops::{ControlFlow, Range};
 
-use proc_macro2::{TokenStream, TokenTree};
+use proc_macro2::TokenTree;
+
+use super::{walk, Visit};
 
 /// Rust's whitespace: `Pattern_White_Space`, as `rustc_lexer::is_whitespace` lists it.
 fn is_rust_whitespace(c: char) -> bool {
@@ -56,44 +58,119 @@ fn refused_space(c: char) -> Option<&'static str> {
 }
 
 /// Every space between the tokens of `text` that rustc refuses, one mistake per run of the same
-/// character, in order, with rustc's message and help. Nothing, in time linear in the text, when
-/// the text holds no such character (the common case, checked first).
-pub(super) fn not_rust_whitespace(text: &str, tokens: &TokenStream) -> Vec<(String, Range<usize>)> {
-    if !text.chars().any(|c| refused_space(c).is_some()) {
+/// character, in order, with rustc's message and help; at most `max + 1` of them (then the
+/// error says it was cut short). Nothing, after one pass over the text, when the text holds no
+/// such character (the common case).
+///
+/// Linear in the text: the refused characters are found by one pass that counts their lines
+/// and columns as `proc_macro2` does (lines from 1, columns in characters from 0); the tokens,
+/// in source order, are compared with them by the line and column `proc_macro2` gives (a binary
+/// search each); only a stretch between two tokens that holds a refused character is located in
+/// bytes, from that character, and read.
+pub(super) fn not_rust_whitespace(
+    text: &str,
+    trees: &[TokenTree],
+    max: usize,
+) -> Vec<(String, Range<usize>)> {
+    let refused = refused_positions(text);
+    if refused.is_empty() {
         return Vec::new();
     }
+    let line_starts: Vec<usize> = std::iter::once(0)
+        .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+        .collect();
     let mut mistakes = Vec::new();
-    let mut end = 0;
-    for token in token_ranges(tokens) {
-        if token.start > end {
-            gap(text, end..token.start, &mut mistakes);
+    // `refused[next..]` are after the last token looked at, which ends at `end`.
+    let mut next = 0;
+    let mut end = (1, 0);
+    walk(trees, |visit| {
+        let span = match visit {
+            Visit::Open(group, _) => group.span_open(),
+            Visit::Leaf(tree) => tree.span(),
+            Visit::Close(span) => span,
+        };
+        let start = position(span.start());
+        let first = next;
+        while next < refused.len() && refused[next].1 < start {
+            next += 1;
         }
-        end = end.max(token.end);
+        // Those before `end` were inside the previous token (a string); the others are
+        // between it and this one, in a comment or not.
+        let between = first + refused[first..next].partition_point(|r| r.1 < end);
+        if between < next {
+            let from = byte_at(text, &line_starts, refused[between], end);
+            let to = byte_at(text, &line_starts, refused[next - 1], start);
+            gap(text, from..to.max(from), &mut mistakes);
+        }
+        end = end.max(position(span.end()));
+        match mistakes.len() > max || next == refused.len() {
+            true => ControlFlow::Break(()),
+            false => ControlFlow::Continue(()),
+        }
+    });
+    // After the last token.
+    if mistakes.len() <= max {
+        let between = next + refused[next..].partition_point(|r| r.1 < end);
+        if between < refused.len() {
+            let from = byte_at(text, &line_starts, refused[between], end);
+            gap(text, from..text.len(), &mut mistakes);
+        }
     }
-    gap(text, end..text.len(), &mut mistakes);
+    mistakes.truncate(max + 1);
     mistakes
 }
 
-/// The byte ranges of every token, delimiters included, in source order; walked with a stack of
-/// its own (the nesting is not yet bounded here).
-fn token_ranges(tokens: &TokenStream) -> Vec<Range<usize>> {
-    let mut ranges = Vec::new();
-    let mut stack = vec![(tokens.clone().into_iter(), None)];
-    while let Some((iter, _)) = stack.last_mut() {
-        match iter.next() {
-            Some(TokenTree::Group(group)) => {
-                ranges.push(group.span_open().byte_range());
-                stack.push((group.stream().into_iter(), Some(group.span_close())));
-            }
-            Some(tt) => ranges.push(tt.span().byte_range()),
-            None => {
-                if let Some((_, Some(close))) = stack.pop() {
-                    ranges.push(close.byte_range());
-                }
-            }
+/// A position as `proc_macro2` gives it: the line from 1, the column in characters from 0.
+fn position(at: proc_macro2::LineColumn) -> (usize, usize) {
+    (at.line, at.column)
+}
+
+/// The byte offset of each refused character, with its position.
+fn refused_positions(text: &str) -> Vec<(usize, (usize, usize))> {
+    let mut found = Vec::new();
+    let (mut line, mut column) = (1, 0);
+    for (at, c) in text.char_indices() {
+        if refused_space(c).is_some() {
+            found.push((at, (line, column)));
+        }
+        if c == '\n' {
+            line += 1;
+            column = 0;
+        } else {
+            column += 1;
         }
     }
-    ranges
+    found
+}
+
+/// The byte offset of the position `at`, counted in characters from `anchor` (a refused
+/// character of the same stretch between two tokens) when on its line, else from the start of
+/// `at`'s line: what is read lies within that stretch, or is a line read once.
+fn byte_at(
+    text: &str,
+    line_starts: &[usize],
+    anchor: (usize, (usize, usize)),
+    at: (usize, usize),
+) -> usize {
+    let (byte, (line, column)) = anchor;
+    let step = |from: usize, chars: usize| {
+        from + text[from..]
+            .char_indices()
+            .nth(chars)
+            .map_or(text.len() - from, |(i, _)| i)
+    };
+    if line != at.0 {
+        let start = line_starts.get(at.0 - 1).copied().unwrap_or(text.len());
+        return step(start, at.1);
+    }
+    if column <= at.1 {
+        return step(byte, at.1 - column);
+    }
+    text[..byte]
+        .char_indices()
+        .rev()
+        .nth(column - at.1 - 1)
+        .map_or(0, |(i, _)| i)
 }
 
 /// The refused spaces of `range`, a stretch of `text` between two tokens: whitespace and
