@@ -3,7 +3,7 @@
 
 use std::env;
 
-use capability_runtime::{ApiKey, Credentials, Error, SidKind};
+use capability_runtime::{AccountSid, ApiKey, Credentials, Error, SidKind};
 
 pub const ACCOUNT_SID: &str = "TWILIO_ACCOUNT_SID";
 pub const AUTH_TOKEN: &str = "TWILIO_AUTH_TOKEN";
@@ -66,6 +66,10 @@ pub fn capability() -> Result<Credentials, CredentialsError> {
         AUTH_TOKEN,
         "your account's auth token (in the Twilio console)",
     )?;
+    // `Credentials::new` never quotes the text given as the SID (it may be the auth token,
+    // passed in the wrong place); `AccountSid::new` quotes text that does not look like a
+    // secret, which helps with a typo in the variable.
+    AccountSid::new(&account_sid).map_err(|e| CredentialsError(format!("{ACCOUNT_SID}: {e}")))?;
     Credentials::new(&account_sid, auth_token).map_err(|e| match e {
         Error::InvalidSid(e) => CredentialsError(format!("{ACCOUNT_SID}: {e}")),
         e => CredentialsError(format!("{AUTH_TOKEN}: {e}")),

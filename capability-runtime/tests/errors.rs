@@ -614,6 +614,11 @@ fn a_secret_passed_where_a_sid_belongs_never_shows() {
         "Zx8Qp2Lm9Tr4Vn6Bc1Wd3Yf5Gh7Jk0Sa",
         "my auth token",
         "ACé secret with spaces",
+        // Shaped like an Account SID but for one character, or of another kind: still never
+        // quoted, as `ApiKey::new` never quotes its SIDs.
+        "AC0123456789abcdef0123456789abcdeX",
+        "AC0123456789abcdef0123456789abcdef0",
+        "SK0123456789abcdef0123456789abcdef",
     ] {
         let err = Credentials::new(secret, ACCOUNT).unwrap_err();
         let shown = format!("{err} {err:?}");

@@ -45,11 +45,20 @@ impl Credentials {
     /// Checks the Account SID and keys the HMAC with the auth token.
     ///
     /// # Errors
-    /// [`Error::InvalidSid`] for a malformed Account SID, [`Error::EmptyAuthToken`] for an empty
-    /// auth token.
+    /// [`Error::InvalidSid`] for a malformed Account SID (the message names the problem, never
+    /// the text, as [`ApiKey::new`](crate::ApiKey::new)'s: swapped arguments would put the auth
+    /// token there), [`Error::EmptyAuthToken`] for an empty auth token.
+    ///
+    /// ```
+    /// use capability_runtime::Credentials;
+    ///
+    /// let secret = "AC0123456789abcdef0123456789abcdeX"; // an auth token that looks like a SID
+    /// let err = Credentials::new(secret, "AC0123456789abcdef0123456789abcdef").unwrap_err();
+    /// assert!(!err.to_string().contains(secret));
+    /// ```
     pub fn new(account_sid: &str, auth_token: impl Into<String>) -> Result<Self, Error> {
         let auth_token = Zeroizing::new(auth_token.into());
-        let account_sid = AccountSid::new(account_sid)?;
+        let account_sid = AccountSid::new_redacted(account_sid)?;
         if auth_token.is_empty() {
             return Err(Error::EmptyAuthToken);
         }
