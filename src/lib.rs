@@ -87,6 +87,21 @@ pub use capability_macros::{access_token, capability};
 #[cfg(doctest)]
 pub struct ReadmeDoctests;
 
+/// The examples of `docs/grammar.md`, compiled and run as doctests.
+#[doc = include_str!("../docs/grammar.md")]
+#[cfg(doctest)]
+pub struct GrammarDoctests;
+
+/// The examples of `docs/library.md`, compiled and run as doctests.
+#[doc = include_str!("../docs/library.md")]
+#[cfg(doctest)]
+pub struct LibraryDoctests;
+
+/// The examples of `docs/token-server.md`, compiled and run as doctests.
+#[doc = include_str!("../docs/token-server.md")]
+#[cfg(doctest)]
+pub struct TokenServerDoctests;
+
 /// Not public API: the paths the macros expand to. May change in any release.
 #[doc(hidden)]
 pub mod __private {
