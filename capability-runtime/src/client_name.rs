@@ -2,9 +2,6 @@
 
 use std::borrow::Cow;
 use std::fmt;
-use std::str::FromStr;
-
-use crate::error::{ClientNameError, Error};
 
 /// The longest client name Twilio accepts, in characters.
 pub const MAX_CLIENT_NAME_LEN: usize = 121;
@@ -70,10 +67,16 @@ fn check_name(s: &str) -> Result<(), ClientNameError> {
 pub struct ClientName(Cow<'static, str>);
 
 impl ClientName {
-    /// Parses a client name, saying which rule it breaks if it is not one.
-    pub fn new(name: &str) -> Result<Self, Error> {
-        check_name(name).map_err(Error::InvalidClientName)?;
+    /// The client name in `name`, or the rule it breaks.
+    pub(crate) fn parse(name: &str) -> Result<Self, ClientNameError> {
+        check_name(name)?;
         Ok(Self(Cow::Owned(name.to_owned())))
+    }
+
+    /// The client name in `name`, taken without a copy, or the rule it breaks.
+    pub(crate) fn parse_owned(name: String) -> Result<Self, ClientNameError> {
+        check_name(&name)?;
+        Ok(Self(Cow::Owned(name)))
     }
 
     /// A client name known at compile time. In a `const` item an invalid name is a compile error.
@@ -118,29 +121,6 @@ impl fmt::Debug for ClientName {
     }
 }
 
-impl FromStr for ClientName {
-    type Err = Error;
-    fn from_str(s: &str) -> Result<Self, Error> {
-        Self::new(s)
-    }
-}
-
-impl TryFrom<&str> for ClientName {
-    type Error = Error;
-    fn try_from(s: &str) -> Result<Self, Error> {
-        Self::new(s)
-    }
-}
-
-impl TryFrom<String> for ClientName {
-    type Error = Error;
-    /// Takes the `String` without copying it when it is valid.
-    fn try_from(s: String) -> Result<Self, Error> {
-        check_name(&s).map_err(Error::InvalidClientName)?;
-        Ok(Self(Cow::Owned(s)))
-    }
-}
-
 impl AsRef<str> for ClientName {
     fn as_ref(&self) -> &str {
         &self.0
@@ -159,22 +139,63 @@ impl PartialEq<&str> for ClientName {
     }
 }
 
+/// The rule a client name breaks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ClientNameError {
+    /// The name is empty.
+    Empty,
+    /// The name is longer than 121 characters.
+    TooLong {
+        /// Its length in characters.
+        len: usize,
+    },
+    /// A character is not a letter, a digit or `_`.
+    InvalidChar {
+        /// The character.
+        ch: char,
+        /// Its position, counting characters from 1.
+        position: usize,
+    },
+}
+
+impl fmt::Display for ClientNameError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ClientNameError::Empty => f.write_str(
+                "a client name cannot be empty; use 1 to 121 letters, digits or `_`",
+            ),
+            ClientNameError::TooLong { len } => write!(
+                f,
+                "a client name has at most 121 characters, this one has {len}; shorten it"
+            ),
+            ClientNameError::InvalidChar { ch, position } => write!(
+                f,
+                "character {position} (`{}`) is not allowed in a client name; use letters, digits or `_`",
+                ch.escape_debug()
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ClientNameError {}
+
 #[cfg(test)]
 mod tests {
     use super::*;
 
     fn problem(s: &str) -> ClientNameError {
-        match ClientName::new(s) {
-            Err(Error::InvalidClientName(e)) => e,
+        match ClientName::parse(s) {
+            Err(e) => e,
             other => panic!("expected a client name error, got {other:?}"),
         }
     }
 
     #[test]
     fn rules() {
-        assert!(ClientName::new("a").is_ok());
-        assert!(ClientName::new("Alice_2").is_ok());
-        assert!(ClientName::new(&"x".repeat(121)).is_ok());
+        assert!(ClientName::parse("a").is_ok());
+        assert!(ClientName::parse("Alice_2").is_ok());
+        assert!(ClientName::parse(&"x".repeat(121)).is_ok());
         assert_eq!(problem(""), ClientNameError::Empty);
         assert_eq!(
             problem(&"x".repeat(122)),
@@ -206,7 +227,7 @@ mod tests {
 
     #[test]
     fn control_characters_are_escaped_in_messages() {
-        let msg = ClientName::new("a\nb").unwrap_err().to_string();
+        let msg = ClientName::parse("a\nb").unwrap_err().to_string();
         assert_eq!(
             msg,
             "character 2 (`\\n`) is not allowed in a client name; use letters, digits or `_`"

@@ -3,9 +3,17 @@
 use std::fmt;
 use std::time::Duration;
 
+use std::str::FromStr;
+
+use crate::client_name::{ClientName, ClientNameError};
+use crate::identity::{Identity, IdentityError};
 use crate::kinds::GrantKind;
 use crate::kinds::ScopeKind;
-use crate::sid::SidKind;
+use crate::shown::Truncated;
+use crate::sid::{
+    AccountSid, ApiKeySid, AppSid, CredentialSid, Disclosure, RoleSid, RoomSid, ServiceSid,
+    SidError, WorkerSid, WorkspaceSid,
+};
 
 /// Everything that can go wrong: invalid input, a policy that cannot be signed, a token that does
 /// not verify. Each message says what was wrong and how to fix it; none contains the auth token.
@@ -330,316 +338,6 @@ impl From<ClientNameError> for Error {
     }
 }
 
-/// What is wrong with a SID.
-///
-/// The text given is quoted only when it plainly is not a secret: when it has the shape of a
-/// SID, or is the expected prefix followed by hexadecimal digits and not as long as a Twilio
-/// secret (32 characters). Otherwise (an auth token or API key secret passed where the SID belongs, say)
-/// the error neither quotes it nor names any of its characters.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct SidError {
-    expected: SidKind,
-    input: String,
-    disclosure: Disclosure,
-    problem: SidProblem,
-}
-
-/// How much a [`SidError`] says of the text given: where the text comes from decides it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Disclosure {
-    /// Quoted: text written in a policy's source, which is no secret.
-    Quoted,
-    /// Quoted when it plainly is not a secret, otherwise only its length: the SIDs given to
-    /// `XxxSid::new` and `Credentials::new`.
-    UnlessSecretLike,
-    /// Never quoted, nor any of its characters: the arguments of `ApiKey::new`, where a secret
-    /// given in the wrong place is easy. The kind its prefix names, its length and (unless it
-    /// looks like a secret) the position of a bad character are kept.
-    #[cfg_attr(not(feature = "jwt"), allow(dead_code))]
-    Never,
-}
-
-/// The length of a Twilio auth token or API key secret: text of this length where a SID belongs
-/// is never quoted.
-const SECRET_LEN: usize = 32;
-
-/// The rule a SID breaks.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum SidProblem {
-    /// The SID is empty.
-    Empty,
-    /// The SID is of another kind, e.g. an Account SID where an Application SID belongs.
-    WrongKind {
-        /// The kind its prefix names.
-        found: SidKind,
-    },
-    /// The SID does not start with the expected prefix, nor with any prefix we know.
-    WrongPrefix,
-    /// A character after the prefix is not a hexadecimal digit.
-    InvalidChar {
-        /// The character.
-        ch: char,
-        /// Its position, counting characters from 1.
-        position: usize,
-    },
-    /// The SID has the right characters but not 34 of them.
-    WrongLength {
-        /// Its length in characters.
-        len: usize,
-    },
-    /// A character after the prefix is not a hexadecimal digit, and the text is not shown:
-    /// the errors of `ApiKey::new`, whose SID arguments may be its secret
-    /// given in the wrong place.
-    NotHexDigit {
-        /// Its position, counting characters from 1.
-        position: usize,
-    },
-}
-
-impl SidError {
-    pub(crate) fn new(
-        expected: SidKind,
-        input: &str,
-        mut problem: SidProblem,
-        disclosure: Disclosure,
-    ) -> Self {
-        let len = input.chars().count();
-        let sid_shaped = matches!(problem, SidProblem::WrongKind { .. })
-            || (input.starts_with(expected.prefix()) && len == crate::sid::SID_LEN);
-        let short_hex = input.starts_with(expected.prefix())
-            && len != SECRET_LEN
-            && input.bytes().skip(2).all(|b| b.is_ascii_hexdigit());
-        let secret_like = !(input.is_empty() || sid_shaped || short_hex);
-        // Of text that may be a secret, not even where its first character that is not a
-        // hexadecimal digit is.
-        if let SidProblem::InvalidChar { position, .. } = problem {
-            problem = match disclosure {
-                Disclosure::Quoted => problem,
-                _ if secret_like => SidProblem::WrongLength { len },
-                Disclosure::Never => SidProblem::NotHexDigit { position },
-                Disclosure::UnlessSecretLike => problem,
-            };
-        }
-        let (disclosure, input) = match disclosure {
-            Disclosure::Never => (Disclosure::Never, String::new()),
-            Disclosure::UnlessSecretLike if secret_like => (
-                Disclosure::UnlessSecretLike,
-                format!("[{len} characters, not shown]"),
-            ),
-            _ => (Disclosure::Quoted, input.to_owned()),
-        };
-        Self {
-            expected,
-            input,
-            disclosure,
-            problem,
-        }
-    }
-
-    /// The kind of SID that was expected.
-    pub fn expected(&self) -> SidKind {
-        self.expected
-    }
-
-    /// The text that was given, when it plainly is not a secret; otherwise
-    /// `[N characters, not shown]`. Empty for the errors of `ApiKey::new`,
-    /// which never repeat their input (it may be the secret, given in the wrong place).
-    pub fn input(&self) -> &str {
-        &self.input
-    }
-
-    /// The rule it breaks.
-    pub fn problem(&self) -> &SidProblem {
-        &self.problem
-    }
-}
-
-impl fmt::Display for SidError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = self.expected;
-        let name = &kind.description()[kind.description().find(' ').map_or(0, |i| i + 1)..];
-        let prefix = kind.prefix();
-        match self.disclosure {
-            Disclosure::Quoted => {}
-            Disclosure::Never => return self.fmt_redacted(f, name),
-            Disclosure::UnlessSecretLike => return self.fmt_hidden(f),
-        }
-        let input = Truncated(&self.input);
-        match &self.problem {
-            SidProblem::Empty => write!(
-                f,
-                "the {name} is empty; it must be `{prefix}` followed by 32 hexadecimal digits"
-            ),
-            SidProblem::WrongKind { found } => write!(
-                f,
-                "`{input}` is {}; {} starts with `{prefix}`",
-                found.description(),
-                kind.description()
-            ),
-            SidProblem::WrongPrefix => write!(
-                f,
-                "`{input}` is not {}: it must start with `{prefix}`, followed by 32 hexadecimal digits",
-                kind.description()
-            ),
-            SidProblem::InvalidChar { ch, position } => write!(
-                f,
-                "character {position} (`{}`) of {name} `{input}` is not a hexadecimal digit; \
-                 after `{prefix}` use only 0-9 and a-f",
-                ch.escape_debug()
-            ),
-            SidProblem::WrongLength { len } => write!(
-                f,
-                "{name} `{input}` has {len} characters; it must be `{prefix}` followed by exactly \
-                 32 hexadecimal digits (34 characters)"
-            ),
-            SidProblem::NotHexDigit { position } => write!(
-                f,
-                "character {position} of the {name} is not a hexadecimal digit; after `{prefix}` \
-                 use only 0-9 and a-f"
-            ),
-        }
-    }
-}
-
-impl SidError {
-    /// The message of an error whose text looked like a secret: its length only.
-    fn fmt_hidden(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let kind = self.expected;
-        let len = self.input.trim_start_matches('[');
-        let len = len.split(' ').next().unwrap_or_default();
-        write!(
-            f,
-            "the text given is not {} ({len} characters, not shown in case it is a secret): \
-             it must be `{}` followed by 32 hexadecimal digits; check the order of the arguments",
-            kind.description(),
-            kind.prefix()
-        )
-    }
-
-    /// The message of a redacted error: what was given is described, never quoted.
-    fn fmt_redacted(&self, f: &mut fmt::Formatter<'_>, name: &str) -> fmt::Result {
-        let kind = self.expected;
-        let prefix = kind.prefix();
-        let hint = "(the text is not shown: it may be a secret given in the wrong place; \
-                    check the order of the arguments)";
-        match &self.problem {
-            SidProblem::Empty => write!(
-                f,
-                "the {name} is empty; it must be `{prefix}` followed by 32 hexadecimal digits"
-            ),
-            SidProblem::WrongKind { found } => write!(
-                f,
-                "the text given as the {name} is {}; {} starts with `{prefix}` {hint}",
-                found.description(),
-                kind.description()
-            ),
-            SidProblem::WrongPrefix => write!(
-                f,
-                "the text given as the {name} is not {}: it must start with `{prefix}`, followed \
-                 by 32 hexadecimal digits {hint}",
-                kind.description()
-            ),
-            SidProblem::InvalidChar { position, .. } | SidProblem::NotHexDigit { position } => {
-                write!(
-                    f,
-                    "character {position} of the text given as the {name} is not a hexadecimal \
-                     digit; after `{prefix}` use only 0-9 and a-f {hint}"
-                )
-            }
-            SidProblem::WrongLength { len } => write!(
-                f,
-                "the text given as the {name} has {len} characters; it must be `{prefix}` followed \
-                 by exactly 32 hexadecimal digits (34 characters) {hint}"
-            ),
-        }
-    }
-}
-
-impl std::error::Error for SidError {}
-
-/// The rule a client name breaks.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum ClientNameError {
-    /// The name is empty.
-    Empty,
-    /// The name is longer than 121 characters.
-    TooLong {
-        /// Its length in characters.
-        len: usize,
-    },
-    /// A character is not a letter, a digit or `_`.
-    InvalidChar {
-        /// The character.
-        ch: char,
-        /// Its position, counting characters from 1.
-        position: usize,
-    },
-}
-
-impl fmt::Display for ClientNameError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            ClientNameError::Empty => f.write_str(
-                "a client name cannot be empty; use 1 to 121 letters, digits or `_`",
-            ),
-            ClientNameError::TooLong { len } => write!(
-                f,
-                "a client name has at most 121 characters, this one has {len}; shorten it"
-            ),
-            ClientNameError::InvalidChar { ch, position } => write!(
-                f,
-                "character {position} (`{}`) is not allowed in a client name; use letters, digits or `_`",
-                ch.escape_debug()
-            ),
-        }
-    }
-}
-
-impl std::error::Error for ClientNameError {}
-
-/// The rule an [`Identity`](crate::identity::Identity) breaks.
-#[derive(Clone, Debug, PartialEq, Eq)]
-#[non_exhaustive]
-pub enum IdentityError {
-    /// The identity is empty.
-    Empty,
-    /// The identity is longer than 256 characters.
-    TooLong {
-        /// Its length in characters.
-        len: usize,
-    },
-    /// A character is a control character (U+0000–U+001F, U+007F–U+009F).
-    ControlChar {
-        /// The character.
-        ch: char,
-        /// Its position, counting characters from 1.
-        position: usize,
-    },
-}
-
-impl fmt::Display for IdentityError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            IdentityError::Empty => {
-                f.write_str("an identity cannot be empty; use 1 to 256 characters")
-            }
-            IdentityError::TooLong { len } => write!(
-                f,
-                "an identity has at most 256 characters, this one has {len}; shorten it"
-            ),
-            IdentityError::ControlChar { ch, position } => write!(
-                f,
-                "character {position} (`{}`) of the identity is a control character; remove it",
-                ch.escape_debug()
-            ),
-        }
-    }
-}
-
-impl std::error::Error for IdentityError {}
-
 /// Why a capability `Policy` cannot become an Access Token policy.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
@@ -752,18 +450,124 @@ impl fmt::Display for Malformed {
     }
 }
 
-/// Shows at most 64 characters of untrusted text, escaped.
-pub(crate) struct Truncated<'a>(pub(crate) &'a str);
+// The constructors of the validated values, which report the crate's one `Error`. They are written
+// here, above the values' own modules, so that those modules (and their errors) stay below this
+// one and the modules form layers.
 
-impl fmt::Display for Truncated<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        const MAX: usize = 64;
-        for (i, c) in self.0.chars().enumerate() {
-            if i == MAX {
-                return f.write_str("…");
+/// `new`, `FromStr` and `TryFrom<&str>` of a SID type.
+macro_rules! sid_constructors {
+    ($name:ident, $example:literal) => {
+        impl $name {
+            /// Parses a SID, saying what is wrong with it if it is not one of this kind.
+            ///
+            /// ```
+            #[doc = concat!("use capability_runtime::", stringify!($name), ";")]
+            ///
+            #[doc = concat!("let sid = ", stringify!($name), "::new(\"", $example, "\")?;")]
+            #[doc = concat!("assert_eq!(sid.as_str(), \"", $example, "\");")]
+            #[doc = concat!("assert!(", stringify!($name), "::new(\"", "XX123", "\").is_err());")]
+            /// # Ok::<(), capability_runtime::Error>(())
+            /// ```
+            ///
+            /// # Errors
+            /// [`Error::InvalidSid`], which quotes the text only when it plainly is no secret.
+            pub fn new(sid: &str) -> Result<Self, Error> {
+                Self::parse(sid, Disclosure::UnlessSecretLike).map_err(Error::InvalidSid)
             }
-            write!(f, "{}", c.escape_debug())?;
+
+            /// [`new`](Self::new) for text written in a policy's source, which is no secret:
+            /// the error quotes it whatever it is.
+            #[allow(dead_code)]
+            pub(crate) fn from_source(sid: &str) -> Result<Self, Error> {
+                Self::parse(sid, Disclosure::Quoted).map_err(Error::InvalidSid)
+            }
+
+            /// [`new`](Self::new) for the arguments of `ApiKey::new` and `Credentials::new`, easily
+            /// swapped with the secret: the error never quotes the text.
+            #[allow(dead_code)]
+            pub(crate) fn new_redacted(sid: &str) -> Result<Self, Error> {
+                Self::parse(sid, Disclosure::Never).map_err(Error::InvalidSid)
+            }
         }
-        Ok(())
+
+        impl FromStr for $name {
+            type Err = Error;
+            fn from_str(s: &str) -> Result<Self, Error> {
+                Self::new(s)
+            }
+        }
+
+        impl TryFrom<&str> for $name {
+            type Error = Error;
+            fn try_from(s: &str) -> Result<Self, Error> {
+                Self::new(s)
+            }
+        }
+    };
+}
+
+sid_constructors!(AccountSid, "AC0123456789abcdef0123456789abcdef");
+sid_constructors!(AppSid, "AP0123456789abcdef0123456789abcdef");
+sid_constructors!(ApiKeySid, "SK0123456789abcdef0123456789abcdef");
+sid_constructors!(ServiceSid, "IS0123456789abcdef0123456789abcdef");
+sid_constructors!(CredentialSid, "CR0123456789abcdef0123456789abcdef");
+sid_constructors!(RoleSid, "RL0123456789abcdef0123456789abcdef");
+sid_constructors!(WorkspaceSid, "WS0123456789abcdef0123456789abcdef");
+sid_constructors!(WorkerSid, "WK0123456789abcdef0123456789abcdef");
+sid_constructors!(RoomSid, "RM0123456789abcdef0123456789abcdef");
+
+/// `new`, `FromStr`, `TryFrom<&str>` and `TryFrom<String>` of a text type.
+macro_rules! text_constructors {
+    ($name:ident, $variant:ident, $what:literal) => {
+        impl $name {
+            #[doc = concat!("Parses ", $what, ", saying which rule it breaks if it is not one.")]
+            ///
+            /// # Errors
+            #[doc = concat!("[`Error::", stringify!($variant), "`], naming the rule.")]
+            pub fn new(text: &str) -> Result<Self, Error> {
+                Self::parse(text).map_err(Error::$variant)
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = Error;
+            fn from_str(s: &str) -> Result<Self, Error> {
+                Self::new(s)
+            }
+        }
+
+        impl TryFrom<&str> for $name {
+            type Error = Error;
+            fn try_from(s: &str) -> Result<Self, Error> {
+                Self::new(s)
+            }
+        }
+
+        impl TryFrom<String> for $name {
+            type Error = Error;
+            /// Takes the `String` without copying it when it is valid.
+            fn try_from(s: String) -> Result<Self, Error> {
+                Self::parse_owned(s).map_err(Error::$variant)
+            }
+        }
+    };
+}
+
+text_constructors!(ClientName, InvalidClientName, "a client name");
+text_constructors!(Identity, InvalidIdentity, "an identity");
+
+/// An identity is a client name when it follows the client-name rule; the error says which part
+/// of the rule it breaks, as [`ClientName::new`] does.
+impl TryFrom<&Identity> for ClientName {
+    type Error = Error;
+    fn try_from(identity: &Identity) -> Result<Self, Error> {
+        ClientName::new(identity.as_str())
+    }
+}
+
+impl TryFrom<Identity> for ClientName {
+    type Error = Error;
+    fn try_from(identity: Identity) -> Result<Self, Error> {
+        ClientName::try_from(identity.into_string())
     }
 }

@@ -16,12 +16,13 @@ use std::fmt;
 
 use crate::access::{self, AccessClaims, AccessGrants, Region};
 use crate::capability::{self, scope, CapabilityClaims, Grants};
-use crate::error::{Error, Malformed, TokenPart, Truncated};
+use crate::error::{Error, Malformed, TokenPart};
 use crate::identity::Identity;
 use crate::jwt::claims::{Registered, Times};
 use crate::jwt::json::Field;
 use crate::jwt::{self, base64url, Decoded, Header, ACCESS_CTY};
 use crate::limits::{self, check_lifetime, MAX_TTL, TAG_LEN};
+use crate::shown::Truncated;
 use crate::sid::{AccountSid, ApiKeySid};
 
 /// The kind of Twilio token, told from its header and claims.
@@ -332,7 +333,7 @@ impl Inspection {
 /// expiry), to show what it holds and what Twilio would refuse it for. See [`Inspection`].
 ///
 /// # Errors
-/// When the text is not a JWT: over [`MAX_TOKEN_LEN`], not three segments, or a header or
+/// When the text is not a JWT: over [`MAX_TOKEN_LEN`](crate::MAX_TOKEN_LEN), not three segments, or a header or
 /// claims that are not base64url of a JSON object ([`Error::TokenTooLarge`],
 /// [`Error::Malformed`]). Everything else is a [`Problem`] of the [`Inspection`].
 pub fn inspect_at(token: &str, now: u64) -> Result<Inspection, Error> {

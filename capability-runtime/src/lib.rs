@@ -57,6 +57,7 @@ mod identity;
 mod kinds;
 mod limits;
 mod params;
+mod shown;
 mod sid;
 
 #[cfg(feature = "jwt")]
@@ -83,18 +84,17 @@ pub use access::{
     Region, SyncGrant, TaskRouterGrant, VideoGrant, VoiceGrant,
 };
 pub use capability::{Events, Grants, Outgoing, Policy, PolicyBuilder, MAX_OTHER_SCOPES};
+pub use client_name::ClientNameError;
 pub use client_name::{ClientName, MAX_CLIENT_NAME_LEN};
-pub use error::{
-    ClientNameError, Error, IdentityError, Malformed, MigrationBlocker, SidError, SidProblem,
-    TokenPart,
-};
+pub use error::{Error, Malformed, MigrationBlocker, TokenPart};
+pub use identity::IdentityError;
 pub use identity::{Identity, MAX_IDENTITY_LEN};
 pub use kinds::{GrantKind, ScopeKind};
 pub use limits::{DEFAULT_TTL, MAX_EXP, MAX_TOKEN_LEN, MAX_TTL, MIN_TTL};
 pub use params::{Params, ParamsIter};
 pub use sid::{
-    AccountSid, ApiKeySid, AppSid, CredentialSid, RoleSid, RoomSid, ServiceSid, SidKind, WorkerSid,
-    WorkspaceSid, SID_LEN,
+    AccountSid, ApiKeySid, AppSid, CredentialSid, RoleSid, RoomSid, ServiceSid, SidError, SidKind,
+    SidProblem, WorkerSid, WorkspaceSid, SID_LEN,
 };
 
 #[cfg(feature = "dsl")]

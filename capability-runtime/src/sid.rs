@@ -1,9 +1,8 @@
 //! Twilio SIDs: `AccountSid` and `AppSid`, and the other kinds we recognise in error messages.
 
 use std::fmt;
-use std::str::FromStr;
 
-use crate::error::{Disclosure, Error, SidError, SidProblem};
+use crate::shown::Truncated;
 
 /// Length of every Twilio SID: a two-letter prefix and 32 hexadecimal digits.
 pub const SID_LEN: usize = 34;
@@ -213,29 +212,10 @@ macro_rules! sid_type {
             /// The kind of SID this type holds.
             pub const KIND: SidKind = $kind;
 
-            /// Parses a SID, saying what is wrong with it if it is not one of this kind.
-            ///
-            /// ```
-            #[doc = concat!("use capability_runtime::", stringify!($name), ";")]
-            ///
-            #[doc = concat!("let sid = ", stringify!($name), "::new(\"", $example, "\")?;")]
-            #[doc = concat!("assert_eq!(sid.as_str(), \"", $example, "\");")]
-            #[doc = concat!("assert!(", stringify!($name), "::new(\"", "XX123", "\").is_err());")]
-            /// # Ok::<(), capability_runtime::Error>(())
-            /// ```
-            pub fn new(sid: &str) -> Result<Self, Error> {
-                check_sid(sid, $kind, Disclosure::UnlessSecretLike)
-                    .map(Self)
-                    .map_err(Error::InvalidSid)
-            }
-
-            /// [`new`](Self::new) for text written in a policy's source, which is no secret:
-            /// the error quotes it whatever it is.
-            #[allow(dead_code)]
-            pub(crate) fn from_source(sid: &str) -> Result<Self, Error> {
-                check_sid(sid, $kind, Disclosure::Quoted)
-                    .map(Self)
-                    .map_err(Error::InvalidSid)
+            /// The SID in `sid`, or what is wrong with it; `disclosure` says how much the error
+            /// may show of the text.
+            pub(crate) fn parse(sid: &str, disclosure: Disclosure) -> Result<Self, SidError> {
+                check_sid(sid, $kind, disclosure).map(Self)
             }
 
             /// A SID known at compile time. In a `const` item an invalid SID is a compile error.
@@ -277,20 +257,6 @@ macro_rules! sid_type {
         impl fmt::Debug for $name {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 write!(f, "{}({:?})", stringify!($name), self.as_str())
-            }
-        }
-
-        impl FromStr for $name {
-            type Err = Error;
-            fn from_str(s: &str) -> Result<Self, Error> {
-                Self::new(s)
-            }
-        }
-
-        impl TryFrom<&str> for $name {
-            type Error = Error;
-            fn try_from(s: &str) -> Result<Self, Error> {
-                Self::new(s)
             }
         }
 
@@ -384,41 +350,262 @@ sid_type!(
     "RM0123456789abcdef0123456789abcdef"
 );
 
-// `ApiKey::new`'s arguments are easily swapped with its secret: its SID errors never quote the
-// text (see `Disclosure::Never`).
-#[cfg(feature = "jwt")]
-impl ApiKeySid {
-    pub(crate) fn new_redacted(sid: &str) -> Result<Self, Error> {
-        check_sid(sid, SidKind::ApiKey, Disclosure::Never)
-            .map(Self)
-            .map_err(Error::InvalidSid)
+/// What is wrong with a SID.
+///
+/// The text given is quoted only when it plainly is not a secret: when it has the shape of a
+/// SID, or is the expected prefix followed by hexadecimal digits and not as long as a Twilio
+/// secret (32 characters). Otherwise (an auth token or API key secret passed where the SID belongs, say)
+/// the error neither quotes it nor names any of its characters.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SidError {
+    expected: SidKind,
+    input: String,
+    disclosure: Disclosure,
+    problem: SidProblem,
+}
+
+/// How much a [`SidError`] says of the text given: where the text comes from decides it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Disclosure {
+    /// Quoted: text written in a policy's source, which is no secret.
+    Quoted,
+    /// Quoted when it plainly is not a secret, otherwise only its length: the SIDs given to
+    /// `XxxSid::new` and `Credentials::new`.
+    UnlessSecretLike,
+    /// Never quoted, nor any of its characters: the arguments of `ApiKey::new`, where a secret
+    /// given in the wrong place is easy. The kind its prefix names, its length and (unless it
+    /// looks like a secret) the position of a bad character are kept.
+    #[cfg_attr(not(feature = "jwt"), allow(dead_code))]
+    Never,
+}
+
+/// The length of a Twilio auth token or API key secret: text of this length where a SID belongs
+/// is never quoted.
+const SECRET_LEN: usize = 32;
+
+/// The rule a SID breaks.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum SidProblem {
+    /// The SID is empty.
+    Empty,
+    /// The SID is of another kind, e.g. an Account SID where an Application SID belongs.
+    WrongKind {
+        /// The kind its prefix names.
+        found: SidKind,
+    },
+    /// The SID does not start with the expected prefix, nor with any prefix we know.
+    WrongPrefix,
+    /// A character after the prefix is not a hexadecimal digit.
+    InvalidChar {
+        /// The character.
+        ch: char,
+        /// Its position, counting characters from 1.
+        position: usize,
+    },
+    /// The SID has the right characters but not 34 of them.
+    WrongLength {
+        /// Its length in characters.
+        len: usize,
+    },
+    /// A character after the prefix is not a hexadecimal digit, and the text is not shown:
+    /// the errors of `ApiKey::new`, whose SID arguments may be its secret
+    /// given in the wrong place.
+    NotHexDigit {
+        /// Its position, counting characters from 1.
+        position: usize,
+    },
+}
+
+impl SidError {
+    pub(crate) fn new(
+        expected: SidKind,
+        input: &str,
+        mut problem: SidProblem,
+        disclosure: Disclosure,
+    ) -> Self {
+        let len = input.chars().count();
+        let sid_shaped = matches!(problem, SidProblem::WrongKind { .. })
+            || (input.starts_with(expected.prefix()) && len == SID_LEN);
+        let short_hex = input.starts_with(expected.prefix())
+            && len != SECRET_LEN
+            && input.bytes().skip(2).all(|b| b.is_ascii_hexdigit());
+        let secret_like = !(input.is_empty() || sid_shaped || short_hex);
+        // Of text that may be a secret, not even where its first character that is not a
+        // hexadecimal digit is.
+        if let SidProblem::InvalidChar { position, .. } = problem {
+            problem = match disclosure {
+                Disclosure::Quoted => problem,
+                _ if secret_like => SidProblem::WrongLength { len },
+                Disclosure::Never => SidProblem::NotHexDigit { position },
+                Disclosure::UnlessSecretLike => problem,
+            };
+        }
+        let (disclosure, input) = match disclosure {
+            Disclosure::Never => (Disclosure::Never, String::new()),
+            Disclosure::UnlessSecretLike if secret_like => (
+                Disclosure::UnlessSecretLike,
+                format!("[{len} characters, not shown]"),
+            ),
+            _ => (Disclosure::Quoted, input.to_owned()),
+        };
+        Self {
+            expected,
+            input,
+            disclosure,
+            problem,
+        }
+    }
+
+    /// The kind of SID that was expected.
+    pub fn expected(&self) -> SidKind {
+        self.expected
+    }
+
+    /// The text that was given, when it plainly is not a secret; otherwise
+    /// `[N characters, not shown]`. Empty for the errors of `ApiKey::new`,
+    /// which never repeat their input (it may be the secret, given in the wrong place).
+    pub fn input(&self) -> &str {
+        &self.input
+    }
+
+    /// The rule it breaks.
+    pub fn problem(&self) -> &SidProblem {
+        &self.problem
     }
 }
 
-#[cfg(feature = "jwt")]
-impl AccountSid {
-    pub(crate) fn new_redacted(sid: &str) -> Result<Self, Error> {
-        check_sid(sid, SidKind::Account, Disclosure::Never)
-            .map(Self)
-            .map_err(Error::InvalidSid)
+impl fmt::Display for SidError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = self.expected;
+        let name = &kind.description()[kind.description().find(' ').map_or(0, |i| i + 1)..];
+        let prefix = kind.prefix();
+        match self.disclosure {
+            Disclosure::Quoted => {}
+            Disclosure::Never => return self.fmt_redacted(f, name),
+            Disclosure::UnlessSecretLike => return self.fmt_hidden(f),
+        }
+        let input = Truncated(&self.input);
+        match &self.problem {
+            SidProblem::Empty => write!(
+                f,
+                "the {name} is empty; it must be `{prefix}` followed by 32 hexadecimal digits"
+            ),
+            SidProblem::WrongKind { found } => write!(
+                f,
+                "`{input}` is {}; {} starts with `{prefix}`",
+                found.description(),
+                kind.description()
+            ),
+            SidProblem::WrongPrefix => write!(
+                f,
+                "`{input}` is not {}: it must start with `{prefix}`, followed by 32 hexadecimal digits",
+                kind.description()
+            ),
+            SidProblem::InvalidChar { ch, position } => write!(
+                f,
+                "character {position} (`{}`) of {name} `{input}` is not a hexadecimal digit; \
+                 after `{prefix}` use only 0-9 and a-f",
+                ch.escape_debug()
+            ),
+            SidProblem::WrongLength { len } => write!(
+                f,
+                "{name} `{input}` has {len} characters; it must be `{prefix}` followed by exactly \
+                 32 hexadecimal digits (34 characters)"
+            ),
+            SidProblem::NotHexDigit { position } => write!(
+                f,
+                "character {position} of the {name} is not a hexadecimal digit; after `{prefix}` \
+                 use only 0-9 and a-f"
+            ),
+        }
     }
 }
+
+impl SidError {
+    /// The message of an error whose text looked like a secret: its length only.
+    fn fmt_hidden(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = self.expected;
+        let len = self.input.trim_start_matches('[');
+        let len = len.split(' ').next().unwrap_or_default();
+        write!(
+            f,
+            "the text given is not {} ({len} characters, not shown in case it is a secret): \
+             it must be `{}` followed by 32 hexadecimal digits; check the order of the arguments",
+            kind.description(),
+            kind.prefix()
+        )
+    }
+
+    /// The message of a redacted error: what was given is described, never quoted.
+    fn fmt_redacted(&self, f: &mut fmt::Formatter<'_>, name: &str) -> fmt::Result {
+        let kind = self.expected;
+        let prefix = kind.prefix();
+        let hint = "(the text is not shown: it may be a secret given in the wrong place; \
+                    check the order of the arguments)";
+        match &self.problem {
+            SidProblem::Empty => write!(
+                f,
+                "the {name} is empty; it must be `{prefix}` followed by 32 hexadecimal digits"
+            ),
+            SidProblem::WrongKind { found } => write!(
+                f,
+                "the text given as the {name} is {}; {} starts with `{prefix}` {hint}",
+                found.description(),
+                kind.description()
+            ),
+            SidProblem::WrongPrefix => write!(
+                f,
+                "the text given as the {name} is not {}: it must start with `{prefix}`, followed \
+                 by 32 hexadecimal digits {hint}",
+                kind.description()
+            ),
+            SidProblem::InvalidChar { position, .. } | SidProblem::NotHexDigit { position } => {
+                write!(
+                    f,
+                    "character {position} of the text given as the {name} is not a hexadecimal \
+                     digit; after `{prefix}` use only 0-9 and a-f {hint}"
+                )
+            }
+            SidProblem::WrongLength { len } => write!(
+                f,
+                "the text given as the {name} has {len} characters; it must be `{prefix}` followed \
+                 by exactly 32 hexadecimal digits (34 characters) {hint}"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for SidError {}
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    impl AppSid {
+        /// `new`'s parsing, without the crate's error above this module.
+        fn parse_new(s: &str) -> Result<Self, SidError> {
+            Self::parse(s, Disclosure::UnlessSecretLike)
+        }
+    }
+
+    impl AccountSid {
+        fn parse_new(s: &str) -> Result<Self, SidError> {
+            Self::parse(s, Disclosure::UnlessSecretLike)
+        }
+    }
+
     fn problem(s: &str) -> SidProblem {
-        match AppSid::new(s) {
-            Err(Error::InvalidSid(e)) => e.problem().clone(),
+        match AppSid::parse_new(s) {
+            Err(e) => e.problem().clone(),
             other => panic!("expected an SID error, got {other:?}"),
         }
     }
 
     #[test]
     fn accepts_both_cases_of_hex() {
-        assert!(AppSid::new("AP0123456789abcdef0123456789ABCDEF").is_ok());
-        assert!(AccountSid::new("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa").is_ok());
+        assert!(AppSid::parse_new("AP0123456789abcdef0123456789ABCDEF").is_ok());
+        assert!(AccountSid::parse_new("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa").is_ok());
     }
 
     #[test]
@@ -460,21 +647,21 @@ mod tests {
         // Text that may be a secret names no character; text from a policy's source does.
         assert_eq!(problem("APé"), SidProblem::WrongLength { len: 3 });
         assert!(matches!(
-            AppSid::from_source("APé"),
-            Err(Error::InvalidSid(e)) if e.problem() == &SidProblem::InvalidChar { ch: 'é', position: 3 }
+            AppSid::parse("APé", Disclosure::Quoted),
+            Err(e) if e.problem() == &SidProblem::InvalidChar { ch: 'é', position: 3 }
         ));
     }
 
     #[test]
     fn messages_name_the_kind_and_the_fix() {
-        let msg = AppSid::new("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
+        let msg = AppSid::parse_new("ACaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa")
             .unwrap_err()
             .to_string();
         assert!(
             msg.contains("is an Account SID; an Application SID starts with `AP`"),
             "{msg}"
         );
-        let msg = AppSid::new("AP123").unwrap_err().to_string();
+        let msg = AppSid::parse_new("AP123").unwrap_err().to_string();
         assert!(msg.contains("5 characters"), "{msg}");
         assert!(msg.contains("32 hexadecimal digits"), "{msg}");
     }

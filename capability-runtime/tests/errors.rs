@@ -679,3 +679,15 @@ fn errors_are_std_errors_with_messages() {
         "a token is three base64url segments separated by `.`, this one has 2"
     );
 }
+
+/// An identity that is no client name converts with the client-name rule's own error.
+#[test]
+fn an_identity_converts_to_a_client_name_with_its_rule() {
+    use capability_runtime::Identity;
+    let identity = Identity::from_static("a-b");
+    let expected = ClientName::new("a-b").unwrap_err();
+    assert_eq!(ClientName::try_from(&identity).unwrap_err(), expected);
+    assert_eq!(ClientName::try_from(identity).unwrap_err(), expected);
+    let identity = Identity::new("Alice_1").unwrap();
+    assert_eq!(ClientName::try_from(&identity).unwrap(), "Alice_1");
+}

@@ -15,7 +15,7 @@ use crate::access::grants::{
     AccessGrants, ChatGrant, OutgoingApplication, PlaybackGrant, ServiceFields, SyncGrant,
     TaskRouterGrant, VideoGrant, VoiceGrant,
 };
-use crate::error::{Error, Truncated};
+use crate::error::Error;
 use crate::identity::Identity;
 use crate::jwt::claims::{self, Registered};
 use crate::jwt::json::{
@@ -24,6 +24,7 @@ use crate::jwt::json::{
 };
 use crate::kinds::GrantKind;
 use crate::params::Params;
+use crate::shown::Truncated;
 use crate::sid::{AppSid, CredentialSid, RoleSid, ServiceSid, WorkerSid, WorkspaceSid};
 
 // ---------------------------------------------------------------------------------------------

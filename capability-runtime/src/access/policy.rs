@@ -356,7 +356,7 @@ pub(crate) fn check_grants(identity: &Identity, grants: &AccessGrants) -> Result
 mod tests {
     use super::*;
     use crate::access::grants::OutgoingApplication;
-    use crate::error::ClientNameError;
+    use crate::client_name::ClientNameError;
     use crate::params::Params;
     use crate::sid::AppSid;
 

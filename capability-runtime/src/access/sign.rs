@@ -43,7 +43,7 @@ impl AccessPolicy {
     /// `issued_at + ttl`: the bytes twilio-php's `AccessToken::toJWT` gives for the same policy,
     /// key and time.
     ///
-    /// Never panics: an expiry past [`MAX_EXP`] is clamped to it. Makes one allocation, the
+    /// Never panics: an expiry past [`MAX_EXP`](crate::MAX_EXP) is clamped to it. Makes one allocation, the
     /// token's text.
     ///
     /// ```

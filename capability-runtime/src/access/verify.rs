@@ -5,11 +5,12 @@ use crate::access::api_key::ApiKey;
 use crate::access::decode::{self, AccessClaims};
 use crate::access::grants::AccessGrants;
 use crate::access::region::Region;
-use crate::error::{Error, TokenPart, Truncated};
+use crate::error::{Error, TokenPart};
 use crate::identity::Identity;
 use crate::jwt::json::Field;
 use crate::jwt::{self, Decoded, Header, ACCESS_CTY};
 use crate::limits;
+use crate::shown::Truncated;
 use crate::sid::{AccountSid, ApiKeySid};
 
 /// An Access Token whose signature, issuer, account and lifetime were checked, with what it

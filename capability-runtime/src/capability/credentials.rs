@@ -46,7 +46,7 @@ impl Credentials {
     ///
     /// # Errors
     /// [`Error::InvalidSid`] for a malformed Account SID (the message names the problem, never
-    /// the text, as [`ApiKey::new`](crate::ApiKey::new)'s: swapped arguments would put the auth
+    /// the text, as `ApiKey::new`'s: swapped arguments would put the auth
     /// token there), [`Error::EmptyAuthToken`] for an empty auth token.
     ///
     /// ```

@@ -11,7 +11,7 @@ use crate::limits::{self, b64_len, expiry, MAX_EXP, MAX_EXP_DIGITS, TAG_B64_LEN}
 impl Policy {
     /// Signs a token issued at `issued_at` (Unix seconds), valid until `issued_at + ttl`.
     ///
-    /// Never panics: an expiry past [`MAX_EXP`] is clamped to it. Makes one allocation, the
+    /// Never panics: an expiry past [`MAX_EXP`](crate::MAX_EXP) is clamped to it. Makes one allocation, the
     /// token's text.
     ///
     /// ```

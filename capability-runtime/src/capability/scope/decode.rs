@@ -5,7 +5,8 @@ use crate::bytes;
 use crate::capability::grants::MAX_OTHER_SCOPES;
 use crate::capability::grants::{Events, Grants, Outgoing};
 use crate::client_name::ClientName;
-use crate::error::{Error, Truncated};
+use crate::error::Error;
+use crate::shown::Truncated;
 use crate::sid::AppSid;
 
 /// The event path as twilio-php, twilio-python and twilio-ruby encode it.
