@@ -3,7 +3,7 @@
 //!
 //! ```text
 //! cargo bench -p capability-tests --bench tokens
-//! python3 capability-tests/benches/ratios.py    # the ratios of the medians, as in the README
+//! python3 capability-tests/benches/ratios.py    # the ratios of the medians, as in docs/performance.md
 //! ```
 
 mod contestants;

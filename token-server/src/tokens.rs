@@ -116,8 +116,7 @@ impl TokenResponse {
 ///
 /// The policy is made for this caller, then signed with the account's credentials, which were
 /// keyed into HMAC once, at start-up. A policy holds its identity, so it cannot be prepared once
-/// for every user; making one costs a few hundred nanoseconds (the README's load section
-/// measures it against the whole request).
+/// for every user; `docs/token-server.md` (load) measures making one against the whole request.
 ///
 /// # Errors
 /// [`ApiError::InvalidUser`] when the caller's name is not a valid client name;
