@@ -405,7 +405,8 @@ pub enum Malformed {
         /// The JSON parser's description of the problem (position and cause).
         detail: String,
     },
-    /// The header or payload has more members than the ones the verifier reads and
+    /// The header or payload, or an object in it (but the outgoing parameters of an Access
+    /// Token), has more members than the ones the verifier reads and
     /// `MAX_OTHER_MEMBERS` others.
     TooManyMembers {
         /// Which segment.
@@ -438,8 +439,8 @@ impl fmt::Display for Malformed {
             }
             Malformed::TooManyMembers { part, max } => write!(
                 f,
-                "the token's {part} has more than {max} members besides the ones capability tokens \
-                 and Access Tokens use; it was not read further"
+                "the token's {part}, or an object in it, has more than {max} members besides the \
+                 ones capability tokens and Access Tokens use; it was not read further"
             ),
             Malformed::DuplicateKey { part, key } => write!(
                 f,

@@ -11,7 +11,8 @@ use common::{b64, sign_json, sign_segments};
 
 use capability_runtime::{
     AccessPolicy, ApiKey, AppSid, ClientName, Credentials, Error, GrantKind, Identity, Malformed,
-    PlaybackGrant, Policy, TokenPart, VerifiedAccessToken, VideoGrant, VoiceGrant, MAX_TOKEN_LEN,
+    PlaybackGrant, Policy, TokenPart, VerifiedAccessToken, VideoGrant, VoiceGrant,
+    MAX_OTHER_MEMBERS, MAX_TOKEN_LEN,
 };
 
 const NOW: u64 = 1_700_000_000;
@@ -439,19 +440,58 @@ fn repeated_keys_at_any_level_in_any_spelling() {
             "{payload}"
         );
     }
-    // Many distinct keys: fine, and fast (the check is linear).
-    let many: Vec<String> = (0..800).map(|i| format!(r#""k{i}":{i}"#)).collect();
-    let payload = payload_with_grants(&format!(
-        r#"{{"identity":"a","rtc":{{{}}}}}"#,
-        many.join(",")
-    ));
-    assert!(verify(&sign_json(PHP_HEADER, &payload)).is_ok());
-    let payload = payload_with_grants(&format!(
-        r#"{{"identity":"a","rtc":{{{},"k799":0}}}}"#,
-        many.join(",")
-    ));
+    // Distinct keys: up to 32 in an object the verifier does not know, where a repeat among
+    // them is still found; one more is refused before finding repeats costs more than reading.
+    let keys = |n: usize| (0..n).map(|i| format!(r#""k{i}":{i}"#)).collect::<Vec<_>>();
+    let grant = |keys: &[String]| {
+        payload_with_grants(&format!(
+            r#"{{"identity":"a","rtc":{{{}}}}}"#,
+            keys.join(",")
+        ))
+    };
+    assert!(verify(&sign_json(PHP_HEADER, &grant(&keys(32)))).is_ok());
+    let mut repeated = keys(31);
+    repeated.push(r#""k30":0"#.into());
     assert_eq!(
-        with_payload(&payload),
+        with_payload(&grant(&repeated)),
+        Error::Malformed(Malformed::DuplicateKey {
+            part: TokenPart::Payload,
+            key: "k30".into()
+        })
+    );
+    for (payload, part) in [
+        (grant(&keys(33)), TokenPart::Payload),
+        (
+            base.replacen(
+                "{",
+                &format!(r#"{{"custom":{{{}}},"#, keys(800).join(",")),
+                1,
+            ),
+            TokenPart::Payload,
+        ),
+    ] {
+        assert_eq!(
+            with_payload(&payload),
+            Error::Malformed(Malformed::TooManyMembers {
+                part,
+                max: MAX_OTHER_MEMBERS
+            })
+        );
+    }
+    // The outgoing parameters are the application's: as many as the token holds, a repeat
+    // among them found.
+    let params: Vec<String> = (0..800).map(|i| format!(r#""k{i}":"v""#)).collect();
+    let voice = |params: &[String]| {
+        payload_with_grants(&format!(
+            r#"{{"identity":"a","voice":{{"outgoing":{{"application_sid":"AP0123456789abcdef0123456789abcdef","params":{{{}}}}}}}}}"#,
+            params.join(",")
+        ))
+    };
+    assert!(verify(&sign_json(PHP_HEADER, &voice(&params))).is_ok());
+    let mut repeated = params.clone();
+    repeated.push(r#""k799":"w""#.into());
+    assert_eq!(
+        with_payload(&voice(&repeated)),
         Error::Malformed(Malformed::DuplicateKey {
             part: TokenPart::Payload,
             key: "k799".into()

@@ -19,8 +19,8 @@ use crate::error::Error;
 use crate::identity::Identity;
 use crate::jwt::claims::{self, Registered};
 use crate::jwt::json::{
-    found, members, nest, skip, str_field, Field, Findings, Keys, Kind, Members, Number, Reader,
-    Result,
+    found, members, nest, skip, str_field, too_many_members, Field, Findings, Keys, Kind, Members,
+    Number, Reader, Result, MAX_OTHER_MEMBERS,
 };
 use crate::kinds::GrantKind;
 use crate::params::Params;
@@ -45,7 +45,12 @@ pub(crate) fn canon(
             out.push('{');
             let mut keys = Keys::default();
             let mut first = true;
+            let mut count = 0;
             while let Some(key) = m.next_key(r)? {
+                count += 1;
+                if count > MAX_OTHER_MEMBERS {
+                    return Err(too_many_members(r));
+                }
                 if keys.repeated(None, &key) {
                     findings.duplicate(&key);
                 }

@@ -513,11 +513,13 @@ impl Elements {
 /// How deeply a value may nest, counted from the value read or skipped.
 pub(crate) const MAX_DEPTH: usize = 32;
 
-/// The most members of the header, and of the claims, besides the ones a verifier reads.
+/// The most members of the header, of the claims and of every object in them but the outgoing
+/// parameters of an Access Token, besides the ones a verifier reads.
 ///
 /// Tokens of the official libraries have at most two (`typ`, and `nbf` or `iat`); other JWT
-/// libraries add a few registered ones (`aud`, `kid`, …). A token stuffed with members is refused
-/// after reading this many.
+/// libraries add a few registered ones (`aud`, `kid`, …), and no grant has this many fields. A
+/// token stuffed with members is refused after reading this many, before finding repeated keys
+/// costs more than reading them.
 pub const MAX_OTHER_MEMBERS: usize = 32;
 
 /// How many unknown keys of one object are compared one by one before a hash set takes over.
@@ -648,14 +650,19 @@ pub(crate) fn members<'a>(
             continue;
         }
         if limit.is_some_and(|limit| keys.others > limit) {
-            return Err(SyntaxError {
-                too_many: true,
-                ..r.error("too many members")
-            });
+            return Err(too_many_members(r));
         }
         read(index, &key, r, findings)?;
     }
     Ok(())
+}
+
+/// The error of an object with more than [`MAX_OTHER_MEMBERS`] members besides the known ones.
+pub(crate) fn too_many_members(r: &Reader<'_>) -> SyntaxError {
+    SyntaxError {
+        too_many: true,
+        ..r.error("too many members")
+    }
 }
 
 /// Reads the one JSON object `text` holds, nothing after it but whitespace: its members as
@@ -689,9 +696,14 @@ pub(crate) fn skip(r: &mut Reader<'_>, findings: &mut Findings, depth: usize) ->
     match r.peek()? {
         Kind::Object => {
             let m = nest(r, depth)?.begin_object()?;
-            members(r, m, findings, &[], None, |_, _, r, findings| {
-                skip(r, findings, depth + 1)
-            })?;
+            members(
+                r,
+                m,
+                findings,
+                &[],
+                Some(MAX_OTHER_MEMBERS),
+                |_, _, r, findings| skip(r, findings, depth + 1),
+            )?;
         }
         Kind::Array => {
             let mut e = nest(r, depth)?.begin_array()?;
