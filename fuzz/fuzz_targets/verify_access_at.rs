@@ -7,11 +7,11 @@
 //! - 1: a header JSON and a payload JSON separated by a `0xFF` byte (no separator: twilio-php's
 //!   header and the whole rest as payload). The target base64url-encodes and SIGNS them with the
 //!   verifying key, so the fuzzer reaches what follows the signature check: the claims, the
-//!   grants, duplicate keys, types, nesting, the fast path for the key's own claim layout.
+//!   grants, duplicate keys, types and nesting.
 //! - 2: any text given to `PlaybackGrant::from_json`, which reads it with the same JSON reader.
 //!
-//! Invariants beyond "never panics": `verify_at` and its general path without the fast paths
-//! give the same result; the reader accepts only what serde_json accepts, as an
+//! Invariants beyond "never panics": `verify_at` and `inspect_at` agree on what the token grants
+//! (`common::access_disagreement`); the reader accepts only what serde_json accepts, as an
 //! object, and what it keeps is read back the same (by itself and by serde_json); an accepted
 //! token is unexpired at `NOW` and issued by the key for its account; its header and payload are
 //! JSON objects serde_json reads; what it grants, put back into an `AccessPolicy`, signs and

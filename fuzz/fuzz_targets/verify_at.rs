@@ -10,8 +10,8 @@
 //!   verifying key, so the fuzzer reaches what follows the signature check: claim parsing
 //!   (duplicate keys, wrong types, depth), issuer, lifetime and the scope parser.
 //!
-//! Invariants checked beyond "never panics": `verify_at` (with its fast paths) and the general
-//! readers alone give exactly the same result, accepted or refused; an accepted token is
+//! Invariants checked beyond "never panics": `verify_at` and `inspect_at` agree on what the token
+//! grants (`common::capability_disagreement`); an accepted token is
 //! unexpired at `NOW` and issued by `ACCOUNT_SID`; its header and payload really are what was
 //! signed; what it grants, put back into a `Policy`, signs (by `sign_at` and by a `Signer`, the
 //! same bytes) and verifies to the same grants (encoder and parser agree); and every error

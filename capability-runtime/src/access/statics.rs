@@ -4,8 +4,8 @@
 //!
 //! The macro builds the policy with [`AccessPolicy::builder`](crate::AccessPolicy::builder),
 //! then reads it back with the public accessors (identity, grants, TTL, region, not-before) and
-//! the hidden `__header_b64`, `__claims_tail` and `__claims_tail_b64`, and embeds
-//! `AccessPolicy::__from_static(StaticAccessPolicy { … })`.
+//! `__private::access_policy_parts`, and embeds
+//! `__private::static_access_policy(StaticAccessPolicy { … })`.
 // Hidden from the docs, like `__private`, which re-exports it: the fields are documented by name.
 #![allow(missing_docs)]
 

@@ -1,9 +1,9 @@
-//! Edits of a token's text for the tests that compare the verifiers' fast paths with their
-//! general readers.
+//! Edits of a token's text for the tests that compare the verifiers with `inspect_at` on edited
+//! tokens.
 
 use proptest::prelude::*;
 
-/// Bytes a mutation writes: those the fast paths look for, and any other.
+/// Bytes a mutation writes: those the readers treat specially, and any other.
 pub fn mutation_byte() -> impl Strategy<Value = u8> {
     prop_oneof![
         3 => prop::sample::select(
