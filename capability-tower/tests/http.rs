@@ -509,3 +509,60 @@ async fn a_refusal_carries_its_error() {
     assert_eq!(service.call(request).await.unwrap().status(), 200);
     assert_eq!(calls.load(Ordering::SeqCst), 1);
 }
+
+/// A body that fails as it is read (the client went away): `400`, the service not called.
+#[tokio::test]
+async fn an_unreadable_body_is_a_bad_request() {
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    use axum::body::Bytes;
+    use tower_layer::Layer as _;
+    use tower_service::Service as _;
+
+    struct Failing;
+    impl http_body::Body for Failing {
+        type Data = Bytes;
+        type Error = std::io::Error;
+        fn poll_frame(
+            self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+        ) -> Poll<Option<Result<http_body::Frame<Bytes>, std::io::Error>>> {
+            Poll::Ready(Some(Err(std::io::Error::other("connection reset"))))
+        }
+    }
+    impl From<Bytes> for Failing {
+        fn from(_: Bytes) -> Self {
+            Failing
+        }
+    }
+
+    #[derive(Clone)]
+    struct Inner(Arc<AtomicUsize>);
+    impl tower_service::Service<axum::http::Request<Failing>> for Inner {
+        type Response = axum::http::Response<axum::body::Body>;
+        type Error = std::convert::Infallible;
+        type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send>>;
+        fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+            Poll::Ready(Ok(()))
+        }
+        fn call(&mut self, _: axum::http::Request<Failing>) -> Self::Future {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            Box::pin(async { Ok(axum::http::Response::new(axum::body::Body::empty())) })
+        }
+    }
+
+    let calls = Arc::new(AtomicUsize::new(0));
+    let layer = TwilioWebhookLayer::new(
+        Validator::new(AuthToken::new(TOKEN).unwrap()),
+        PublicUrl::base(PUBLIC).unwrap(),
+    );
+    let mut service = layer.layer(Inner(Arc::clone(&calls)));
+    let request = axum::http::Request::post(PATH)
+        .header("X-Twilio-Signature", SIGNATURE)
+        .body(Failing)
+        .unwrap();
+    assert_eq!(service.call(request).await.unwrap().status(), 400);
+    assert_eq!(calls.load(Ordering::SeqCst), 0);
+}
