@@ -549,6 +549,23 @@ fn hostile_forms_and_limits() {
         FormParams::from_form(b"a=%"),
         Err(WebhookError::InvalidPercentEncoding { at: 2 })
     );
+    // A genuine U+FFFD (written raw or escaped) is text like any other; next to invalid UTF-8,
+    // the invalid byte is still found.
+    let p = FormParams::from_form("a=%EF%BF%BD&b=\u{FFFD}".as_bytes()).unwrap();
+    assert_eq!(
+        p.iter().collect::<Vec<_>>(),
+        [("a", "\u{FFFD}"), ("b", "\u{FFFD}")]
+    );
+    assert_eq!(
+        FormParams::from_form(b"a=%EF%BF%BD&b=%FF"),
+        Err(WebhookError::InvalidUtf8 { at: 8 })
+    );
+    // Invalid UTF-8 is reported before the parameter count.
+    let many = format!("{}&z=%FF", vec!["a=1"; MAX_PARAMS + 5].join("&"));
+    assert!(matches!(
+        FormParams::from_form(many.as_bytes()),
+        Err(WebhookError::InvalidUtf8 { .. })
+    ));
     // What form_urlencoded does with the rest: empty pairs skipped, a bare name has "".
     let p = FormParams::from_form(b"&&a&=b&c==d&%26=%3D").unwrap();
     assert_eq!(

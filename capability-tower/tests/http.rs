@@ -436,3 +436,133 @@ fn form_urlencode(pairs: &[(&str, &str)]) -> String {
         .collect::<Vec<_>>()
         .join("&")
 }
+
+/// A chunked body (no `Content-Length`) over the limit is cut off as it streams: `413`.
+#[tokio::test]
+async fn a_chunked_body_over_the_limit_is_refused() {
+    let server = start(PublicUrl::base(PUBLIC).unwrap(), 1024).await;
+    let mut stream = TcpStream::connect(server.addr).await.unwrap();
+    let chunk = vec![b'a'; 2048];
+    let mut request = format!(
+        "POST {PATH} HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\nTransfer-Encoding: chunked\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nX-Twilio-Signature: {SIGNATURE}\r\n\r\n{:x}\r\n",
+        chunk.len()
+    )
+    .into_bytes();
+    request.extend_from_slice(&chunk);
+    request.extend_from_slice(b"\r\n0\r\n\r\n");
+    let _ = stream.write_all(&request).await;
+    let mut raw = Vec::new();
+    let _ = stream.read_to_end(&mut raw).await;
+    let text = String::from_utf8_lossy(&raw);
+    assert!(text.starts_with("HTTP/1.1 413"), "{text}");
+    assert_eq!(server.calls(), 0);
+}
+
+/// Without HTTP: a refusal carries the `WebhookError` as a response extension, and the inner
+/// service is not called.
+#[tokio::test]
+async fn a_refusal_carries_its_error() {
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    use capability_runtime::webhook::WebhookError;
+    use tower_layer::Layer as _;
+    use tower_service::Service as _;
+
+    #[derive(Clone)]
+    struct Inner(Arc<AtomicUsize>);
+    impl tower_service::Service<axum::http::Request<axum::body::Body>> for Inner {
+        type Response = axum::http::Response<axum::body::Body>;
+        type Error = std::convert::Infallible;
+        type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send>>;
+        fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+            Poll::Ready(Ok(()))
+        }
+        fn call(&mut self, _: axum::http::Request<axum::body::Body>) -> Self::Future {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            Box::pin(async { Ok(axum::http::Response::new(axum::body::Body::empty())) })
+        }
+    }
+
+    let calls = Arc::new(AtomicUsize::new(0));
+    let layer = TwilioWebhookLayer::new(
+        Validator::new(AuthToken::new(TOKEN).unwrap()),
+        PublicUrl::base(PUBLIC).unwrap(),
+    );
+    let mut service = layer.layer(Inner(Arc::clone(&calls)));
+    let request = axum::http::Request::post(PATH)
+        .header("X-Twilio-Signature", "Zmvh+3yNM1Phv2jhDCwEM3q5ebU=")
+        .body(axum::body::Body::from(form()))
+        .unwrap();
+    let response = service.call(request).await.unwrap();
+    assert_eq!(response.status(), 403);
+    assert_eq!(
+        response.extensions().get::<WebhookError>(),
+        Some(&WebhookError::Mismatch)
+    );
+    let request = axum::http::Request::post(PATH)
+        .header("X-Twilio-Signature", SIGNATURE)
+        .body(axum::body::Body::from(form()))
+        .unwrap();
+    assert_eq!(service.call(request).await.unwrap().status(), 200);
+    assert_eq!(calls.load(Ordering::SeqCst), 1);
+}
+
+/// A body that fails as it is read (the client went away): `400`, the service not called.
+#[tokio::test]
+async fn an_unreadable_body_is_a_bad_request() {
+    use std::future::Future;
+    use std::pin::Pin;
+    use std::task::{Context, Poll};
+
+    use axum::body::Bytes;
+    use tower_layer::Layer as _;
+    use tower_service::Service as _;
+
+    struct Failing;
+    impl http_body::Body for Failing {
+        type Data = Bytes;
+        type Error = std::io::Error;
+        fn poll_frame(
+            self: Pin<&mut Self>,
+            _: &mut Context<'_>,
+        ) -> Poll<Option<Result<http_body::Frame<Bytes>, std::io::Error>>> {
+            Poll::Ready(Some(Err(std::io::Error::other("connection reset"))))
+        }
+    }
+    impl From<Bytes> for Failing {
+        fn from(_: Bytes) -> Self {
+            Failing
+        }
+    }
+
+    #[derive(Clone)]
+    struct Inner(Arc<AtomicUsize>);
+    impl tower_service::Service<axum::http::Request<Failing>> for Inner {
+        type Response = axum::http::Response<axum::body::Body>;
+        type Error = std::convert::Infallible;
+        type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send>>;
+        fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+            Poll::Ready(Ok(()))
+        }
+        fn call(&mut self, _: axum::http::Request<Failing>) -> Self::Future {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            Box::pin(async { Ok(axum::http::Response::new(axum::body::Body::empty())) })
+        }
+    }
+
+    let calls = Arc::new(AtomicUsize::new(0));
+    let layer = TwilioWebhookLayer::new(
+        Validator::new(AuthToken::new(TOKEN).unwrap()),
+        PublicUrl::base(PUBLIC).unwrap(),
+    );
+    let mut service = layer.layer(Inner(Arc::clone(&calls)));
+    let request = axum::http::Request::post(PATH)
+        .header("X-Twilio-Signature", SIGNATURE)
+        .body(Failing)
+        .unwrap();
+    assert_eq!(service.call(request).await.unwrap().status(), 400);
+    assert_eq!(calls.load(Ordering::SeqCst), 0);
+}

@@ -94,10 +94,21 @@ impl FormParams {
         if body.len() > MAX_BODY_LEN {
             return Err(WebhookError::BodyTooLarge { max: MAX_BODY_LEN });
         }
-        check_form(body)?;
+        check_escapes(body)?;
         let mut params = Self::new();
+        // `form_urlencoded` replaces invalid UTF-8 with U+FFFD: a body whose decoded text has
+        // none was UTF-8, and is not decoded a second time to check it.
+        let mut replaced = false;
         for (name, value) in form_urlencoded::parse(body) {
-            params.push(name, value)?;
+            replaced |= name.contains('\u{FFFD}') || value.contains('\u{FFFD}');
+            if let Err(too_many) = params.push(name, value) {
+                // Invalid UTF-8 anywhere in the body is reported before the count.
+                check_utf8(body)?;
+                return Err(too_many);
+            }
+        }
+        if replaced {
+            check_utf8(body)?;
         }
         Ok(params)
     }
@@ -170,11 +181,9 @@ impl FormParams {
     }
 }
 
-/// Checks what `form_urlencoded::parse` would silently repair: a `%` without two hex digits
-/// (kept as is) and invalid UTF-8 (replaced with U+FFFD). Decoding the whole body at once is
-/// enough for UTF-8: the separators `&`, `=` and `+` are ASCII, which never continues a UTF-8
-/// sequence, so the whole decoded text is UTF-8 exactly when every decoded name and value is.
-fn check_form(body: &[u8]) -> Result<(), WebhookError> {
+/// Refuses what `form_urlencoded::parse` would keep as it is: a `%` not followed by two hex
+/// digits.
+fn check_escapes(body: &[u8]) -> Result<(), WebhookError> {
     let mut i = 0;
     while let Some(offset) = body[i..].iter().position(|&b| b == b'%') {
         let at = i + offset;
@@ -183,6 +192,14 @@ fn check_form(body: &[u8]) -> Result<(), WebhookError> {
             _ => return Err(WebhookError::InvalidPercentEncoding { at }),
         }
     }
+    Ok(())
+}
+
+/// Refuses what `form_urlencoded::parse` would repair: text that is not UTF-8 once decoded.
+/// Decoding the whole body at once is enough: the separators `&`, `=` and `+` are ASCII, which
+/// never continues a UTF-8 sequence, so the whole decoded text is UTF-8 exactly when every
+/// decoded name and value is.
+fn check_utf8(body: &[u8]) -> Result<(), WebhookError> {
     let decoded: Vec<u8> = percent_encoding::percent_decode(body).collect();
     std::str::from_utf8(&decoded)
         .map(|_| ())
