@@ -455,6 +455,25 @@ impl fmt::Display for Malformed {
 // here, above the values' own modules, so that those modules (and their errors) stay below this
 // one and the modules form layers.
 
+/// `FromStr` and `TryFrom<&str>` of a type with `new(&str) -> Result<Self, Error>`.
+macro_rules! from_text {
+    ($name:ident) => {
+        impl FromStr for $name {
+            type Err = Error;
+            fn from_str(s: &str) -> Result<Self, Error> {
+                Self::new(s)
+            }
+        }
+
+        impl TryFrom<&str> for $name {
+            type Error = Error;
+            fn try_from(s: &str) -> Result<Self, Error> {
+                Self::new(s)
+            }
+        }
+    };
+}
+
 /// `new`, `FromStr` and `TryFrom<&str>` of a SID type.
 macro_rules! sid_constructors {
     ($name:ident, $example:literal) => {
@@ -491,19 +510,7 @@ macro_rules! sid_constructors {
             }
         }
 
-        impl FromStr for $name {
-            type Err = Error;
-            fn from_str(s: &str) -> Result<Self, Error> {
-                Self::new(s)
-            }
-        }
-
-        impl TryFrom<&str> for $name {
-            type Error = Error;
-            fn try_from(s: &str) -> Result<Self, Error> {
-                Self::new(s)
-            }
-        }
+        from_text!($name);
     };
 }
 
@@ -530,19 +537,7 @@ macro_rules! text_constructors {
             }
         }
 
-        impl FromStr for $name {
-            type Err = Error;
-            fn from_str(s: &str) -> Result<Self, Error> {
-                Self::new(s)
-            }
-        }
-
-        impl TryFrom<&str> for $name {
-            type Error = Error;
-            fn try_from(s: &str) -> Result<Self, Error> {
-                Self::new(s)
-            }
-        }
+        from_text!($name);
 
         impl TryFrom<String> for $name {
             type Error = Error;
