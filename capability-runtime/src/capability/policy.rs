@@ -10,7 +10,7 @@ use crate::capability::{scope, wire};
 use crate::client_name::ClientName;
 use crate::error::Error;
 use crate::kinds::ScopeKind;
-use crate::limits::{check_ttl, DEFAULT_TTL, MAX_TOKEN_LEN};
+use crate::limits::{check_ttl, DEFAULT_TTL, MAX_TOKEN_LEN, MAX_TTL, MIN_TTL};
 use crate::params::Params;
 use crate::sid::AppSid;
 
@@ -84,7 +84,48 @@ impl Policy {
 
     /// The policy `capability!` computed at compile time with this crate's own builder and
     /// encoder, rebuilt in `const` context.
+    ///
+    /// # Panics
+    /// When what it is given is not what the builder makes: a TTL out of range, an empty
+    /// parameter key, tokens longer than the verifier reads, or a `scope` or payload prefix that
+    /// is not the encoding of the grants. `capability!` evaluates it in a `const` block, where
+    /// that is a compile error; no policy comes out whose tokens the verifier refuses or whose
+    /// grants are not what its tokens grant.
     pub(crate) const fn from_static(p: crate::__private::StaticPolicy) -> Policy {
+        const fn no_empty_key(pairs: &[(&str, &str)]) -> bool {
+            let mut i = 0;
+            while i < pairs.len() {
+                if pairs[i].0.is_empty() {
+                    return false;
+                }
+                i += 1;
+            }
+            true
+        }
+        let literal = scope::LiteralGrants {
+            incoming: p.incoming,
+            outgoing: match &p.outgoing {
+                Some(o) => Some((o.app_sid, o.params, o.client_name)),
+                None => None,
+            },
+            events: p.events,
+        };
+        let keys = match (&p.outgoing, p.events) {
+            (Some(o), Some(filters)) => no_empty_key(o.params) && no_empty_key(filters),
+            (Some(o), None) => no_empty_key(o.params),
+            (None, Some(filters)) => no_empty_key(filters),
+            (None, None) => true,
+        };
+        assert!(
+            p.ttl_secs as u64 >= MIN_TTL.as_secs()
+                && p.ttl_secs as u64 <= MAX_TTL.as_secs()
+                && keys
+                && max_token_len(p.scope.len()) <= MAX_TOKEN_LEN
+                && scope::encodes(p.scope, &literal)
+                && wire::is_payload_prefix_b64(p.scope, p.payload_b64),
+            "not a policy `capability!` made: its scope or payload is not the encoding of its \
+             grants, or it breaks a rule of the builder"
+        );
         let incoming = match p.incoming {
             Some(name) => Some(ClientName::from_static(name)),
             None => None,
@@ -260,6 +301,96 @@ impl PolicyBuilder {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::__private::{static_policy, StaticOutgoing, StaticPolicy};
+
+    fn leak(s: &str) -> &'static str {
+        Box::leak(s.to_owned().into_boxed_str())
+    }
+
+    fn leak_pairs(params: &Params) -> &'static [(&'static str, &'static str)] {
+        let pairs: Vec<_> = params.iter().map(|(k, v)| (leak(k), leak(v))).collect();
+        Box::leak(pairs.into_boxed_slice())
+    }
+
+    /// What `capability!` embeds for `policy`.
+    fn literal(policy: &Policy) -> StaticPolicy {
+        let g = policy.grants();
+        StaticPolicy {
+            incoming: g.incoming().map(|n| leak(n.as_str())),
+            outgoing: g.outgoing().map(|o| StaticOutgoing {
+                app_sid: leak(o.app_sid().as_str()),
+                params: leak_pairs(o.params()),
+                client_name: o.client_name().map(|n| leak(n.as_str())),
+            }),
+            events: g.events().map(|e| leak_pairs(e.filters())),
+            ttl_secs: u32::try_from(policy.ttl().as_secs()).unwrap(),
+            scope: leak(policy.scope()),
+            payload_b64: leak(policy.payload_prefix()),
+        }
+    }
+
+    /// Every policy the builder makes is rebuilt from its parts; parts that are not the encoding
+    /// of their grants, or that break a rule, are refused (a panic, a compile error in `const`).
+    #[test]
+    fn a_static_policy_is_checked_against_its_grants() {
+        let alice = ClientName::new("alice").unwrap();
+        let params = [("To", "+1 555 010"), ("naïve", "a&b=c%d"), ("e", "")];
+        let policies = [
+            Policy::builder().incoming(alice.clone()).build().unwrap(),
+            Policy::builder().outgoing(sid(), params).build().unwrap(),
+            Policy::builder()
+                .events([("Level", "error")])
+                .outgoing(sid(), params)
+                .incoming(alice.clone())
+                .ttl(Duration::from_secs(86400))
+                .build()
+                .unwrap(),
+            Policy::builder()
+                .events(std::iter::empty::<(&str, &str)>())
+                .build()
+                .unwrap(),
+        ];
+        for policy in &policies {
+            assert_eq!(&static_policy(literal(policy)), policy);
+        }
+        let refused = |p: StaticPolicy| std::panic::catch_unwind(|| static_policy(p)).is_err();
+        let base = &policies[2];
+        let other = Policy::builder()
+            .incoming(ClientName::new("roots").unwrap())
+            .build()
+            .unwrap();
+        // A scope that grants another name than the grants say.
+        assert!(refused(StaticPolicy {
+            scope: leak(other.scope()),
+            payload_b64: leak(other.payload_prefix()),
+            ..literal(&policies[0])
+        }));
+        // A payload prefix of another scope.
+        assert!(refused(StaticPolicy {
+            payload_b64: leak(other.payload_prefix()),
+            ..literal(&policies[0])
+        }));
+        // A scope with a grant too many, a grant too few, or one twice.
+        let twice = format!("{0} {0}", policies[0].scope());
+        for scope in [base.scope(), "", &twice] {
+            assert!(refused(StaticPolicy {
+                scope: leak(scope),
+                ..literal(&policies[0])
+            }));
+        }
+        assert!(refused(StaticPolicy {
+            ttl_secs: 0,
+            ..literal(base)
+        }));
+        assert!(refused(StaticPolicy {
+            ttl_secs: 86_401,
+            ..literal(base)
+        }));
+        assert!(refused(StaticPolicy {
+            events: Some(&[("", "x")]),
+            ..literal(base)
+        }));
+    }
 
     fn sid() -> AppSid {
         AppSid::from_static("APbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb")

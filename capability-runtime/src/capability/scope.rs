@@ -89,6 +89,171 @@ fn events_into(out: &mut String, events: &Events) {
     params_into(out, events.filters());
 }
 
+// The same encoding, compared with a text instead of written, in `const` context: what a policy
+// of literals embeds is checked against its grants when it is rebuilt (`Policy::from_static`).
+// Each function compares the encoding from `at` on and returns where it ends, or `NO`.
+
+/// A mismatch.
+const NO: usize = usize::MAX;
+
+/// `text` at `at` is `expected`.
+const fn same(text: &[u8], at: usize, expected: &[u8]) -> usize {
+    if at == NO || at + expected.len() > text.len() {
+        return NO;
+    }
+    let mut i = 0;
+    while i < expected.len() {
+        if text[at + i] != expected[i] {
+            return NO;
+        }
+        i += 1;
+    }
+    at + expected.len()
+}
+
+/// `text` at `at` is PHP's `urlencode` of the byte `b` (see [`urlencode_into`]).
+const fn encoded_byte(text: &[u8], at: usize, b: u8) -> usize {
+    match b {
+        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => same(text, at, &[b]),
+        b' ' => same(text, at, b"+"),
+        _ => same(
+            text,
+            at,
+            &[b'%', HEX[(b >> 4) as usize], HEX[(b & 0xF) as usize]],
+        ),
+    }
+}
+
+/// `text` at `at` is the `urlencode` of the `urlencode` of the byte `b`.
+const fn twice_encoded_byte(text: &[u8], at: usize, b: u8) -> usize {
+    match b {
+        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => same(text, at, &[b]),
+        b' ' => encoded_byte(text, at, b'+'),
+        _ => {
+            let at = encoded_byte(text, at, b'%');
+            let at = encoded_byte(text, at, HEX[(b >> 4) as usize]);
+            encoded_byte(text, at, HEX[(b & 0xF) as usize])
+        }
+    }
+}
+
+/// `text` at `at` is the `urlencode` of `s`.
+const fn encoded(text: &[u8], mut at: usize, s: &[u8]) -> usize {
+    let mut i = 0;
+    while i < s.len() {
+        at = encoded_byte(text, at, s[i]);
+        i += 1;
+    }
+    at
+}
+
+/// `text` at `at` is the double encoding of `pairs` (see [`params_into`]).
+const fn encoded_params(text: &[u8], mut at: usize, pairs: &[(&str, &str)]) -> usize {
+    let mut i = 0;
+    while i < pairs.len() {
+        if i > 0 {
+            at = encoded_byte(text, at, b'&');
+        }
+        let (key, value) = (pairs[i].0.as_bytes(), pairs[i].1.as_bytes());
+        let mut j = 0;
+        while j < key.len() {
+            at = twice_encoded_byte(text, at, key[j]);
+            j += 1;
+        }
+        at = encoded_byte(text, at, b'=');
+        let mut j = 0;
+        while j < value.len() {
+            at = twice_encoded_byte(text, at, value[j]);
+            j += 1;
+        }
+        i += 1;
+    }
+    at
+}
+
+/// Key–value pairs written as literals.
+pub(crate) type LiteralPairs<'a> = &'a [(&'a str, &'a str)];
+
+/// The grants of a policy of literals, as `capability!` embeds them.
+pub(crate) struct LiteralGrants<'a> {
+    pub(crate) incoming: Option<&'a str>,
+    /// The Application SID, the parameters, and the client name the outgoing scope carries.
+    pub(crate) outgoing: Option<(&'a str, LiteralPairs<'a>, Option<&'a str>)>,
+    pub(crate) events: Option<LiteralPairs<'a>>,
+}
+
+/// Whether `scope` is the `scope` claim [`encode`] writes for `grants`: each granted scope's URI
+/// once, in any order, separated by single spaces, and nothing else.
+pub(crate) const fn encodes(scope: &str, grants: &LiteralGrants<'_>) -> bool {
+    let text = scope.as_bytes();
+    if text.is_empty() {
+        return grants.incoming.is_none() && grants.outgoing.is_none() && grants.events.is_none();
+    }
+    let (mut at, mut seen) = (0, [false; 3]);
+    let mut found = 0;
+    while at < text.len() {
+        if found > 0 {
+            at = same(text, at, b" ");
+        }
+        let incoming = same(text, at, INCOMING.as_bytes());
+        let outgoing = same(text, at, OUTGOING.as_bytes());
+        let events = same(text, at, EVENTS.as_bytes());
+        at = match (incoming, outgoing, events, grants) {
+            (NO, NO, NO, _) => return false,
+            (
+                end,
+                _,
+                _,
+                LiteralGrants {
+                    incoming: Some(name),
+                    ..
+                },
+            ) if end != NO && !seen[0] => {
+                seen[0] = true;
+                encoded(text, same(text, end, b"?clientName="), name.as_bytes())
+            }
+            (
+                _,
+                end,
+                _,
+                LiteralGrants {
+                    outgoing: Some((sid, params, name)),
+                    ..
+                },
+            ) if end != NO && !seen[1] => {
+                seen[1] = true;
+                let at = encoded(text, same(text, end, b"?appSid="), sid.as_bytes());
+                let at = encoded_params(text, same(text, at, b"&appParams="), params);
+                match name {
+                    Some(name) => encoded(text, same(text, at, b"&clientName="), name.as_bytes()),
+                    None => at,
+                }
+            }
+            (
+                _,
+                _,
+                end,
+                LiteralGrants {
+                    events: Some(filters),
+                    ..
+                },
+            ) if end != NO && !seen[2] => {
+                seen[2] = true;
+                let at = encoded(text, same(text, end, b"?path="), EVENTS_PATH.as_bytes());
+                encoded_params(text, same(text, at, b"&params="), filters)
+            }
+            _ => return false,
+        };
+        if at == NO {
+            return false;
+        }
+        found += 1;
+    }
+    seen[0] == grants.incoming.is_some()
+        && seen[1] == grants.outgoing.is_some()
+        && seen[2] == grants.events.is_some()
+}
+
 /// The `scope` claim: the scope URIs of `grants` in `order`, joined by single spaces.
 pub(crate) fn encode(grants: &Grants, order: &[ScopeKind]) -> String {
     let mut out = String::new();
