@@ -59,6 +59,7 @@ mod limits;
 mod params;
 mod shown;
 mod sid;
+mod template;
 
 #[cfg(feature = "jwt")]
 mod jwt;
@@ -170,6 +171,10 @@ pub mod __private {
             Err(e) => panic!("a policy that `capability!` did not check: {e}"),
         }
     }
+
+    pub use crate::capability::template::{
+        CapabilitySpec, CapabilityTemplate, HoleValue, SpecGrant, Src, MAX_HOLES,
+    };
 
     pub use crate::access::statics::{
         StaticAccessPolicy, StaticServiceGrant, StaticTaskRouterGrant, StaticVideoGrant,

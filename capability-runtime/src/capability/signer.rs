@@ -7,7 +7,7 @@ use zeroize::Zeroize as _;
 use crate::capability::credentials::Credentials;
 use crate::capability::policy::Policy;
 use crate::capability::sign::PayloadTail;
-use crate::capability::wire::{payload_tail_len, HEADER_B64, PAYLOAD_END};
+use crate::capability::wire::{payload_tail_len, PAYLOAD_END};
 use crate::error::Error;
 use crate::jwt::base64url::{encode_slice, push_encoded};
 use crate::jwt::mac::{pad_and_compress, HmacKey, LastBlocks, State, BLOCK_LEN};
@@ -93,8 +93,9 @@ impl Policy {
     /// # Ok::<(), capability_runtime::Error>(())
     /// ```
     pub fn signer(&self, credentials: &Credentials) -> Signer {
-        let issuer = credentials.issuer_b64(payload_tail_len(self.scope().len()));
-        let prefix = [HEADER_B64, ".", self.payload_prefix_b64(), &issuer.b64].concat();
+        let issuer = credentials.issuer_b64(payload_tail_len(self.scope_len()));
+        let mut prefix = String::new();
+        self.write_unsigned_prefix(&mut prefix, issuer);
         let (blocks, pending) = prefix.as_bytes().as_chunks::<BLOCK_LEN>();
         let mut last = [[0u8; BLOCK_LEN]; 2];
         last.as_flattened_mut()[..pending.len()].copy_from_slice(pending);
@@ -186,6 +187,7 @@ impl Drop for Signer {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::capability::wire::HEADER_B64;
     use crate::client_name::ClientName;
     use crate::limits::MAX_EXP;
 
