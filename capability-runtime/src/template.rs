@@ -52,18 +52,36 @@ impl Run {
 #[cfg(feature = "jwt")]
 const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-/// Appends base64url to a `String` whose capacity the caller reserved: the runs' precomputed
-/// text is copied, every other byte is encoded as it comes, 0 to 2 bytes carried between calls.
+/// The base64url of a full quantum.
+#[cfg(feature = "jwt")]
+#[inline]
+fn encode_quantum(q: [u8; 3]) -> [u8; 4] {
+    let n = u32::from(q[0]) << 16 | u32::from(q[1]) << 8 | u32::from(q[2]);
+    [
+        ALPHABET[(n >> 18) as usize & 0x3F],
+        ALPHABET[(n >> 12) as usize & 0x3F],
+        ALPHABET[(n >> 6) as usize & 0x3F],
+        ALPHABET[n as usize & 0x3F],
+    ]
+}
+
+/// Appends base64url to the bytes of a token whose capacity the caller reserved: the runs'
+/// precomputed text is copied, every other byte is encoded as it comes, 0 to 2 bytes carried
+/// between calls.
+///
+/// Bytes rather than a `String`: the encoding is written a few characters at a time, and the
+/// token's text is checked to be UTF-8 once, at the end, instead of at each write (measured: the
+/// checks of many short writes cost more than one of the whole text).
 #[cfg(feature = "jwt")]
 pub(crate) struct B64Writer<'a> {
-    out: &'a mut String,
+    out: &'a mut Vec<u8>,
     carry: [u8; 3],
     carried: usize,
 }
 
 #[cfg(feature = "jwt")]
 impl<'a> B64Writer<'a> {
-    pub(crate) fn new(out: &'a mut String) -> Self {
+    pub(crate) fn new(out: &'a mut Vec<u8>) -> Self {
         Self {
             out,
             carry: [0; 3],
@@ -76,62 +94,90 @@ impl<'a> B64Writer<'a> {
         &self.carry[..self.carried]
     }
 
-    /// Forgets the carried bytes: the caller wrote their encoding itself (with what follows).
+    /// Forgets the carried bytes: the caller writes their encoding itself (with what follows).
     pub(crate) fn drop_carried(&mut self) {
         self.carried = 0;
     }
 
     /// Appends the base64url of a full quantum. By hand rather than through the `base64` crate:
     /// four characters, for which a call into the engine costs more than the work.
+    #[inline]
     fn quantum(&mut self, q: [u8; 3]) {
-        let n = u32::from(q[0]) << 16 | u32::from(q[1]) << 8 | u32::from(q[2]);
-        for shift in [18, 12, 6, 0] {
-            self.out.push(ALPHABET[(n >> shift) as usize & 0x3F] as char);
+        self.out.extend_from_slice(&encode_quantum(q));
+    }
+
+    /// Keeps the 0 to 2 bytes of `left` for the next quantum. Byte by byte: a copy of a
+    /// variable length would be a call to `memcpy`, for at most two bytes.
+    #[inline]
+    fn keep(&mut self, left: &[u8]) {
+        match *left {
+            [] => {}
+            [a] => self.carry[0] = a,
+            [a, b, ..] => {
+                self.carry[0] = a;
+                self.carry[1] = b;
+            }
         }
+        self.carried = left.len();
     }
 
     /// Appends a fixed run.
+    #[inline]
     pub(crate) fn run(&mut self, run: &Run) {
         let text = run.text.as_bytes();
         let completing = (3 - self.carried) % 3;
         if text.len() < completing {
-            self.carry[self.carried..self.carried + text.len()].copy_from_slice(text);
-            self.carried += text.len();
+            for &b in text {
+                self.carry[self.carried] = b;
+                self.carried += 1;
+            }
             return;
         }
         if completing > 0 {
-            self.carry[self.carried..].copy_from_slice(&text[..completing]);
+            for (i, &b) in text[..completing].iter().enumerate() {
+                self.carry[self.carried + i] = b;
+            }
             self.quantum(self.carry);
         }
-        self.out.push_str(&run.b64[self.carried]);
+        self.out
+            .extend_from_slice(run.b64[self.carried].as_bytes());
         let left = (text.len() - completing) % 3;
-        self.carry[..left].copy_from_slice(&text[text.len() - left..]);
-        self.carried = left;
+        self.keep(&text[text.len() - left..]);
     }
 
     /// Appends bytes that are not precomputed.
+    #[inline]
     pub(crate) fn bytes(&mut self, mut bytes: &[u8]) {
-        if self.carried > 0 {
-            let take = (3 - self.carried).min(bytes.len());
-            self.carry[self.carried..self.carried + take].copy_from_slice(&bytes[..take]);
-            self.carried += take;
-            bytes = &bytes[take..];
-            if self.carried < 3 {
+        while self.carried > 0 {
+            let Some((&b, rest)) = bytes.split_first() else {
                 return;
+            };
+            self.carry[self.carried] = b;
+            self.carried += 1;
+            bytes = rest;
+            if self.carried == 3 {
+                self.quantum(self.carry);
+                self.carried = 0;
             }
-            self.quantum(self.carry);
-            self.carried = 0;
         }
         let (quanta, left) = bytes.as_chunks::<3>();
-        for &q in quanta {
-            self.quantum(q);
+        // Written in place after one resize: no capacity check per quantum.
+        let start = self.out.len();
+        self.out.resize(start + quanta.len() * 4, 0);
+        let (out, _) = self.out[start..].as_chunks_mut::<4>();
+        for (out, q) in out.iter_mut().zip(quanta) {
+            *out = encode_quantum(*q);
         }
-        self.carry[..left.len()].copy_from_slice(left);
-        self.carried = left.len();
+        self.keep(left);
+    }
+
+    /// Appends the base64url of `bytes` and of what is carried, to the end.
+    pub(crate) fn bytes_to_end(mut self, bytes: &[u8]) {
+        self.bytes(bytes);
+        self.finish();
     }
 
     /// Appends the last, partial quantum: the end of the encoded text.
-    #[cfg_attr(not(test), allow(dead_code))]
     pub(crate) fn finish(mut self) {
         let n = match self.carried {
             0 => return,
@@ -139,10 +185,18 @@ impl<'a> B64Writer<'a> {
             _ => u32::from(self.carry[0]) << 16 | u32::from(self.carry[1]) << 8,
         };
         for shift in [18, 12, 6, 0].into_iter().take(self.carried + 1) {
-            self.out.push(ALPHABET[(n >> shift) as usize & 0x3F] as char);
+            self.out.push(ALPHABET[(n >> shift) as usize & 0x3F]);
         }
         self.carried = 0;
     }
+}
+
+/// The token's text from its bytes, all of them base64url and `.`: ASCII.
+#[cfg(feature = "jwt")]
+pub(crate) fn into_text(bytes: Vec<u8>) -> String {
+    debug_assert!(bytes.is_ascii());
+    // Never fails: ASCII is UTF-8.
+    String::from_utf8(bytes).unwrap_or_default()
 }
 
 /// Bytes produced one or a few at a time (escaping, URL encoding), gathered on the stack and
@@ -165,6 +219,7 @@ impl<'w, 'a> Gather<'w, 'a> {
     }
 
     /// Appends up to 12 bytes.
+    #[inline]
     pub(crate) fn push(&mut self, bytes: &[u8]) {
         debug_assert!(bytes.len() <= 12);
         if self.len + bytes.len() > self.buf.len() {
@@ -196,7 +251,7 @@ mod tests {
                 for third in texts {
                     for as_run in 0..8u8 {
                         let parts = [first, second, third];
-                        let mut out = String::new();
+                        let mut out = Vec::new();
                         let mut w = B64Writer::new(&mut out);
                         for (i, part) in parts.iter().enumerate() {
                             if as_run & (1 << i) != 0 {
@@ -209,7 +264,11 @@ mod tests {
                             }
                         }
                         w.finish();
-                        assert_eq!(out, URL_SAFE_NO_PAD.encode(parts.concat()), "{parts:?}");
+                        assert_eq!(
+                            into_text(out),
+                            URL_SAFE_NO_PAD.encode(parts.concat()),
+                            "{parts:?}"
+                        );
                     }
                 }
             }
@@ -219,7 +278,7 @@ mod tests {
     #[test]
     fn gathered_bytes_flush_in_chunks() {
         let text: String = "x".repeat(1000) + "yz";
-        let mut out = String::new();
+        let mut out = Vec::new();
         let mut w = B64Writer::new(&mut out);
         w.run(&Run::new("ab"));
         {
@@ -229,6 +288,6 @@ mod tests {
             }
         }
         w.finish();
-        assert_eq!(out, URL_SAFE_NO_PAD.encode(format!("ab{text}")));
+        assert_eq!(into_text(out), URL_SAFE_NO_PAD.encode(format!("ab{text}")));
     }
 }

@@ -6,10 +6,10 @@ use crate::capability::wire::{
     payload_len, payload_tail_len, token_len, HEADER_B64, PAYLOAD_END, PAYLOAD_ISS,
 };
 use crate::error::Error;
-use crate::jwt::base64url::{push_encoded, Quanta};
+use crate::jwt::base64url::Quanta;
 use crate::jwt::token::Token;
 use crate::limits::{self, expiry, MAX_EXP, MAX_EXP_DIGITS};
-use crate::template::B64Writer;
+use crate::template::{into_text, B64Writer};
 
 impl Policy {
     /// Signs a token issued at `issued_at` (Unix seconds), valid until `issued_at + ttl`.
@@ -41,18 +41,20 @@ impl Policy {
         let tail = PayloadTail::new(issuer.rest(), expires_at);
 
         // The exact length: the text is allocated once, and never grows.
-        let mut text = String::with_capacity(token_len(payload_len(
+        let mut text = Vec::with_capacity(token_len(payload_len(
             scope_len,
             tail.as_bytes().len() - issuer.rest().len() - PAYLOAD_END.len(),
         )));
         self.write_unsigned_prefix(&mut text, issuer);
-        push_encoded(&mut text, tail.as_bytes());
+        let mut w = B64Writer::new(&mut text);
+        w.bytes(tail.as_bytes());
+        w.finish();
 
-        let tag = credentials.key().tag(text.as_bytes());
-        text.push('.');
-        push_encoded(&mut text, &tag);
+        let tag = credentials.key().tag(&text);
+        text.push(b'.');
+        B64Writer::new(&mut text).bytes_to_end(&tag);
         debug_assert_eq!(text.len(), text.capacity());
-        Token::new(text, expires_at)
+        Token::new(into_text(text), expires_at)
     }
 
     /// Appends the header, `.`, and the base64url of the payload up to the expiry's quantum:
@@ -62,11 +64,11 @@ impl Policy {
     /// The one signing path of every policy: a policy of the builder or of literals is one fixed
     /// run from the start of the payload; a template's runs and holes are walked, carrying the
     /// 0 to 2 bytes between them, and end with those of `","iss":"` that `issuer` starts with.
-    pub(crate) fn write_unsigned_prefix(&self, text: &mut String, issuer: &Quanta) {
-        text.push_str(HEADER_B64);
-        text.push('.');
+    pub(crate) fn write_unsigned_prefix(&self, text: &mut Vec<u8>, issuer: &Quanta) {
+        text.extend_from_slice(HEADER_B64.as_bytes());
+        text.push(b'.');
         match self.body() {
-            Body::Encoded { payload_b64, .. } => text.push_str(payload_b64),
+            Body::Encoded { payload_b64, .. } => text.extend_from_slice(payload_b64.as_bytes()),
             Body::Template(t) => {
                 let mut w = B64Writer::new(text);
                 t.template.write(&t.holes, &mut w);
@@ -79,7 +81,7 @@ impl Policy {
                 w.drop_carried();
             }
         }
-        text.push_str(&issuer.b64);
+        text.extend_from_slice(issuer.b64.as_bytes());
     }
 
     /// Signs a token issued now by the system clock.

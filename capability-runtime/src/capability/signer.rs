@@ -94,8 +94,9 @@ impl Policy {
     /// ```
     pub fn signer(&self, credentials: &Credentials) -> Signer {
         let issuer = credentials.issuer_b64(payload_tail_len(self.scope_len()));
-        let mut prefix = String::new();
+        let mut prefix = Vec::new();
         self.write_unsigned_prefix(&mut prefix, issuer);
+        let prefix = crate::template::into_text(prefix);
         let (blocks, pending) = prefix.as_bytes().as_chunks::<BLOCK_LEN>();
         let mut last = [[0u8; BLOCK_LEN]; 2];
         last.as_flattened_mut()[..pending.len()].copy_from_slice(pending);

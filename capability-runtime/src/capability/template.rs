@@ -26,7 +26,7 @@ use crate::sid::{AppSid, SID_LEN};
 use crate::template::Run;
 
 /// The most holes a template holds. `capability!` expands a policy with more to the builder.
-pub const MAX_HOLES: usize = 8;
+pub const MAX_HOLES: usize = 4;
 
 /// A value of a spec: a literal, or the index of a hole.
 #[derive(Clone, Copy, Debug)]
