@@ -66,9 +66,7 @@ fn template(checked: &Checked, krate: &TokenStream) -> TokenStream {
     };
     let name_value = |span: Span, v: Ident| quote_spanned!(span=> #p::HoleValue::Name(#v));
     let sid_value = |span: Span, v: Ident| quote_spanned!(span=> #p::HoleValue::Sid(#v));
-    let text_value = |span: Span, v: Ident| {
-        quote_spanned!(span=> #p::HoleValue::Text(::core::convert::Into::<#p::String>::into(#v)))
-    };
+    let text_value = |span: Span, v: Ident| quote_spanned!(span=> #p::HoleValue::Text(::core::convert::Into::<#p::String>::into(#v)));
     let mut src = |value: &Value, wrap: &dyn Fn(Span, Ident) -> TokenStream| match value {
         Value::Lit(text) => {
             let text = &text.value;

@@ -180,6 +180,9 @@ pub mod __private {
         StaticAccessPolicy, StaticServiceGrant, StaticTaskRouterGrant, StaticVideoGrant,
         StaticVoiceGrant,
     };
+    pub use crate::access::template::{
+        AccessHoleKind, AccessHoleValue, AccessHoles, AccessSpec, AccessTemplate, MAX_ACCESS_HOLES,
+    };
     pub use crate::access::{
         AccessPolicy, AccessPolicyBuilder, ChatGrant, Region, SyncGrant, TaskRouterGrant,
         VideoGrant, VoiceGrant,

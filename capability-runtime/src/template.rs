@@ -139,8 +139,7 @@ impl<'a> B64Writer<'a> {
             }
             self.quantum(self.carry);
         }
-        self.out
-            .extend_from_slice(run.b64[self.carried].as_bytes());
+        self.out.extend_from_slice(run.b64[self.carried].as_bytes());
         let left = (text.len() - completing) % 3;
         self.keep(&text[text.len() - left..]);
     }
@@ -245,7 +244,16 @@ mod tests {
     /// Any sequence of runs and bytes, at any alignment, encodes as the whole text would.
     #[test]
     fn runs_and_bytes_encode_as_one_text() {
-        let texts = ["", "a", "ab", "abc", "abcd", "abcde", "{\"scope\":\"x", "0123456789"];
+        let texts = [
+            "",
+            "a",
+            "ab",
+            "abc",
+            "abcd",
+            "abcde",
+            "{\"scope\":\"x",
+            "0123456789",
+        ];
         for first in texts {
             for second in texts {
                 for third in texts {

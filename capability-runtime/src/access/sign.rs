@@ -1,11 +1,11 @@
 //! Signing: `AccessPolicy::sign_at`, twilio-php's bytes.
 
 use crate::access::api_key::ApiKey;
-use crate::access::policy::AccessPolicy;
+use crate::access::policy::{AccessBody, AccessPolicy};
 use crate::error::Error;
-use crate::jwt::base64url::push_encoded;
 use crate::jwt::token::Token;
 use crate::limits::{self, b64_len, expiry, TAG_B64_LEN};
+use crate::template::{into_text, B64Writer};
 
 /// Up to 24 bytes, built on the stack: the parts of the payload encoded at signing time.
 struct Chunk {
@@ -84,40 +84,56 @@ impl AccessPolicy {
         first.push(&ApiKey::MIDDLE_HEAD[..borrowed]);
         let middle = key.middle(borrowed);
 
-        // The rest of the middle part, the expiry, and the first 0 to 2 bytes of the tail.
+        // The rest of the middle part and the expiry; then the claims from `,"grants":` on.
         let mut second = Chunk::new();
         second.push(middle.rest());
         second.push(digits.format(expires_at).as_bytes());
-        let shift = second.shortfall();
-        second.push(self.tail().as_bytes().get(..shift).unwrap_or_default());
-        let tail_b64 = self.tail_b64(shift);
 
         let header = self.header_b64();
-        let mut text = String::with_capacity(
+        let tail_len = match self.body() {
+            AccessBody::Encoded { tail, .. } => tail.len(),
+            AccessBody::Template(t) => t.tail_len,
+        };
+        // The exact length: the text is allocated once, and never grows.
+        let mut text = Vec::with_capacity(
             header.len()
                 + 1
                 + key.jti_b64().len()
                 + b64_len(first.len)
                 + middle.b64.len()
-                + b64_len(second.len)
-                + tail_b64.len()
+                + b64_len(second.len + tail_len)
                 + 1
                 + TAG_B64_LEN,
         );
-        text.push_str(header);
-        text.push('.');
-        text.push_str(key.jti_b64());
-        push_encoded(&mut text, first.as_bytes());
-        text.push_str(&middle.b64);
-        push_encoded(&mut text, second.as_bytes());
-        text.push_str(tail_b64);
+        text.extend_from_slice(header.as_bytes());
+        text.push(b'.');
+        text.extend_from_slice(key.jti_b64().as_bytes());
+        B64Writer::new(&mut text).bytes_to_end(first.as_bytes());
+        text.extend_from_slice(middle.b64.as_bytes());
+        match self.body() {
+            // The first 0 to 2 bytes of the tail fill the quantum; the rest is precomputed.
+            AccessBody::Encoded { tail, tail_b64, .. } => {
+                let shift = second.shortfall();
+                second.push(tail.as_bytes().get(..shift).unwrap_or_default());
+                B64Writer::new(&mut text).bytes_to_end(second.as_bytes());
+                text.extend_from_slice(tail_b64[shift % 3].as_bytes());
+            }
+            // The template's runs and holes, carried on from the expiry.
+            AccessBody::Template(t) => {
+                let mut w = B64Writer::new(&mut text);
+                w.bytes(second.as_bytes());
+                t.template.write(self.identity(), &t.holes, &mut w);
+                w.finish();
+            }
+        }
 
         // Every header starts with the same 64 bytes, which the key has hashed once, and most
         // tokens with the next 64 too.
-        let tag = key.tag_of(text.as_bytes());
-        text.push('.');
-        push_encoded(&mut text, &tag);
-        Token::new(text, expires_at)
+        let tag = key.tag_of(&text);
+        text.push(b'.');
+        B64Writer::new(&mut text).bytes_to_end(&tag);
+        debug_assert_eq!(text.len(), text.capacity());
+        Token::new(into_text(text), expires_at)
     }
 
     /// Signs an Access Token issued now by the system clock.

@@ -566,15 +566,27 @@ mod tests {
         assert_eq!(policy.grants(), built.grants());
         assert_eq!(policy, built);
         assert_eq!(format!("{policy:?}"), format!("{built:?}"));
+        #[cfg(feature = "jwt")]
+        {
+            let credentials =
+                crate::Credentials::new("AC0123456789abcdef0123456789abcdef", "secret").unwrap();
+            for issued_at in [0, 7, 99, 1_700_000_000, 17_000_000_000] {
+                assert_eq!(
+                    policy.sign_at(&credentials, issued_at),
+                    built.sign_at(&credentials, issued_at)
+                );
+            }
+            assert_eq!(
+                policy.signer(&credentials).sign_at(5),
+                built.sign_at(&credentials, 5)
+            );
+        }
     }
 
     #[test]
     fn values_of_other_kinds_are_refused() {
         let wrong = std::panic::catch_unwind(|| {
-            SPEC.checked_policy([
-                HoleValue::Text("alice".into()),
-                HoleValue::Text("x".into()),
-            ])
+            SPEC.checked_policy([HoleValue::Text("alice".into()), HoleValue::Text("x".into())])
         });
         assert!(wrong.is_err());
         let too_few =
@@ -608,13 +620,16 @@ mod tests {
             ttl_secs: 0,
         });
         static BAD_LITERAL: CapabilityTemplate = CapabilityTemplate::new(CapabilitySpec {
-            grants: &[SpecGrant::Incoming(Src::Lit("a\"b")), SpecGrant::Events(&[])],
+            grants: &[
+                SpecGrant::Incoming(Src::Lit("a\"b")),
+                SpecGrant::Events(&[]),
+            ],
             ttl_secs: 60,
         });
         let name = || HoleValue::Name(ClientName::from_static("alice"));
-        assert!(std::panic::catch_unwind(|| EMPTY_KEY.checked_policy([HoleValue::Text(
-            "x".into()
-        )]))
+        assert!(std::panic::catch_unwind(
+            || EMPTY_KEY.checked_policy([HoleValue::Text("x".into())])
+        )
         .is_err());
         assert!(std::panic::catch_unwind(|| TWICE.policy([name()])).is_err());
         assert!(std::panic::catch_unwind(|| TTL.policy([name()])).is_err());

@@ -61,7 +61,11 @@ impl AccessContestants {
             .sign_at(&key, ISSUED_AT);
         let per_user_builder = AccessPolicy::builder()
             .identity(Identity::new(USER).unwrap())
-            .voice(VoiceGrant::new().incoming().outgoing(APP, std::iter::empty::<(&str, &str)>()))
+            .voice(
+                VoiceGrant::new()
+                    .incoming()
+                    .outgoing(APP, std::iter::empty::<(&str, &str)>()),
+            )
             .video(VideoGrant::new())
             .build()
             .unwrap();

@@ -124,7 +124,8 @@ impl Contestants {
         let card = Card::new(MACRO_POLICY.clone(), &credentials);
         assert_eq!(card.token, builder.sign_at(&credentials, ISSUED_AT));
         let fifty = Card::new(fifty_params(), &credentials);
-        let per_user = per_user_policy(ClientName::new(USER).unwrap()).sign_at(&credentials, ISSUED_AT);
+        let per_user =
+            per_user_policy(ClientName::new(USER).unwrap()).sign_at(&credentials, ISSUED_AT);
         // The same job as the builder's: the same bytes.
         let per_user_builder = Policy::builder()
             .incoming(ClientName::new(USER).unwrap())
@@ -132,7 +133,9 @@ impl Contestants {
             .build()
             .unwrap();
         assert_eq!(per_user, per_user_builder.sign_at(&credentials, ISSUED_AT));
-        assert!(credentials.verify_at(per_user.as_str(), ISSUED_AT + 1).is_ok());
+        assert!(credentials
+            .verify_at(per_user.as_str(), ISSUED_AT + 1)
+            .is_ok());
         let per_user_input = per_user.as_str().rsplit_once('.').unwrap().0.to_owned();
         let floor = Hmac::<Sha256>::new_from_slice(AUTH_TOKEN.as_bytes()).unwrap();
 
