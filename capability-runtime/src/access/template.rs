@@ -23,7 +23,7 @@ use crate::client_name::is_valid_name;
 use crate::error::Error;
 use crate::identity::Identity;
 use crate::limits::{b64_len, MAX_TOKEN_LEN, TAG_B64_LEN};
-use crate::sid::{AppSid, CredentialSid, RoleSid, ServiceSid, WorkerSid, WorkspaceSid};
+use crate::sid::{AppSid, CredentialSid, RoleSid, ServiceSid, WorkerSid, WorkspaceSid, SID_LEN};
 use crate::template::Run;
 
 /// The most holes besides the identity a template holds. `access_token!` expands a policy with
@@ -225,8 +225,19 @@ pub(crate) struct Template {
     non_empty: Vec<bool>,
 }
 
+/// Whether `s` is written in JSON as it is: printable ASCII but `"`, `\` and `/`.
+#[inline]
+fn json_plain(s: &str) -> bool {
+    s.bytes()
+        .all(|b| (b' '..=0x7f).contains(&b) && !matches!(b, b'"' | b'\\' | b'/'))
+}
+
 /// The JSON string escaping of `encode::push_json_str`, without the quotes: its length.
+#[inline]
 fn json_len(s: &str) -> usize {
+    if json_plain(s) {
+        return s.len();
+    }
     s.chars()
         .map(|c| match c {
             '"' | '\\' | '/' | '\u{8}' | '\u{c}' | '\n' | '\r' | '\t' => 2,
@@ -346,9 +357,7 @@ impl Template {
 #[cfg(feature = "jwt")]
 fn json_escaped(w: &mut crate::template::B64Writer<'_>, s: &str) {
     // Most values need no escaping: copied as they are.
-    if s.bytes()
-        .all(|b| (b' '..=0x7f).contains(&b) && !matches!(b, b'"' | b'\\' | b'/'))
-    {
+    if json_plain(s) {
         return w.bytes(s.as_bytes());
     }
     const HEX: &[u8; 16] = b"0123456789abcdef";
@@ -408,6 +417,7 @@ impl AccessTemplate {
     /// # Panics
     /// When the identity or the values are not those of the spec's holes, or (on first use) when
     /// the spec's builder calls break a rule.
+    #[inline]
     pub fn policy<const N: usize>(
         &'static self,
         identity: Option<Identity>,
@@ -435,9 +445,14 @@ impl AccessTemplate {
             values.iter().zip(self.spec.holes).zip(&template.non_empty)
         {
             assert!(value.kind() == kind, "{NOT_MADE}");
-            let text = value.as_str();
-            valid &= !(non_empty && text.is_empty());
-            tail_len += json_len(text);
+            tail_len += match value {
+                AccessHoleValue::Text(text) => {
+                    valid &= !(non_empty && text.is_empty());
+                    json_len(text)
+                }
+                // Letters and digits.
+                _ => SID_LEN,
+            };
         }
         let token_len =
             template.header_b64.len() + 1 + b64_len(PAYLOAD_HEAD_MAX + tail_len) + 1 + TAG_B64_LEN;

@@ -7,7 +7,9 @@ use zeroize::Zeroize as _;
 use crate::capability::credentials::Credentials;
 use crate::capability::policy::Policy;
 use crate::capability::sign::PayloadTail;
-use crate::capability::wire::{payload_tail_len, PAYLOAD_END};
+use crate::capability::wire::{
+    payload_tail_len, HEADER_B64, PAYLOAD_END, PAYLOAD_HEAD, PAYLOAD_ISS,
+};
 use crate::error::Error;
 use crate::jwt::base64url::{encode_slice, push_encoded};
 use crate::jwt::mac::{pad_and_compress, HmacKey, LastBlocks, State, BLOCK_LEN};
@@ -94,7 +96,16 @@ impl Policy {
     /// ```
     pub fn signer(&self, credentials: &Credentials) -> Signer {
         let issuer = credentials.issuer_b64(payload_tail_len(self.scope_len()));
-        let mut prefix = Vec::new();
+
+        let scope_len = self.scope_len();
+        // The exact length: one allocation, which the boxed prefix keeps.
+        let policy_part = PAYLOAD_HEAD.len() + scope_len + PAYLOAD_ISS.len();
+        let mut prefix = Vec::with_capacity(
+            HEADER_B64.len()
+                + 1
+                + (policy_part - payload_tail_len(scope_len)) / 3 * 4
+                + issuer.b64.len(),
+        );
         self.write_unsigned_prefix(&mut prefix, issuer);
         let prefix = crate::template::into_text(prefix);
         let (blocks, pending) = prefix.as_bytes().as_chunks::<BLOCK_LEN>();
@@ -188,7 +199,6 @@ impl Drop for Signer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::capability::wire::HEADER_B64;
     use crate::client_name::ClientName;
     use crate::limits::MAX_EXP;
 
