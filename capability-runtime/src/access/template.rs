@@ -97,6 +97,20 @@ impl AccessHoleValue {
         }
     }
 
+    /// The bytes of a SID; empty for text.
+    #[cfg(feature = "jwt")]
+    fn sid_bytes(&self) -> &[u8] {
+        match self {
+            AccessHoleValue::Text(_) => &[],
+            AccessHoleValue::App(sid) => sid.as_bytes(),
+            AccessHoleValue::Credential(sid) => sid.as_bytes(),
+            AccessHoleValue::Service(sid) => sid.as_bytes(),
+            AccessHoleValue::Role(sid) => sid.as_bytes(),
+            AccessHoleValue::Workspace(sid) => sid.as_bytes(),
+            AccessHoleValue::Worker(sid) => sid.as_bytes(),
+        }
+    }
+
     /// A value of `kind` that no policy contains by chance: `salt` varies it.
     fn sentinel(kind: AccessHoleKind, index: usize, salt: u32) -> AccessHoleValue {
         let hex = format!("{:08x}{:08x}5e471e1{:09x}", salt, index, 0x7e3a_96c1_u64);
@@ -223,6 +237,8 @@ pub(crate) struct Template {
     voice: bool,
     /// For each text hole, whether the builder refuses it empty.
     non_empty: Vec<bool>,
+    /// The SID holes written in as text, with their values.
+    fixed: Vec<(usize, AccessHoleValue)>,
 }
 
 /// Whether `s` is written in JSON as it is: printable ASCII but `"`, `\` and `/`.
@@ -248,32 +264,59 @@ fn json_len(s: &str) -> usize {
 }
 
 impl Template {
-    fn new(spec: &'static AccessSpec) -> Template {
+    /// The template of `spec`, with the SID holes of `fixed` written in as text.
+    fn new(spec: &'static AccessSpec, fixed: Vec<(usize, AccessHoleValue)>) -> Template {
         assert!(spec.holes.len() <= MAX_ACCESS_HOLES, "{NOT_MADE}");
         for salt in 0..16 {
-            if let Some(template) = Template::with_salt(spec, salt) {
+            if let Some(template) = Template::with_salt(spec, salt, &fixed) {
                 return template;
             }
         }
         panic!("{NOT_MADE}");
     }
 
-    fn holes(spec: &AccessSpec, salt: u32) -> AccessHoles {
+    fn holes(spec: &AccessSpec, salt: u32, fixed: &[(usize, AccessHoleValue)]) -> AccessHoles {
         let mut slots = [const { None }; MAX_ACCESS_HOLES];
         for (i, (slot, &kind)) in slots.iter_mut().zip(spec.holes).enumerate() {
-            *slot = Some(AccessHoleValue::sentinel(kind, i, salt));
+            *slot = Some(match fixed.iter().find(|(j, _)| *j == i) {
+                Some((_, value)) => value.clone(),
+                None => AccessHoleValue::sentinel(kind, i, salt),
+            });
         }
         AccessHoles(slots)
     }
 
+    /// The template with the SIDs of `holes` written in, if it has SID holes.
+    fn with_sids_of(&self, holes: &[AccessHoleValue]) -> Option<Template> {
+        let fixed: Vec<(usize, AccessHoleValue)> = holes
+            .iter()
+            .enumerate()
+            .filter(|(_, value)| value.kind() != AccessHoleKind::Text)
+            .map(|(i, value)| (i, value.clone()))
+            .collect();
+        (!fixed.is_empty()).then(|| Template::new(self.spec, fixed))
+    }
+
+    /// Whether `holes` hold the SIDs this template has written in.
+    #[inline]
+    fn fits(&self, holes: &[AccessHoleValue]) -> bool {
+        self.fixed
+            .iter()
+            .all(|(i, value)| holes.get(*i) == Some(value))
+    }
+
     /// The template, unless a sentinel of `salt` is found elsewhere in the claims.
-    fn with_salt(spec: &'static AccessSpec, salt: u32) -> Option<Template> {
+    fn with_salt(
+        spec: &'static AccessSpec,
+        salt: u32,
+        fixed: &[(usize, AccessHoleValue)],
+    ) -> Option<Template> {
         let identity_sentinel = format!("Sentinel{salt:08x}1d3e7717");
         let identity = match spec.identity {
             Some(literal) => Identity::new(literal).ok().expect(NOT_MADE),
             None => Identity::new(&identity_sentinel).ok().expect(NOT_MADE),
         };
-        let holes = Template::holes(spec, salt);
+        let holes = Template::holes(spec, salt, fixed);
         let policy = match (spec.build)(identity.clone(), &holes).build() {
             Ok(policy) => policy,
             Err(e) => panic!("{NOT_MADE}: {e}"),
@@ -294,7 +337,9 @@ impl Template {
             find(&identity_sentinel, Seg::Identity)?;
         }
         for i in 0..spec.holes.len() {
-            find(holes.get(i).as_str(), Seg::Hole(i))?;
+            if !fixed.iter().any(|(j, _)| *j == i) {
+                find(holes.get(i).as_str(), Seg::Hole(i))?;
+            }
         }
         cuts.sort_by_key(|&(at, _, _)| at);
         let mut segs = Vec::new();
@@ -332,6 +377,7 @@ impl Template {
             segs,
             fixed_tail_len,
             non_empty,
+            fixed: fixed.to_vec(),
         })
     }
 
@@ -347,7 +393,11 @@ impl Template {
             match seg {
                 Seg::Run(run) => w.run(run),
                 Seg::Identity => json_escaped(w, identity.as_str()),
-                Seg::Hole(i) => json_escaped(w, holes.get(*i).as_str()),
+                Seg::Hole(i) => match holes.get(*i) {
+                    AccessHoleValue::Text(text) => json_escaped(w, text),
+                    // Letters and digits.
+                    sid => w.bytes(sid.sid_bytes()),
+                },
             }
         }
     }
@@ -396,6 +446,10 @@ fn json_escaped(w: &mut crate::template::B64Writer<'_>, s: &str) {
 pub struct AccessTemplate {
     spec: AccessSpec,
     template: OnceLock<Template>,
+    /// The template with the SIDs of the first policy made written in: an application's or a
+    /// service's SID is most often a constant of the server, the same for every user, and then
+    /// its base64url is precomputed too. Policies with other SIDs use `template`.
+    with_first_sids: OnceLock<Option<Template>>,
 }
 
 impl AccessTemplate {
@@ -404,6 +458,7 @@ impl AccessTemplate {
         Self {
             spec,
             template: OnceLock::new(),
+            with_first_sids: OnceLock::new(),
         }
     }
 
@@ -423,11 +478,23 @@ impl AccessTemplate {
         identity: Option<Identity>,
         values: [AccessHoleValue; N],
     ) -> Result<AccessPolicy, Error> {
-        let template = self.template.get_or_init(|| Template::new(&self.spec));
+        let general = self
+            .template
+            .get_or_init(|| Template::new(&self.spec, Vec::new()));
         assert!(
             N == self.spec.holes.len() && identity.is_some() == self.spec.identity.is_none(),
             "{NOT_MADE}"
         );
+        for (value, &kind) in values.iter().zip(self.spec.holes) {
+            assert!(value.kind() == kind, "{NOT_MADE}");
+        }
+        let template = match self
+            .with_first_sids
+            .get_or_init(|| general.with_sids_of(&values))
+        {
+            Some(specific) if specific.fits(&values) => specific,
+            _ => general,
+        };
         let identity = match (identity, self.spec.identity) {
             (Some(identity), _) => identity,
             (None, Some(literal)) => Identity::from_static(literal),
@@ -441,15 +508,14 @@ impl AccessTemplate {
         if self.spec.identity.is_none() {
             tail_len += json_len(identity.as_str());
         }
-        for ((value, &kind), &non_empty) in
-            values.iter().zip(self.spec.holes).zip(&template.non_empty)
-        {
-            assert!(value.kind() == kind, "{NOT_MADE}");
+        for (i, (value, &non_empty)) in values.iter().zip(&template.non_empty).enumerate() {
             tail_len += match value {
                 AccessHoleValue::Text(text) => {
                     valid &= !(non_empty && text.is_empty());
                     json_len(text)
                 }
+                // Written in.
+                _ if template.fixed.iter().any(|(j, _)| *j == i) => 0,
                 // Letters and digits.
                 _ => SID_LEN,
             };

@@ -94,7 +94,7 @@ impl HoleValue {
     fn encoded_len(&self) -> usize {
         match self {
             HoleValue::Name(name) => name.as_str().len(),
-            HoleValue::Sid(sid) => sid.as_str().len(),
+            HoleValue::Sid(_) => SID_LEN,
             HoleValue::Text(text) => text.bytes().map(twice_encoded_len).sum(),
         }
     }
@@ -108,6 +108,18 @@ const fn twice_encoded_len(b: u8) -> usize {
         b' ' => 3,
         _ => 5,
     }
+}
+
+/// Whether two SIDs are the same, compared eight bytes at a time: `==` on the arrays calls
+/// `memcmp`, which costs more than the comparison (measured).
+#[inline]
+pub(crate) fn same_sid(a: &AppSid, b: &AppSid) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    let (a8, a_rest) = a.as_chunks::<8>();
+    let (b8, b_rest) = b.as_chunks::<8>();
+    a8.iter().zip(b8).fold(a_rest == b_rest, |same, (x, y)| {
+        same & (u64::from_ne_bytes(*x) == u64::from_ne_bytes(*y))
+    })
 }
 
 /// The hole values of one policy, inline: a policy made from a template allocates nothing.
@@ -145,26 +157,40 @@ pub(crate) struct Template {
     /// Whether a hole is a parameter value, of any length: only then is the size checked when
     /// a policy is made.
     text_holes: bool,
+    /// The Application SID holes written in as text, with their values.
+    fixed: Vec<(usize, AppSid)>,
 }
 
 /// The runs and holes of a template, as the scope encoder writes them.
-struct Writer {
+struct Writer<'f> {
     segs: Vec<Seg>,
     text: String,
     holes: Vec<Option<(HoleKind, usize)>>,
+    /// Application SIDs written as text rather than left as holes.
+    fixed: &'f [(usize, AppSid)],
 }
 
-impl Writer {
-    fn hole(&mut self, i: usize, kind: HoleKind) {
+impl Writer<'_> {
+    /// Records that hole `i` is of `kind`, used `uses` more times.
+    fn register(&mut self, i: usize, kind: HoleKind, uses: usize) {
         assert!(i < MAX_HOLES, "{NOT_MADE}");
         if self.holes.len() <= i {
             self.holes.resize(i + 1, None);
         }
         match &mut self.holes[i] {
-            Some((k, uses)) if *k == kind => *uses += 1,
+            Some((k, n)) if *k == kind => *n += uses,
             Some(_) => panic!("{NOT_MADE}"),
-            slot @ None => *slot = Some((kind, 1)),
+            slot @ None => *slot = Some((kind, uses)),
         }
+    }
+
+    fn hole(&mut self, i: usize, kind: HoleKind) {
+        if let Some(&(_, sid)) = self.fixed.iter().find(|&&(j, _)| j == i) {
+            self.register(i, kind, 0);
+            assert!(kind == HoleKind::Sid, "{NOT_MADE}");
+            return self.text.push_str(sid.as_str());
+        }
+        self.register(i, kind, 1);
         self.segs.push(Seg::Run(Run::new(&self.text)));
         self.segs.push(Seg::Hole(i));
         self.text.clear();
@@ -215,7 +241,7 @@ impl Template {
     ///
     /// # Panics
     /// When the spec breaks one; `capability!` checked them at compile time.
-    fn new(spec: &'static CapabilitySpec) -> Template {
+    fn new(spec: &'static CapabilitySpec, fixed: Vec<(usize, AppSid)>) -> Template {
         let ttl = u64::from(spec.ttl_secs);
         assert!(
             ttl >= MIN_TTL.as_secs() && ttl <= MAX_TTL.as_secs(),
@@ -238,6 +264,7 @@ impl Template {
             segs: Vec::new(),
             text: String::from(PAYLOAD_HEAD),
             holes: Vec::new(),
+            fixed: &fixed,
         };
         for (i, grant) in spec.grants.iter().enumerate() {
             if i > 0 {
@@ -276,7 +303,7 @@ impl Template {
             .into_iter()
             .map(|hole| hole.expect(NOT_MADE))
             .collect();
-        let fixed = w
+        let fixed_len = w
             .segs
             .iter()
             .map(|seg| match seg {
@@ -284,7 +311,7 @@ impl Template {
                 Seg::Hole(_) => 0,
             })
             .sum::<usize>();
-        let fixed_scope_len = fixed - PAYLOAD_HEAD.len() - PAYLOAD_ISS.len();
+        let fixed_scope_len = fixed_len - PAYLOAD_HEAD.len() - PAYLOAD_ISS.len();
         let text_holes = holes.iter().any(|&(kind, _)| kind == HoleKind::Text);
         if !text_holes {
             // Every value of the holes' types fits: the longest client names.
@@ -314,7 +341,29 @@ impl Template {
             fixed_scope_len,
             holes,
             text_holes,
+            fixed,
         }
+    }
+
+    /// The template with the Application SIDs of `holes` written in, if it has SID holes.
+    fn with_sids_of(&self, holes: &[HoleValue]) -> Option<Template> {
+        let fixed: Vec<(usize, AppSid)> = holes
+            .iter()
+            .enumerate()
+            .filter_map(|(i, value)| match value {
+                HoleValue::Sid(sid) => Some((i, *sid)),
+                _ => None,
+            })
+            .collect();
+        (!fixed.is_empty()).then(|| Template::new(self.spec, fixed))
+    }
+
+    /// Whether `holes` hold the SIDs this template has written in.
+    #[inline]
+    fn fits(&self, holes: &[HoleValue]) -> bool {
+        self.fixed
+            .iter()
+            .all(|(i, sid)| matches!(holes.get(*i), Some(HoleValue::Sid(s)) if same_sid(s, sid)))
     }
 
     /// Writes the payload from `{"scope":"` to `","iss":"`, the holes' values encoded.
@@ -325,7 +374,7 @@ impl Template {
                 Seg::Run(run) => w.run(run),
                 Seg::Hole(i) => match holes.get(*i) {
                     HoleValue::Name(name) => w.bytes(name.as_str().as_bytes()),
-                    HoleValue::Sid(sid) => w.bytes(sid.as_str().as_bytes()),
+                    HoleValue::Sid(sid) => w.bytes(sid.as_bytes()),
                     HoleValue::Text(text) => {
                         let mut g = crate::template::Gather::new(w);
                         for &b in text.as_bytes() {
@@ -372,6 +421,10 @@ fn spec_order(spec: &CapabilitySpec) -> Vec<ScopeKind> {
 pub struct CapabilityTemplate {
     spec: CapabilitySpec,
     template: OnceLock<Template>,
+    /// The template with the Application SIDs of the first policy made written in: an
+    /// application's SID is most often a constant of the server, the same for every user, and
+    /// then its base64url is precomputed too. Policies with other SIDs use `template`.
+    with_first_sids: OnceLock<Option<Template>>,
 }
 
 impl CapabilityTemplate {
@@ -380,11 +433,30 @@ impl CapabilityTemplate {
         Self {
             spec,
             template: OnceLock::new(),
+            with_first_sids: OnceLock::new(),
         }
     }
 
     fn template(&'static self) -> &'static Template {
-        self.template.get_or_init(|| Template::new(&self.spec))
+        self.template
+            .get_or_init(|| Template::new(&self.spec, Vec::new()))
+    }
+
+    /// The template for `holes`: with their SIDs written in when they are those of the first
+    /// policy.
+    #[inline]
+    fn template_for(
+        &'static self,
+        general: &'static Template,
+        holes: &[HoleValue],
+    ) -> &'static Template {
+        match self
+            .with_first_sids
+            .get_or_init(|| general.with_sids_of(holes))
+        {
+            Some(specific) if specific.fits(holes) => specific,
+            _ => general,
+        }
     }
 
     /// The policy with these hole values, when every value of their types fits the size limit
@@ -429,9 +501,12 @@ impl CapabilityTemplate {
         holes: [HoleValue; N],
     ) -> super::Policy {
         assert!(N == template.holes.len(), "{NOT_MADE}");
-        let mut scope_len = template.fixed_scope_len;
-        for (value, &(kind, uses)) in holes.iter().zip(&template.holes) {
+        for (value, &(kind, _)) in holes.iter().zip(&template.holes) {
             assert!(value.kind() == kind, "{NOT_MADE}");
+        }
+        let template = self.template_for(template, &holes);
+        let mut scope_len = template.fixed_scope_len;
+        for (value, &(_, uses)) in holes.iter().zip(&template.holes) {
             scope_len += uses * value.encoded_len();
         }
         let mut slots = [const { None }; MAX_HOLES];
