@@ -6,7 +6,7 @@ use crate::capability::wire::{
     payload_len, payload_tail_len, token_len, HEADER_B64, PAYLOAD_END, PAYLOAD_ISS,
 };
 use crate::error::Error;
-use crate::jwt::base64url::Quanta;
+use crate::jwt::base64url::{push_encoded, Quanta};
 use crate::jwt::token::Token;
 use crate::limits::{self, expiry, MAX_EXP, MAX_EXP_DIGITS};
 use crate::template::{into_text, B64Writer};
@@ -41,36 +41,44 @@ impl Policy {
         let tail = PayloadTail::new(issuer.rest(), expires_at);
 
         // The exact length: the text is allocated once, and never grows.
-        let mut text = Vec::with_capacity(token_len(payload_len(
-            scope_len,
-            tail.as_bytes().len() - issuer.rest().len() - PAYLOAD_END.len(),
-        )));
-        self.write_unsigned_prefix(&mut text, issuer);
-        let mut w = B64Writer::new(&mut text);
-        w.bytes(tail.as_bytes());
-        w.finish();
+        let mut text = self.unsigned_prefix(
+            token_len(payload_len(
+                scope_len,
+                tail.as_bytes().len() - issuer.rest().len() - PAYLOAD_END.len(),
+            )),
+            issuer,
+        );
+        push_encoded(&mut text, tail.as_bytes());
 
-        let tag = credentials.key().tag(&text);
-        text.push(b'.');
-        B64Writer::new(&mut text).bytes_to_end(&tag);
+        let tag = credentials.key().tag(text.as_bytes());
+        text.push('.');
+        push_encoded(&mut text, &tag);
         debug_assert_eq!(text.len(), text.capacity());
-        Token::new(into_text(text), expires_at)
+        Token::new(text, expires_at)
     }
 
-    /// Appends the header, `.`, and the base64url of the payload up to the expiry's quantum:
-    /// the policy's part, then `issuer`, the account's part aligned to it. What follows (the
-    /// bytes `issuer` leaves over, the expiry, `}`) is the caller's.
+    /// The header, `.`, and the base64url of the payload up to the expiry's quantum, in a text
+    /// of `capacity`: the policy's part, then `issuer`, the account's part aligned to it. What
+    /// follows (the bytes `issuer` leaves over, the expiry, `}`) is the caller's.
     ///
     /// The one signing path of every policy: a policy of the builder or of literals is one fixed
-    /// run from the start of the payload; a template's runs and holes are walked, carrying the
-    /// 0 to 2 bytes between them, and end with those of `","iss":"` that `issuer` starts with.
-    pub(crate) fn write_unsigned_prefix(&self, text: &mut Vec<u8>, issuer: &Quanta) {
-        text.extend_from_slice(HEADER_B64.as_bytes());
-        text.push(b'.');
-        match self.body() {
-            Body::Encoded { payload_b64, .. } => text.extend_from_slice(payload_b64.as_bytes()),
+    /// run from the start of the payload, copied; a template's runs and holes are walked,
+    /// carrying the 0 to 2 bytes between them, and end with those of `","iss":"` that `issuer`
+    /// starts with.
+    pub(crate) fn unsigned_prefix(&self, capacity: usize, issuer: &Quanta) -> String {
+        let mut text = match self.body() {
+            Body::Encoded { payload_b64, .. } => {
+                let mut text = String::with_capacity(capacity);
+                text.push_str(HEADER_B64);
+                text.push('.');
+                text.push_str(payload_b64);
+                text
+            }
             Body::Template(t) => {
-                let mut w = B64Writer::new(text);
+                let mut bytes = Vec::with_capacity(capacity);
+                bytes.extend_from_slice(HEADER_B64.as_bytes());
+                bytes.push(b'.');
+                let mut w = B64Writer::new(&mut bytes);
                 t.template.write(&t.holes, &mut w);
                 debug_assert_eq!(
                     w.carried(),
@@ -79,9 +87,11 @@ impl Policy {
                 debug_assert_eq!(w.carried().len(), payload_tail_len(t.scope_len));
                 // `issuer` encodes them.
                 w.drop_carried();
+                into_text(bytes)
             }
-        }
-        text.extend_from_slice(issuer.b64.as_bytes());
+        };
+        text.push_str(&issuer.b64);
+        text
     }
 
     /// Signs a token issued now by the system clock.

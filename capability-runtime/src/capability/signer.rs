@@ -100,14 +100,13 @@ impl Policy {
         let scope_len = self.scope_len();
         // The exact length: one allocation, which the boxed prefix keeps.
         let policy_part = PAYLOAD_HEAD.len() + scope_len + PAYLOAD_ISS.len();
-        let mut prefix = Vec::with_capacity(
+        let prefix = self.unsigned_prefix(
             HEADER_B64.len()
                 + 1
                 + (policy_part - payload_tail_len(scope_len)) / 3 * 4
                 + issuer.b64.len(),
+            issuer,
         );
-        self.write_unsigned_prefix(&mut prefix, issuer);
-        let prefix = crate::template::into_text(prefix);
         let (blocks, pending) = prefix.as_bytes().as_chunks::<BLOCK_LEN>();
         let mut last = [[0u8; BLOCK_LEN]; 2];
         last.as_flattened_mut()[..pending.len()].copy_from_slice(pending);
