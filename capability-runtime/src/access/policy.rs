@@ -59,6 +59,9 @@ pub struct AccessPolicy {
 }
 
 /// What a policy signs besides its identity, in one of two forms (see `sign.rs`).
+// The encoded form is built in `const` context for `access_token!`'s policies of literals, where
+// nothing can be boxed; the template form is the small one.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone)]
 pub(crate) enum AccessBody {
     /// Built by the builder, or by `access_token!` from literals: the claims from `,"grants":`

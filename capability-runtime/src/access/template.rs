@@ -313,8 +313,8 @@ impl Template {
     ) -> Option<Template> {
         let identity_sentinel = format!("Sentinel{salt:08x}1d3e7717");
         let identity = match spec.identity {
-            Some(literal) => Identity::new(literal).ok().expect(NOT_MADE),
-            None => Identity::new(&identity_sentinel).ok().expect(NOT_MADE),
+            Some(literal) => Identity::new(literal).expect(NOT_MADE),
+            None => Identity::new(&identity_sentinel).expect(NOT_MADE),
         };
         let holes = Template::holes(spec, salt, fixed);
         let policy = match (spec.build)(identity.clone(), &holes).build() {

@@ -65,6 +65,7 @@ impl Policy {
     /// run from the start of the payload, copied; a template's runs and holes are walked,
     /// carrying the 0 to 2 bytes between them, and end with those of `","iss":"` that `issuer`
     /// starts with.
+    #[inline]
     pub(crate) fn unsigned_prefix(&self, capacity: usize, issuer: &Quanta) -> String {
         let mut text = match self.body() {
             Body::Encoded { payload_b64, .. } => {
