@@ -16,6 +16,9 @@ use proptest::prelude::*;
 
 const ACCOUNT: &str = "AC0123456789abcdef0123456789abcdef";
 
+/// The Application SID the first policy of each template gets, as a server's constant would be.
+const APP: AppSid = AppSid::from_static("AP0123456789abcdef0123456789abcdef");
+
 fn credentials() -> Credentials {
     Credentials::new(ACCOUNT, "0123456789abcdef0123456789abcdef").unwrap()
 }
@@ -105,20 +108,24 @@ proptest! {
         issued_at in issued_at(),
     ) {
         let credentials = credentials();
-        let template = per_user(user.clone(), app);
-        let built = Policy::builder()
-            .incoming(user.clone())
-            .outgoing(app, [("Foo", "Bar")])
-            .build()
-            .unwrap();
-        prop_assert_eq!(
-            template.sign_at(&credentials, issued_at),
-            built.sign_at(&credentials, issued_at)
-        );
-        prop_assert_eq!(
-            template.signer(&credentials).sign_at(issued_at),
-            built.sign_at(&credentials, issued_at)
-        );
+        // The SID of the first policy (the template's second form, with it written in), and
+        // others.
+        for app in [APP, app] {
+            let template = per_user(user.clone(), app);
+            let built = Policy::builder()
+                .incoming(user.clone())
+                .outgoing(app, [("Foo", "Bar")])
+                .build()
+                .unwrap();
+            prop_assert_eq!(
+                template.sign_at(&credentials, issued_at),
+                built.sign_at(&credentials, issued_at)
+            );
+            prop_assert_eq!(
+                template.signer(&credentials).sign_at(issued_at),
+                built.sign_at(&credentials, issued_at)
+            );
+        }
 
         let template = with_values(user.clone(), app, to.clone(), level.clone()).unwrap();
         let built = Policy::builder()
@@ -146,24 +153,29 @@ proptest! {
     ) {
         let key = key();
         let identity = Identity::new(&identity).unwrap();
-        let template = voice(identity.clone(), app, to.clone(), endpoint.clone());
-        let built = AccessPolicy::builder()
-            .identity(identity)
-            .voice(
-                VoiceGrant::new()
-                    .incoming()
-                    .outgoing(app, [("To", to.as_str()), ("Foo", "Bar")])
-                    .endpoint(endpoint),
-            )
-            .video(VideoGrant::new())
-            .build();
-        match (template, built) {
-            (Ok(template), Ok(built)) => {
-                prop_assert_eq!(template.sign_at(&key, issued_at), built.sign_at(&key, issued_at));
-                prop_assert_eq!(&template, &built);
+        for app in [APP, app] {
+            let template = voice(identity.clone(), app, to.clone(), endpoint.clone());
+            let built = AccessPolicy::builder()
+                .identity(identity.clone())
+                .voice(
+                    VoiceGrant::new()
+                        .incoming()
+                        .outgoing(app, [("To", to.as_str()), ("Foo", "Bar")])
+                        .endpoint(endpoint.clone()),
+                )
+                .video(VideoGrant::new())
+                .build();
+            match (template, built) {
+                (Ok(template), Ok(built)) => {
+                    prop_assert_eq!(
+                        template.sign_at(&key, issued_at),
+                        built.sign_at(&key, issued_at)
+                    );
+                    prop_assert_eq!(&template, &built);
+                }
+                (Err(made), Err(built)) => prop_assert_eq!(made, built),
+                (made, built) => prop_assert!(false, "{:?} {:?}", made, built),
             }
-            (Err(made), Err(built)) => prop_assert_eq!(made, built),
-            (made, built) => prop_assert!(false, "{:?} {:?}", made, built),
         }
     }
 

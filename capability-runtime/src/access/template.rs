@@ -404,6 +404,9 @@ impl Template {
 }
 
 /// Appends the JSON escaping of `s` as `encode::push_json_str` writes it, without the quotes.
+/// Its own code rather than `push_json_str`: it writes into the token as it is encoded, where
+/// that would need a `String` per token; `capability-tests/tests/templates.rs` holds the two to
+/// the same bytes.
 #[cfg(feature = "jwt")]
 fn json_escaped(w: &mut crate::template::B64Writer<'_>, s: &str) {
     // Most values need no escaping: copied as they are.

@@ -387,7 +387,10 @@ impl Template {
     }
 }
 
-/// Appends the `urlencode` of the `urlencode` of `b` (see `scope::urlencode_into`).
+/// Appends the `urlencode` of the `urlencode` of `b` (see `scope::urlencode_into`). Its own code
+/// rather than `urlencode_into` twice: it writes into the token as it is encoded, where those
+/// would need a `String` per token; `capability-tests/tests/templates.rs` holds the two to the
+/// same bytes.
 #[cfg(feature = "jwt")]
 fn twice_encoded(g: &mut crate::template::Gather<'_, '_>, b: u8) {
     const HEX: &[u8; 16] = b"0123456789ABCDEF";
