@@ -81,6 +81,7 @@ enum HoleKind {
 }
 
 impl HoleValue {
+    #[inline]
     fn kind(&self) -> HoleKind {
         match self {
             HoleValue::Name(_) => HoleKind::Name,
@@ -91,6 +92,7 @@ impl HoleValue {
 
     /// The length of the value in the `scope` claim: client names and SIDs are letters, digits
     /// and `_`, which URL encoding keeps; a parameter value is URL-encoded twice.
+    #[inline]
     fn encoded_len(&self) -> usize {
         match self {
             HoleValue::Name(name) => name.as_str().len(),
@@ -468,6 +470,7 @@ impl CapabilityTemplate {
     /// # Panics
     /// When the values are not those of the spec's holes, or a parameter value is among them;
     /// or when the spec breaks a rule of the builder (on first use).
+    #[inline]
     pub fn policy<const N: usize>(&'static self, holes: [HoleValue; N]) -> super::Policy {
         let template = self.template();
         assert!(!template.text_holes, "{NOT_MADE}");
@@ -498,6 +501,7 @@ impl CapabilityTemplate {
         Ok(policy)
     }
 
+    #[inline]
     fn fill<const N: usize>(
         &'static self,
         template: &'static Template,
