@@ -9,6 +9,10 @@
 //! is precomputed for each alignment. Each policy made from it then holds its values; signing
 //! encodes their JSON and copies the rest.
 //!
+//! A second form of the template has the SIDs of the first policy made written in as text (an
+//! application's or a service's SID is most often a constant of the server). Policies with those
+//! SIDs use it; others the general form.
+//!
 //! The rules that depend on the values are checked when a policy is made: an empty text where the
 //! builder refuses one (found by building once with each text hole empty), a `voice` grant's
 //! identity, the size. When one fails, the builder itself is run with the values, so the error is

@@ -8,6 +8,10 @@
 //! only its hole values: it validates nothing the compiler checked, allocates nothing and encodes
 //! no scope; signing encodes the holes' bytes and copies the rest.
 //!
+//! A second form of the template has the Application SIDs of the first policy made written in as
+//! text: a server's application SID is most often a constant, the same for every user. Policies
+//! with those SIDs use it; others the general form.
+//!
 //! `grants()` and `scope()` of such a policy are built on first call, with the builder's types
 //! and encoder.
 
