@@ -238,3 +238,122 @@ fn too_long_values_give_the_builders_error() {
          one: character 6 (` `) is not allowed in a client name; use letters, digits or `_`"
     );
 }
+
+/// Every kind of value of `access_token!` through a template, and the policies that go through
+/// the builder instead (a region value, more than four values): the builder's tokens either way.
+#[test]
+fn every_kind_of_value_signs_the_builders_tokens() {
+    use capability::{
+        CredentialSid, Region, RoleSid, ServiceSid, SyncGrant, TaskRouterGrant, WorkerSid,
+        WorkspaceSid,
+    };
+    let key = key();
+    let service = ServiceSid::new("IS0123456789abcdef0123456789abcdef").unwrap();
+    let role = RoleSid::new("RL0123456789abcdef0123456789abcdef").unwrap();
+    let credential = CredentialSid::new("CR0123456789abcdef0123456789abcdef").unwrap();
+    let workspace = WorkspaceSid::new("WS0123456789abcdef0123456789abcdef").unwrap();
+    let worker = WorkerSid::new("WK0123456789abcdef0123456789abcdef").unwrap();
+    let chat = |identity: Identity, endpoint: String| -> Result<AccessPolicy, Error> {
+        access_token! {
+            identity {identity};
+            chat { service {service}; endpoint {endpoint}; deployment_role {role}; push_credential {credential} };
+        }
+    };
+    let task_router = |identity: Identity, name: String| -> Result<AccessPolicy, Error> {
+        access_token! {
+            identity {identity};
+            task_router { workspace {workspace}; worker {worker}; role {name} };
+            sync { endpoint "e" };
+        }
+    };
+    let with_region = |identity: Identity, region: Region| -> Result<AccessPolicy, Error> {
+        access_token! { identity {identity}; video { room "r" }; region {region} }
+    };
+    let five = |identity: Identity, a: String| -> Result<AccessPolicy, Error> {
+        access_token! {
+            identity {identity};
+            voice { outgoing {APP} { A = {a.clone()}, B = {a.clone()}, C = {a.clone()} }; endpoint {a} };
+        }
+    };
+    for (name, text) in [("alice", "x"), ("Bob_2", "é \"/"), ("carol", "")] {
+        let identity = Identity::new(name).unwrap();
+        let sign = |p: Result<AccessPolicy, Error>| p.map(|p| p.sign_at(&key, 1_700_000_000));
+        assert_eq!(
+            sign(chat(identity.clone(), text.to_owned())),
+            sign(
+                AccessPolicy::builder()
+                    .identity(identity.clone())
+                    .chat(
+                        ChatGrant::new()
+                            .service(service)
+                            .endpoint(text)
+                            .deployment_role(role)
+                            .push_credential(credential)
+                    )
+                    .build()
+            )
+        );
+        assert_eq!(
+            sign(task_router(identity.clone(), text.to_owned())),
+            sign(
+                AccessPolicy::builder()
+                    .identity(identity.clone())
+                    .task_router(
+                        TaskRouterGrant::new()
+                            .workspace(workspace)
+                            .worker(worker)
+                            .role(text)
+                    )
+                    .sync(SyncGrant::new().endpoint("e"))
+                    .build()
+            )
+        );
+        let region = Region::new("ie1").unwrap();
+        assert_eq!(
+            sign(with_region(identity.clone(), region.clone())),
+            sign(
+                AccessPolicy::builder()
+                    .identity(identity.clone())
+                    .video(VideoGrant::new().room("r"))
+                    .region(region)
+                    .build()
+            )
+        );
+        assert_eq!(
+            sign(five(identity.clone(), text.to_owned())),
+            sign(
+                AccessPolicy::builder()
+                    .identity(identity.clone())
+                    .voice(
+                        VoiceGrant::new()
+                            .outgoing(APP, [("A", text), ("B", text), ("C", text)])
+                            .endpoint(text)
+                    )
+                    .build()
+            )
+        );
+    }
+}
+
+/// A `capability!` policy with more values than a template holds goes through the builder: the
+/// same tokens.
+#[test]
+fn more_values_than_a_template_holds_sign_the_builders_tokens() {
+    let credentials = credentials();
+    let user = ClientName::new("alice").unwrap();
+    let v = |i: usize| format!("v {i} &");
+    let made = capability! {
+        incoming {user.clone()};
+        events { A = {v(1)}, B = {v(2)}, C = {v(3)}, D = {v(4)} };
+    }
+    .unwrap();
+    let built = Policy::builder()
+        .incoming(user)
+        .events([("A", v(1)), ("B", v(2)), ("C", v(3)), ("D", v(4))])
+        .build()
+        .unwrap();
+    assert_eq!(
+        made.sign_at(&credentials, 1_700_000_000),
+        built.sign_at(&credentials, 1_700_000_000)
+    );
+}
