@@ -107,11 +107,13 @@ pub struct TokenServerDoctests;
 pub mod __private {
     pub use capability_runtime::__private::{
         checked_policy, policy_with_run_time_values, static_access_policy, static_policy,
-        AccessPolicy, AccessPolicyBuilder, AppSid, ChatGrant, ClientName, CredentialSid, Duration,
-        GrantKind, Identity, Policy, PolicyBuilder, Region, RoleSid, ServiceSid,
-        StaticAccessPolicy, StaticOutgoing, StaticPolicy, StaticServiceGrant,
-        StaticTaskRouterGrant, StaticVideoGrant, StaticVoiceGrant, String, SyncGrant,
-        TaskRouterGrant, VideoGrant, VoiceGrant, WorkerSid, WorkspaceSid,
+        AccessHoleKind, AccessHoleValue, AccessHoles, AccessPolicy, AccessPolicyBuilder,
+        AccessSpec, AccessTemplate, AppSid, CapabilitySpec, CapabilityTemplate, ChatGrant,
+        ClientName, CredentialSid, Duration, GrantKind, HoleValue, Identity, Policy, PolicyBuilder,
+        Region, RoleSid, ServiceSid, SpecGrant, Src, StaticAccessPolicy, StaticOutgoing,
+        StaticPolicy, StaticServiceGrant, StaticTaskRouterGrant, StaticVideoGrant,
+        StaticVoiceGrant, String, SyncGrant, TaskRouterGrant, VideoGrant, VoiceGrant, WorkerSid,
+        WorkspaceSid,
     };
 }
 

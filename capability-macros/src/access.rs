@@ -7,13 +7,197 @@ use capability_runtime::{AccessPolicy, GrantKind};
 use proc_macro2::{Group, Ident, Span, TokenStream};
 use quote::{format_ident, quote, quote_spanned};
 
+use capability_runtime::__private::MAX_ACCESS_HOLES;
+
 use crate::expand::{block, krate, user_located};
 
 pub(crate) fn expand(checked: &Checked) -> TokenStream {
     let krate = krate(checked.krate.as_ref());
     match &checked.literal {
         Some(policy) => literal(policy, &krate),
+        None if templated(checked) => template(checked, &krate),
         None => dynamic(checked, &krate),
+    }
+}
+
+/// Whether a policy with `{expr}` values becomes a template: its region is a literal (the
+/// header is then fixed), and it has at most `MAX_ACCESS_HOLES` values besides the identity.
+fn templated(checked: &Checked) -> bool {
+    let values: usize = checked
+        .grants
+        .iter()
+        .flat_map(|grant| &grant.fields)
+        .map(|field| {
+            usize::from(field.value.as_ref().is_some_and(|v| !v.is_lit()))
+                + field.params.iter().filter(|p| !p.value.is_lit()).count()
+        })
+        .sum();
+    checked.region.as_ref().is_none_or(Value::is_lit) && values <= MAX_ACCESS_HOLES
+}
+
+/// The kind of hole a field's `{expr}` is.
+fn hole_kind(keyword: &str) -> &'static str {
+    match keyword {
+        "outgoing" => "App",
+        "push_credential" => "Credential",
+        "service" => "Service",
+        "deployment_role" => "Role",
+        "workspace" => "Workspace",
+        "worker" => "Worker",
+        _ => "Text",
+    }
+}
+
+/// A policy with `{expr}` values, as a template: the kinds of its holes and the builder calls
+/// as a function of their values, in a `static` that the runtime encodes on first use (one
+/// call with sentinel values); each evaluation fills the holes with the values and checks what
+/// depends on them (a voice identity, empty text, the size), with the builder's errors. It
+/// evaluates to `Result<AccessPolicy, Error>`, as the builder's `build()`.
+///
+/// The user's expressions are evaluated first, in statement order, in the caller's scope; then
+/// the policy is made inside one closure passed to a non-`const` function.
+fn template(checked: &Checked, krate: &TokenStream) -> TokenStream {
+    let p = quote!(#krate::__private);
+    let mut bindings = Vec::new();
+    let mut bind = |group: &Group| -> Ident {
+        let name = Ident::new(
+            &format!("__capability_value_{}", bindings.len()),
+            Span::mixed_site().located_at(group.span()),
+        );
+        let block = block(group);
+        bindings.push(quote!(let #name = #block;));
+        name
+    };
+    let holes_arg = Ident::new("__capability_holes", Span::mixed_site());
+    let identity_arg = Ident::new("__capability_identity", Span::mixed_site());
+    let (spec_identity, identity) = match &checked.identity {
+        Value::Lit(text) => {
+            let text = &text.value;
+            (
+                quote!(::core::option::Option::Some(#text)),
+                quote!(::core::option::Option::None),
+            )
+        }
+        Value::Expr(group) => {
+            let value = bind(group);
+            let span = user_located(group);
+            (
+                quote!(::core::option::Option::None),
+                quote_spanned!(span=> ::core::option::Option::Some(
+                    ::core::convert::Into::<#p::Identity>::into(#value)
+                )),
+            )
+        }
+    };
+    let region = checked.region.as_ref().map(|region| match region {
+        Value::Lit(text) => {
+            let text = &text.value;
+            quote!(.region(const { #p::Region::from_static(#text) }))
+        }
+        // `templated` sent such a policy to `dynamic`.
+        Value::Expr(_) => unreachable!("a region value in a template"),
+    });
+    let mut kinds = Vec::new();
+    let mut values = Vec::new();
+    let mut hole = |group: &Group, keyword: &str| -> TokenStream {
+        let index = kinds.len();
+        let kind = format_ident!("{}", hole_kind(keyword));
+        let value = bind(group);
+        let span = user_located(group);
+        values.push(if hole_kind(keyword) == "Text" {
+            quote_spanned!(span=> #p::AccessHoleValue::Text(
+                ::core::convert::Into::<#p::String>::into(#value)
+            ))
+        } else {
+            quote_spanned!(span=> #p::AccessHoleValue::#kind(#value))
+        });
+        kinds.push(quote!(#p::AccessHoleKind::#kind));
+        let accessor = format_ident!("{}", hole_kind(keyword).to_lowercase());
+        quote!(#holes_arg.#accessor(#index))
+    };
+    let grants: Vec<TokenStream> = checked
+        .grants
+        .iter()
+        .map(|grant| {
+            let (method, ty) = match grant.kind {
+                GrantKind::Voice => ("voice", "VoiceGrant"),
+                GrantKind::Video => ("video", "VideoGrant"),
+                GrantKind::Chat => ("chat", "ChatGrant"),
+                GrantKind::Sync => ("sync", "SyncGrant"),
+                _ => ("task_router", "TaskRouterGrant"),
+            };
+            let (method, ty) = (format_ident!("{method}"), format_ident!("{ty}"));
+            let fields: Vec<TokenStream> = grant
+                .fields
+                .iter()
+                .map(|field| {
+                    let call = format_ident!("{}", field.keyword);
+                    let Some(value) = &field.value else {
+                        return quote!(.#call());
+                    };
+                    let value = match (value, sid_type(field.keyword)) {
+                        (Value::Lit(text), Some(ty)) => {
+                            let ty = format_ident!("{ty}");
+                            let text = &text.value;
+                            quote!(const { #p::#ty::from_static(#text) })
+                        }
+                        (Value::Lit(text), None) => {
+                            let text = &text.value;
+                            quote!(#text)
+                        }
+                        (Value::Expr(group), _) => hole(group, field.keyword),
+                    };
+                    if field.keyword != "outgoing" {
+                        return quote!(.#call(#value));
+                    }
+                    let pairs: Vec<TokenStream> = field
+                        .params
+                        .iter()
+                        .map(|param| {
+                            let key = &param.key.value;
+                            let value = match &param.value {
+                                Value::Lit(text) => {
+                                    let text = &text.value;
+                                    quote!(::core::convert::Into::<#p::String>::into(#text))
+                                }
+                                Value::Expr(group) => hole(group, "param"),
+                            };
+                            quote!((#key, #value))
+                        })
+                        .collect();
+                    if pairs.is_empty() {
+                        quote!(.outgoing(#value, ::core::iter::empty::<(&'static str, &'static str)>()))
+                    } else {
+                        quote!(.outgoing(#value, [#(#pairs),*]))
+                    }
+                })
+                .collect();
+            quote!(.#method(#p::#ty::new() #(#fields)*))
+        })
+        .collect();
+    let ttl = checked.ttl_secs.map(|secs| {
+        let secs = proc_macro2::Literal::u64_unsuffixed(secs);
+        quote!(.ttl(#p::Duration::from_secs(#secs)))
+    });
+    let template = Ident::new("__CAPABILITY_ACCESS_TEMPLATE", Span::mixed_site());
+    quote! {
+        {
+            #(#bindings)*
+            #p::policy_with_run_time_values(move || {
+                static #template: #p::AccessTemplate = #p::AccessTemplate::new(#p::AccessSpec {
+                    identity: #spec_identity,
+                    holes: &[#(#kinds),*],
+                    build: |#identity_arg: #p::Identity, #holes_arg: &#p::AccessHoles| {
+                        #p::AccessPolicy::builder()
+                            .identity(#identity_arg)
+                            #(#grants)*
+                            #region
+                            #ttl
+                    },
+                });
+                #template.policy(#identity, [#(#values),*])
+            })
+        }
     }
 }
 

@@ -6,6 +6,7 @@
 
 use capability_runtime::__private::dsl::ast::{Param, Value};
 use capability_runtime::__private::dsl::valid::{Checked, Grant};
+use capability_runtime::__private::MAX_HOLES;
 use capability_runtime::{Params, Policy};
 use proc_macro2::{Group, Ident, Span, TokenStream};
 use quote::{quote, quote_spanned};
@@ -19,7 +20,114 @@ pub(crate) fn expand(checked: &Checked) -> TokenStream {
     let krate = krate(checked.krate.as_ref());
     match &checked.literal {
         Some(policy) => literal(policy, &krate),
+        None if holes(checked) <= MAX_HOLES => template(checked, &krate),
         None => dynamic(checked, &krate),
+    }
+}
+
+/// The number of `{expr}` values.
+fn holes(checked: &Checked) -> usize {
+    let params = |params: &[Param]| params.iter().filter(|p| !p.value.is_lit()).count();
+    checked
+        .grants
+        .iter()
+        .map(|grant| match grant {
+            Grant::Incoming(name) => usize::from(!name.is_lit()),
+            Grant::Outgoing { app_sid, params: p } => usize::from(!app_sid.is_lit()) + params(p),
+            Grant::Events(filters) => params(filters),
+        })
+        .sum()
+}
+
+/// A policy with `{expr}` values, as a template: the spec of the policy, every literal and the
+/// index of each hole, in a `static` that the runtime encodes on first use; each evaluation
+/// fills the holes with the values, which the validated types guarantee, and checks nothing
+/// else but the size when a parameter value is among them (its length is known only then).
+///
+/// The user's expressions are evaluated first, in statement order, in the caller's scope (so `?`
+/// and `.await` work in them); then the policy is made inside one closure passed to a
+/// non-`const` function, so that using it in a `const` or `static` is one error, which names
+/// that function. A non-`ClientName` for `incoming` or a non-`AppSid` for `outgoing` is a type
+/// error at the user's expression.
+fn template(checked: &Checked, krate: &TokenStream) -> TokenStream {
+    let p = quote!(#krate::__private);
+    let mut bindings = Vec::new();
+    let mut values = Vec::new();
+    let mut hole = |group: &Group, value: &dyn Fn(Span, Ident) -> TokenStream| {
+        let index = bindings.len();
+        let name = Ident::new(
+            &format!("__capability_value_{index}"),
+            Span::mixed_site().located_at(group.span()),
+        );
+        let block = block(group);
+        bindings.push(quote!(let #name = #block;));
+        values.push(value(user_located(group), name));
+        quote!(#p::Src::Hole(#index))
+    };
+    let name_value = |span: Span, v: Ident| quote_spanned!(span=> #p::HoleValue::Name(#v));
+    let sid_value = |span: Span, v: Ident| quote_spanned!(span=> #p::HoleValue::Sid(#v));
+    let text_value = |span: Span, v: Ident| quote_spanned!(span=> #p::HoleValue::Text(::core::convert::Into::<#p::String>::into(#v)));
+    let mut src = |value: &Value, wrap: &dyn Fn(Span, Ident) -> TokenStream| match value {
+        Value::Lit(text) => {
+            let text = &text.value;
+            quote!(#p::Src::Lit(#text))
+        }
+        Value::Expr(group) => hole(group, wrap),
+    };
+    let grants: Vec<TokenStream> = checked
+        .grants
+        .iter()
+        .map(|grant| match grant {
+            Grant::Incoming(name) => {
+                let name = src(name, &name_value);
+                quote!(#p::SpecGrant::Incoming(#name))
+            }
+            Grant::Outgoing { app_sid, params } => {
+                let app_sid = src(app_sid, &sid_value);
+                let params = params.iter().map(|param| {
+                    let key = &param.key.value;
+                    let value = src(&param.value, &text_value);
+                    quote!((#key, #value))
+                });
+                let params: Vec<TokenStream> = params.collect();
+                quote!(#p::SpecGrant::Outgoing { app_sid: #app_sid, params: &[#(#params),*] })
+            }
+            Grant::Events(filters) => {
+                let filters: Vec<TokenStream> = filters
+                    .iter()
+                    .map(|param| {
+                        let key = &param.key.value;
+                        let value = src(&param.value, &text_value);
+                        quote!((#key, #value))
+                    })
+                    .collect();
+                quote!(#p::SpecGrant::Events(&[#(#filters),*]))
+            }
+        })
+        .collect();
+    let ttl_secs = proc_macro2::Literal::u64_unsuffixed(
+        checked
+            .ttl_secs
+            .unwrap_or(capability_runtime::DEFAULT_TTL.as_secs()),
+    );
+    let fill = if checked.fallible {
+        quote!(checked_policy)
+    } else {
+        quote!(policy)
+    };
+    let template = Ident::new("__CAPABILITY_TEMPLATE", Span::mixed_site());
+    quote! {
+        {
+            #(#bindings)*
+            #p::policy_with_run_time_values(move || {
+                static #template: #p::CapabilityTemplate =
+                    #p::CapabilityTemplate::new(#p::CapabilitySpec {
+                        grants: &[#(#grants),*],
+                        ttl_secs: #ttl_secs,
+                    });
+                #template.#fill([#(#values),*])
+            })
+        }
     }
 }
 
@@ -76,7 +184,7 @@ fn static_pairs(params: &Params) -> TokenStream {
     quote!(&[#(#pairs),*])
 }
 
-/// A policy with `{expr}` values. The user's expressions are evaluated first, in statement
+/// A policy with more `{expr}` values than a template holds. The user's expressions are evaluated first, in statement
 /// order, in the caller's scope (so `?` and `.await` work in them); then the builder calls run
 /// inside one closure passed to a non-`const` function, so that using the policy in a `const`
 /// or `static` is one error, which names that function.
@@ -269,11 +377,11 @@ mod tests {
     }
 
     #[test]
-    fn dynamic_policy_calls_the_builder_in_statement_order() {
+    fn a_policy_with_values_is_a_template_filled_in_statement_order() {
         let out = expand_tokens(quote! {
             events;
             outgoing {sid} { Foo = "Bar", Baz = {baz} };
-            incoming "Alice";
+            incoming {name};
             ttl 1h30m;
         });
         // The expressions first, in statement order, outside the closure.
@@ -283,53 +391,64 @@ mod tests {
         let baz = out
             .find("let __capability_value_1 = { baz } ;")
             .expect("baz");
+        let name = out
+            .find("let __capability_value_2 = { name } ;")
+            .expect("name");
         let closure = out
             .find(":: capability :: __private :: policy_with_run_time_values (move ||")
             .expect("closure");
-        assert!(sid < baz && baz < closure, "{out}");
-        let events = out.find(". events (").expect("events");
-        let outgoing = out.find(". outgoing (").expect("outgoing");
-        let incoming = out.find(". incoming (").expect("incoming");
+        assert!(sid < baz && baz < name && name < closure, "{out}");
+        // The spec: every literal, and the index of each hole, grants in statement order.
+        let spec = out.find("CapabilitySpec { grants : & [").expect("spec");
+        let events = out
+            .find(":: capability :: __private :: SpecGrant :: Events (& [])")
+            .expect("events");
+        let outgoing = out
+            .find("SpecGrant :: Outgoing { app_sid : :: capability :: __private :: Src :: Hole (0usize) , params : & [(\"Foo\" , :: capability :: __private :: Src :: Lit (\"Bar\")) , (\"Baz\" , :: capability :: __private :: Src :: Hole (1usize))] }")
+            .expect("outgoing");
+        let incoming = out
+            .find("SpecGrant :: Incoming (:: capability :: __private :: Src :: Hole (2usize))")
+            .expect("incoming");
         assert!(
-            closure < events && events < outgoing && outgoing < incoming,
+            closure < spec && spec < events && events < outgoing && outgoing < incoming,
             "{out}"
         );
-        assert!(
-            out.contains(
-                ". events (:: core :: iter :: empty :: < (& 'static str , & 'static str) > ())"
-            ),
-            "{out}"
-        );
-        assert!(out.contains(". outgoing (__capability_value_0 , [(\"Foo\" , :: core :: convert :: Into :: < :: capability :: __private :: String > :: into (\"Bar\"))"), "{out}");
-        assert!(out.contains(":: core :: convert :: Into :: < :: capability :: __private :: String > :: into (__capability_value_1)"), "{out}");
-        assert!(out.contains(". incoming (const { :: capability :: __private :: ClientName :: from_static (\"Alice\") })"), "{out}");
-        assert!(
-            out.contains(". ttl (:: capability :: __private :: Duration :: from_secs (5400))"),
-            "{out}"
-        );
-        // A run-time parameter makes the size unknown: `build()`, a `Result`.
-        assert!(out.ends_with(". build ()) }"), "{out}");
+        assert!(out.contains("ttl_secs : 5400"), "{out}");
+        // The values, by index, each of its type.
+        assert!(out.contains(". checked_policy ([:: capability :: __private :: HoleValue :: Sid (__capability_value_0) , :: capability :: __private :: HoleValue :: Text (:: core :: convert :: Into :: < :: capability :: __private :: String > :: into (__capability_value_1)) , :: capability :: __private :: HoleValue :: Name (__capability_value_2)])"), "{out}");
+        assert!(!out.contains("builder"), "{out}");
     }
 
     #[test]
-    fn literal_values_stay_str_when_a_block_has_no_expression() {
+    fn without_a_parameter_value_the_size_was_proven_at_compile_time() {
         let out = expand_tokens(quote! {
             incoming {name};
             events { Level = "error" };
         });
         assert!(
-            out.contains(". events ([(\"Level\" , \"error\")])"),
+            out.contains("SpecGrant :: Events (& [(\"Level\" , :: capability :: __private :: Src :: Lit (\"error\"))])"),
             "{out}"
         );
-        assert!(out.contains(". incoming (__capability_value_0)"), "{out}");
-        assert!(!out.contains(". ttl"), "{out}");
-        // No run-time parameter: the size was proven at compile time.
+        // The default TTL, spelled out.
+        assert!(out.contains("ttl_secs : 3600"), "{out}");
         assert!(
-            out.contains(
-                "__private :: checked_policy (:: capability :: __private :: Policy :: builder ()"
-            ),
+            out.contains(". policy ([:: capability :: __private :: HoleValue :: Name (__capability_value_0)])"),
             "{out}"
         );
+    }
+
+    #[test]
+    fn more_values_than_a_template_holds_go_through_the_builder() {
+        let keys: Vec<Ident> = (0..=MAX_HOLES)
+            .map(|i| Ident::new(&format!("K{i}"), Span::call_site()))
+            .collect();
+        let out = expand_tokens(quote! { events { #(#keys = {v}),* } });
+        assert!(!out.contains("CapabilityTemplate"), "{out}");
+        assert!(
+            out.contains(":: capability :: __private :: Policy :: builder ()"),
+            "{out}"
+        );
+        assert!(out.ends_with(". build ()) }"), "{out}");
     }
 
     #[test]

@@ -110,9 +110,14 @@ use proc_macro2::TokenStream;
 /// With only literals, the policy is built at compile time by the runtime's own builder and
 /// encoder, and embedded: the macro is a constant expression, usable in a `const` or `static`
 /// item, and signing it only appends the issuer and expiry and computes the HMAC. With any
-/// `{expr}`, the macro expands to the run-time builder calls, in statement order: an ordinary
-/// expression, not a constant (in a `static`, wrap it in a `std::sync::LazyLock`). Either way,
-/// signing gives exactly the bytes `Policy::builder()…build()` gives for the same policy.
+/// `{expr}`, the macro expands to a template: a `static` holding the literals and the place of
+/// each value, which the runtime encodes once, on first use, with the builder's own encoder,
+/// precomputing the base64 of the text between the values. Each evaluation then makes the policy
+/// from the values without allocating or checking what the compiler checked, and signing encodes
+/// only the values besides the expiry. It is an ordinary expression, not a constant (in a
+/// `static`, wrap it in a `std::sync::LazyLock`). A policy with more than four values expands to
+/// the run-time builder calls instead. Either way, signing gives exactly the bytes
+/// `Policy::builder()…build()` gives for the same policy.
 ///
 /// The expansion refers to the runtime through `::capability`, so it works under any import
 /// (`use capability::capability;`, `capability::capability! { … }`, a glob or a rename). When
@@ -255,8 +260,15 @@ pub fn capability(input: proc_macro::TokenStream) -> proc_macro::TokenStream {
 /// Any value may be an expression in braces: an `Identity` or `ClientName` for `identity`, the
 /// SID type of a SID field (`AppSid`, `CredentialSid`, `ServiceSid`, `RoleSid`,
 /// `WorkspaceSid`, `WorkerSid`), a `Region`, anything `Into<String>` for text. The voice rule on
-/// the identity and the size limit then depend on the values: the macro evaluates to
-/// `Result<AccessPolicy, Error>`, checked by `AccessPolicy::builder()…build()`.
+/// the identity, an empty text and the size limit then depend on the values: the macro
+/// evaluates to `Result<AccessPolicy, Error>`, with the errors of
+/// `AccessPolicy::builder()…build()`.
+///
+/// As for `capability!`, such a policy expands to a template: encoded once, on first use, by the
+/// builder, then filled with the values at each evaluation, checking only what depends on them;
+/// signing encodes the values and the time besides the HMAC. The tokens are those of the builder
+/// for the same values. A policy whose region is an `{expr}`, or with more than four values
+/// besides the identity, expands to the builder calls instead.
 ///
 /// ```
 /// use capability::{access_token, AccessPolicy, ClientName};

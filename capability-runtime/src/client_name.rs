@@ -11,7 +11,7 @@ const fn is_name_byte(b: u8) -> bool {
 }
 
 /// The client-name rule in `const` form: 1 to 121 characters of `[A-Za-z0-9_]`.
-const fn is_valid_name(s: &str) -> bool {
+pub(crate) const fn is_valid_name(s: &str) -> bool {
     let bytes = s.as_bytes();
     if bytes.is_empty() || bytes.len() > MAX_CLIENT_NAME_LEN {
         return false;

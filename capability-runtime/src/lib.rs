@@ -59,6 +59,7 @@ mod limits;
 mod params;
 mod shown;
 mod sid;
+mod template;
 
 #[cfg(feature = "jwt")]
 mod jwt;
@@ -171,9 +172,16 @@ pub mod __private {
         }
     }
 
+    pub use crate::capability::template::{
+        CapabilitySpec, CapabilityTemplate, HoleValue, SpecGrant, Src, MAX_HOLES,
+    };
+
     pub use crate::access::statics::{
         StaticAccessPolicy, StaticServiceGrant, StaticTaskRouterGrant, StaticVideoGrant,
         StaticVoiceGrant,
+    };
+    pub use crate::access::template::{
+        AccessHoleKind, AccessHoleValue, AccessHoles, AccessSpec, AccessTemplate, MAX_ACCESS_HOLES,
     };
     pub use crate::access::{
         AccessPolicy, AccessPolicyBuilder, ChatGrant, Region, SyncGrant, TaskRouterGrant,

@@ -3,6 +3,9 @@
 //!
 //! - `Policy::sign_at` and `Signer::sign_at` make exactly one, the token's text, at its final
 //!   size; `Policy::signer` makes one, the prefix it keeps.
+//! - A policy of `capability!` or `access_token!` with `{expr}` values, given the values ready,
+//!   makes none; signing it makes one, the token's text (its template is encoded on first use,
+//!   once, before the counting).
 //! - `verify_at` makes one per client name, one for parameters (or filters) when there is one
 //!   pair and two when there are more, however many; none for a payload of up to 1 KiB (decoded
 //!   on the stack), one for a longer one; one per scope URI of another service.
@@ -104,6 +107,87 @@ fn signing_makes_exactly_one_allocation() {
             assert_eq!(same, token);
             // Allocated at its final size, never grown.
             for text in [token.into_string(), same.into_string()] {
+                assert_eq!(text.capacity(), text.len());
+            }
+        }
+    }
+}
+
+/// What `capability! { incoming {user}; outgoing {app} { Foo = "Bar", To = {to} }; ttl 1h; }`
+/// expands to (`capability-macros`' expansion tests pin it): the template of the policy, and
+/// the policy with the values.
+mod expansion {
+    use capability_runtime::__private::{
+        CapabilitySpec, CapabilityTemplate, HoleValue, SpecGrant, Src,
+    };
+    use capability_runtime::{AppSid, ClientName, Error, Policy};
+
+    static TEMPLATE: CapabilityTemplate = CapabilityTemplate::new(CapabilitySpec {
+        grants: &[
+            SpecGrant::Incoming(Src::Hole(0)),
+            SpecGrant::Outgoing {
+                app_sid: Src::Hole(1),
+                params: &[("Foo", Src::Lit("Bar")), ("To", Src::Hole(2))],
+            },
+        ],
+        ttl_secs: 3600,
+    });
+
+    static NAMES_ONLY: CapabilityTemplate = CapabilityTemplate::new(CapabilitySpec {
+        grants: &[
+            SpecGrant::Incoming(Src::Hole(0)),
+            SpecGrant::Outgoing {
+                app_sid: Src::Hole(1),
+                params: &[("Foo", Src::Lit("Bar"))],
+            },
+        ],
+        ttl_secs: 3600,
+    });
+
+    pub fn policy(user: ClientName, app: AppSid, to: String) -> Result<Policy, Error> {
+        TEMPLATE.checked_policy([
+            HoleValue::Name(user),
+            HoleValue::Sid(app),
+            HoleValue::Text(to),
+        ])
+    }
+
+    pub fn per_user(user: ClientName, app: AppSid) -> Policy {
+        NAMES_ONLY.policy([HoleValue::Name(user), HoleValue::Sid(app)])
+    }
+}
+
+#[test]
+fn a_template_policy_allocates_only_the_token() {
+    let credentials = credentials();
+    // The templates are encoded on first use.
+    drop(expansion::per_user(alice(), app()));
+    drop(expansion::policy(alice(), app(), String::new()));
+    for (name, to) in [
+        ("a", "x"),
+        ("Alice", "+1 555 & é"),
+        ("n".repeat(121).as_str(), ""),
+    ] {
+        let name = ClientName::new(name).unwrap();
+        // The values, ready.
+        let (user, app, to) = (name.clone(), app(), to.to_owned());
+        let (n, policy) = allocations(move || expansion::policy(user, app, to));
+        assert_eq!(n, 0, "the policy with {name}");
+        let policy = policy.unwrap();
+        let user = name.clone();
+        let (n, per_user) = allocations(move || expansion::per_user(user, app));
+        assert_eq!(n, 0, "the policy with {name}");
+        for issued_at in [0, 9, 1_700_000_000, u64::MAX] {
+            for policy in [&policy, &per_user] {
+                let (n, token) = allocations(|| policy.sign_at(&credentials, issued_at));
+                assert_eq!(n, 1, "sign_at: {policy:?}");
+                let built = Policy::builder()
+                    .incoming(policy.grants().incoming().unwrap().clone())
+                    .outgoing(app, policy.grants().outgoing().unwrap().params().iter())
+                    .build()
+                    .unwrap();
+                assert_eq!(token, built.sign_at(&credentials, issued_at));
+                let text = token.into_string();
                 assert_eq!(text.capacity(), text.len());
             }
         }
@@ -258,6 +342,64 @@ mod access {
             for issued_at in [0, 1_700_000_000, u64::MAX] {
                 let (n, _) = allocations(|| policy.sign_at(&key, issued_at));
                 assert_eq!(n, 1);
+            }
+        }
+    }
+
+    /// What `access_token! { identity {identity}; voice { incoming; outgoing {app} }; video;
+    /// ttl 1h; }` expands to.
+    fn per_user(
+        identity: Identity,
+        app: AppSid,
+    ) -> Result<AccessPolicy, capability_runtime::Error> {
+        use capability_runtime::__private::{
+            AccessHoleKind, AccessHoleValue, AccessSpec, AccessTemplate,
+        };
+        static TEMPLATE: AccessTemplate = AccessTemplate::new(AccessSpec {
+            identity: None,
+            holes: &[AccessHoleKind::App],
+            build: |identity, holes| {
+                AccessPolicy::builder()
+                    .identity(identity)
+                    .voice(VoiceGrant::new().incoming().outgoing(
+                        holes.app(0),
+                        std::iter::empty::<(&'static str, &'static str)>(),
+                    ))
+                    .video(VideoGrant::new())
+                    .ttl(Duration::from_secs(3600))
+            },
+        });
+        TEMPLATE.policy(Some(identity), [AccessHoleValue::App(app)])
+    }
+
+    #[test]
+    fn a_template_access_policy_allocates_only_the_token() {
+        let key = key();
+        let app = AppSid::new("AP0123456789abcdef0123456789abcdef").unwrap();
+        // The template is encoded on first use.
+        drop(per_user(Identity::new("x").unwrap(), app));
+        for name in ["a", "Alice", &"n".repeat(121)] {
+            let identity = Identity::new(name).unwrap();
+            let ready = identity.clone();
+            let (n, policy) = allocations(move || per_user(ready, app));
+            assert_eq!(n, 0, "the policy of {name}");
+            let policy = policy.unwrap();
+            for issued_at in [0, 1_700_000_000, u64::MAX] {
+                let (n, token) = allocations(|| policy.sign_at(&key, issued_at));
+                assert_eq!(n, 1, "sign_at: {name}");
+                let built = AccessPolicy::builder()
+                    .identity(identity.clone())
+                    .voice(
+                        VoiceGrant::new()
+                            .incoming()
+                            .outgoing(app, std::iter::empty::<(&str, &str)>()),
+                    )
+                    .video(VideoGrant::new())
+                    .build()
+                    .unwrap();
+                assert_eq!(token, built.sign_at(&key, issued_at));
+                let text = token.into_string();
+                assert_eq!(text.capacity(), text.len());
             }
         }
     }

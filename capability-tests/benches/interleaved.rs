@@ -39,6 +39,10 @@ enum C {
     AccessSign,
     AccessVerify,
     AccessFloor,
+    PerUser,
+    PerUserFloor,
+    AccessPerUser,
+    AccessPerUserFloor,
     WebhookValidate,
     WebhookValidateUnsorted,
     WebhookReadValidate,
@@ -51,6 +55,8 @@ impl C {
         match self {
             C::Signer50 | C::Sign50 | C::Verify50 | C::Floor50 => C::Floor50,
             C::AccessSign | C::AccessVerify | C::AccessFloor => C::AccessFloor,
+            C::PerUser | C::PerUserFloor => C::PerUserFloor,
+            C::AccessPerUser | C::AccessPerUserFloor => C::AccessPerUserFloor,
             C::WebhookValidate
             | C::WebhookValidateUnsorted
             | C::WebhookReadValidate
@@ -69,6 +75,8 @@ impl C {
             C::Verify50 => "≤ 2.5",
             C::AccessSign => "≤ 1.3",
             C::AccessVerify => "≤ 2",
+            C::PerUser => "≤ 1.3",
+            C::AccessPerUser => "≤ 1.3",
             C::WebhookValidate => "≤ 1.5",
             _ => "",
         }
@@ -133,6 +141,26 @@ fn main() {
             C::AccessFloor,
             "Access Token floor: HMAC-SHA256 + base64url",
             call(|| a.floor()),
+        ),
+        (
+            C::PerUser,
+            "per user: `ClientName::new` + `capability! { incoming {user}; outgoing {APP} { Foo = \"Bar\" }; ttl 1h; }` + `sign_at`",
+            call(|| c.per_user()),
+        ),
+        (
+            C::PerUserFloor,
+            "floor of the per-user capability token",
+            call(|| c.per_user_floor()),
+        ),
+        (
+            C::AccessPerUser,
+            "per user: `Identity::new` + `access_token! { identity {identity}; voice { incoming; outgoing {APP} }; video; ttl 1h; }` + `sign_at`",
+            call(|| a.per_user()),
+        ),
+        (
+            C::AccessPerUserFloor,
+            "floor of the per-user Access Token",
+            call(|| a.per_user_floor()),
         ),
         (
             C::WebhookValidate,

@@ -14,6 +14,12 @@
 //! row. It stops by itself: after the requests, or after `--timeout` seconds (default 120). It
 //! exits with an error if any request failed, any status was not 200, any token did not verify
 //! with the keys, or the time ran out.
+//!
+//! Then, with the server in this process, it measures `/token/access` side by side with
+//! `/constant`, a route of the same server that answers a constant body of the same size (an
+//! Access Token response made at start-up): the same HTTP, connections and JSON headers, no
+//! token. Three rounds of each, alternating; it prints the median requests/s of each and their
+//! ratio, the part of a request's cost that is the token.
 
 use std::net::SocketAddr;
 use std::process::ExitCode;
@@ -22,7 +28,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
 use axum::body::Bytes;
-use axum::http::{header, Request, StatusCode};
+use axum::http::{header, HeaderValue, Request, StatusCode};
+use axum::routing::get;
 use capability::{ClientName, Identity};
 use capability_token_server::{
     access_policy, app, capability_policy, issue_access_token, issue_capability_token, serve,
@@ -253,8 +260,8 @@ fn verify(keys: &Keys, path: &str, bodies: &[(usize, Bytes)]) -> Result<(), Stri
 
 /// What a request spends on its token, without HTTP, in µs per token: the whole of
 /// `issue_*_token` (validating the name, making the policy, signing, the response), making the
-/// policy alone, and signing an already made policy alone (the part a prepared signer would
-/// shorten). One thread, `count` tokens for the same 1,000 users.
+/// policy alone (filling its template), and signing an already made policy alone. One thread,
+/// `count` tokens for the same 1,000 users.
 fn token_cost(keys: &Keys, path: &str, count: usize) -> [f64; 3] {
     let capability = path.ends_with("capability");
     let callers: Vec<Caller> = (0..USERS)
@@ -362,7 +369,33 @@ async fn load_test() -> ExitCode {
             let addr = listener
                 .local_addr()
                 .expect("a bound listener has an address");
-            let router = app(keys.clone());
+            // The same server, with a route that answers a constant body of the size of an
+            // Access Token response, and its headers.
+            let constant = match issue_access_token(&keys, &Caller::new("user_0")) {
+                Ok(response) => Bytes::from(serde_json::to_vec(&response).unwrap_or_default()),
+                Err(e) => {
+                    eprintln!("token-load: cannot sign a token: {e:?}");
+                    return ExitCode::FAILURE;
+                }
+            };
+            let router = app(keys.clone()).route(
+                "/constant",
+                get(move || {
+                    let body = constant.clone();
+                    async move {
+                        (
+                            [
+                                (
+                                    header::CONTENT_TYPE,
+                                    HeaderValue::from_static("application/json"),
+                                ),
+                                (header::CACHE_CONTROL, HeaderValue::from_static("no-store")),
+                            ],
+                            body,
+                        )
+                    }
+                }),
+            );
             tokio::spawn(serve(listener, router));
             addr
         }
@@ -413,10 +446,59 @@ async fn load_test() -> ExitCode {
         );
         failed |= run.errors > 0 || run.timed_out || verified.is_err() || done != options.requests;
     }
+    if options.url.is_none() {
+        failed |= side_by_side(addr, &options).await;
+    }
     if failed {
         eprintln!("token-load: FAILED (see above)");
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
     }
+}
+
+/// `/token/access` and `/constant`, three rounds each, alternating so that a slow spell of a
+/// shared machine hits both alike: the median requests/s of each, and their ratio. True if a
+/// request failed.
+async fn side_by_side(addr: SocketAddr, options: &Options) -> bool {
+    let mut rates: [Vec<f64>; 2] = [Vec::new(), Vec::new()];
+    let mut failed = false;
+    for _ in 0..3 {
+        for (i, path) in ["/token/access", "/constant"].into_iter().enumerate() {
+            let run = load(addr, path, options).await;
+            failed |= run.errors > 0 || run.timed_out || run.latencies.len() != options.requests;
+            if let Some(error) = &run.first_error {
+                println!("  {path}: first error: {error}");
+            }
+            rates[i].push(run.latencies.len() as f64 / run.elapsed.as_secs_f64());
+        }
+    }
+    let median = |rates: &mut Vec<f64>| {
+        rates.sort_by(f64::total_cmp);
+        rates[rates.len() / 2]
+    };
+    let (range_access, range_constant) = (
+        (
+            rates[0].iter().copied().fold(f64::MAX, f64::min),
+            rates[0].iter().copied().fold(0.0, f64::max),
+        ),
+        (
+            rates[1].iter().copied().fold(f64::MAX, f64::min),
+            rates[1].iter().copied().fold(0.0, f64::max),
+        ),
+    );
+    let access = median(&mut rates[0]);
+    let constant = median(&mut rates[1]);
+    println!(
+        "side by side, 3 rounds each, alternating; median (range) requests/s:\n\
+         /token/access      {access:.0} ({:.0}–{:.0})\n\
+         /constant          {constant:.0} ({:.0}–{:.0}), a constant body of the same size\n\
+         /token/access runs at {:.0}% of the constant body's rate",
+        range_access.0,
+        range_access.1,
+        range_constant.0,
+        range_constant.1,
+        100.0 * access / constant,
+    );
+    failed
 }

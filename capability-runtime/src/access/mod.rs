@@ -13,6 +13,7 @@ pub(crate) mod grants;
 pub(crate) mod policy;
 mod region;
 pub(crate) mod statics;
+pub(crate) mod template;
 
 #[cfg(feature = "jwt")]
 mod api_key;

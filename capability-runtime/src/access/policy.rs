@@ -12,6 +12,7 @@ use crate::access::grants::{
     VoiceGrant,
 };
 use crate::access::region::Region;
+use crate::access::template::TemplateBody;
 use crate::client_name::ClientName;
 use crate::error::Error;
 use crate::identity::Identity;
@@ -51,15 +52,30 @@ pub(crate) const MAX_NOT_BEFORE: u64 = crate::limits::MAX_EXP;
 #[derive(Clone)]
 pub struct AccessPolicy {
     identity: Identity,
-    grants: AccessGrants,
     ttl: u32,
     region: Option<Region>,
     not_before: Option<u64>,
-    /// The base64url of the header.
-    header_b64: Cow<'static, str>,
-    /// The payload from `,"grants":` on, and its base64url from each of its first 3 bytes.
-    tail: Cow<'static, str>,
-    tail_b64: [Cow<'static, str>; 3],
+    body: AccessBody,
+}
+
+/// What a policy signs besides its identity, in one of two forms (see `sign.rs`).
+// The encoded form is built in `const` context for `access_token!`'s policies of literals, where
+// nothing can be boxed; the template form is the small one.
+#[allow(clippy::large_enum_variant)]
+#[derive(Clone)]
+pub(crate) enum AccessBody {
+    /// Built by the builder, or by `access_token!` from literals: the claims from `,"grants":`
+    /// on are one fixed text.
+    Encoded {
+        grants: AccessGrants,
+        /// The base64url of the header.
+        header_b64: Cow<'static, str>,
+        /// The payload from `,"grants":` on, and its base64url from each of its first 3 bytes.
+        tail: Cow<'static, str>,
+        tail_b64: [Cow<'static, str>; 3],
+    },
+    /// Made by `access_token!` from a template and the values of its holes.
+    Template(TemplateBody),
 }
 
 impl AccessPolicy {
@@ -75,7 +91,10 @@ impl AccessPolicy {
 
     /// What the tokens grant.
     pub fn grants(&self) -> &AccessGrants {
-        &self.grants
+        match &self.body {
+            AccessBody::Encoded { grants, .. } => grants,
+            AccessBody::Template(t) => t.described(&self.identity).grants(),
+        }
     }
 
     /// How long a token signed from this policy is valid.
@@ -98,26 +117,55 @@ impl AccessPolicy {
         u64::from(self.ttl)
     }
 
-    #[cfg(feature = "jwt")]
     pub(crate) fn header_b64(&self) -> &str {
-        &self.header_b64
+        match &self.body {
+            AccessBody::Encoded { header_b64, .. } => header_b64,
+            AccessBody::Template(t) => t.header_b64(),
+        }
     }
 
-    #[cfg(feature = "jwt")]
+    /// The claims from `,"grants":` on.
     pub(crate) fn tail(&self) -> &str {
-        &self.tail
+        match &self.body {
+            AccessBody::Encoded { tail, .. } => tail,
+            AccessBody::Template(t) => t.described(&self.identity).tail(),
+        }
     }
 
     #[cfg(feature = "jwt")]
-    pub(crate) fn tail_b64(&self, shift: usize) -> &str {
-        &self.tail_b64[shift % 3]
+    pub(crate) fn body(&self) -> &AccessBody {
+        &self.body
     }
 
     /// What `access_token!` embeds: the base64url of the header, the payload from `,"grants":`
     /// on, and its base64url from each of its first three bytes.
     pub(crate) fn encoded_parts(&self) -> (&str, &str, [&str; 3]) {
-        let tail_b64 = [0, 1, 2].map(|shift| &*self.tail_b64[shift]);
-        (&self.header_b64, &self.tail, tail_b64)
+        match &self.body {
+            AccessBody::Encoded {
+                header_b64,
+                tail,
+                tail_b64,
+                ..
+            } => (header_b64, tail, [0, 1, 2].map(|shift| &*tail_b64[shift])),
+            AccessBody::Template(t) => t.described(&self.identity).encoded_parts(),
+        }
+    }
+
+    /// A policy made by `access_token!` from a template.
+    pub(crate) fn from_template(
+        identity: Identity,
+        region: Option<Region>,
+        ttl: u32,
+        not_before: Option<u64>,
+        body: TemplateBody,
+    ) -> AccessPolicy {
+        AccessPolicy {
+            identity,
+            ttl,
+            region,
+            not_before,
+            body: AccessBody::Template(body),
+        }
     }
 
     /// The policy `access_token!` computed at compile time with this crate's own builder and
@@ -125,20 +173,22 @@ impl AccessPolicy {
     pub(crate) const fn from_static(p: crate::access::statics::StaticAccessPolicy) -> AccessPolicy {
         AccessPolicy {
             identity: Identity::from_static(p.identity),
-            grants: p.grants(),
             ttl: p.ttl_secs,
             region: match p.region {
                 Some(region) => Some(Region::from_static(region)),
                 None => None,
             },
             not_before: p.not_before,
-            header_b64: Cow::Borrowed(p.header_b64),
-            tail: Cow::Borrowed(p.claims_tail),
-            tail_b64: [
-                Cow::Borrowed(p.claims_tail_b64[0]),
-                Cow::Borrowed(p.claims_tail_b64[1]),
-                Cow::Borrowed(p.claims_tail_b64[2]),
-            ],
+            body: AccessBody::Encoded {
+                grants: p.grants(),
+                header_b64: Cow::Borrowed(p.header_b64),
+                tail: Cow::Borrowed(p.claims_tail),
+                tail_b64: [
+                    Cow::Borrowed(p.claims_tail_b64[0]),
+                    Cow::Borrowed(p.claims_tail_b64[1]),
+                    Cow::Borrowed(p.claims_tail_b64[2]),
+                ],
+            },
         }
     }
 }
@@ -147,7 +197,9 @@ impl AccessPolicy {
 /// same TTL.
 impl PartialEq for AccessPolicy {
     fn eq(&self, other: &AccessPolicy) -> bool {
-        self.ttl == other.ttl && self.header_b64 == other.header_b64 && self.tail == other.tail
+        self.ttl == other.ttl
+            && self.header_b64() == other.header_b64()
+            && self.tail() == other.tail()
     }
 }
 
@@ -157,7 +209,7 @@ impl fmt::Debug for AccessPolicy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("AccessPolicy")
             .field("identity", &self.identity)
-            .field("grants", &self.grants)
+            .field("grants", self.grants())
             .field("ttl", &self.ttl())
             .field("region", &self.region)
             .field("not_before", &self.not_before)
@@ -291,13 +343,15 @@ impl AccessPolicyBuilder {
         let tail_b64 = encode::tail_b64(&tail).map(Cow::Owned);
         Ok(AccessPolicy {
             identity,
-            grants: self.grants,
             ttl: u32::try_from(ttl.as_secs()).unwrap_or(u32::MAX),
             region: self.region,
             not_before: self.not_before,
-            header_b64: Cow::Owned(header_b64),
-            tail: Cow::Owned(tail),
-            tail_b64,
+            body: AccessBody::Encoded {
+                grants: self.grants,
+                header_b64: Cow::Owned(header_b64),
+                tail: Cow::Owned(tail),
+                tail_b64,
+            },
         })
     }
 
@@ -518,7 +572,7 @@ mod tests {
             [GrantKind::TaskRouter, GrantKind::Video, GrantKind::Voice]
         );
         assert_eq!(
-            p.tail,
+            p.tail(),
             r#","grants":{"identity":"alice","task_router":{},"video":{},"voice":{}}}"#
         );
     }

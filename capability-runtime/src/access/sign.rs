@@ -1,11 +1,12 @@
 //! Signing: `AccessPolicy::sign_at`, twilio-php's bytes.
 
 use crate::access::api_key::ApiKey;
-use crate::access::policy::AccessPolicy;
+use crate::access::policy::{AccessBody, AccessPolicy};
 use crate::error::Error;
 use crate::jwt::base64url::push_encoded;
 use crate::jwt::token::Token;
 use crate::limits::{self, b64_len, expiry, TAG_B64_LEN};
+use crate::template::{into_text, B64Writer};
 
 /// Up to 24 bytes, built on the stack: the parts of the payload encoded at signing time.
 struct Chunk {
@@ -84,39 +85,62 @@ impl AccessPolicy {
         first.push(&ApiKey::MIDDLE_HEAD[..borrowed]);
         let middle = key.middle(borrowed);
 
-        // The rest of the middle part, the expiry, and the first 0 to 2 bytes of the tail.
+        // The rest of the middle part and the expiry; then the claims from `,"grants":` on.
         let mut second = Chunk::new();
         second.push(middle.rest());
         second.push(digits.format(expires_at).as_bytes());
-        let shift = second.shortfall();
-        second.push(self.tail().as_bytes().get(..shift).unwrap_or_default());
-        let tail_b64 = self.tail_b64(shift);
 
         let header = self.header_b64();
-        let mut text = String::with_capacity(
-            header.len()
-                + 1
-                + key.jti_b64().len()
-                + b64_len(first.len)
-                + middle.b64.len()
-                + b64_len(second.len)
-                + tail_b64.len()
-                + 1
-                + TAG_B64_LEN,
-        );
-        text.push_str(header);
-        text.push('.');
-        text.push_str(key.jti_b64());
-        push_encoded(&mut text, first.as_bytes());
-        text.push_str(&middle.b64);
-        push_encoded(&mut text, second.as_bytes());
-        text.push_str(tail_b64);
+        let tail_len = match self.body() {
+            AccessBody::Encoded { tail, .. } => tail.len(),
+            AccessBody::Template(t) => t.tail_len,
+        };
+        // The exact length: the text is allocated once, and never grows.
+        let capacity = header.len()
+            + 1
+            + key.jti_b64().len()
+            + b64_len(first.len)
+            + middle.b64.len()
+            + b64_len(second.len + tail_len)
+            + 1
+            + TAG_B64_LEN;
+        let mut text = match self.body() {
+            // The first 0 to 2 bytes of the tail fill the quantum; the rest is precomputed.
+            AccessBody::Encoded { tail, tail_b64, .. } => {
+                let mut text = String::with_capacity(capacity);
+                text.push_str(header);
+                text.push('.');
+                text.push_str(key.jti_b64());
+                push_encoded(&mut text, first.as_bytes());
+                text.push_str(&middle.b64);
+                let shift = second.shortfall();
+                second.push(tail.as_bytes().get(..shift).unwrap_or_default());
+                push_encoded(&mut text, second.as_bytes());
+                text.push_str(&tail_b64[shift % 3]);
+                text
+            }
+            // The template's runs and holes, carried on from the expiry.
+            AccessBody::Template(t) => {
+                let mut bytes = Vec::with_capacity(capacity);
+                bytes.extend_from_slice(header.as_bytes());
+                bytes.push(b'.');
+                bytes.extend_from_slice(key.jti_b64().as_bytes());
+                B64Writer::new(&mut bytes).bytes_to_end(first.as_bytes());
+                bytes.extend_from_slice(middle.b64.as_bytes());
+                let mut w = B64Writer::new(&mut bytes);
+                w.bytes(second.as_bytes());
+                t.template.write(self.identity(), &t.holes, &mut w);
+                w.finish();
+                into_text(bytes)
+            }
+        };
 
         // Every header starts with the same 64 bytes, which the key has hashed once, and most
         // tokens with the next 64 too.
         let tag = key.tag_of(text.as_bytes());
         text.push('.');
         push_encoded(&mut text, &tag);
+        debug_assert_eq!(text.len(), text.capacity());
         Token::new(text, expires_at)
     }
 

@@ -13,6 +13,7 @@
 pub(crate) mod grants;
 pub(crate) mod policy;
 pub(crate) mod scope;
+pub(crate) mod template;
 pub(crate) mod wire;
 
 #[cfg(feature = "jwt")]

@@ -5,6 +5,7 @@ use std::fmt;
 use std::time::Duration;
 
 use crate::capability::grants::{Events, Grants, Outgoing};
+use crate::capability::template::TemplateBody;
 use crate::capability::wire::max_token_len;
 use crate::capability::{scope, wire};
 use crate::client_name::ClientName;
@@ -37,12 +38,24 @@ use crate::sid::AppSid;
 /// );
 /// # Ok::<(), capability_runtime::Error>(())
 /// ```
-#[derive(Clone, PartialEq)]
+#[derive(Clone)]
 pub struct Policy {
-    grants: Grants,
     ttl: u32,
-    scope: Cow<'static, str>,
-    payload_b64: Cow<'static, str>,
+    body: Body,
+}
+
+/// What a policy signs, in one of two forms that the one signing path walks alike (`sign.rs`).
+#[derive(Clone)]
+pub(crate) enum Body {
+    /// Built by the builder, or by `capability!` from literals: the payload up to the issuer is
+    /// one fixed run, whose base64url is precomputed from the start of the payload.
+    Encoded {
+        grants: Grants,
+        scope: Cow<'static, str>,
+        payload_b64: Cow<'static, str>,
+    },
+    /// Made by `capability!` from a template and the values of its holes.
+    Template(TemplateBody),
 }
 
 impl Policy {
@@ -53,7 +66,10 @@ impl Policy {
 
     /// What the policy grants.
     pub fn grants(&self) -> &Grants {
-        &self.grants
+        match &self.body {
+            Body::Encoded { grants, .. } => grants,
+            Body::Template(t) => &t.described().grants,
+        }
     }
 
     /// How long a token signed from this policy is valid.
@@ -63,7 +79,18 @@ impl Policy {
 
     /// The `scope` claim of the tokens this policy signs.
     pub fn scope(&self) -> &str {
-        &self.scope
+        match &self.body {
+            Body::Encoded { scope, .. } => scope,
+            Body::Template(t) => &t.described().scope,
+        }
+    }
+
+    /// The length of the `scope` claim, known without encoding it.
+    pub(crate) fn scope_len(&self) -> usize {
+        match &self.body {
+            Body::Encoded { scope, .. } => scope.len(),
+            Body::Template(t) => t.scope_len,
+        }
     }
 
     #[cfg(feature = "jwt")]
@@ -71,15 +98,25 @@ impl Policy {
         u64::from(self.ttl)
     }
 
-    /// The base64url of the payload's first bytes, up to a whole quantum.
     #[cfg(feature = "jwt")]
-    pub(crate) fn payload_prefix_b64(&self) -> &str {
-        &self.payload_b64
+    pub(crate) fn body(&self) -> &Body {
+        &self.body
     }
 
     /// The base64url of the payload up to the issuer, which `capability!` embeds.
     pub(crate) fn payload_prefix(&self) -> &str {
-        &self.payload_b64
+        match &self.body {
+            Body::Encoded { payload_b64, .. } => payload_b64,
+            Body::Template(t) => &t.described().payload_b64,
+        }
+    }
+
+    /// A policy made by `capability!` from a template.
+    pub(crate) fn from_template(body: TemplateBody) -> Policy {
+        Policy {
+            ttl: body.ttl_secs(),
+            body: Body::Template(body),
+        }
     }
 
     /// The policy `capability!` computed at compile time with this crate's own builder and
@@ -146,27 +183,37 @@ impl Policy {
             None => None,
         };
         Policy {
-            grants: Grants {
-                incoming,
-                outgoing,
-                events,
-                other: Vec::new(),
-            },
             ttl: p.ttl_secs,
-            scope: Cow::Borrowed(p.scope),
-            payload_b64: Cow::Borrowed(p.payload_b64),
+            body: Body::Encoded {
+                grants: Grants {
+                    incoming,
+                    outgoing,
+                    events,
+                    other: Vec::new(),
+                },
+                scope: Cow::Borrowed(p.scope),
+                payload_b64: Cow::Borrowed(p.payload_b64),
+            },
         }
+    }
+}
+
+/// Equal when they grant the same, with the same `scope` claim and TTL: whatever made them.
+impl PartialEq for Policy {
+    fn eq(&self, other: &Policy) -> bool {
+        self.ttl == other.ttl && self.scope() == other.scope() && self.grants() == other.grants()
     }
 }
 
 impl fmt::Debug for Policy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let grants = self.grants();
         f.debug_struct("Policy")
-            .field("incoming", &self.grants.incoming)
-            .field("outgoing", &self.grants.outgoing)
-            .field("events", &self.grants.events)
+            .field("incoming", &grants.incoming)
+            .field("outgoing", &grants.outgoing)
+            .field("events", &grants.events)
             .field("ttl", &self.ttl())
-            .field("scope", &self.scope)
+            .field("scope", &self.scope())
             .finish()
     }
 }
@@ -257,7 +304,7 @@ impl PolicyBuilder {
             }
         }
         let policy = self.encoded();
-        let token_len = max_token_len(policy.scope.len());
+        let token_len = max_token_len(policy.scope_len());
         if token_len > MAX_TOKEN_LEN {
             return Err(Error::PolicyTooLarge {
                 token_len,
@@ -280,10 +327,12 @@ impl PolicyBuilder {
         let scope = scope::encode(&self.grants, &self.order);
         let payload_b64 = wire::payload_prefix_b64(&scope);
         Policy {
-            grants: self.grants,
             ttl: u32::try_from(ttl).unwrap_or(u32::MAX),
-            scope: Cow::Owned(scope),
-            payload_b64: Cow::Owned(payload_b64),
+            body: Body::Encoded {
+                grants: self.grants,
+                scope: Cow::Owned(scope),
+                payload_b64: Cow::Owned(payload_b64),
+            },
         }
     }
 

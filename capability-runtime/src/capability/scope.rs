@@ -23,9 +23,9 @@ use crate::params::Params;
 pub(crate) const EVENTS_PATH: &str = "/2010-04-01/Events";
 
 /// The scope URI names of the three grants.
-const INCOMING: &str = "scope:client:incoming";
-const OUTGOING: &str = "scope:client:outgoing";
-const EVENTS: &str = "scope:stream:subscribe";
+pub(crate) const INCOMING: &str = "scope:client:incoming";
+pub(crate) const OUTGOING: &str = "scope:client:outgoing";
+pub(crate) const EVENTS: &str = "scope:stream:subscribe";
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 

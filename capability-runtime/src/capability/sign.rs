@@ -1,12 +1,16 @@
 //! Signing: `Policy::sign_at`, and the end of a payload that every token encodes.
 
 use crate::capability::credentials::Credentials;
-use crate::capability::policy::Policy;
-use crate::capability::wire::{payload_tail_len, HEADER_B64, PAYLOAD_END};
+use crate::capability::policy::{Body, Policy};
+use crate::capability::template::TemplateBody;
+use crate::capability::wire::{
+    payload_len, payload_tail_len, token_len, HEADER_B64, PAYLOAD_END, PAYLOAD_ISS,
+};
 use crate::error::Error;
-use crate::jwt::base64url::push_encoded;
+use crate::jwt::base64url::{push_encoded, Quanta};
 use crate::jwt::token::Token;
-use crate::limits::{self, b64_len, expiry, MAX_EXP, MAX_EXP_DIGITS, TAG_B64_LEN};
+use crate::limits::{self, expiry, MAX_EXP, MAX_EXP_DIGITS};
+use crate::template::{into_text, B64Writer};
 
 impl Policy {
     /// Signs a token issued at `issued_at` (Unix seconds), valid until `issued_at + ttl`.
@@ -30,32 +34,52 @@ impl Policy {
     pub fn sign_at(&self, credentials: &Credentials, issued_at: u64) -> Token {
         let expires_at = expiry(issued_at, self.ttl_secs());
 
-        // The payload after the policy's precomputed prefix: the account's precomputed part
-        // (`","iss":"<sid>","exp":`, aligned to the prefix), then the 0 to 2 bytes it leaves
-        // over, the expiry and `}`, encoded here.
-        let issuer = credentials.issuer_b64(payload_tail_len(self.scope().len()));
+        // The payload after the policy's part: the account's precomputed part
+        // (`","iss":"<sid>","exp":`, aligned to the policy's part), then the 0 to 2 bytes it
+        // leaves over, the expiry and `}`, encoded here.
+        let scope_len = self.scope_len();
+        let issuer = credentials.issuer_b64(payload_tail_len(scope_len));
         let tail = PayloadTail::new(issuer.rest(), expires_at);
 
-        let prefix = self.payload_prefix_b64();
-        let mut text = String::with_capacity(
-            HEADER_B64.len()
-                + 1
-                + prefix.len()
-                + issuer.b64.len()
-                + b64_len(tail.as_bytes().len())
-                + 1
-                + TAG_B64_LEN,
+        // The exact length: the text is allocated once, and never grows.
+        let mut text = self.unsigned_prefix(
+            token_len(payload_len(
+                scope_len,
+                tail.as_bytes().len() - issuer.rest().len() - PAYLOAD_END.len(),
+            )),
+            issuer,
         );
-        text.push_str(HEADER_B64);
-        text.push('.');
-        text.push_str(prefix);
-        text.push_str(&issuer.b64);
         push_encoded(&mut text, tail.as_bytes());
 
         let tag = credentials.key().tag(text.as_bytes());
         text.push('.');
         push_encoded(&mut text, &tag);
+        debug_assert_eq!(text.len(), text.capacity());
         Token::new(text, expires_at)
+    }
+
+    /// The header, `.`, and the base64url of the payload up to the expiry's quantum, in a text
+    /// of `capacity`: the policy's part, then `issuer`, the account's part aligned to it. What
+    /// follows (the bytes `issuer` leaves over, the expiry, `}`) is the caller's.
+    ///
+    /// The one signing path of every policy: a policy of the builder or of literals is one fixed
+    /// run from the start of the payload, copied; a template's runs and holes are walked,
+    /// carrying the 0 to 2 bytes between them, and end with those of `","iss":"` that `issuer`
+    /// starts with.
+    #[inline]
+    pub(crate) fn unsigned_prefix(&self, capacity: usize, issuer: &Quanta) -> String {
+        let mut text = match self.body() {
+            Body::Encoded { payload_b64, .. } => {
+                let mut text = String::with_capacity(capacity);
+                text.push_str(HEADER_B64);
+                text.push('.');
+                text.push_str(payload_b64);
+                text
+            }
+            Body::Template(t) => template_prefix(t, capacity),
+        };
+        text.push_str(&issuer.b64);
+        text
     }
 
     /// Signs a token issued now by the system clock.
@@ -65,6 +89,26 @@ impl Policy {
     pub fn sign(&self, credentials: &Credentials) -> Result<Token, Error> {
         Ok(self.sign_at(credentials, limits::now()?))
     }
+}
+
+/// The header, `.`, and the base64url of a template policy's part of the payload, in a text of
+/// `capacity`. Not inlined into `unsigned_prefix`: the copy of a precomputed run, which policies
+/// of the builder and of literals take, stays as short as it was without templates (measured).
+#[inline(never)]
+fn template_prefix(t: &TemplateBody, capacity: usize) -> String {
+    let mut bytes = Vec::with_capacity(capacity);
+    bytes.extend_from_slice(HEADER_B64.as_bytes());
+    bytes.push(b'.');
+    let mut w = B64Writer::new(&mut bytes);
+    t.template.write(&t.holes, &mut w);
+    debug_assert_eq!(
+        w.carried(),
+        &PAYLOAD_ISS.as_bytes()[PAYLOAD_ISS.len() - w.carried().len()..]
+    );
+    debug_assert_eq!(w.carried().len(), payload_tail_len(t.scope_len));
+    // `issuer` encodes them.
+    w.drop_carried();
+    into_text(bytes)
 }
 
 /// The end of a payload, encoded per token: the 0 to 2 bytes before the expiry that do not fill a

@@ -7,7 +7,9 @@ use zeroize::Zeroize as _;
 use crate::capability::credentials::Credentials;
 use crate::capability::policy::Policy;
 use crate::capability::sign::PayloadTail;
-use crate::capability::wire::{payload_tail_len, HEADER_B64, PAYLOAD_END};
+use crate::capability::wire::{
+    payload_tail_len, HEADER_B64, PAYLOAD_END, PAYLOAD_HEAD, PAYLOAD_ISS,
+};
 use crate::error::Error;
 use crate::jwt::base64url::{encode_slice, push_encoded};
 use crate::jwt::mac::{pad_and_compress, HmacKey, LastBlocks, State, BLOCK_LEN};
@@ -93,8 +95,18 @@ impl Policy {
     /// # Ok::<(), capability_runtime::Error>(())
     /// ```
     pub fn signer(&self, credentials: &Credentials) -> Signer {
-        let issuer = credentials.issuer_b64(payload_tail_len(self.scope().len()));
-        let prefix = [HEADER_B64, ".", self.payload_prefix_b64(), &issuer.b64].concat();
+        let issuer = credentials.issuer_b64(payload_tail_len(self.scope_len()));
+
+        let scope_len = self.scope_len();
+        // The exact length: one allocation, which the boxed prefix keeps.
+        let policy_part = PAYLOAD_HEAD.len() + scope_len + PAYLOAD_ISS.len();
+        let prefix = self.unsigned_prefix(
+            HEADER_B64.len()
+                + 1
+                + (policy_part - payload_tail_len(scope_len)) / 3 * 4
+                + issuer.b64.len(),
+            issuer,
+        );
         let (blocks, pending) = prefix.as_bytes().as_chunks::<BLOCK_LEN>();
         let mut last = [[0u8; BLOCK_LEN]; 2];
         last.as_flattened_mut()[..pending.len()].copy_from_slice(pending);

@@ -29,6 +29,21 @@ pub static MACRO_POLICY: Policy = capability! {
     ttl 600s;
 };
 
+/// The Application SID of the per-user policies.
+pub const APP: AppSid = AppSid::from_static("AP0123456789abcdef0123456789abcdef");
+
+/// The user of the per-user contestants, as a request names them.
+pub const USER: &str = "alice";
+
+/// A token server's policy: the user who asks, and the application, as `{expr}` values.
+pub fn per_user_policy(user: ClientName) -> Policy {
+    capability! {
+        incoming {user};
+        outgoing {APP} { Foo = "Bar" };
+        ttl 1h;
+    }
+}
+
 #[derive(Serialize, Deserialize)]
 pub struct Claims {
     scope: String,
@@ -82,6 +97,8 @@ pub struct Contestants {
     builder: Policy,
     pub card: Card,
     pub fifty: Card,
+    /// The signing input of the per-user token of [`USER`], for its floor.
+    per_user_input: String,
     floor: Hmac<Sha256>,
     claims: Claims,
     jwt_header: jsonwebtoken::Header,
@@ -107,6 +124,19 @@ impl Contestants {
         let card = Card::new(MACRO_POLICY.clone(), &credentials);
         assert_eq!(card.token, builder.sign_at(&credentials, ISSUED_AT));
         let fifty = Card::new(fifty_params(), &credentials);
+        let per_user =
+            per_user_policy(ClientName::new(USER).unwrap()).sign_at(&credentials, ISSUED_AT);
+        // The same job as the builder's: the same bytes.
+        let per_user_builder = Policy::builder()
+            .incoming(ClientName::new(USER).unwrap())
+            .outgoing(APP, [("Foo", "Bar")])
+            .build()
+            .unwrap();
+        assert_eq!(per_user, per_user_builder.sign_at(&credentials, ISSUED_AT));
+        assert!(credentials
+            .verify_at(per_user.as_str(), ISSUED_AT + 1)
+            .is_ok());
+        let per_user_input = per_user.as_str().rsplit_once('.').unwrap().0.to_owned();
         let floor = Hmac::<Sha256>::new_from_slice(AUTH_TOKEN.as_bytes()).unwrap();
 
         // jsonwebtoken signs and verifies the same claims; it checks `exp` against the system
@@ -132,6 +162,7 @@ impl Contestants {
             builder,
             card,
             fifty,
+            per_user_input,
             floor,
             claims,
             jwt_header,
@@ -150,6 +181,25 @@ impl Contestants {
     /// `sign_at` of the builder policy.
     pub fn sign_builder(&self) -> Token {
         black_box(&self.builder).sign_at(black_box(&self.credentials), black_box(ISSUED_AT))
+    }
+
+    /// A token server's request: the user's name checked, the per-user `capability!` policy
+    /// made, and signed.
+    pub fn per_user(&self) -> Token {
+        let user = ClientName::new(black_box(USER)).unwrap();
+        per_user_policy(user).sign_at(black_box(&self.credentials), black_box(ISSUED_AT))
+    }
+
+    /// The floor of the per-user token: HMAC-SHA256 of its signing input, pre-keyed and cloned,
+    /// and base64url of the tag.
+    pub fn per_user_floor(&self) -> [u8; 43] {
+        let mut mac = self.floor.clone();
+        mac.update(black_box(self.per_user_input.as_bytes()));
+        let mut out = [0u8; 43];
+        URL_SAFE_NO_PAD
+            .encode_slice(mac.finalize().into_bytes(), &mut out)
+            .unwrap();
+        out
     }
 
     /// `Signer::sign_at` of the design-card policy (`fifty`: of the 50-parameter policy).
