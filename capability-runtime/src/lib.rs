@@ -45,13 +45,15 @@
 
 // The modules form layers, each using only those before it:
 // - the validated values and their errors: `sid`, `client_name`, `identity`;
-// - `error`, the crate's one error; `limits`, the rules every token obeys;
+// - `error`, the crate's one error; `limits`, the rules every token obeys; `embedded`, the steps
+//   of the `const` checks of what the macros embed;
 // - `jwt`, the core both kinds of token are read and signed with;
 // - the two kinds, side by side and independent: `capability`, `access`;
 // - what joins them: `migrate`, `inspect`; then `dsl` and `serde_support`.
 #[cfg(feature = "jwt")]
 mod bytes;
 mod client_name;
+mod embedded;
 mod error;
 mod identity;
 mod kinds;
@@ -153,7 +155,9 @@ pub mod __private {
         Policy::from_static(p)
     }
 
-    /// The same for `access_token!`.
+    /// The same for `access_token!`: its header and claims must be the encoding of its grants,
+    /// with their base64url, and it must keep the builder's rules, or it panics (a compile error
+    /// in `const`).
     pub const fn static_access_policy(p: StaticAccessPolicy) -> AccessPolicy {
         AccessPolicy::from_static(p)
     }

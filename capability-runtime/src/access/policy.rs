@@ -17,7 +17,6 @@ use crate::client_name::ClientName;
 use crate::error::Error;
 use crate::identity::Identity;
 use crate::kinds::GrantKind;
-use crate::limits::{b64_len, TAG_B64_LEN};
 use crate::limits::{check_ttl, DEFAULT_TTL, MAX_TOKEN_LEN};
 
 /// The largest not-before time: 2^53 − 1, as [`MAX_EXP`](crate::MAX_EXP).
@@ -171,6 +170,11 @@ impl AccessPolicy {
     /// The policy `access_token!` computed at compile time with this crate's own builder and
     /// encoder, rebuilt in `const` context.
     pub(crate) const fn from_static(p: crate::access::statics::StaticAccessPolicy) -> AccessPolicy {
+        assert!(
+            p.holds(),
+            "not a policy `access_token!` made: its header or claims are not the encoding of its \
+             grants, or it breaks a rule of the builder"
+        );
         AccessPolicy {
             identity: Identity::from_static(p.identity),
             ttl: p.ttl_secs,
@@ -332,8 +336,7 @@ impl AccessPolicyBuilder {
 
         let header_b64 = encode::b64(&encode::header(self.region.as_ref()));
         let tail = encode::claims_tail(&identity, &self.grants, self.not_before);
-        let token_len =
-            header_b64.len() + 1 + b64_len(encode::PAYLOAD_HEAD_MAX + tail.len()) + 1 + TAG_B64_LEN;
+        let token_len = encode::token_len(header_b64.len(), tail.len());
         if token_len > MAX_TOKEN_LEN {
             return Err(Error::PolicyTooLarge {
                 token_len,

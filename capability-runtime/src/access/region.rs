@@ -7,7 +7,7 @@ use std::str::FromStr;
 use crate::error::Error;
 
 /// The longest region code, in characters.
-const MAX_REGION_LEN: usize = 16;
+pub(crate) const MAX_REGION_LEN: usize = 16;
 
 /// The region rule in `const` form: a lowercase letter, then 1 to 15 lowercase letters or digits.
 const fn is_valid_region(s: &str) -> bool {

@@ -20,7 +20,7 @@
 
 use std::sync::OnceLock;
 
-use crate::access::encode::PAYLOAD_HEAD_MAX;
+use crate::access::encode::{JsonChar, PAYLOAD_HEAD_MAX};
 use crate::access::policy::{AccessPolicy, AccessPolicyBuilder};
 use crate::access::region::Region;
 use crate::client_name::is_valid_name;
@@ -258,13 +258,7 @@ fn json_len(s: &str) -> usize {
     if json_plain(s) {
         return s.len();
     }
-    s.chars()
-        .map(|c| match c {
-            '"' | '\\' | '/' | '\u{8}' | '\u{c}' | '\n' | '\r' | '\t' => 2,
-            ' '..='\u{7f}' => 1,
-            _ => 6 * c.len_utf16(),
-        })
-        .sum()
+    s.chars().map(|c| JsonChar::of(c).len()).sum()
 }
 
 impl Template {
@@ -407,43 +401,17 @@ impl Template {
     }
 }
 
-/// Appends the JSON escaping of `s` as `encode::push_json_str` writes it, without the quotes.
-/// Its own code rather than `push_json_str`: it writes into the token as it is encoded, where
-/// that would need a `String` per token; `capability-tests/tests/templates.rs` holds the two to
-/// the same bytes.
+/// Appends the JSON escaping of `s` ([`JsonChar`]) without the quotes, into the token as it is
+/// encoded: `push_json_str` would need a `String` per token.
 #[cfg(feature = "jwt")]
 fn json_escaped(w: &mut crate::template::B64Writer<'_>, s: &str) {
     // Most values need no escaping: copied as they are.
     if json_plain(s) {
         return w.bytes(s.as_bytes());
     }
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     let mut g = crate::template::Gather::new(w);
     for c in s.chars() {
-        match c {
-            '"' => g.push(b"\\\""),
-            '\\' => g.push(b"\\\\"),
-            '/' => g.push(b"\\/"),
-            '\u{8}' => g.push(b"\\b"),
-            '\u{c}' => g.push(b"\\f"),
-            '\n' => g.push(b"\\n"),
-            '\r' => g.push(b"\\r"),
-            '\t' => g.push(b"\\t"),
-            ' '..='\u{7f}' => g.push(&[c as u8]),
-            _ => {
-                let mut units = [0u16; 2];
-                for &unit in c.encode_utf16(&mut units).iter() {
-                    g.push(&[
-                        b'\\',
-                        b'u',
-                        HEX[usize::from(unit >> 12)],
-                        HEX[usize::from((unit >> 8) & 0xF)],
-                        HEX[usize::from((unit >> 4) & 0xF)],
-                        HEX[usize::from(unit & 0xF)],
-                    ]);
-                }
-            }
-        }
+        g.push(JsonChar::of(c).as_bytes());
     }
 }
 

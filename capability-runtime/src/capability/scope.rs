@@ -16,6 +16,7 @@
 
 use crate::capability::grants::{Events, Grants, Outgoing};
 use crate::client_name::ClientName;
+use crate::embedded::{same, NO};
 use crate::kinds::ScopeKind;
 use crate::params::Params;
 
@@ -92,24 +93,6 @@ fn events_into(out: &mut String, events: &Events) {
 // The same encoding, compared with a text instead of written, in `const` context: what a policy
 // of literals embeds is checked against its grants when it is rebuilt (`Policy::from_static`).
 // Each function compares the encoding from `at` on and returns where it ends, or `NO`.
-
-/// A mismatch.
-const NO: usize = usize::MAX;
-
-/// `text` at `at` is `expected`.
-const fn same(text: &[u8], at: usize, expected: &[u8]) -> usize {
-    if at == NO || at + expected.len() > text.len() {
-        return NO;
-    }
-    let mut i = 0;
-    while i < expected.len() {
-        if text[at + i] != expected[i] {
-            return NO;
-        }
-        i += 1;
-    }
-    at + expected.len()
-}
 
 /// `text` at `at` is PHP's `urlencode` of the byte `b` (see [`urlencode_into`]).
 const fn encoded_byte(text: &[u8], at: usize, b: u8) -> usize {
