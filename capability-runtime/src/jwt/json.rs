@@ -85,9 +85,57 @@ pub(crate) type Result<T> = std::result::Result<T, SyntaxError>;
 
 /// The index of the first byte of `bytes` that ends the plain part of a string: `"`, `\\` or a
 /// control character (below 0x20); `bytes.len()` if there is none.
+#[inline(always)]
 fn special_byte(bytes: &[u8]) -> usize {
     bytes::string_end(bytes)
 }
+
+/// Where the text of a string goes as it is decoded: a `String`, or nowhere ([`Discard`]) when
+/// the string is skipped, checked but not kept.
+trait Sink {
+    fn push_str(&mut self, s: &str);
+    fn push(&mut self, c: char);
+}
+
+impl Sink for String {
+    #[inline]
+    fn push_str(&mut self, s: &str) {
+        String::push_str(self, s);
+    }
+
+    #[inline]
+    fn push(&mut self, c: char) {
+        String::push(self, c);
+    }
+}
+
+/// The [`Sink`] of a skipped string.
+struct Discard;
+
+impl Sink for Discard {
+    #[inline]
+    fn push_str(&mut self, _: &str) {}
+
+    #[inline]
+    fn push(&mut self, _: char) {}
+}
+
+/// The value of each hex digit; 0xFF for other bytes.
+static HEX: [u8; 256] = {
+    let mut table = [0xFF; 256];
+    let mut b = 0;
+    while b < 10 {
+        table[b'0' as usize + b] = b as u8;
+        b += 1;
+    }
+    let mut b = 0;
+    while b < 6 {
+        table[b'a' as usize + b] = 10 + b as u8;
+        table[b'A' as usize + b] = 10 + b as u8;
+        b += 1;
+    }
+    table
+};
 
 /// Reads one JSON text.
 pub(crate) struct Reader<'a> {
@@ -136,10 +184,23 @@ impl<'a> Reader<'a> {
         self.bytes().get(self.pos).copied()
     }
 
+    #[inline(always)]
     fn skip_ws(&mut self) {
+        // Whitespace is at most `' '`: one comparison for the common case, no whitespace.
+        if self.byte().is_some_and(|b| b > b' ') {
+            return;
+        }
         while let Some(b' ' | b'\t' | b'\n' | b'\r') = self.byte() {
             self.pos += 1;
         }
+    }
+
+    /// The text from `start` to `end`, both at ASCII bytes the reader found (quotes, escapes,
+    /// the ends of numbers), so at character boundaries.
+    #[inline(always)]
+    fn slice(&self, start: usize, end: usize) -> &'a str {
+        // `split_at` checks the two boundaries inline, where a range index is a call.
+        self.text.split_at(end).0.split_at(start).1
     }
 
     /// The type of the next value, after any whitespace.
@@ -178,35 +239,49 @@ impl<'a> Reader<'a> {
     }
 
     /// A string.
+    #[inline(always)]
     pub(crate) fn string(&mut self) -> Result<Cow<'a, str>> {
         self.skip_ws();
         if self.byte() != Some(b'"') {
             return self.err("expected a string");
         }
-        self.pos += 1;
-        let start = self.pos;
+        let start = self.pos + 1;
         self.pos = start + special_byte(&self.bytes()[start..]);
-        match self.byte() {
-            // The common case: no escape. The text is UTF-8 and `"` is ASCII, so the slice is too.
-            Some(b'"') => {
-                let s = &self.text[start..self.pos];
-                self.pos += 1;
-                Ok(Cow::Borrowed(s))
-            }
-            Some(b'\\') => {
-                // Escapes only shorten the text: one allocation of the escaped length.
-                let mut owned = String::with_capacity(self.raw_len(start));
-                owned.push_str(&self.text[start..self.pos]);
-                self.escaped(&mut owned)?;
-                Ok(Cow::Owned(owned))
-            }
-            Some(_) => self.err("control character (\\u0000-\\u001F) found while parsing a string"),
-            None => self.err("EOF while parsing a string"),
+        // The common case: no escape. The text is UTF-8 and `"` is ASCII, so the slice is too.
+        if self.byte() == Some(b'"') {
+            self.pos += 1;
+            return Ok(Cow::Borrowed(self.slice(start, self.pos - 1)));
         }
+        self.string_escaped(start)
+    }
+
+    /// The rest of [`string`](Self::string) from its first special byte, out of line.
+    #[cold]
+    #[inline(never)]
+    fn string_escaped(&mut self, start: usize) -> Result<Cow<'a, str>> {
+        if self.byte() != Some(b'\\') {
+            // A control character or the end of the text: `escaped` returns their error.
+            return self.escaped(&mut Discard).map(|()| Cow::Borrowed(""));
+        }
+        // Escapes only shorten the text: one allocation of the escaped length.
+        let mut owned = String::with_capacity(self.raw_len(start));
+        owned.push_str(&self.text[start..self.pos]);
+        self.escaped(&mut owned)?;
+        Ok(Cow::Owned(owned))
     }
 
     /// A string, appended to `out`.
     pub(crate) fn string_into(&mut self, out: &mut String) -> Result<()> {
+        self.string_to(out)
+    }
+
+    /// A string, checked as [`string`](Self::string) checks it, and dropped: nothing is
+    /// allocated or copied, whatever it holds.
+    pub(crate) fn skip_string(&mut self) -> Result<()> {
+        self.string_to(&mut Discard)
+    }
+
+    fn string_to(&mut self, out: &mut impl Sink) -> Result<()> {
         self.skip_ws();
         if self.byte() != Some(b'"') {
             return self.err("expected a string");
@@ -214,16 +289,12 @@ impl<'a> Reader<'a> {
         self.pos += 1;
         let start = self.pos;
         self.pos = start + special_byte(&self.bytes()[start..]);
-        out.push_str(&self.text[start..self.pos]);
-        match self.byte() {
-            Some(b'"') => {
-                self.pos += 1;
-                Ok(())
-            }
-            Some(b'\\') => self.escaped(out),
-            Some(_) => self.err("control character (\\u0000-\\u001F) found while parsing a string"),
-            None => self.err("EOF while parsing a string"),
+        out.push_str(self.slice(start, self.pos));
+        if self.byte() == Some(b'"') {
+            self.pos += 1;
+            return Ok(());
         }
+        self.escaped(out)
     }
 
     /// The length of the text of the string from `start` to its closing quote, escapes as
@@ -241,55 +312,65 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// The rest of a string from its first escape, into `out`.
-    fn escaped(&mut self, out: &mut String) -> Result<()> {
+    /// The rest of a string from its first special byte (`"`, `\\` or a control character), into
+    /// `out`: each escape decoded, and each run of plain text between them found by words and
+    /// copied at once.
+    fn escaped(&mut self, out: &mut impl Sink) -> Result<()> {
         let bytes = self.bytes();
-        let mut start = self.pos;
         loop {
             match bytes.get(self.pos) {
                 None => return self.err("EOF while parsing a string"),
                 Some(b'"') => {
-                    out.push_str(&self.text[start..self.pos]);
                     self.pos += 1;
                     return Ok(());
                 }
                 Some(b'\\') => {
-                    out.push_str(&self.text[start..self.pos]);
                     self.pos += 1;
                     let c = match bytes.get(self.pos) {
-                        Some(b'"') => '"',
-                        Some(b'\\') => '\\',
-                        Some(b'/') => '/',
-                        Some(b'b') => '\u{8}',
-                        Some(b'f') => '\u{c}',
-                        Some(b'n') => '\n',
-                        Some(b'r') => '\r',
-                        Some(b't') => '\t',
+                        Some(b'"') => b'"',
+                        Some(b'\\') => b'\\',
+                        Some(b'/') => b'/',
+                        Some(b'b') => 8,
+                        Some(b'f') => 12,
+                        Some(b'n') => b'\n',
+                        Some(b'r') => b'\r',
+                        Some(b't') => b'\t',
                         Some(b'u') => {
                             self.pos += 1;
                             let c = self.unicode_escape()?;
                             out.push(c);
-                            start = self.pos;
-                            continue;
+                            0
                         }
                         Some(_) => return self.err("invalid escape"),
                         None => return self.err("EOF while parsing a string"),
                     };
-                    out.push(c);
-                    self.pos += 1;
-                    start = self.pos;
+                    if c != 0 {
+                        out.push(char::from(c));
+                        self.pos += 1;
+                    }
                 }
-                Some(0..=0x1F) => {
+                Some(_) => {
                     return self
                         .err("control character (\\u0000-\\u001F) found while parsing a string")
                 }
-                Some(_) => self.pos += 1,
             }
+            let start = self.pos;
+            self.pos = start + special_byte(&bytes[start..]);
+            out.push_str(self.slice(start, self.pos));
         }
     }
 
     /// Four hex digits.
+    #[inline]
     fn hex4(&mut self) -> Result<u16> {
+        if let Some(&[a, b, c, d]) = self.bytes().get(self.pos..self.pos + 4) {
+            let digits = [a, b, c, d].map(|x| HEX[usize::from(x)]);
+            if digits.iter().all(|&x| x < 16) {
+                self.pos += 4;
+                return Ok(digits.iter().fold(0, |n, &x| n << 4 | u16::from(x)));
+            }
+        }
+        // Not four hex digits: the error, at the first byte that is not one.
         let mut n = 0u16;
         for _ in 0..4 {
             let digit = match self.byte() {
@@ -330,15 +411,19 @@ impl<'a> Reader<'a> {
     }
 
     fn digits(&mut self) -> usize {
-        let start = self.pos;
-        while let Some(b'0'..=b'9') = self.byte() {
-            self.pos += 1;
-        }
-        self.pos - start
+        let n = bytes::digits(&self.bytes()[self.pos..]);
+        self.pos += n;
+        n
     }
 
     /// The text of a number, scanned and checked but not converted.
     pub(crate) fn number_text(&mut self) -> Result<&'a str> {
+        self.scan_number().map(|(text, _)| text)
+    }
+
+    /// The text of a number, scanned and checked but not converted, and whether it is an
+    /// integer (no fraction, no exponent).
+    fn scan_number(&mut self) -> Result<(&'a str, bool)> {
         self.skip_ws();
         let start = self.pos;
         if self.byte() == Some(b'-') {
@@ -351,14 +436,17 @@ impl<'a> Reader<'a> {
             }
             _ => return self.err("invalid number"),
         }
+        let mut integer = true;
         if self.byte() == Some(b'.') {
             self.pos += 1;
+            integer = false;
             if self.digits() == 0 {
                 return self.err("invalid number");
             }
         }
         if let Some(b'e' | b'E') = self.byte() {
             self.pos += 1;
+            integer = false;
             if let Some(b'+' | b'-') = self.byte() {
                 self.pos += 1;
             }
@@ -366,14 +454,14 @@ impl<'a> Reader<'a> {
                 return self.err("invalid number");
             }
         }
-        Ok(&self.text[start..self.pos])
+        Ok((self.slice(start, self.pos), integer))
     }
 
     /// A number, converted as serde_json converts it.
     pub(crate) fn number(&mut self) -> Result<Number> {
         let start = self.pos;
-        let text = self.number_text()?;
-        if !text.bytes().any(|b| matches!(b, b'.' | b'e' | b'E')) {
+        let (text, integer) = self.scan_number()?;
+        if integer {
             if let Ok(n) = text.parse::<u64>() {
                 return Ok(Number::U64(n));
             }
@@ -431,6 +519,7 @@ impl<'a> Reader<'a> {
 impl Members {
     /// The key of the next member, with its `:` consumed (its value is next), or `None` at the
     /// `}` (consumed).
+    #[inline]
     pub(crate) fn next_key<'a>(&mut self, r: &mut Reader<'a>) -> Result<Option<Cow<'a, str>>> {
         r.skip_ws();
         if self.first {
@@ -600,6 +689,7 @@ impl<'a> Keys<'a> {
     /// Whether `key` (number `index` of the known keys, or unknown) was seen before.
     // A `Cow`, not a `&str`: it is cloned into the set, and a borrowed key stays borrowed.
     #[allow(clippy::ptr_arg)]
+    #[inline]
     pub(crate) fn repeated(&mut self, index: Option<usize>, key: &Cow<'a, str>) -> bool {
         if let Some(i) = index {
             let bit = 1 << i;
@@ -607,6 +697,12 @@ impl<'a> Keys<'a> {
             self.known |= bit;
             return seen;
         }
+        self.repeated_other(key)
+    }
+
+    /// [`repeated`](Self::repeated) for a key that is not one of the known ones.
+    #[allow(clippy::ptr_arg)]
+    fn repeated_other(&mut self, key: &Cow<'a, str>) -> bool {
         self.others += 1;
         for slot in self.inline.get_or_insert_with(Default::default) {
             match slot {
@@ -711,9 +807,7 @@ pub(crate) fn skip(r: &mut Reader<'_>, findings: &mut Findings, depth: usize) ->
                 skip(r, findings, depth + 1)?;
             }
         }
-        Kind::String => {
-            r.string()?;
-        }
+        Kind::String => r.skip_string()?,
         Kind::Number => {
             r.number_text()?;
         }
@@ -740,6 +834,7 @@ pub(crate) fn found(r: &mut Reader<'_>, findings: &mut Findings) -> Result<&'sta
 }
 
 /// A string member.
+#[inline]
 pub(crate) fn str_field<'a>(
     r: &mut Reader<'a>,
     findings: &mut Findings,
@@ -756,10 +851,10 @@ pub(crate) fn date_field(r: &mut Reader<'_>, findings: &mut Findings) -> Result<
     if r.peek()? != Kind::Number {
         return Ok(Field::Invalid(found(r, findings)?));
     }
-    let text = r.number_text()?;
+    let (text, integer) = r.scan_number()?;
     Ok(if text.starts_with('-') {
         Field::Invalid("a negative number")
-    } else if text.bytes().any(|b| matches!(b, b'.' | b'e' | b'E')) {
+    } else if !integer {
         Field::Invalid("a number with a fraction or an exponent")
     } else {
         // Checked JSON: digits alone are an integer without a leading zero.

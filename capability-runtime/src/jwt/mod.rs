@@ -22,7 +22,7 @@ pub(crate) mod token;
 pub(crate) use header::{Header, ACCESS_CTY};
 
 use crate::error::{Error, Malformed, TokenPart};
-use crate::limits::{MAX_TOKEN_LEN, TAG_B64_LEN, TAG_LEN};
+use crate::limits::{MAX_TOKEN_LEN, TAG_LEN};
 
 /// The bytes of a payload decoded on the stack; longer ones are decoded into one allocation.
 pub(crate) const STACK_PAYLOAD: usize = 1024;
@@ -55,11 +55,10 @@ pub(crate) fn split(token: &str) -> Result<Segments<'_>, Error> {
             found: memchr::memchr_iter(b'.', bytes).count() + 1,
         })
     };
-    let (Some(first), Some(last)) = (memchr::memchr(b'.', bytes), memchr::memrchr(b'.', bytes))
-    else {
-        return Err(segments());
-    };
-    if first == last || memchr::memchr(b'.', &bytes[first + 1..last]).is_some() {
+    // The first two dots, and none in the signature after them: each byte looked at once.
+    let first = memchr::memchr(b'.', bytes).ok_or_else(segments)?;
+    let last = first + 1 + memchr::memchr(b'.', &bytes[first + 1..]).ok_or_else(segments)?;
+    if crate::bytes::find(&bytes[last + 1..], b'.').is_some() {
         return Err(segments());
     }
     Ok(Segments {
@@ -125,9 +124,8 @@ pub(crate) fn check_signature<'k, K>(
     keys: impl IntoIterator<Item = &'k K>,
     tag: impl Fn(&K, &[u8]) -> [u8; TAG_LEN],
 ) -> Result<&'k K, Error> {
-    let mut expected = [0u8; TAG_B64_LEN];
     for key in keys {
-        base64url::encode_slice(&tag(key, segments.signed), &mut expected);
+        let expected = base64url::encode_tag(&tag(key, segments.signed));
         if mac::equal_in_constant_time(&expected, segments.signature.as_bytes()) {
             return Ok(key);
         }

@@ -7,6 +7,7 @@
 use std::borrow::Cow;
 
 use super::EVENTS_PATH_ENCODED;
+use crate::bytes;
 use crate::capability::scope::EVENTS_PATH;
 use crate::params::Params;
 
@@ -14,21 +15,33 @@ pub(super) const NOT_UTF8: &str = "a parameter is not UTF-8 once decoded";
 
 /// Form-decodes one component (see [`form_decoded`]); the result must be UTF-8. Borrows
 /// when there is nothing to decode.
+#[inline]
 pub(super) fn form_decode(raw: &str) -> Result<Cow<'_, str>, String> {
-    if !raw
-        .bytes()
-        .fold(false, |found, b| found | (b == b'+') | (b == b'%'))
-    {
+    let plain = bytes::form_special(raw.as_bytes());
+    if plain == raw.len() {
         return Ok(Cow::Borrowed(raw));
     }
+    form_decode_escaped(raw, plain)
+}
+
+/// [`form_decode`] of a component whose first `%` or `+` is at `plain`; out of line, so that
+/// the common case is a search and no call.
+#[inline(never)]
+fn form_decode_escaped(raw: &str, mut plain: usize) -> Result<Cow<'_, str>, String> {
     if raw == EVENTS_PATH_ENCODED {
         return Ok(Cow::Borrowed(EVENTS_PATH));
     }
+    // Runs of plain bytes copied at once, each `%` or `+` decoded.
     let mut out = Vec::with_capacity(raw.len());
     let mut rest = raw.as_bytes();
-    while let Some((b, tail)) = form_decoded(rest) {
+    loop {
+        out.extend_from_slice(&rest[..plain]);
+        let Some((b, tail)) = form_decoded(&rest[plain..]) else {
+            break;
+        };
         out.push(b);
         rest = tail;
+        plain = bytes::form_special(rest);
     }
     String::from_utf8(out)
         .map(Cow::Owned)
