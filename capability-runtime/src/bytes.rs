@@ -26,9 +26,21 @@ fn scan(bytes: &[u8], found: impl Fn(u64) -> u64) -> usize {
             return i * 8 + (marks.trailing_zeros() / 8) as usize;
         }
     }
-    let mut last = [0u8; 8];
-    last[..rest.len()].copy_from_slice(rest);
-    let marks = found(u64::from_le_bytes(last));
+    // The last 0 to 7 bytes as the low bytes of one more word, zeros above them: a mark in the
+    // zeros is at `bytes.len()` or beyond, and marks go only upwards, so it hides no earlier one.
+    // No copy of variable length, which would be a call to `memcpy`.
+    let last = match bytes.len() {
+        0 => 0,
+        1..8 => rest.iter().rev().fold(0, |w, &b| w << 8 | u64::from(b)),
+        // The word ending at the last byte, shifted down past the bytes already looked at.
+        len => match rest.len() {
+            0 => 0,
+            n => {
+                u64::from_le_bytes(bytes[len - 8..].try_into().unwrap_or_default()) >> (8 * (8 - n))
+            }
+        },
+    };
+    let marks = found(last);
     let at = words.len() * 8 + (marks.trailing_zeros() / 8) as usize;
     at.min(bytes.len())
 }
@@ -132,7 +144,9 @@ mod tests {
 
     #[test]
     fn counts_digits_and_finds_form_escapes_at_every_offset() {
-        for stop in [b'/', b':', b'a', b' ', 0, 0x80, 0xFF, b'%', b'+'] {
+        for stop in [
+            b'/', b':', b'a', b' ', 0, 0x80, 0xFF, b'%', b'+', b'&', b'=',
+        ] {
             for len in 0..40 {
                 for at in 0..=len {
                     let mut text: Vec<u8> = (0..len).map(|i| b'0' + (i % 10) as u8).collect();
