@@ -300,16 +300,24 @@ impl<'a> Reader<'a> {
     /// The length of the text of the string from `start` to its closing quote, escapes as
     /// written; up to the end of the input if it is not closed.
     fn raw_len(&self, start: usize) -> usize {
-        let bytes = self.bytes();
-        let mut end = start;
-        loop {
-            end += special_byte(bytes.get(end..).unwrap_or_default());
-            match bytes.get(end) {
-                Some(b'\\') => end += 2,
-                Some(b'"') => return end - start,
-                _ => return bytes.len().saturating_sub(start),
+        // The closing quote is the first `"` after an even run of backslashes: found with
+        // `memchr`, each run counted once (backwards from the quote it precedes), whatever the
+        // string holds between.
+        let bytes = &self.bytes()[start..];
+        let mut from = 0;
+        while let Some(at) = memchr::memchr(b'"', &bytes[from..]) {
+            let quote = from + at;
+            let backslashes = bytes[from..quote]
+                .iter()
+                .rev()
+                .take_while(|&&b| b == b'\\')
+                .count();
+            if backslashes % 2 == 0 {
+                return quote;
             }
+            from = quote + 1;
         }
+        bytes.len()
     }
 
     /// The rest of a string from its first special byte (`"`, `\\` or a control character), into
@@ -354,6 +362,10 @@ impl<'a> Reader<'a> {
                         .err("control character (\\u0000-\\u001F) found while parsing a string")
                 }
             }
+            // Escapes often follow each other: then no search and no copy (a call) between.
+            if let Some(b'\\' | b'"') = bytes.get(self.pos) {
+                continue;
+            }
             let start = self.pos;
             self.pos = start + special_byte(&bytes[start..]);
             out.push_str(self.slice(start, self.pos));
@@ -361,7 +373,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Four hex digits.
-    #[inline]
+    #[inline(always)]
     fn hex4(&mut self) -> Result<u16> {
         if let Some(&[a, b, c, d]) = self.bytes().get(self.pos..self.pos + 4) {
             let digits = [a, b, c, d].map(|x| HEX[usize::from(x)]);
@@ -387,6 +399,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The character of a `\u` escape (after the `u`), with its low surrogate if it needs one.
+    #[inline(always)]
     fn unicode_escape(&mut self) -> Result<char> {
         let high = self.hex4()?;
         let code = match high {
@@ -411,9 +424,17 @@ impl<'a> Reader<'a> {
     }
 
     fn digits(&mut self) -> usize {
-        let n = bytes::digits(&self.bytes()[self.pos..]);
-        self.pos += n;
-        n
+        // Byte by byte for the short runs of most numbers, where a word's setup costs more;
+        // then a word at a time, so that a long number costs no more than other text.
+        let start = self.pos;
+        for _ in 0..8 {
+            match self.byte() {
+                Some(b'0'..=b'9') => self.pos += 1,
+                _ => return self.pos - start,
+            }
+        }
+        self.pos += bytes::digits(&self.bytes()[self.pos..]);
+        self.pos - start
     }
 
     /// The text of a number, scanned and checked but not converted.
@@ -674,37 +695,75 @@ impl Findings {
 }
 
 /// The keys of one object seen so far: flags for the known keys (by their index); for the
-/// others, an array for the first [`INLINE_KEYS`] and a hash set for the rest. Each key costs at
-/// most `INLINE_KEYS` comparisons and one hash: linear in the object's size.
+/// others, an array for the first [`INLINE_KEYS`], then one hash set for all of them. Each key
+/// costs at most `INLINE_KEYS` comparisons or one hash: linear in the object's size.
 #[derive(Default)]
 pub(crate) struct Keys<'a> {
     known: u64,
     others: usize,
     /// Made at the first unknown key: most objects have none.
     inline: Option<[Option<Cow<'a, str>>; INLINE_KEYS]>,
-    more: Option<HashSet<Cow<'a, str>>>,
+    more: Option<HashSet<KeyText<'a>>>,
 }
 
+/// A key in the set of [`Keys`]: hashed (with the set's keyed SipHash) as whole 8-byte words, the
+/// last holding the bytes left over and their count. The encoding is one-to-one, so repeats are
+/// found as surely as with `str`'s hashing, which feeds short keys to SipHash byte by byte, at
+/// about twice the cost per key.
+#[derive(PartialEq, Eq)]
+struct KeyText<'a>(Cow<'a, str>);
+
+impl std::hash::Hash for KeyText<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        let (words, rest) = self.0.as_bytes().as_chunks::<8>();
+        for word in words {
+            state.write_u64(u64::from_le_bytes(*word));
+        }
+        let last = rest.iter().rev().fold(0, |w, &b| w << 8 | u64::from(b));
+        state.write_u64(last | (rest.len() as u64) << 56);
+    }
+}
+
+/// The fewest bytes a member after the first takes (`,"":0`): what bounds the members left in a
+/// text.
+const MEMBER_LEN: usize = 5;
+
 impl<'a> Keys<'a> {
-    /// Whether `key` (number `index` of the known keys, or unknown) was seen before.
+    /// Whether `key` (number `index` of the known keys, or unknown) was seen before; at most
+    /// `more` keys can follow it (see [`Keys::room`]).
     // A `Cow`, not a `&str`: it is cloned into the set, and a borrowed key stays borrowed.
     #[allow(clippy::ptr_arg)]
     #[inline]
-    pub(crate) fn repeated(&mut self, index: Option<usize>, key: &Cow<'a, str>) -> bool {
+    pub(crate) fn repeated(
+        &mut self,
+        index: Option<usize>,
+        key: &Cow<'a, str>,
+        more: usize,
+    ) -> bool {
         if let Some(i) = index {
             let bit = 1 << i;
             let seen = self.known & bit != 0;
             self.known |= bit;
             return seen;
         }
-        self.repeated_other(key)
+        self.repeated_other(key, more)
+    }
+
+    /// How many keys can follow in the rest of a text, `remaining` bytes, at most `limit` of
+    /// them if there is one.
+    pub(crate) fn room(remaining: usize, limit: Option<usize>) -> usize {
+        (remaining / MEMBER_LEN).min(limit.unwrap_or(usize::MAX))
     }
 
     /// [`repeated`](Self::repeated) for a key that is not one of the known ones.
     #[allow(clippy::ptr_arg)]
-    fn repeated_other(&mut self, key: &Cow<'a, str>) -> bool {
+    fn repeated_other(&mut self, key: &Cow<'a, str>, more: usize) -> bool {
         self.others += 1;
-        for slot in self.inline.get_or_insert_with(Default::default) {
+        if let Some(set) = &mut self.more {
+            return !set.insert(KeyText(key.clone()));
+        }
+        let inline = self.inline.get_or_insert_with(Default::default);
+        for slot in inline.iter_mut() {
             match slot {
                 Some(seen) if seen == key => return true,
                 Some(_) => {}
@@ -714,11 +773,13 @@ impl<'a> Keys<'a> {
                 }
             }
         }
-        // One allocation for the next `2 * INLINE_KEYS` keys, then growth by doubling.
-        !self
-            .more
-            .get_or_insert_with(|| HashSet::with_capacity(2 * INLINE_KEYS))
-            .insert(key.clone())
+        // The array is full: its keys and all that follow go into one set, allocated once for
+        // as many as can follow, so that it never grows.
+        let mut set = HashSet::with_capacity(INLINE_KEYS + 1 + more);
+        set.extend(inline.iter_mut().filter_map(Option::take).map(KeyText));
+        let seen = !set.insert(KeyText(key.clone()));
+        self.more = Some(set);
+        seen
     }
 }
 
@@ -740,7 +801,7 @@ pub(crate) fn members<'a>(
         let index = known
             .iter()
             .position(|k| k.len() == key.len() && k.bytes().zip(key.bytes()).all(|(a, b)| a == b));
-        if keys.repeated(index, &key) {
+        if keys.repeated(index, &key, Keys::room(r.remaining(), limit)) {
             findings.duplicate(&key);
             skip(r, findings, 0)?;
             continue;
@@ -798,13 +859,13 @@ pub(crate) fn skip(r: &mut Reader<'_>, findings: &mut Findings, depth: usize) ->
                 findings,
                 &[],
                 Some(MAX_OTHER_MEMBERS),
-                |_, _, r, findings| skip(r, findings, depth + 1),
+                |_, _, r, findings| skip_inner(r, findings, depth + 1),
             )?;
         }
         Kind::Array => {
             let mut e = nest(r, depth)?.begin_array()?;
             while e.next(r)? {
-                skip(r, findings, depth + 1)?;
+                skip_inner(r, findings, depth + 1)?;
             }
         }
         Kind::String => r.skip_string()?,
@@ -817,6 +878,17 @@ pub(crate) fn skip(r: &mut Reader<'_>, findings: &mut Findings, depth: usize) ->
         Kind::Null => r.null()?,
     }
     Ok(())
+}
+
+/// [`skip`] of a member or an element: numbers and strings, most of what a long array or object
+/// holds, without a call.
+#[inline(always)]
+fn skip_inner(r: &mut Reader<'_>, findings: &mut Findings, depth: usize) -> Result<()> {
+    match r.peek()? {
+        Kind::Number => r.number_text().map(drop),
+        Kind::String => r.skip_string(),
+        _ => skip(r, findings, depth),
+    }
 }
 
 /// Reads and drops a value, saying what type it is.
@@ -1018,6 +1090,49 @@ mod tests {
                 }
             }
             assert_eq!(result.unwrap_err().what, what, "{bad}");
+        }
+    }
+
+    /// Repeats are found among many unknown keys, past the inline array, whatever their length
+    /// and however they are written; keys that differ only in length or in a zero byte are not
+    /// repeats.
+    #[test]
+    fn repeated_keys_among_many() {
+        let first_repeat = |json: &str| {
+            let mut findings = Findings::default();
+            object(json, &mut findings, &[], |_, _, r, f| skip(r, f, 0)).unwrap();
+            findings.duplicate
+        };
+        let distinct = [
+            "",
+            "a",
+            "abcdefg",
+            "abcdefgh",
+            r"abcdefgh\u0000",
+            "abcdefghi",
+            r"abcdefgh\u0000\u0000",
+            "0123456789abcdef",
+            "0123456789abcdef0",
+            "b",
+            "c",
+            "d",
+            "e",
+            "f",
+            "g",
+            "h",
+            "i",
+            "j",
+        ];
+        let members: Vec<String> = distinct.iter().map(|k| format!(r#""{k}":0"#)).collect();
+        let json = format!("{{{}}}", members.join(","));
+        assert_eq!(first_repeat(&json), None, "{json}");
+        for (repeat, key) in [
+            (r"\u0061bcdefgh", "abcdefgh"),
+            (r"0123456789abcde\u0066", "0123456789abcdef"),
+            ("j", "j"),
+        ] {
+            let json = format!(r#"{{{},"{repeat}":1}}"#, members.join(","));
+            assert_eq!(first_repeat(&json).as_deref(), Some(key), "{json}");
         }
     }
 

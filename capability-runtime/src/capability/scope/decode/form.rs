@@ -27,21 +27,18 @@ pub(super) fn form_decode(raw: &str) -> Result<Cow<'_, str>, String> {
 /// [`form_decode`] of a component whose first `%` or `+` is at `plain`; out of line, so that
 /// the common case is a search and no call.
 #[inline(never)]
-fn form_decode_escaped(raw: &str, mut plain: usize) -> Result<Cow<'_, str>, String> {
+fn form_decode_escaped(raw: &str, plain: usize) -> Result<Cow<'_, str>, String> {
     if raw == EVENTS_PATH_ENCODED {
         return Ok(Cow::Borrowed(EVENTS_PATH));
     }
-    // Runs of plain bytes copied at once, each `%` or `+` decoded.
+    // The plain bytes before the first `%` or `+` copied at once, then byte by byte: escapes
+    // are often next to each other, where a search for the next would cost more.
     let mut out = Vec::with_capacity(raw.len());
-    let mut rest = raw.as_bytes();
-    loop {
-        out.extend_from_slice(&rest[..plain]);
-        let Some((b, tail)) = form_decoded(&rest[plain..]) else {
-            break;
-        };
+    out.extend_from_slice(&raw.as_bytes()[..plain]);
+    let mut rest = &raw.as_bytes()[plain..];
+    while let Some((b, tail)) = form_decoded(rest) {
         out.push(b);
         rest = tail;
-        plain = bytes::form_special(rest);
     }
     String::from_utf8(out)
         .map(Cow::Owned)
