@@ -204,6 +204,7 @@ impl<'a> Reader<'a> {
     }
 
     /// The type of the next value, after any whitespace.
+    #[inline]
     pub(crate) fn peek(&mut self) -> Result<Kind> {
         self.skip_ws();
         match self.byte() {
@@ -326,6 +327,13 @@ impl<'a> Reader<'a> {
     fn escaped(&mut self, out: &mut impl Sink) -> Result<()> {
         let bytes = self.bytes();
         loop {
+            // The plain text up to the next special byte, unless one is next (escapes often
+            // follow each other): then no search and no copy (a call).
+            if !matches!(bytes.get(self.pos), Some(b'\\' | b'"')) {
+                let start = self.pos;
+                self.pos = start + special_byte(&bytes[start..]);
+                out.push_str(self.slice(start, self.pos));
+            }
             match bytes.get(self.pos) {
                 None => return self.err("EOF while parsing a string"),
                 Some(b'"') => {
@@ -333,6 +341,12 @@ impl<'a> Reader<'a> {
                     return Ok(());
                 }
                 Some(b'\\') => {
+                    // The most common escape first, read whole; any other the long way.
+                    if let Some(c) = self.unicode_escape_outside_surrogates() {
+                        out.push(c);
+                        self.pos += 6;
+                        continue;
+                    }
                     self.pos += 1;
                     let c = match bytes.get(self.pos) {
                         Some(b'"') => b'"',
@@ -362,13 +376,21 @@ impl<'a> Reader<'a> {
                         .err("control character (\\u0000-\\u001F) found while parsing a string")
                 }
             }
-            // Escapes often follow each other: then no search and no copy (a call) between.
-            if let Some(b'\\' | b'"') = bytes.get(self.pos) {
-                continue;
-            }
-            let start = self.pos;
-            self.pos = start + special_byte(&bytes[start..]);
-            out.push_str(self.slice(start, self.pos));
+        }
+    }
+
+    /// The character of the `\uXXXX` at the reader's position, if it is one outside the
+    /// surrogates (the common case), without moving.
+    #[inline(always)]
+    fn unicode_escape_outside_surrogates(&self) -> Option<char> {
+        let &[_, b'u', a, b, c, d] = self.bytes().get(self.pos..self.pos + 6)? else {
+            return None;
+        };
+        let digits = [a, b, c, d].map(|x| u32::from(HEX[usize::from(x)]));
+        let code = digits.iter().fold(0, |n, &x| n << 4 | x);
+        match digits.iter().all(|&x| x < 16) {
+            true => char::from_u32(code),
+            false => None,
         }
     }
 
@@ -438,12 +460,14 @@ impl<'a> Reader<'a> {
     }
 
     /// The text of a number, scanned and checked but not converted.
+    #[inline]
     pub(crate) fn number_text(&mut self) -> Result<&'a str> {
         self.scan_number().map(|(text, _)| text)
     }
 
     /// The text of a number, scanned and checked but not converted, and whether it is an
     /// integer (no fraction, no exponent).
+    #[inline]
     fn scan_number(&mut self) -> Result<(&'a str, bool)> {
         self.skip_ws();
         let start = self.pos;
@@ -588,6 +612,7 @@ impl Members {
 
 impl Elements {
     /// Whether another element follows (read it next), or the `]` was reached (consumed).
+    #[inline]
     pub(crate) fn next(&mut self, r: &mut Reader<'_>) -> Result<bool> {
         r.skip_ws();
         if self.first {
