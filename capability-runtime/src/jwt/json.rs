@@ -341,10 +341,15 @@ impl<'a> Reader<'a> {
                     return Ok(());
                 }
                 Some(b'\\') => {
-                    // The most common escape first, read whole; any other the long way.
+                    // The most common escape first, read whole, as many as follow each other; any
+                    // other the long way.
                     if let Some(c) = self.unicode_escape_outside_surrogates() {
                         out.push(c);
                         self.pos += 6;
+                        while let Some(c) = self.unicode_escape_outside_surrogates() {
+                            out.push(c);
+                            self.pos += 6;
+                        }
                         continue;
                     }
                     self.pos += 1;
@@ -471,6 +476,15 @@ impl<'a> Reader<'a> {
     fn scan_number(&mut self) -> Result<(&'a str, bool)> {
         self.skip_ws();
         let start = self.pos;
+        let integer = self.number_end()?;
+        Ok((self.slice(start, self.pos), integer))
+    }
+
+    /// Moves past a number, checked, and says whether it is an integer: the scan of
+    /// [`scan_number`](Self::scan_number), without its text, for numbers that are skipped.
+    #[inline]
+    fn number_end(&mut self) -> Result<bool> {
+        self.skip_ws();
         if self.byte() == Some(b'-') {
             self.pos += 1;
         }
@@ -499,7 +513,7 @@ impl<'a> Reader<'a> {
                 return self.err("invalid number");
             }
         }
-        Ok((self.slice(start, self.pos), integer))
+        Ok(integer)
     }
 
     /// A number, converted as serde_json converts it.
@@ -895,7 +909,7 @@ pub(crate) fn skip(r: &mut Reader<'_>, findings: &mut Findings, depth: usize) ->
         }
         Kind::String => r.skip_string()?,
         Kind::Number => {
-            r.number_text()?;
+            r.number_end()?;
         }
         Kind::Bool => {
             r.bool()?;
@@ -910,7 +924,7 @@ pub(crate) fn skip(r: &mut Reader<'_>, findings: &mut Findings, depth: usize) ->
 #[inline(always)]
 fn skip_inner(r: &mut Reader<'_>, findings: &mut Findings, depth: usize) -> Result<()> {
     match r.peek()? {
-        Kind::Number => r.number_text().map(drop),
+        Kind::Number => r.number_end().map(drop),
         Kind::String => r.skip_string(),
         _ => skip(r, findings, depth),
     }
