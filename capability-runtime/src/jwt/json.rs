@@ -464,12 +464,6 @@ impl<'a> Reader<'a> {
         self.pos - start
     }
 
-    /// The text of a number, scanned and checked but not converted.
-    #[inline]
-    pub(crate) fn number_text(&mut self) -> Result<&'a str> {
-        self.scan_number().map(|(text, _)| text)
-    }
-
     /// The text of a number, scanned and checked but not converted, and whether it is an
     /// integer (no fraction, no exponent).
     #[inline]
@@ -481,7 +475,7 @@ impl<'a> Reader<'a> {
     }
 
     /// Moves past a number, checked, and says whether it is an integer: the scan of
-    /// [`scan_number`](Self::scan_number), without its text, for numbers that are skipped.
+    /// [`scan_number`](Self::scan_number) without its text, for numbers that are skipped.
     #[inline]
     fn number_end(&mut self) -> Result<bool> {
         self.skip_ws();
