@@ -112,14 +112,17 @@ pub(super) fn inner_params(raw: &str) -> Result<Params, String> {
     let mut pairs = Pairs::new(raw.len());
     let mut at = 0;
     loop {
-        // Most bytes: kept by both decodings.
-        if let Some(&b) = raw.get(at) {
-            if PLAIN[usize::from(b)] {
-                text[len] = b;
-                (len, at) = (len + 1, at + 1);
-                continue;
+        // Most bytes: kept by both decodings, copied in a loop of their own (no bounds check,
+        // and nothing else of the state in its registers).
+        let mut run = 0;
+        for (&b, slot) in raw[at..].iter().zip(&mut text[len..]) {
+            if !PLAIN[usize::from(b)] {
+                break;
             }
+            *slot = b;
+            run += 1;
         }
+        (len, at) = (len + run, at + run);
         // The once-decoded byte; the end reads as a last `&`.
         let b = form_decoded(&raw[at..]).map(|(b, rest)| {
             at = raw.len() - rest.len();
