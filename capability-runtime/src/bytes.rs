@@ -48,13 +48,23 @@ fn scan(bytes: &[u8], found: impl Fn(u64) -> u64) -> usize {
 /// From this length on, `memchr` (many bytes at a time, after a setup) is faster than words.
 const LONG: usize = 64;
 
-/// The index of the first `byte` in `bytes`, if any.
+/// The index of the first `byte` in `bytes`, if any: words for the first `LONG` bytes, where
+/// most delimiters of a token are (a search ends at the first), then `memchr`.
+#[inline]
 pub(crate) fn find(bytes: &[u8], byte: u8) -> Option<usize> {
-    if bytes.len() >= LONG {
-        return memchr::memchr(byte, bytes);
+    let head = &bytes[..bytes.len().min(LONG)];
+    let at = scan(head, |w| zero(w ^ (ONES * u64::from(byte))));
+    if at < head.len() {
+        return Some(at);
     }
-    let at = scan(bytes, |w| zero(w ^ (ONES * u64::from(byte))));
-    (at < bytes.len()).then_some(at)
+    find_long(bytes, byte)
+}
+
+/// [`find`] past the first `LONG` bytes, which hold no `byte`.
+#[inline(never)]
+fn find_long(bytes: &[u8], byte: u8) -> Option<usize> {
+    let rest = bytes.get(LONG..)?;
+    memchr::memchr(byte, rest).map(|at| LONG + at)
 }
 
 /// The index of the first byte of `bytes` that ends the plain part of a JSON string: `"`, `\`

@@ -154,6 +154,7 @@ impl<'a> CapabilityClaims<'a> {
 ///
 /// # Errors
 /// Malformed JSON, or too many members ([`Error::Malformed`]).
+#[inline]
 pub(crate) fn read_payload(text: &str) -> Result<CapabilityClaims<'_>, Error> {
     let mut scope = Field::Missing;
     let mut findings = Findings::default();

@@ -24,7 +24,7 @@ use std::collections::HashSet;
 
 use crate::bytes;
 use crate::error::{Error, Malformed, TokenPart};
-use crate::limits::MAX_EXP;
+use crate::limits::{MAX_EXP, MAX_EXP_DIGITS};
 
 /// The type of the next value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -962,10 +962,15 @@ pub(crate) fn date_field(r: &mut Reader<'_>, findings: &mut Findings) -> Result<
     } else if !integer {
         Field::Invalid("a number with a fraction or an exponent")
     } else {
-        // Checked JSON: digits alone are an integer without a leading zero.
-        match text.parse::<u64>() {
-            Ok(value) if value <= MAX_EXP => Field::Present(value),
-            _ => Field::Invalid("an integer beyond 2^53-1"),
+        // Checked JSON: digits alone are an integer without a leading zero, so more digits than
+        // `MAX_EXP` has are more than it, and up to that many cannot overflow. Summed by hand,
+        // as measured: `str::parse` checks again what the scan checked.
+        match text.len() <= MAX_EXP_DIGITS {
+            true => match text.bytes().fold(0, |n, d| n * 10 + u64::from(d - b'0')) {
+                value if value <= MAX_EXP => Field::Present(value),
+                _ => Field::Invalid("an integer beyond 2^53-1"),
+            },
+            false => Field::Invalid("an integer beyond 2^53-1"),
         }
     })
 }
@@ -1167,6 +1172,37 @@ mod tests {
             let json = format!(r#"{{{},"{repeat}":1}}"#, members.join(","));
             assert_eq!(first_repeat(&json).as_deref(), Some(key), "{json}");
         }
+    }
+
+    #[test]
+    fn dates_are_integers_up_to_2_to_the_53() {
+        let date =
+            |json: &str| date_field(&mut Reader::new(json), &mut Findings::default()).unwrap();
+        for (json, value) in [
+            ("0", 0),
+            ("1700000000", 1_700_000_000),
+            ("9007199254740991", MAX_EXP),
+        ] {
+            assert_eq!(date(json), Field::Present(value), "{json}");
+        }
+        for json in [
+            "9007199254740992",
+            "9999999999999999",
+            "10000000000000000",
+            "18446744073709551616",
+        ] {
+            assert_eq!(
+                date(json),
+                Field::Invalid("an integer beyond 2^53-1"),
+                "{json}"
+            );
+        }
+        assert_eq!(date("-1"), Field::Invalid("a negative number"));
+        assert_eq!(
+            date("1.0"),
+            Field::Invalid("a number with a fraction or an exponent")
+        );
+        assert_eq!(date("\"1\""), Field::Invalid("a string"));
     }
 
     #[test]

@@ -42,6 +42,7 @@ pub(crate) struct Segments<'a> {
 /// # Errors
 /// [`Error::TokenTooLarge`] over [`MAX_TOKEN_LEN`], before any work; [`Malformed::Segments`]
 /// unless there are exactly three segments.
+#[inline]
 pub(crate) fn split(token: &str) -> Result<Segments<'_>, Error> {
     if token.len() > MAX_TOKEN_LEN {
         return Err(Error::TokenTooLarge {
@@ -50,13 +51,9 @@ pub(crate) fn split(token: &str) -> Result<Segments<'_>, Error> {
         });
     }
     let bytes = token.as_bytes();
-    let segments = || {
-        Error::Malformed(Malformed::Segments {
-            found: memchr::memchr_iter(b'.', bytes).count() + 1,
-        })
-    };
+    let segments = || segments_error(bytes);
     // The first two dots, and none in the signature after them: each byte looked at once.
-    let first = memchr::memchr(b'.', bytes).ok_or_else(segments)?;
+    let first = crate::bytes::find(bytes, b'.').ok_or_else(segments)?;
     let last = first + 1 + memchr::memchr(b'.', &bytes[first + 1..]).ok_or_else(segments)?;
     if crate::bytes::find(&bytes[last + 1..], b'.').is_some() {
         return Err(segments());
@@ -66,6 +63,15 @@ pub(crate) fn split(token: &str) -> Result<Segments<'_>, Error> {
         payload: &token[first + 1..last],
         signature: &token[last + 1..],
         signed: &bytes[..last],
+    })
+}
+
+/// The error of a token that is not three segments. Out of line: `split` is inlined.
+#[cold]
+#[inline(never)]
+fn segments_error(bytes: &[u8]) -> Error {
+    Error::Malformed(Malformed::Segments {
+        found: memchr::memchr_iter(b'.', bytes).count() + 1,
     })
 }
 
