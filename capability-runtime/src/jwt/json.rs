@@ -450,6 +450,7 @@ impl<'a> Reader<'a> {
         }
     }
 
+    #[inline(always)]
     fn digits(&mut self) -> usize {
         // Byte by byte for the short runs of most numbers, where a word's setup costs more;
         // then a word at a time, so that a long number costs no more than other text.
@@ -460,8 +461,14 @@ impl<'a> Reader<'a> {
                 _ => return self.pos - start,
             }
         }
-        self.pos += bytes::digits(&self.bytes()[self.pos..]);
+        self.more_digits();
         self.pos - start
+    }
+
+    /// The digits of a long number past its first eight, out of line.
+    #[inline(never)]
+    fn more_digits(&mut self) {
+        self.pos += bytes::digits(&self.bytes()[self.pos..]);
     }
 
     /// The text of a number, scanned and checked but not converted, and whether it is an
@@ -476,7 +483,7 @@ impl<'a> Reader<'a> {
 
     /// Moves past a number, checked, and says whether it is an integer: the scan of
     /// [`scan_number`](Self::scan_number) without its text, for numbers that are skipped.
-    #[inline]
+    #[inline(always)]
     fn number_end(&mut self) -> Result<bool> {
         self.skip_ws();
         if self.byte() == Some(b'-') {
