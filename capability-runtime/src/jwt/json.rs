@@ -455,7 +455,7 @@ impl<'a> Reader<'a> {
         // Byte by byte for the short runs of most numbers, where a word's setup costs more;
         // then a word at a time, so that a long number costs no more than other text.
         let start = self.pos;
-        for _ in 0..8 {
+        for _ in 0..16 {
             match self.byte() {
                 Some(b'0'..=b'9') => self.pos += 1,
                 _ => return self.pos - start,
@@ -465,7 +465,7 @@ impl<'a> Reader<'a> {
         self.pos - start
     }
 
-    /// The digits of a long number past its first eight, out of line.
+    /// The digits of a long number past its first sixteen, out of line.
     #[inline(never)]
     fn more_digits(&mut self) {
         self.pos += bytes::digits(&self.bytes()[self.pos..]);

@@ -42,7 +42,9 @@ pub(crate) struct Segments<'a> {
 /// # Errors
 /// [`Error::TokenTooLarge`] over [`MAX_TOKEN_LEN`], before any work; [`Malformed::Segments`]
 /// unless there are exactly three segments.
-#[inline]
+// Inlined into each verifier: returned through memory, the segments are written word by word
+// and read back wider, which stalls (measured).
+#[inline(always)]
 pub(crate) fn split(token: &str) -> Result<Segments<'_>, Error> {
     if token.len() > MAX_TOKEN_LEN {
         return Err(Error::TokenTooLarge {

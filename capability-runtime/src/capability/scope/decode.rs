@@ -13,10 +13,13 @@ use crate::sid::AppSid;
 const EVENTS_PATH_ENCODED: &str = "%2F2010-04-01%2FEvents";
 
 /// `s` cut at its first `delimiter` (ASCII): before and after it, or `None` without one.
+#[inline(always)]
 fn cut(s: &str, delimiter: u8) -> Option<(&str, &str)> {
     let at = bytes::find(s.as_bytes(), delimiter)?;
-    // At an ASCII byte: both sides are at character boundaries.
-    Some((&s[..at], &s[at + 1..]))
+    // At an ASCII byte: both sides are at character boundaries (`split_at` checks them inline,
+    // where a range index is a call).
+    let (before, after) = s.split_at(at);
+    Some((before, after.split_at(1).1))
 }
 
 /// The parts of `s` separated by `delimiter` (ASCII), as `str::split` gives them.
