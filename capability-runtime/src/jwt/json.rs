@@ -743,25 +743,7 @@ pub(crate) struct Keys<'a> {
     others: usize,
     /// Made at the first unknown key: most objects have none.
     inline: Option<[Option<Cow<'a, str>>; INLINE_KEYS]>,
-    more: Option<HashSet<KeyText<'a>>>,
-}
-
-/// A key in the set of [`Keys`]: hashed (with the set's keyed SipHash) as whole 8-byte words, the
-/// last holding the bytes left over and their count. The encoding is one-to-one, so repeats are
-/// found as surely as with `str`'s hashing, which feeds short keys to SipHash byte by byte, at
-/// about twice the cost per key.
-#[derive(PartialEq, Eq)]
-struct KeyText<'a>(Cow<'a, str>);
-
-impl std::hash::Hash for KeyText<'_> {
-    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        let (words, rest) = self.0.as_bytes().as_chunks::<8>();
-        for word in words {
-            state.write_u64(u64::from_le_bytes(*word));
-        }
-        let last = rest.iter().rev().fold(0, |w, &b| w << 8 | u64::from(b));
-        state.write_u64(last | (rest.len() as u64) << 56);
-    }
+    more: Option<HashSet<Cow<'a, str>>>,
 }
 
 /// The fewest bytes a member after the first takes (`,"":0`): what bounds the members left in a
@@ -800,7 +782,7 @@ impl<'a> Keys<'a> {
     fn repeated_other(&mut self, key: &Cow<'a, str>, more: usize) -> bool {
         self.others += 1;
         if let Some(set) = &mut self.more {
-            return !set.insert(KeyText(key.clone()));
+            return !set.insert(key.clone());
         }
         let inline = self.inline.get_or_insert_with(Default::default);
         for slot in inline.iter_mut() {
@@ -816,8 +798,8 @@ impl<'a> Keys<'a> {
         // The array is full: its keys and all that follow go into one set, allocated once for
         // as many as can follow, so that it never grows.
         let mut set = HashSet::with_capacity(INLINE_KEYS + 1 + more);
-        set.extend(inline.iter_mut().filter_map(Option::take).map(KeyText));
-        let seen = !set.insert(KeyText(key.clone()));
+        set.extend(inline.iter_mut().filter_map(Option::take));
+        let seen = !set.insert(key.clone());
         self.more = Some(set);
         seen
     }
