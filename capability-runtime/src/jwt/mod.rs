@@ -99,6 +99,7 @@ impl<const STACK: usize> Decoded<STACK> {
     ///
     /// # Errors
     /// [`Malformed::Base64`] or [`Malformed::Json`] (not UTF-8) of `part`.
+    #[inline]
     pub(crate) fn text(&mut self, segment: &str, part: TokenPart) -> Result<&str, Error> {
         let len = base64::decoded_len_estimate(segment.len());
         let buffer = match len <= STACK {
