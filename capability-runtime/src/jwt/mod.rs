@@ -109,15 +109,29 @@ impl<const STACK: usize> Decoded<STACK> {
                 &mut self.heap[..]
             }
         };
-        let len = base64url::decode_slice(segment, buffer)
-            .map_err(|_| Error::Malformed(Malformed::Base64(part)))?;
-        std::str::from_utf8(&buffer[..len]).map_err(|e| {
-            Error::Malformed(Malformed::Json {
-                part,
-                detail: format!("not UTF-8: {e}"),
-            })
-        })
+        let len = base64url::decode_slice(segment, buffer).map_err(|_| not_base64(part))?;
+        std::str::from_utf8(&buffer[..len]).map_err(|e| not_utf8(part, e))
     }
+}
+
+/// The JSON text of `segment`, as [`Decoded::text`] reads it, in a `String` of its own (for
+/// `inspect`, which keeps it): decoded into it, not copied.
+pub(crate) fn decoded_string(segment: &str, part: TokenPart) -> Result<String, Error> {
+    let bytes = base64url::decode(segment).map_err(|_| not_base64(part))?;
+    String::from_utf8(bytes).map_err(|e| not_utf8(part, e.utf8_error()))
+}
+
+/// The error of a segment that is not base64url.
+fn not_base64(part: TokenPart) -> Error {
+    Error::Malformed(Malformed::Base64(part))
+}
+
+/// The error of a segment whose bytes are not UTF-8.
+fn not_utf8(part: TokenPart, e: std::str::Utf8Error) -> Error {
+    Error::Malformed(Malformed::Json {
+        part,
+        detail: format!("not UTF-8: {e}"),
+    })
 }
 
 /// The first of `keys` whose tag of the signing input is the token's signature: each tag's
@@ -168,6 +182,20 @@ mod tests {
         }
         let long = "a".repeat(MAX_TOKEN_LEN + 1);
         assert!(matches!(split(&long), Err(Error::TokenTooLarge { .. })));
+    }
+
+    #[test]
+    fn segments_decode_into_strings_as_into_buffers() {
+        let long = "QUFB".repeat(STACK_PAYLOAD);
+        for segment in ["eyJhIjoxfQ", "eyJhIjoxfQ=", "_w", "", long.as_str(), "e$"] {
+            let mut buf = Decoded::<0>::default();
+            let text = buf.text(segment, TokenPart::Header).map(str::to_owned);
+            assert_eq!(
+                decoded_string(segment, TokenPart::Header),
+                text,
+                "{segment}"
+            );
+        }
     }
 
     #[test]
