@@ -26,9 +26,21 @@ fn scan(bytes: &[u8], found: impl Fn(u64) -> u64) -> usize {
             return i * 8 + (marks.trailing_zeros() / 8) as usize;
         }
     }
-    let mut last = [0u8; 8];
-    last[..rest.len()].copy_from_slice(rest);
-    let marks = found(u64::from_le_bytes(last));
+    // The last 0 to 7 bytes as the low bytes of one more word, zeros above them: a mark in the
+    // zeros is at `bytes.len()` or beyond, and marks go only upwards, so it hides no earlier one.
+    // No copy of variable length, which would be a call to `memcpy`.
+    let last = match bytes.len() {
+        0 => 0,
+        1..8 => rest.iter().rev().fold(0, |w, &b| w << 8 | u64::from(b)),
+        // The word ending at the last byte, shifted down past the bytes already looked at.
+        len => match rest.len() {
+            0 => 0,
+            n => {
+                u64::from_le_bytes(bytes[len - 8..].try_into().unwrap_or_default()) >> (8 * (8 - n))
+            }
+        },
+    };
+    let marks = found(last);
     let at = words.len() * 8 + (marks.trailing_zeros() / 8) as usize;
     at.min(bytes.len())
 }
@@ -36,38 +48,86 @@ fn scan(bytes: &[u8], found: impl Fn(u64) -> u64) -> usize {
 /// From this length on, `memchr` (many bytes at a time, after a setup) is faster than words.
 const LONG: usize = 64;
 
-/// The index of the first `byte` in `bytes`, if any.
+/// The index of the first `byte` in `bytes`, if any: words for the first `LONG` bytes, where
+/// most delimiters of a token are (a search ends at the first), then `memchr`.
+#[inline]
 pub(crate) fn find(bytes: &[u8], byte: u8) -> Option<usize> {
-    if bytes.len() >= LONG {
-        return memchr::memchr(byte, bytes);
+    let head = &bytes[..bytes.len().min(LONG)];
+    let at = scan(head, |w| zero(w ^ (ONES * u64::from(byte))));
+    if at < head.len() {
+        return Some(at);
     }
-    let at = scan(bytes, |w| zero(w ^ (ONES * u64::from(byte))));
-    (at < bytes.len()).then_some(at)
+    find_long(bytes, byte)
+}
+
+/// [`find`] past the first `LONG` bytes, which hold no `byte`.
+#[inline(never)]
+fn find_long(bytes: &[u8], byte: u8) -> Option<usize> {
+    let rest = bytes.get(LONG..)?;
+    memchr::memchr(byte, rest).map(|at| LONG + at)
 }
 
 /// The index of the first byte of `bytes` that ends the plain part of a JSON string: `"`, `\`
 /// or a control character (below 0x20); `bytes.len()` if there is none.
+///
+/// Inlined: most strings of a token (keys, SIDs, names) end in the first words, and a call
+/// with its setup cost more than the search. Longer ones go on out of line.
+#[inline(always)]
 pub(crate) fn string_end(bytes: &[u8]) -> usize {
-    // Words for the first `LONG` bytes: keys, SIDs and names end there. Then `memchr2` for the
-    // quote or the backslash, and one pass without a branch for a control character before it.
     let head = scan(&bytes[..bytes.len().min(LONG)], special);
     if head < LONG || bytes.len() <= LONG {
         return head;
     }
+    string_end_long(bytes)
+}
+
+/// [`string_end`] past the first `LONG` bytes, none of which is special: `memchr2` for the
+/// quote or the backslash, and one pass without a branch for a control character before it.
+#[inline(never)]
+fn string_end_long(bytes: &[u8]) -> usize {
     let end = LONG + memchr::memchr2(b'"', b'\\', &bytes[LONG..]).unwrap_or(bytes.len() - LONG);
     let plain = &bytes[LONG..end];
-    match plain.iter().fold(false, |found, &b| found | (b < 0x20)) {
-        false => end,
-        true => LONG + plain.iter().position(|&b| b < 0x20).unwrap_or(end),
+    // Whether any byte is below 0x20: a word at a time, no branch (`below` is exact as to
+    // whether a word has one).
+    let (words, rest) = plain.as_chunks::<8>();
+    let marks = words
+        .iter()
+        .fold(0, |m, w| m | below(u64::from_le_bytes(*w), 0x20))
+        | rest.iter().fold(0, |m, &b| m | u64::from(b < 0x20));
+    match marks {
+        0 => end,
+        _ => LONG + plain.iter().position(|&b| b < 0x20).unwrap_or(end),
     }
 }
 
 /// Marks `"`, `\` and control characters in a word.
 #[inline(always)]
 fn special(w: u64) -> u64 {
-    zero(w ^ (ONES * u64::from(b'"')))
-        | zero(w ^ (ONES * u64::from(b'\\')))
-        | (w.wrapping_sub(ONES * 0x20) & !w & HIGH)
+    zero(w ^ (ONES * u64::from(b'"'))) | zero(w ^ (ONES * u64::from(b'\\'))) | below(w, 0x20)
+}
+
+/// A high bit in each byte of `w` below `n` (at most 0x80); exact for the lowest such byte.
+#[inline(always)]
+fn below(w: u64, n: u8) -> u64 {
+    w.wrapping_sub(ONES * u64::from(n)) & !w & HIGH
+}
+
+/// The number of ASCII digits `bytes` starts with: eight bytes a word, so that a long number
+/// costs about as much as any text of its length.
+pub(crate) fn digits(bytes: &[u8]) -> usize {
+    // A byte is no digit if it is below `0`, or above `9` (adding 0x46 sets its high bit), or
+    // not ASCII. Carries and borrows go only towards higher bytes: the lowest mark is exact.
+    scan(bytes, |w| {
+        below(w, b'0') | (w.wrapping_add(ONES * 0x46) & HIGH) | (w & HIGH)
+    })
+}
+
+/// The index of the first `%` or `+` in `bytes` (the bytes form decoding changes), or
+/// `bytes.len()`: most components of a scope hold neither, and are then borrowed as they are.
+pub(crate) fn form_special(bytes: &[u8]) -> usize {
+    scan(bytes, |w| {
+        zero(w ^ (ONES * u64::from(b'%'))) | zero(w ^ (ONES * u64::from(b'+')))
+    })
 }
 
 #[cfg(test)]
@@ -87,6 +147,29 @@ mod tests {
                         }
                     }
                     assert_eq!(string_end(&text), at, "{len} {at}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn counts_digits_and_finds_form_escapes_at_every_offset() {
+        for stop in [
+            b'/', b':', b'a', b' ', 0, 0x80, 0xFF, b'%', b'+', b'&', b'=',
+        ] {
+            for len in 0..40 {
+                for at in 0..=len {
+                    let mut text: Vec<u8> = (0..len).map(|i| b'0' + (i % 10) as u8).collect();
+                    if at < len {
+                        text[at] = stop;
+                        // A later non-digit does not hide it; a carry from a later byte neither.
+                        if at + 1 < len {
+                            text[len - 1] = 0xFF;
+                        }
+                    }
+                    assert_eq!(digits(&text), at, "{stop} {len} {at}");
+                    let escape = text.iter().position(|&b| b == b'%' || b == b'+');
+                    assert_eq!(form_special(&text), escape.unwrap_or(len), "{len} {at}");
                 }
             }
         }

@@ -29,20 +29,27 @@ const fn is_valid_identity(s: &str) -> bool {
 }
 
 fn check_identity(s: &str) -> Result<(), IdentityError> {
-    if is_valid_identity(s) {
+    // A valid identity takes at most 4 bytes a character; a longer text is checked only for
+    // the error to give, in passes over its bytes that need no decoding (it may be a whole
+    // token's length, from a token being verified).
+    if s.len() <= 4 * MAX_IDENTITY_LEN && is_valid_identity(s) {
         return Ok(());
     }
     if s.is_empty() {
         return Err(IdentityError::Empty);
     }
-    if let Some((index, ch)) = s.chars().enumerate().find(|(_, c)| c.is_control()) {
-        return Err(IdentityError::ControlChar {
-            ch,
-            position: index + 1,
-        });
+    // Every control character is a byte below 0x20, 0x7F, or starts with 0xC2.
+    if s.bytes().any(|b| b < 0x20 || b == 0x7F || b == 0xC2) {
+        if let Some((index, ch)) = s.chars().enumerate().find(|(_, c)| c.is_control()) {
+            return Err(IdentityError::ControlChar {
+                ch,
+                position: index + 1,
+            });
+        }
     }
+    // The characters: the bytes that do not continue one.
     Err(IdentityError::TooLong {
-        len: s.chars().count(),
+        len: s.bytes().filter(|&b| b & 0xC0 != 0x80).count(),
     })
 }
 
@@ -241,6 +248,22 @@ mod tests {
         }
         // U+00A0 (0xC2 0xA0) is not a control character.
         assert!(Identity::parse("a\u{a0}b").is_ok());
+        // Texts longer than any identity's bytes: the same errors.
+        for (s, len) in [
+            ("a".repeat(1025), 1025),
+            ("😀".repeat(300), 300),
+            ("é\u{a0}".repeat(600), 1200),
+        ] {
+            assert_eq!(problem(&s), IdentityError::TooLong { len });
+        }
+        let long = format!("{}\u{85}{}", "é".repeat(700), "a".repeat(10));
+        assert_eq!(
+            problem(&long),
+            IdentityError::ControlChar {
+                ch: '\u{85}',
+                position: 701
+            }
+        );
     }
 
     #[test]

@@ -338,8 +338,7 @@ impl Inspection {
 /// [`Error::Malformed`]). Everything else is a [`Problem`] of the [`Inspection`].
 pub fn inspect_at(token: &str, now: u64) -> Result<Inspection, Error> {
     let segments = jwt::split(token)?;
-    let mut buf = Decoded::<0>::default();
-    let header_json = buf.text(segments.header, TokenPart::Header)?.to_owned();
+    let header_json = jwt::decoded_string(segments.header, TokenPart::Header)?;
     let header = Header::read_text(&header_json)?;
     let mut buf: Decoded = Decoded::default();
     let claims_json = buf.text(segments.payload, TokenPart::Payload)?;

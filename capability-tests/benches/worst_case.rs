@@ -71,6 +71,16 @@ fn at_len(make: impl Fn(usize) -> String) -> String {
     make(fits)
 }
 
+/// `n` integers of seven digits, each followed by a comma.
+fn integers(n: usize) -> String {
+    (0..n).map(|i| format!("{},", 1_000_000 + i)).collect()
+}
+
+/// `n` floats with a fraction and an exponent, each followed by a comma.
+fn floats(n: usize) -> String {
+    (0..n).map(|i| format!("{i}.5e-3,")).collect()
+}
+
 /// `n` members `"k<i>":0`: unique short keys.
 fn members(n: usize) -> String {
     (0..n).map(|i| format!(r#","k{i}":0"#)).collect()
@@ -135,6 +145,34 @@ fn main() {
             }),
         ),
         (
+            "header: an array of integers, before a wrong signature",
+            at_len(|n| {
+                let header = format!(r#"{{"alg":"HS256","x":[{}0]}}"#, integers(n));
+                sign(&header, &claims(incoming, ""), true)
+            }),
+        ),
+        (
+            "header: an array of floats, before a wrong signature",
+            at_len(|n| {
+                let header = format!(r#"{{"alg":"HS256","x":[{}0]}}"#, floats(n));
+                sign(&header, &claims(incoming, ""), true)
+            }),
+        ),
+        (
+            "header: distinct keys in a nested object",
+            at_len(|n| {
+                let header = format!(r#"{{"alg":"HS256","x":{{"a":0{}}}}}"#, members(n));
+                sign(&header, &claims(incoming, ""), true)
+            }),
+        ),
+        (
+            "header: a long string of `\\u` escapes in an ignored member",
+            at_len(|n| {
+                let header = format!(r#"{{"alg":"HS256","x":"{}"}}"#, r"\u0061".repeat(n));
+                sign(&header, &claims(incoming, ""), true)
+            }),
+        ),
+        (
             "payload: unique keys (refused after 32)",
             at_len(|n| sign(PHP_HEADER, &claims(incoming, &members(n)), false)),
         ),
@@ -147,6 +185,34 @@ fn main() {
             at_len(|n| {
                 let deep = format!(r#","x":{}{}"#, "[".repeat(n), "]".repeat(n));
                 sign(PHP_HEADER, &claims(incoming, &deep), false)
+            }),
+        ),
+        (
+            "payload: an array of integers",
+            at_len(|n| {
+                let extra = format!(r#","x":[{}0]"#, integers(n));
+                sign(PHP_HEADER, &claims(incoming, &extra), false)
+            }),
+        ),
+        (
+            "payload: an array of floats",
+            at_len(|n| {
+                let extra = format!(r#","x":[{}0]"#, floats(n));
+                sign(PHP_HEADER, &claims(incoming, &extra), false)
+            }),
+        ),
+        (
+            "payload: distinct keys in a nested object",
+            at_len(|n| {
+                let extra = format!(r#","x":{{"a":0{}}}"#, members(n));
+                sign(PHP_HEADER, &claims(incoming, &extra), false)
+            }),
+        ),
+        (
+            "payload: a long string of `\\u` escapes in an ignored member",
+            at_len(|n| {
+                let extra = format!(r#","x":"{}""#, r"\u0061".repeat(n));
+                sign(PHP_HEADER, &claims(incoming, &extra), false)
             }),
         ),
         (
@@ -359,19 +425,13 @@ fn access_tokens() -> (String, Vec<(&'static str, String)>) {
             .unwrap_or_else(|_| "x".repeat(LEN + 1))
     });
     let grants = r#""identity":"alice","voice":{"incoming":{"allow":true}}"#;
-    let numbers = |n: usize| {
-        (0..n)
-            .map(|i| format!("{},", 1_000_000 + i))
-            .collect::<String>()
-    };
-    let floats = |n: usize| (0..n).map(|i| format!("{i}.5e-3,")).collect::<String>();
     let header =
         |members: &str| format!(r#"{{"alg":"HS256","typ":"JWT","cty":"twilio-fpa;v=1"{members}}}"#);
     let hostile = vec![
         (
             "header: an array of integers",
             at_len(|n| {
-                let h = header(&format!(r#","x":[{}0]"#, numbers(n)));
+                let h = header(&format!(r#","x":[{}0]"#, integers(n)));
                 access(&h, &access_claims(grants, ""), true)
             }),
         ),
@@ -445,11 +505,21 @@ fn access_tokens() -> (String, Vec<(&'static str, String)>) {
             }),
         ),
         (
+            "header: 31 long escaped keys alike",
+            at_len(|n| {
+                access(
+                    &header(&long_members(31, n)),
+                    &access_claims(grants, ""),
+                    true,
+                )
+            }),
+        ),
+        (
             "claims: an array of integers",
             at_len(|n| {
                 access(
                     ACCESS_HEADER,
-                    &access_claims(grants, &format!(r#","x":[{}0]"#, numbers(n))),
+                    &access_claims(grants, &format!(r#","x":[{}0]"#, integers(n))),
                     false,
                 )
             }),
@@ -490,6 +560,23 @@ fn access_tokens() -> (String, Vec<(&'static str, String)>) {
             at_len(|n| {
                 let g = format!(r#"{grants},"other":{}{}"#, "[".repeat(n), "]".repeat(n));
                 access(ACCESS_HEADER, &access_claims(&g, ""), false)
+            }),
+        ),
+        (
+            "claims: 32 long escaped keys alike",
+            at_len(|n| {
+                access(
+                    ACCESS_HEADER,
+                    &access_claims(grants, &long_members(32, n)),
+                    false,
+                )
+            }),
+        ),
+        (
+            "claims: a long string of `\\u` escapes in an unknown member",
+            at_len(|n| {
+                let extra = format!(r#","x":"{}""#, r"\u0061".repeat(n));
+                access(ACCESS_HEADER, &access_claims(grants, &extra), false)
             }),
         ),
         (

@@ -51,7 +51,11 @@ pub(crate) fn canon(
                 if count > MAX_OTHER_MEMBERS {
                     return Err(too_many_members(r));
                 }
-                if keys.repeated(None, &key) {
+                if keys.repeated(
+                    None,
+                    &key,
+                    Keys::room(r.remaining(), Some(MAX_OTHER_MEMBERS)),
+                ) {
                     findings.duplicate(&key);
                 }
                 if !first {

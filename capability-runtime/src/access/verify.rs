@@ -148,13 +148,14 @@ impl ApiKey {
         if !claims.grants_present {
             return Err(Error::MissingClaim("grants"));
         }
-        if iss != self.api_key_sid().as_str() {
+        // As bytes: a SID's `as_str` checks its UTF-8 again.
+        if iss.as_bytes() != self.api_key_sid().as_bytes() {
             return Err(Error::WrongApiKey {
                 found: iss.into_owned(),
                 expected: self.api_key_sid().to_string(),
             });
         }
-        if sub != self.account_sid().as_str() {
+        if sub.as_bytes() != self.account_sid().as_bytes() {
             return Err(Error::WrongAccount {
                 found: sub.into_owned(),
                 expected: self.account_sid().to_string(),

@@ -27,6 +27,7 @@ pub(crate) struct Registered<'a> {
 ///
 /// # Errors
 /// Malformed JSON, or too many members ([`Error::Malformed`]).
+#[inline]
 pub(crate) fn read<'a>(
     text: &'a str,
     findings: &mut Findings,

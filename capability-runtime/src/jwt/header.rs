@@ -50,6 +50,7 @@ impl<'a> Header<'a> {
     ///
     /// # Errors
     /// Malformed base64url or JSON ([`Error::Malformed`]).
+    #[inline(always)]
     pub(crate) fn read(segment: &str, buf: &'a mut Decoded<0>) -> Result<Self, Error> {
         if let Some(&(_, access)) = KNOWN.iter().find(|(known, _)| *known == segment) {
             return Ok(Self::known(access));

@@ -22,7 +22,7 @@ pub(crate) mod token;
 pub(crate) use header::{Header, ACCESS_CTY};
 
 use crate::error::{Error, Malformed, TokenPart};
-use crate::limits::{MAX_TOKEN_LEN, TAG_B64_LEN, TAG_LEN};
+use crate::limits::{MAX_TOKEN_LEN, TAG_LEN};
 
 /// The bytes of a payload decoded on the stack; longer ones are decoded into one allocation.
 pub(crate) const STACK_PAYLOAD: usize = 1024;
@@ -42,6 +42,9 @@ pub(crate) struct Segments<'a> {
 /// # Errors
 /// [`Error::TokenTooLarge`] over [`MAX_TOKEN_LEN`], before any work; [`Malformed::Segments`]
 /// unless there are exactly three segments.
+// Inlined into each verifier: returned through memory, the segments are written word by word
+// and read back wider, which stalls (measured).
+#[inline(always)]
 pub(crate) fn split(token: &str) -> Result<Segments<'_>, Error> {
     if token.len() > MAX_TOKEN_LEN {
         return Err(Error::TokenTooLarge {
@@ -50,16 +53,11 @@ pub(crate) fn split(token: &str) -> Result<Segments<'_>, Error> {
         });
     }
     let bytes = token.as_bytes();
-    let segments = || {
-        Error::Malformed(Malformed::Segments {
-            found: memchr::memchr_iter(b'.', bytes).count() + 1,
-        })
-    };
-    let (Some(first), Some(last)) = (memchr::memchr(b'.', bytes), memchr::memrchr(b'.', bytes))
-    else {
-        return Err(segments());
-    };
-    if first == last || memchr::memchr(b'.', &bytes[first + 1..last]).is_some() {
+    let segments = || segments_error(bytes);
+    // The first two dots, and none in the signature after them: each byte looked at once.
+    let first = crate::bytes::find(bytes, b'.').ok_or_else(segments)?;
+    let last = first + 1 + memchr::memchr(b'.', &bytes[first + 1..]).ok_or_else(segments)?;
+    if crate::bytes::find(&bytes[last + 1..], b'.').is_some() {
         return Err(segments());
     }
     Ok(Segments {
@@ -67,6 +65,15 @@ pub(crate) fn split(token: &str) -> Result<Segments<'_>, Error> {
         payload: &token[first + 1..last],
         signature: &token[last + 1..],
         signed: &bytes[..last],
+    })
+}
+
+/// The error of a token that is not three segments. Out of line: `split` is inlined.
+#[cold]
+#[inline(never)]
+fn segments_error(bytes: &[u8]) -> Error {
+    Error::Malformed(Malformed::Segments {
+        found: memchr::memchr_iter(b'.', bytes).count() + 1,
     })
 }
 
@@ -92,6 +99,7 @@ impl<const STACK: usize> Decoded<STACK> {
     ///
     /// # Errors
     /// [`Malformed::Base64`] or [`Malformed::Json`] (not UTF-8) of `part`.
+    #[inline]
     pub(crate) fn text(&mut self, segment: &str, part: TokenPart) -> Result<&str, Error> {
         let len = base64::decoded_len_estimate(segment.len());
         let buffer = match len <= STACK {
@@ -101,15 +109,29 @@ impl<const STACK: usize> Decoded<STACK> {
                 &mut self.heap[..]
             }
         };
-        let len = base64url::decode_slice(segment, buffer)
-            .map_err(|_| Error::Malformed(Malformed::Base64(part)))?;
-        std::str::from_utf8(&buffer[..len]).map_err(|e| {
-            Error::Malformed(Malformed::Json {
-                part,
-                detail: format!("not UTF-8: {e}"),
-            })
-        })
+        let len = base64url::decode_slice(segment, buffer).map_err(|_| not_base64(part))?;
+        std::str::from_utf8(&buffer[..len]).map_err(|e| not_utf8(part, e))
     }
+}
+
+/// The JSON text of `segment`, as [`Decoded::text`] reads it, in a `String` of its own (for
+/// `inspect`, which keeps it): decoded into it, not copied.
+pub(crate) fn decoded_string(segment: &str, part: TokenPart) -> Result<String, Error> {
+    let bytes = base64url::decode(segment).map_err(|_| not_base64(part))?;
+    String::from_utf8(bytes).map_err(|e| not_utf8(part, e.utf8_error()))
+}
+
+/// The error of a segment that is not base64url.
+fn not_base64(part: TokenPart) -> Error {
+    Error::Malformed(Malformed::Base64(part))
+}
+
+/// The error of a segment whose bytes are not UTF-8.
+fn not_utf8(part: TokenPart, e: std::str::Utf8Error) -> Error {
+    Error::Malformed(Malformed::Json {
+        part,
+        detail: format!("not UTF-8: {e}"),
+    })
 }
 
 /// The first of `keys` whose tag of the signing input is the token's signature: each tag's
@@ -125,9 +147,8 @@ pub(crate) fn check_signature<'k, K>(
     keys: impl IntoIterator<Item = &'k K>,
     tag: impl Fn(&K, &[u8]) -> [u8; TAG_LEN],
 ) -> Result<&'k K, Error> {
-    let mut expected = [0u8; TAG_B64_LEN];
     for key in keys {
-        base64url::encode_slice(&tag(key, segments.signed), &mut expected);
+        let expected = base64url::encode_tag(&tag(key, segments.signed));
         if mac::equal_in_constant_time(&expected, segments.signature.as_bytes()) {
             return Ok(key);
         }
@@ -161,6 +182,20 @@ mod tests {
         }
         let long = "a".repeat(MAX_TOKEN_LEN + 1);
         assert!(matches!(split(&long), Err(Error::TokenTooLarge { .. })));
+    }
+
+    #[test]
+    fn segments_decode_into_strings_as_into_buffers() {
+        let long = "QUFB".repeat(STACK_PAYLOAD);
+        for segment in ["eyJhIjoxfQ", "eyJhIjoxfQ=", "_w", "", long.as_str(), "e$"] {
+            let mut buf = Decoded::<0>::default();
+            let text = buf.text(segment, TokenPart::Header).map(str::to_owned);
+            assert_eq!(
+                decoded_string(segment, TokenPart::Header),
+                text,
+                "{segment}"
+            );
+        }
     }
 
     #[test]
