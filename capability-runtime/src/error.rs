@@ -127,6 +127,14 @@ pub enum Error {
         /// The repeated key.
         key: String,
     },
+    /// The `voice` outgoing grant has more than
+    /// [`MAX_OUTGOING_PARAMS`](crate::MAX_OUTGOING_PARAMS) parameters.
+    TooManyParams {
+        /// How many it has.
+        count: usize,
+        /// The limit.
+        max: usize,
+    },
     /// A not-before time past `MAX_EXP`.
     InvalidNotBefore(u64),
     /// The JSON given for a `playback` grant is not a JSON object, or has a key twice.
@@ -290,6 +298,12 @@ impl fmt::Display for Error {
                 "the parameter `{}` of the `voice` outgoing grant is given twice; give each key once",
                 Truncated(key)
             ),
+            Error::TooManyParams { count, max } => write!(
+                f,
+                "the `voice` outgoing grant has {count} parameters, more than the {max} an Access \
+                 Token may carry; pass fewer, or one that the TwiML application looks the rest up \
+                 with"
+            ),
             Error::InvalidNotBefore(nbf) => write!(
                 f,
                 "a not-before time of {nbf} is too large; use Unix seconds up to 2^53-1"
@@ -421,6 +435,12 @@ pub enum Malformed {
         /// The repeated key.
         key: String,
     },
+    /// An Access Token's outgoing application has more than
+    /// [`MAX_OUTGOING_PARAMS`](crate::MAX_OUTGOING_PARAMS) parameters; the rest was not read.
+    TooManyParams {
+        /// The limit.
+        max: usize,
+    },
 }
 
 impl fmt::Display for Malformed {
@@ -441,6 +461,11 @@ impl fmt::Display for Malformed {
                 f,
                 "the token's {part}, or an object in it, has more than {max} members besides the \
                  ones capability tokens and Access Tokens use; it was not read further"
+            ),
+            Malformed::TooManyParams { max } => write!(
+                f,
+                "the token's `voice` grant has more than {max} outgoing parameters, the most an \
+                 Access Token may carry; it was not read further"
             ),
             Malformed::DuplicateKey { part, key } => write!(
                 f,

@@ -131,6 +131,7 @@ impl Problem {
                 Error::InvalidGrant { .. } => "grants",
                 Error::InvalidHeader { .. } => "header",
                 Error::Malformed(Malformed::DuplicateKey { .. }) => "duplicate_key",
+                Error::Malformed(Malformed::TooManyParams { .. }) => "grants",
                 Error::Malformed(Malformed::Base64(_)) => "signature",
                 Error::Malformed(_) => "malformed",
                 _ => "refused",

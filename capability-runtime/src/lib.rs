@@ -93,7 +93,7 @@ pub use error::{Error, Malformed, MigrationBlocker, TokenPart};
 pub use identity::IdentityError;
 pub use identity::{Identity, MAX_IDENTITY_LEN};
 pub use kinds::{GrantKind, ScopeKind};
-pub use limits::{DEFAULT_TTL, MAX_EXP, MAX_TOKEN_LEN, MAX_TTL, MIN_TTL};
+pub use limits::{DEFAULT_TTL, MAX_EXP, MAX_OUTGOING_PARAMS, MAX_TOKEN_LEN, MAX_TTL, MIN_TTL};
 pub use params::{Params, ParamsIter};
 pub use sid::{
     AccountSid, ApiKeySid, AppSid, CredentialSid, RoleSid, RoomSid, ServiceSid, SidError, SidKind,

@@ -11,6 +11,15 @@ use crate::error::Error;
 /// The policy builders refuse a policy whose tokens would be longer.
 pub const MAX_TOKEN_LEN: usize = 16 * 1024;
 
+/// The most parameters an Access Token's outgoing application carries (`voice.outgoing.params`).
+///
+/// Twilio passes them to the TwiML application with each call; the official libraries' tokens
+/// carry a handful. The builders and `access_token!` refuse a policy with more, and the verifiers
+/// and [`inspect_at`](crate::inspect_at) refuse a token with more after reading this many: each
+/// parameter costs a reader more than the bytes it takes, and a token of many one-byte
+/// parameters would otherwise cost many times one of the same length.
+pub const MAX_OUTGOING_PARAMS: usize = 64;
+
 /// The length of an HMAC-SHA256 tag, the signature of every token, in bytes.
 pub(crate) const TAG_LEN: usize = 32;
 /// The length of its base64url.

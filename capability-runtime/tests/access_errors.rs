@@ -10,6 +10,7 @@ use capability_runtime::{
     AccessPolicy, ApiKey, AppSid, ChatGrant, ClientName, ClientNameError, CredentialSid, Error,
     GrantKind, Identity, IdentityError, MigrationBlocker, PlaybackGrant, Policy, Region, RoleSid,
     RoomSid, ServiceSid, SidKind, SidProblem, VideoGrant, VoiceGrant, WorkerSid, WorkspaceSid,
+    MAX_OUTGOING_PARAMS,
 };
 use common::access::{ACCOUNT, KEY_SID};
 
@@ -283,6 +284,56 @@ fn migration_errors_say_what_to_do() {
     let e = outgoing_only.to_access_policy().unwrap_err();
     assert_eq!(e, Error::CannotMigrate(MigrationBlocker::NoClientName));
     assert!(e.to_string().contains("needs an identity"), "{e}");
+    // A capability token may carry more parameters than an Access Token.
+    let many = Policy::builder()
+        .incoming(ClientName::new("alice").unwrap())
+        .outgoing(app(), params(MAX_OUTGOING_PARAMS + 1))
+        .build()
+        .unwrap();
+    assert_eq!(
+        many.to_access_policy().unwrap_err(),
+        Error::TooManyParams {
+            count: MAX_OUTGOING_PARAMS + 1,
+            max: MAX_OUTGOING_PARAMS
+        }
+    );
+}
+
+fn app() -> AppSid {
+    AppSid::new("AP0123456789abcdef0123456789abcdef").unwrap()
+}
+
+fn params(n: usize) -> Vec<(String, String)> {
+    (0..n).map(|i| (format!("k{i}"), "v".to_owned())).collect()
+}
+
+#[test]
+fn outgoing_parameters_are_limited() {
+    let voice = |n: usize| {
+        AccessPolicy::builder()
+            .identity(alice())
+            .voice(VoiceGrant::new().outgoing(app(), params(n)))
+            .build()
+    };
+    let policy = voice(MAX_OUTGOING_PARAMS).unwrap();
+    let key = ApiKey::new(ACCOUNT, KEY_SID, SECRET).unwrap();
+    let verified = key
+        .verify_at(policy.sign_at(&key, 1000).as_str(), 1001)
+        .unwrap();
+    assert_eq!(verified.grants(), policy.grants());
+    let e = voice(MAX_OUTGOING_PARAMS + 1).unwrap_err();
+    assert_eq!(
+        e,
+        Error::TooManyParams {
+            count: 65,
+            max: MAX_OUTGOING_PARAMS
+        }
+    );
+    assert_eq!(
+        e.to_string(),
+        "the `voice` outgoing grant has 65 parameters, more than the 64 an Access Token may \
+         carry; pass fewer, or one that the TwiML application looks the rest up with"
+    );
 }
 
 #[test]

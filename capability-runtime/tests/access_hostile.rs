@@ -12,7 +12,7 @@ use common::{b64, sign_json, sign_segments};
 use capability_runtime::{
     AccessPolicy, ApiKey, AppSid, ClientName, Credentials, Error, GrantKind, Identity, Malformed,
     PlaybackGrant, Policy, TokenPart, VerifiedAccessToken, VideoGrant, VoiceGrant,
-    MAX_OTHER_MEMBERS, MAX_TOKEN_LEN,
+    MAX_OTHER_MEMBERS, MAX_OUTGOING_PARAMS, MAX_TOKEN_LEN,
 };
 
 const NOW: u64 = 1_700_000_000;
@@ -478,23 +478,77 @@ fn repeated_keys_at_any_level_in_any_spelling() {
             })
         );
     }
-    // The outgoing parameters are the application's: as many as the token holds, a repeat
-    // among them found.
-    let params: Vec<String> = (0..800).map(|i| format!(r#""k{i}":"v""#)).collect();
+    // Repeats count: an object of one key repeated is refused after as many members.
+    let same = vec![r#""k":0"#.to_owned(); 800];
+    assert_eq!(
+        with_payload(&grant(&same)),
+        Error::Malformed(Malformed::TooManyMembers {
+            part: TokenPart::Payload,
+            max: MAX_OTHER_MEMBERS
+        })
+    );
+    // The outgoing parameters: up to `MAX_OUTGOING_PARAMS`, a repeat among them found; one
+    // more, or a repeat past them, is refused unread.
+    let params = |n: usize| (0..n).map(|i| format!(r#""k{i}":"v""#)).collect::<Vec<_>>();
     let voice = |params: &[String]| {
         payload_with_grants(&format!(
             r#"{{"identity":"a","voice":{{"outgoing":{{"application_sid":"AP0123456789abcdef0123456789abcdef","params":{{{}}}}}}}}}"#,
             params.join(",")
         ))
     };
-    assert!(verify(&sign_json(PHP_HEADER, &voice(&params))).is_ok());
-    let mut repeated = params.clone();
-    repeated.push(r#""k799":"w""#.into());
+    let most = params(MAX_OUTGOING_PARAMS);
+    let verified = verify(&sign_json(PHP_HEADER, &voice(&most))).unwrap();
+    let outgoing = verified
+        .grants()
+        .voice()
+        .unwrap()
+        .outgoing_application()
+        .unwrap();
+    assert_eq!(outgoing.params().len(), MAX_OUTGOING_PARAMS);
+    let mut repeated = params(MAX_OUTGOING_PARAMS - 1);
+    repeated.push(r#""k3":"w""#.into());
     assert_eq!(
         with_payload(&voice(&repeated)),
         Error::Malformed(Malformed::DuplicateKey {
             part: TokenPart::Payload,
-            key: "k799".into()
+            key: "k3".into()
+        })
+    );
+    let mut repeated = most.clone();
+    repeated.push(r#""k3":"w""#.into());
+    for payload in [
+        voice(&params(MAX_OUTGOING_PARAMS + 1)),
+        voice(&params(800)),
+        voice(&repeated),
+        voice(&vec![r#""k":"v""#.to_owned(); 800]),
+    ] {
+        let token = sign_json(PHP_HEADER, &payload);
+        assert_eq!(common::access_disagreement(&key(), &token, NOW), None);
+        let error = err(&token);
+        assert_eq!(
+            error,
+            Error::Malformed(Malformed::TooManyParams {
+                max: MAX_OUTGOING_PARAMS
+            })
+        );
+        assert_eq!(
+            error.to_string(),
+            "the token's `voice` grant has more than 64 outgoing parameters, the most an Access \
+             Token may carry; it was not read further"
+        );
+    }
+    // Unknown fields of a grant count as well.
+    let fields = |n: usize| {
+        payload_with_grants(&format!(
+            r#"{{"identity":"a","video":{{"room":"r",{}}}}}"#,
+            keys(n).join(",")
+        ))
+    };
+    assert_eq!(
+        with_payload(&fields(MAX_OTHER_MEMBERS + 1)),
+        Error::Malformed(Malformed::TooManyMembers {
+            part: TokenPart::Payload,
+            max: MAX_OTHER_MEMBERS
         })
     );
 }

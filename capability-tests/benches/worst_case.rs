@@ -18,7 +18,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 use capability::{
     inspect_at, AccessPolicy, ApiKey, AppSid, Credentials, Identity, Policy, VoiceGrant,
-    MAX_TOKEN_LEN,
+    MAX_OUTGOING_PARAMS, MAX_TOKEN_LEN,
 };
 use contestants::{call, interleave, median, median_ratio, Contestant};
 use hmac::{Hmac, KeyInit, Mac};
@@ -590,7 +590,21 @@ fn access_tokens() -> (String, Vec<(&'static str, String)>) {
             }),
         ),
         (
-            "claims: outgoing parameters, one byte each",
+            "claims: the most outgoing parameters, one byte each, then a long one",
+            at_len(|n| {
+                let mut params: Vec<String> = (1..MAX_OUTGOING_PARAMS)
+                    .map(|i| format!(r#""{i}":"v""#))
+                    .collect();
+                params.push(format!(r#""0":"{}""#, "v".repeat(n)));
+                let g = format!(
+                    r#""identity":"alice","voice":{{"outgoing":{{"application_sid":"AP0123456789abcdef0123456789abcdef","params":{{{}}}}}}}"#,
+                    params.join(",")
+                );
+                access(ACCESS_HEADER, &access_claims(&g, ""), false)
+            }),
+        ),
+        (
+            "claims: outgoing parameters, one byte each (refused past the most)",
             at_len(|n| {
                 let params: Vec<String> = (0..n).map(|i| format!(r#""{i}":"v""#)).collect();
                 let g = format!(

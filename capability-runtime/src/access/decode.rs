@@ -20,7 +20,7 @@ use crate::identity::Identity;
 use crate::jwt::claims::{self, Registered};
 use crate::jwt::json::{
     found, members, nest, skip, str_field, too_many_members, Field, Findings, Keys, Kind, Members,
-    Number, Reader, Result, MAX_OTHER_MEMBERS,
+    Number, Reader, Result, TooMany, MAX_OTHER_MEMBERS,
 };
 use crate::kinds::GrantKind;
 use crate::params::Params;
@@ -51,11 +51,7 @@ pub(crate) fn canon(
                 if count > MAX_OTHER_MEMBERS {
                     return Err(too_many_members(r));
                 }
-                if keys.repeated(
-                    None,
-                    &key,
-                    Keys::room(r.remaining(), Some(MAX_OTHER_MEMBERS)),
-                ) {
+                if keys.repeated(None, &key, Keys::room(r.remaining(), MAX_OTHER_MEMBERS)) {
                     findings.duplicate(&key);
                 }
                 if !first {
@@ -204,7 +200,7 @@ fn incoming(r: &mut Reader<'_>, findings: &mut Findings, at: At) -> Result<bool>
         m,
         findings,
         &["allow"],
-        None,
+        TooMany::Members,
         |index, key, r, findings| {
             if index.is_none() {
                 return unknown(r, findings, at, key);
@@ -238,30 +234,37 @@ fn params(r: &mut Reader<'_>, findings: &mut Findings, at: At) -> Result<Params>
     let mut text = String::with_capacity(rest);
     let mut ends = Vec::new();
     let mut last_key_end = None;
-    members(r, m, findings, &[], None, |_, key, r, findings| {
-        if key.is_empty() {
-            at.problem(findings, || "a parameter has an empty key".into());
-        }
-        if r.peek()? != Kind::String {
-            let found = found(r, findings)?;
-            at.problem(findings, || {
-                format!(
-                    "the parameter `{}` must be a string, found {found}",
-                    Truncated(key)
-                )
-            });
-            return Ok(());
-        }
-        let pair_start = text.len();
-        text.push_str(key);
-        if let Some(previous) = last_key_end.replace(text.len()) {
-            if ends.capacity() == 0 {
-                ends.reserve_exact((rest / 6).min(64));
+    members(
+        r,
+        m,
+        findings,
+        &[],
+        TooMany::Params,
+        |_, key, r, findings| {
+            if key.is_empty() {
+                at.problem(findings, || "a parameter has an empty key".into());
             }
-            ends.push((previous, pair_start));
-        }
-        r.string_into(&mut text)
-    })?;
+            if r.peek()? != Kind::String {
+                let found = found(r, findings)?;
+                at.problem(findings, || {
+                    format!(
+                        "the parameter `{}` must be a string, found {found}",
+                        Truncated(key)
+                    )
+                });
+                return Ok(());
+            }
+            let pair_start = text.len();
+            text.push_str(key);
+            if let Some(previous) = last_key_end.replace(text.len()) {
+                if ends.capacity() == 0 {
+                    ends.reserve_exact((rest / 6).min(64));
+                }
+                ends.push((previous, pair_start));
+            }
+            r.string_into(&mut text)
+        },
+    )?;
     Ok(match last_key_end {
         Some(last_key_end) => Params::packed_but_last(text, ends, last_key_end),
         None => Params::new(),
@@ -284,7 +287,7 @@ fn outgoing(
         m,
         findings,
         &OUTGOING_FIELDS,
-        None,
+        TooMany::Members,
         |index, key, r, findings| {
             match index {
                 Some(0) => {
@@ -320,7 +323,7 @@ fn voice(
         m,
         findings,
         &VOICE_FIELDS,
-        None,
+        TooMany::Members,
         |index, key, r, findings| {
             match index {
                 Some(0) => grant.incoming = incoming(r, findings, at.field("incoming"))?,
@@ -353,7 +356,7 @@ fn video(
         m,
         findings,
         &VIDEO_FIELDS,
-        None,
+        TooMany::Members,
         |index, key, r, findings| {
             match index {
                 Some(_) => grant.room = owned_text(r, findings, at.field("room"))?,
@@ -380,7 +383,7 @@ fn service(
         m,
         findings,
         &SERVICE_FIELDS,
-        None,
+        TooMany::Members,
         |index, key, r, findings| {
             let Some(index) = index else {
                 return unknown(r, findings, at, key);
@@ -413,7 +416,7 @@ fn task_router(
         m,
         findings,
         &TASK_ROUTER_FIELDS,
-        None,
+        TooMany::Members,
         |index, key, r, findings| {
             let Some(index) = index else {
                 return unknown(r, findings, at, key);
@@ -510,7 +513,7 @@ fn grants<'a>(r: &mut Reader<'a>, findings: &mut Findings, read: &mut ReadGrants
         m,
         findings,
         &GRANT_KEYS,
-        None,
+        TooMany::Members,
         |index, key, r, findings| {
             let Some(index) = index else {
                 let mut json = String::new();

@@ -17,7 +17,7 @@ use crate::client_name::ClientName;
 use crate::error::Error;
 use crate::identity::Identity;
 use crate::kinds::GrantKind;
-use crate::limits::{check_ttl, DEFAULT_TTL, MAX_TOKEN_LEN};
+use crate::limits::{check_ttl, DEFAULT_TTL, MAX_OUTGOING_PARAMS, MAX_TOKEN_LEN};
 
 /// The largest not-before time: 2^53 − 1, as [`MAX_EXP`](crate::MAX_EXP).
 pub(crate) const MAX_NOT_BEFORE: u64 = crate::limits::MAX_EXP;
@@ -321,6 +321,7 @@ impl AccessPolicyBuilder {
     ///   valid [`ClientName`];
     /// - [`Error::EmptyGrantField`] for an empty endpoint id, room, role or parameter key;
     /// - [`Error::DuplicateParamKey`] for an outgoing parameter given twice;
+    /// - [`Error::TooManyParams`] for more than [`MAX_OUTGOING_PARAMS`] outgoing parameters;
     /// - [`Error::PolicyTooLarge`] when its tokens would be longer than [`MAX_TOKEN_LEN`].
     pub fn build(self) -> Result<AccessPolicy, Error> {
         if let Some(kind) = self.duplicate {
@@ -381,6 +382,12 @@ pub(crate) fn check_grants(identity: &Identity, grants: &AccessGrants) -> Result
         })?;
         non_empty(GrantKind::Voice, "endpoint id", voice.endpoint_id())?;
         if let Some(app) = voice.outgoing_application() {
+            if app.params().len() > MAX_OUTGOING_PARAMS {
+                return Err(Error::TooManyParams {
+                    count: app.params().len(),
+                    max: MAX_OUTGOING_PARAMS,
+                });
+            }
             let mut keys = HashSet::with_capacity(app.params().len());
             for (key, _) in app.params() {
                 non_empty(GrantKind::Voice, "parameter key", Some(key))?;

@@ -20,7 +20,7 @@ use crate::access::policy::MAX_NOT_BEFORE;
 use crate::client_name::is_valid_name;
 use crate::embedded::{is_b64_of, same, NO};
 use crate::kinds::GrantKind;
-use crate::limits::{MAX_TOKEN_LEN, MAX_TTL, MIN_TTL};
+use crate::limits::{MAX_OUTGOING_PARAMS, MAX_TOKEN_LEN, MAX_TTL, MIN_TTL};
 use crate::params::Params;
 use crate::sid::{AppSid, CredentialSid, RoleSid, ServiceSid, WorkerSid, WorkspaceSid};
 
@@ -136,7 +136,7 @@ impl StaticAccessPolicy {
     }
 
     /// The rules of `check_grants`: a client name for `voice`, no empty text, no parameter key
-    /// twice.
+    /// twice, no more parameters than an Access Token carries.
     const fn fields_hold(&self) -> bool {
         const fn filled(text: Option<&str>) -> bool {
             !matches!(text, Some(text) if text.is_empty())
@@ -153,6 +153,9 @@ impl StaticAccessPolicy {
                     Some((_, params)) => params,
                     None => &[],
                 };
+                if params.len() > MAX_OUTGOING_PARAMS {
+                    return false;
+                }
                 let mut i = 0;
                 while i < params.len() {
                     let mut k = 0;
@@ -456,6 +459,23 @@ mod tests {
                     outgoing: Some((
                         "AP0123456789abcdef0123456789abcdef",
                         &[("To", "x"), ("Tó", "y"), ("To", "z")],
+                    )),
+                    ..voice()
+                }),
+                order: &[GrantKind::Voice],
+                ..literal(&policies[0])
+            },
+            // More parameters than an Access Token carries.
+            StaticAccessPolicy {
+                voice: Some(StaticVoiceGrant {
+                    outgoing: Some((
+                        "AP0123456789abcdef0123456789abcdef",
+                        Box::leak(
+                            (0..=MAX_OUTGOING_PARAMS)
+                                .map(|i| (leak(&format!("k{i}")), "v"))
+                                .collect::<Vec<_>>()
+                                .into_boxed_slice(),
+                        ),
                     )),
                     ..voice()
                 }),

@@ -333,6 +333,12 @@ pub fn check(input: Input) -> Result<Checked, Error> {
                     .nth(1)
                     .map_or(identity_span, |p| p.key.span),
                 crate::Error::PolicyTooLarge { .. } => largest_part(&identity, &grants),
+                crate::Error::TooManyParams { max, .. } => grants
+                    .iter()
+                    .flat_map(|g| &g.fields)
+                    .flat_map(|f| &f.params)
+                    .nth(*max)
+                    .map_or(identity_span, |p| p.key.span),
                 _ => identity_span,
             };
             let message = match &e {

@@ -24,7 +24,7 @@ use std::collections::HashSet;
 
 use crate::bytes;
 use crate::error::{Error, Malformed, TokenPart};
-use crate::limits::{MAX_EXP, MAX_EXP_DIGITS};
+use crate::limits::{MAX_EXP, MAX_EXP_DIGITS, MAX_OUTGOING_PARAMS};
 
 /// The type of the next value.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -51,9 +51,9 @@ pub(crate) enum Number {
 pub(crate) struct SyntaxError {
     pub(crate) what: &'static str,
     pub(crate) at: usize,
-    /// An object with more than [`MAX_OTHER_MEMBERS`] members besides the known ones: well-formed
-    /// as far as it was read, and refused unread after that.
-    too_many: bool,
+    /// An object with more members than a token may have there: well-formed as far as it was
+    /// read, and refused unread after that.
+    too_many: Option<TooMany>,
 }
 
 impl SyntaxError {
@@ -69,15 +69,37 @@ impl SyntaxError {
     /// The verifiers' error for this, in `part` whose JSON text is `text`.
     pub(crate) fn into_error(self, text: &str, part: TokenPart) -> Error {
         Error::Malformed(match self.too_many {
-            true => Malformed::TooManyMembers {
+            Some(TooMany::Members) => Malformed::TooManyMembers {
                 part,
                 max: MAX_OTHER_MEMBERS,
             },
-            false => Malformed::Json {
+            Some(TooMany::Params) => Malformed::TooManyParams {
+                max: MAX_OUTGOING_PARAMS,
+            },
+            None => Malformed::Json {
                 part,
                 detail: self.detail(text),
             },
         })
+    }
+}
+
+/// Which limit on the members of an object a token broke.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum TooMany {
+    /// More than [`MAX_OTHER_MEMBERS`] besides the known ones.
+    Members,
+    /// More than [`MAX_OUTGOING_PARAMS`] outgoing parameters in an Access Token.
+    Params,
+}
+
+impl TooMany {
+    /// The most members an object may have besides the known ones.
+    pub(crate) const fn max(self) -> usize {
+        match self {
+            TooMany::Members => MAX_OTHER_MEMBERS,
+            TooMany::Params => MAX_OUTGOING_PARAMS,
+        }
     }
 }
 
@@ -176,7 +198,7 @@ impl<'a> Reader<'a> {
         SyntaxError {
             what,
             at: self.pos,
-            too_many: false,
+            too_many: None,
         }
     }
 
@@ -740,7 +762,6 @@ impl Findings {
 #[derive(Default)]
 pub(crate) struct Keys<'a> {
     known: u64,
-    others: usize,
     /// Made at the first unknown key: most objects have none.
     inline: Option<[Option<Cow<'a, str>>; INLINE_KEYS]>,
     more: Option<HashSet<Cow<'a, str>>>,
@@ -772,15 +793,14 @@ impl<'a> Keys<'a> {
     }
 
     /// How many keys can follow in the rest of a text, `remaining` bytes, at most `limit` of
-    /// them if there is one.
-    pub(crate) fn room(remaining: usize, limit: Option<usize>) -> usize {
-        (remaining / MEMBER_LEN).min(limit.unwrap_or(usize::MAX))
+    /// them.
+    pub(crate) fn room(remaining: usize, limit: usize) -> usize {
+        (remaining / MEMBER_LEN).min(limit)
     }
 
     /// [`repeated`](Self::repeated) for a key that is not one of the known ones.
     #[allow(clippy::ptr_arg)]
     fn repeated_other(&mut self, key: &Cow<'a, str>, more: usize) -> bool {
-        self.others += 1;
         if let Some(set) = &mut self.more {
             return !set.insert(key.clone());
         }
@@ -807,7 +827,8 @@ impl<'a> Keys<'a> {
 
 /// Reads the members of an object whose `{` was read: for each key, its index in `known` (or
 /// `None`) goes to `read`, which must read the value. A repeated key is recorded and its value
-/// skipped. With `limit`, more members than that besides the known ones are an error.
+/// skipped. More members than `limit` allows besides the first of each known one, repeated ones
+/// included, are an error.
 // Inlined into each reader of an object, as are `next_key`, `object` and the typed readers: a
 // call per member (registers saved, a key returned through memory) measured slower than the
 // member's own work.
@@ -817,23 +838,28 @@ pub(crate) fn members<'a>(
     mut m: Members,
     findings: &mut Findings,
     known: &[&str],
-    limit: Option<usize>,
+    limit: TooMany,
     mut read: impl FnMut(Option<usize>, &Cow<'a, str>, &mut Reader<'a>, &mut Findings) -> Result<()>,
 ) -> Result<()> {
     let mut keys = Keys::default();
+    let mut others = 0;
     while let Some(key) = m.next_key(r)? {
         // Compared inline: the keys are short, and a call to `memcmp` per known key costs more
         // than the comparison.
         let index = known
             .iter()
             .position(|k| k.len() == key.len() && k.bytes().zip(key.bytes()).all(|(a, b)| a == b));
-        if keys.repeated(index, &key, Keys::room(r.remaining(), limit)) {
+        let repeated = keys.repeated(index, &key, Keys::room(r.remaining(), limit.max()));
+        if repeated || index.is_none() {
+            others += 1;
+            if others > limit.max() {
+                return Err(too_many(r, limit));
+            }
+        }
+        if repeated {
             findings.duplicate(&key);
             skip(r, findings, 0)?;
             continue;
-        }
-        if limit.is_some_and(|limit| keys.others > limit) {
-            return Err(too_many_members(r));
         }
         read(index, &key, r, findings)?;
     }
@@ -842,8 +868,13 @@ pub(crate) fn members<'a>(
 
 /// The error of an object with more than [`MAX_OTHER_MEMBERS`] members besides the known ones.
 pub(crate) fn too_many_members(r: &Reader<'_>) -> SyntaxError {
+    too_many(r, TooMany::Members)
+}
+
+/// The error of an object that breaks the limit `which`: refused, unread after it.
+pub(crate) fn too_many(r: &Reader<'_>, which: TooMany) -> SyntaxError {
     SyntaxError {
-        too_many: true,
+        too_many: Some(which),
         ..r.error("too many members")
     }
 }
@@ -862,7 +893,7 @@ pub(crate) fn object<'a>(
         return Err(r.error("expected a JSON object"));
     }
     let m = r.begin_object()?;
-    members(&mut r, m, findings, known, Some(MAX_OTHER_MEMBERS), read)?;
+    members(&mut r, m, findings, known, TooMany::Members, read)?;
     r.end()
 }
 
@@ -885,7 +916,7 @@ pub(crate) fn skip(r: &mut Reader<'_>, findings: &mut Findings, depth: usize) ->
                 m,
                 findings,
                 &[],
-                Some(MAX_OTHER_MEMBERS),
+                TooMany::Members,
                 |_, _, r, findings| skip_inner(r, findings, depth + 1),
             )?;
         }
@@ -1205,7 +1236,7 @@ mod tests {
         let e = SyntaxError {
             what: "x",
             at: 7,
-            too_many: false,
+            too_many: None,
         };
         assert_eq!(e.detail("{\n  \"a\" 1}"), "x at line 2 column 6");
         assert_eq!(e.detail("0123456789"), "x at line 1 column 8");
