@@ -365,13 +365,9 @@ impl<'a> Reader<'a> {
                 Some(b'\\') => {
                     // The most common escape first, read whole, as many as follow each other; any
                     // other the long way.
-                    if let Some(c) = self.unicode_escape_outside_surrogates() {
-                        out.push(c);
-                        self.pos += 6;
-                        while let Some(c) = self.unicode_escape_outside_surrogates() {
-                            out.push(c);
-                            self.pos += 6;
-                        }
+                    let run = self.unicode_escapes(out);
+                    if run != self.pos {
+                        self.pos = run;
                         continue;
                     }
                     self.pos += 1;
@@ -406,19 +402,47 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// The character of the `\uXXXX` at the reader's position, if it is one outside the
-    /// surrogates (the common case), without moving.
+    /// The run of `\uXXXX` escapes outside the surrogates (the common escape, and those of a
+    /// hostile string follow each other) from the reader's position, decoded into `out`: where
+    /// the run ends, the position itself if there is none. One loop over the bytes, with no
+    /// bounds check per escape beyond the six bytes it takes; ASCII characters are gathered and
+    /// copied to `out` together, as a push per character costs more than its decoding.
     #[inline(always)]
-    fn unicode_escape_outside_surrogates(&self) -> Option<char> {
-        let &[_, b'u', a, b, c, d] = self.bytes().get(self.pos..self.pos + 6)? else {
-            return None;
-        };
-        let digits = [a, b, c, d].map(|x| u32::from(HEX[usize::from(x)]));
-        let code = digits.iter().fold(0, |n, &x| n << 4 | x);
-        match digits.iter().all(|&x| x < 16) {
-            true => char::from_u32(code),
-            false => None,
+    fn unicode_escapes(&self, out: &mut impl Sink) -> usize {
+        fn flush(out: &mut impl Sink, ascii: &[u8]) {
+            out.push_str(std::str::from_utf8(ascii).unwrap_or_default());
         }
+        let mut ascii = [0u8; 64];
+        let mut gathered = 0;
+        let mut pos = self.pos;
+        let mut rest = &self.bytes()[pos..];
+        while let Some((&[b'\\', b'u', a, b, c, d], after)) = rest.split_first_chunk::<6>() {
+            let digits = [a, b, c, d].map(|x| u32::from(HEX[usize::from(x)]));
+            // An invalid digit is 0xFF, which sets a bit above the sixteen of four digits.
+            if (digits[0] | digits[1] | digits[2] | digits[3]) > 0xF {
+                break;
+            }
+            let code = digits[0] << 12 | digits[1] << 8 | digits[2] << 4 | digits[3];
+            if code < 0x80 {
+                ascii[gathered] = code as u8;
+                gathered += 1;
+                if gathered == ascii.len() {
+                    flush(out, &ascii);
+                    gathered = 0;
+                }
+            } else {
+                let Some(c) = char::from_u32(code) else {
+                    break; // a surrogate: read the long way, with its pair
+                };
+                flush(out, &ascii[..gathered]);
+                gathered = 0;
+                out.push(c);
+            }
+            pos += 6;
+            rest = after;
+        }
+        flush(out, &ascii[..gathered]);
+        pos
     }
 
     /// Four hex digits.
@@ -1052,6 +1076,39 @@ mod tests {
             "EOF while parsing a string"
         );
         assert_eq!(string("\"é\u{7f}\"").unwrap(), "é\u{7f}");
+    }
+
+    /// Runs of `\u` escapes of every length, ASCII or not, with surrogate pairs, other escapes
+    /// and plain text among them, decode as serde_json decodes them, kept or skipped.
+    #[test]
+    fn runs_of_unicode_escapes() {
+        let pieces = [
+            r"\u0061",
+            r"\u0000",
+            r"\u007f",
+            r"\u00e9",
+            r"\u2028",
+            r"\uFFFF",
+            r"\ud83d\ude00",
+            r"\n",
+            "z",
+            "é",
+        ];
+        for len in [0, 1, 63, 64, 65, 130] {
+            for (i, piece) in pieces.iter().enumerate() {
+                let run = r"\u0062".repeat(len);
+                let json = format!(r#""{run}{piece}{run}{}""#, pieces[(i + 3) % pieces.len()]);
+                let expected: String = serde_json::from_str(&json).unwrap();
+                assert_eq!(string(&json).unwrap(), expected, "{json}");
+                let mut r = Reader::new(&json);
+                r.skip_string().unwrap();
+                r.end().unwrap();
+            }
+            let bad = format!(r#""{}\u00g1""#, r"\u0062".repeat(len));
+            assert_eq!(string(&bad).unwrap_err().what, "invalid escape");
+            let lone = format!(r#""{}\ud800x""#, r"\u0062".repeat(len));
+            assert!(string(&lone).is_err());
+        }
     }
 
     #[test]
