@@ -128,7 +128,7 @@ pub enum Error {
         key: String,
     },
     /// The `voice` outgoing grant has more than
-    /// [`MAX_OUTGOING_PARAMS`](crate::MAX_OUTGOING_PARAMS) parameters.
+    /// `MAX_OUTGOING_PARAMS` parameters.
     TooManyParams {
         /// How many it has.
         count: usize,
@@ -436,7 +436,7 @@ pub enum Malformed {
         key: String,
     },
     /// An Access Token's outgoing application has more than
-    /// [`MAX_OUTGOING_PARAMS`](crate::MAX_OUTGOING_PARAMS) parameters; the rest was not read.
+    /// `MAX_OUTGOING_PARAMS` parameters; the rest was not read.
     TooManyParams {
         /// The limit.
         max: usize,

@@ -15,7 +15,7 @@ pub const MAX_TOKEN_LEN: usize = 16 * 1024;
 ///
 /// Twilio passes them to the TwiML application with each call; the official libraries' tokens
 /// carry a handful. The builders and `access_token!` refuse a policy with more, and the verifiers
-/// and [`inspect_at`](crate::inspect_at) refuse a token with more after reading this many: each
+/// and `inspect_at` refuse a token with more after reading this many: each
 /// parameter costs a reader more than the bytes it takes, and a token of many one-byte
 /// parameters would otherwise cost many times one of the same length.
 pub const MAX_OUTGOING_PARAMS: usize = 64;
