@@ -115,14 +115,24 @@ fn special_byte(bytes: &[u8]) -> usize {
 /// Where the text of a string goes as it is decoded: a `String`, or nowhere ([`Discard`]) when
 /// the string is skipped, checked but not kept.
 trait Sink {
+    /// Whether the text is kept: a skipped string's escapes are checked, not gathered.
+    const KEEPS: bool = true;
     fn push_str(&mut self, s: &str);
     fn push(&mut self, c: char);
+    /// Bytes below 0x80, decoded from escapes.
+    fn push_ascii(&mut self, ascii: &[u8]);
 }
 
 impl Sink for String {
     #[inline]
     fn push_str(&mut self, s: &str) {
         String::push_str(self, s);
+    }
+
+    #[inline]
+    fn push_ascii(&mut self, ascii: &[u8]) {
+        // ASCII is UTF-8: this never fails.
+        String::push_str(self, std::str::from_utf8(ascii).unwrap_or_default());
     }
 
     #[inline]
@@ -135,11 +145,16 @@ impl Sink for String {
 struct Discard;
 
 impl Sink for Discard {
+    const KEEPS: bool = false;
+
     #[inline]
     fn push_str(&mut self, _: &str) {}
 
     #[inline]
     fn push(&mut self, _: char) {}
+
+    #[inline]
+    fn push_ascii(&mut self, _: &[u8]) {}
 }
 
 /// The value of each hex digit; 0xFF for other bytes.
@@ -408,10 +423,7 @@ impl<'a> Reader<'a> {
     /// bounds check per escape beyond the six bytes it takes; ASCII characters are gathered and
     /// copied to `out` together, as a push per character costs more than its decoding.
     #[inline(always)]
-    fn unicode_escapes(&self, out: &mut impl Sink) -> usize {
-        fn flush(out: &mut impl Sink, ascii: &[u8]) {
-            out.push_str(std::str::from_utf8(ascii).unwrap_or_default());
-        }
+    fn unicode_escapes<O: Sink>(&self, out: &mut O) -> usize {
         let mut ascii = [0u8; 64];
         let mut gathered = 0;
         let mut pos = self.pos;
@@ -423,25 +435,29 @@ impl<'a> Reader<'a> {
                 break;
             }
             let code = digits[0] << 12 | digits[1] << 8 | digits[2] << 4 | digits[3];
-            if code < 0x80 {
+            if !O::KEEPS {
+                if (0xD800..0xE000).contains(&code) {
+                    break; // a surrogate: read the long way, with its pair
+                }
+            } else if code < 0x80 {
                 ascii[gathered] = code as u8;
                 gathered += 1;
                 if gathered == ascii.len() {
-                    flush(out, &ascii);
+                    out.push_ascii(&ascii);
                     gathered = 0;
                 }
             } else {
                 let Some(c) = char::from_u32(code) else {
                     break; // a surrogate: read the long way, with its pair
                 };
-                flush(out, &ascii[..gathered]);
+                out.push_ascii(&ascii[..gathered]);
                 gathered = 0;
                 out.push(c);
             }
             pos += 6;
             rest = after;
         }
-        flush(out, &ascii[..gathered]);
+        out.push_ascii(&ascii[..gathered]);
         pos
     }
 
