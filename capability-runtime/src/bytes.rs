@@ -130,6 +130,24 @@ pub(crate) fn form_special(bytes: &[u8]) -> usize {
     })
 }
 
+/// The value of each hex digit; 0xFF for other bytes: the `\uXXXX` escapes of the JSON reader
+/// and the `%XX` escapes of the scope reader.
+pub(crate) static HEX_VALUE: [u8; 256] = {
+    let mut table = [0xFF; 256];
+    let mut b = 0;
+    while b < 10 {
+        table[b'0' as usize + b] = b as u8;
+        b += 1;
+    }
+    let mut b = 0;
+    while b < 6 {
+        table[b'a' as usize + b] = 10 + b as u8;
+        table[b'A' as usize + b] = 10 + b as u8;
+        b += 1;
+    }
+    table
+};
+
 #[cfg(test)]
 mod tests {
     use super::*;

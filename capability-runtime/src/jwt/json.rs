@@ -22,7 +22,7 @@
 use std::borrow::Cow;
 use std::collections::HashSet;
 
-use crate::bytes;
+use crate::bytes::{self, HEX_VALUE};
 use crate::error::{Error, Malformed, TokenPart};
 use crate::limits::{MAX_EXP, MAX_EXP_DIGITS, MAX_OUTGOING_PARAMS};
 
@@ -156,23 +156,6 @@ impl Sink for Discard {
     #[inline]
     fn push_ascii(&mut self, _: &[u8]) {}
 }
-
-/// The value of each hex digit; 0xFF for other bytes.
-static HEX: [u8; 256] = {
-    let mut table = [0xFF; 256];
-    let mut b = 0;
-    while b < 10 {
-        table[b'0' as usize + b] = b as u8;
-        b += 1;
-    }
-    let mut b = 0;
-    while b < 6 {
-        table[b'a' as usize + b] = 10 + b as u8;
-        table[b'A' as usize + b] = 10 + b as u8;
-        b += 1;
-    }
-    table
-};
 
 /// Reads one JSON text.
 pub(crate) struct Reader<'a> {
@@ -429,7 +412,7 @@ impl<'a> Reader<'a> {
         let mut pos = self.pos;
         let mut rest = &self.bytes()[pos..];
         while let Some((&[b'\\', b'u', a, b, c, d], after)) = rest.split_first_chunk::<6>() {
-            let digits = [a, b, c, d].map(|x| u32::from(HEX[usize::from(x)]));
+            let digits = [a, b, c, d].map(|x| u32::from(HEX_VALUE[usize::from(x)]));
             // An invalid digit is 0xFF, which sets a bit above the sixteen of four digits.
             if (digits[0] | digits[1] | digits[2] | digits[3]) > 0xF {
                 break;
@@ -465,7 +448,7 @@ impl<'a> Reader<'a> {
     #[inline(always)]
     fn hex4(&mut self) -> Result<u16> {
         if let Some(&[a, b, c, d]) = self.bytes().get(self.pos..self.pos + 4) {
-            let digits = [a, b, c, d].map(|x| HEX[usize::from(x)]);
+            let digits = [a, b, c, d].map(|x| HEX_VALUE[usize::from(x)]);
             if digits.iter().all(|&x| x < 16) {
                 self.pos += 4;
                 return Ok(digits.iter().fold(0, |n, &x| n << 4 | u16::from(x)));

@@ -7,7 +7,7 @@
 use std::borrow::Cow;
 
 use super::EVENTS_PATH_ENCODED;
-use crate::bytes;
+use crate::bytes::{self, HEX_VALUE};
 use crate::capability::scope::EVENTS_PATH;
 use crate::params::Params;
 
@@ -64,26 +64,9 @@ fn form_decoded(raw: &[u8]) -> Option<(u8, &[u8])> {
 /// The byte two hex digits (either case) spell.
 #[inline]
 fn hex_pair(high: u8, low: u8) -> Option<u8> {
-    let (high, low) = (HEX[usize::from(high)], HEX[usize::from(low)]);
+    let (high, low) = (HEX_VALUE[usize::from(high)], HEX_VALUE[usize::from(low)]);
     ((high | low) < 16).then_some(high << 4 | low)
 }
-
-/// The value of each hex digit; 0xFF for other bytes.
-static HEX: [u8; 256] = {
-    let mut table = [0xFF; 256];
-    let mut b = 0;
-    while b < 10 {
-        table[b'0' as usize + b] = b as u8;
-        b += 1;
-    }
-    let mut b = 0;
-    while b < 6 {
-        table[b'a' as usize + b] = 10 + b as u8;
-        table[b'A' as usize + b] = 10 + b as u8;
-        b += 1;
-    }
-    table
-};
 
 /// The bytes both decodings of [`inner_params`] keep as they are: all but `%`, `+`, `&`
 /// and `=`.
