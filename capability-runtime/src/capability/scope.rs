@@ -30,19 +30,66 @@ pub(crate) const EVENTS: &str = "scope:stream:subscribe";
 
 const HEX: &[u8; 16] = b"0123456789ABCDEF";
 
-/// PHP's `urlencode` of the UTF-8 bytes of `s`, appended to `out`: `A-Z a-z 0-9 - _ .` stay,
-/// a space becomes `+`, every other byte `%XX` in upper-case hex.
+/// The encoding of one byte: at most `N` ASCII bytes.
+#[derive(Clone, Copy)]
+pub(crate) struct Encoded<const N: usize> {
+    bytes: [u8; N],
+    len: usize,
+}
+
+impl<const N: usize> Encoded<N> {
+    /// Its bytes.
+    pub(crate) const fn as_bytes(&self) -> &[u8] {
+        self.bytes.split_at(self.len).0
+    }
+}
+
+/// PHP's `urlencode` of the byte `b`: `A-Z a-z 0-9 - _ .` stay, a space becomes `+`, every other
+/// byte `%XX` in upper-case hex. The one statement of the rule: the encoder, its `const` check
+/// and the templates' writer take a byte's encoding from here.
+pub(crate) const fn urlencoded(b: u8) -> Encoded<3> {
+    match b {
+        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => Encoded {
+            bytes: [b, 0, 0],
+            len: 1,
+        },
+        b' ' => Encoded {
+            bytes: [b'+', 0, 0],
+            len: 1,
+        },
+        _ => Encoded {
+            bytes: [b'%', HEX[(b >> 4) as usize], HEX[(b & 0xF) as usize]],
+            len: 3,
+        },
+    }
+}
+
+/// The `urlencode` of the `urlencode` of the byte `b`, as parameters are encoded in a scope: `+`
+/// for a space becomes `%2B`, `%XX` becomes `%25XX`.
+pub(crate) const fn twice_urlencoded(b: u8) -> Encoded<5> {
+    let once = urlencoded(b);
+    let mut twice = Encoded {
+        bytes: [0; 5],
+        len: 0,
+    };
+    let mut i = 0;
+    while i < once.len {
+        let again = urlencoded(once.bytes[i]);
+        let mut k = 0;
+        while k < again.len {
+            twice.bytes[twice.len] = again.bytes[k];
+            twice.len += 1;
+            k += 1;
+        }
+        i += 1;
+    }
+    twice
+}
+
+/// PHP's `urlencode` of the UTF-8 bytes of `s`, appended to `out` ([`urlencoded`]).
 pub(crate) fn urlencode_into(out: &mut String, s: &str) {
     for &b in s.as_bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => out.push(b as char),
-            b' ' => out.push('+'),
-            _ => {
-                out.push('%');
-                out.push(HEX[usize::from(b >> 4)] as char);
-                out.push(HEX[usize::from(b & 0xF)] as char);
-            }
-        }
+        out.extend(urlencoded(b).as_bytes().iter().map(|&c| char::from(c)));
     }
 }
 
@@ -94,30 +141,14 @@ fn events_into(out: &mut String, events: &Events) {
 // of literals embeds is checked against its grants when it is rebuilt (`Policy::from_static`).
 // Each function compares the encoding from `at` on and returns where it ends, or `NO`.
 
-/// `text` at `at` is PHP's `urlencode` of the byte `b` (see [`urlencode_into`]).
+/// `text` at `at` is PHP's `urlencode` of the byte `b` ([`urlencoded`]).
 const fn encoded_byte(text: &[u8], at: usize, b: u8) -> usize {
-    match b {
-        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => same(text, at, &[b]),
-        b' ' => same(text, at, b"+"),
-        _ => same(
-            text,
-            at,
-            &[b'%', HEX[(b >> 4) as usize], HEX[(b & 0xF) as usize]],
-        ),
-    }
+    same(text, at, urlencoded(b).as_bytes())
 }
 
-/// `text` at `at` is the `urlencode` of the `urlencode` of the byte `b`.
+/// `text` at `at` is the `urlencode` of the `urlencode` of the byte `b` ([`twice_urlencoded`]).
 const fn twice_encoded_byte(text: &[u8], at: usize, b: u8) -> usize {
-    match b {
-        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => same(text, at, &[b]),
-        b' ' => encoded_byte(text, at, b'+'),
-        _ => {
-            let at = encoded_byte(text, at, b'%');
-            let at = encoded_byte(text, at, HEX[(b >> 4) as usize]);
-            encoded_byte(text, at, HEX[(b & 0xF) as usize])
-        }
-    }
+    same(text, at, twice_urlencoded(b).as_bytes())
 }
 
 /// `text` at `at` is the `urlencode` of `s`.

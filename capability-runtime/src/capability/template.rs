@@ -19,7 +19,9 @@ use std::borrow::Cow;
 use std::sync::OnceLock;
 
 use crate::capability::grants::{Events, Grants, Outgoing};
-use crate::capability::scope::{self, urlencode_into, EVENTS, EVENTS_PATH, INCOMING, OUTGOING};
+use crate::capability::scope::{
+    self, twice_urlencoded, urlencode_into, EVENTS, EVENTS_PATH, INCOMING, OUTGOING,
+};
 use crate::capability::wire::{self, max_token_len, PAYLOAD_HEAD, PAYLOAD_ISS};
 use crate::client_name::{ClientName, MAX_CLIENT_NAME_LEN};
 use crate::error::Error;
@@ -106,14 +108,9 @@ impl HoleValue {
     }
 }
 
-/// The length of PHP's `urlencode` applied twice to the byte `b`: `+` for a space becomes `%2B`,
-/// `%XX` becomes `%25XX`.
-const fn twice_encoded_len(b: u8) -> usize {
-    match b {
-        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => 1,
-        b' ' => 3,
-        _ => 5,
-    }
+/// The length of PHP's `urlencode` applied twice to the byte `b`.
+fn twice_encoded_len(b: u8) -> usize {
+    twice_urlencoded(b).as_bytes().len()
 }
 
 /// Whether two SIDs are the same, compared eight bytes at a time: `==` on the arrays calls
@@ -384,32 +381,12 @@ impl Template {
                     HoleValue::Text(text) => {
                         let mut g = crate::template::Gather::new(w);
                         for &b in text.as_bytes() {
-                            twice_encoded(&mut g, b);
+                            g.push(twice_urlencoded(b).as_bytes());
                         }
                     }
                 },
             }
         }
-    }
-}
-
-/// Appends the `urlencode` of the `urlencode` of `b` (see `scope::urlencode_into`). Its own code
-/// rather than `urlencode_into` twice: it writes into the token as it is encoded, where those
-/// would need a `String` per token; `capability-tests/tests/templates.rs` holds the two to the
-/// same bytes.
-#[cfg(feature = "jwt")]
-fn twice_encoded(g: &mut crate::template::Gather<'_, '_>, b: u8) {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    match b {
-        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' => g.push(&[b]),
-        b' ' => g.push(b"%2B"),
-        _ => g.push(&[
-            b'%',
-            b'2',
-            b'5',
-            HEX[usize::from(b >> 4)],
-            HEX[usize::from(b & 0xF)],
-        ]),
     }
 }
 
