@@ -118,62 +118,7 @@ fn template(checked: &Checked, krate: &TokenStream) -> TokenStream {
     let grants: Vec<TokenStream> = checked
         .grants
         .iter()
-        .map(|grant| {
-            let (method, ty) = match grant.kind {
-                GrantKind::Voice => ("voice", "VoiceGrant"),
-                GrantKind::Video => ("video", "VideoGrant"),
-                GrantKind::Chat => ("chat", "ChatGrant"),
-                GrantKind::Sync => ("sync", "SyncGrant"),
-                _ => ("task_router", "TaskRouterGrant"),
-            };
-            let (method, ty) = (format_ident!("{method}"), format_ident!("{ty}"));
-            let fields: Vec<TokenStream> = grant
-                .fields
-                .iter()
-                .map(|field| {
-                    let call = format_ident!("{}", field.keyword);
-                    let Some(value) = &field.value else {
-                        return quote!(.#call());
-                    };
-                    let value = match (value, sid_type(field.keyword)) {
-                        (Value::Lit(text), Some(ty)) => {
-                            let ty = format_ident!("{ty}");
-                            let text = &text.value;
-                            quote!(const { #p::#ty::from_static(#text) })
-                        }
-                        (Value::Lit(text), None) => {
-                            let text = &text.value;
-                            quote!(#text)
-                        }
-                        (Value::Expr(group), _) => hole(group, field.keyword),
-                    };
-                    if field.keyword != "outgoing" {
-                        return quote!(.#call(#value));
-                    }
-                    let pairs: Vec<TokenStream> = field
-                        .params
-                        .iter()
-                        .map(|param| {
-                            let key = &param.key.value;
-                            let value = match &param.value {
-                                Value::Lit(text) => {
-                                    let text = &text.value;
-                                    quote!(::core::convert::Into::<#p::String>::into(#text))
-                                }
-                                Value::Expr(group) => hole(group, "param"),
-                            };
-                            quote!((#key, #value))
-                        })
-                        .collect();
-                    if pairs.is_empty() {
-                        quote!(.outgoing(#value, ::core::iter::empty::<(&'static str, &'static str)>()))
-                    } else {
-                        quote!(.outgoing(#value, [#(#pairs),*]))
-                    }
-                })
-                .collect();
-            quote!(.#method(#p::#ty::new() #(#fields)*))
-        })
+        .map(|grant| grant_call(grant, &p, &mut hole))
         .collect();
     let ttl = checked.ttl_secs.map(|secs| {
         let secs = proc_macro2::Literal::u64_unsuffixed(secs);
@@ -364,7 +309,7 @@ fn dynamic(checked: &Checked, krate: &TokenStream) -> TokenStream {
     let grants: Vec<TokenStream> = checked
         .grants
         .iter()
-        .map(|grant| grant_call(grant, &p, &mut bind))
+        .map(|grant| grant_call(grant, &p, &mut |group, _| bind(group)))
         .collect();
     let ttl = checked.ttl_secs.map(|secs| {
         let secs = proc_macro2::Literal::u64_unsuffixed(secs);
@@ -385,10 +330,12 @@ fn dynamic(checked: &Checked, krate: &TokenStream) -> TokenStream {
     }
 }
 
+/// The builder call of a grant, each `{expr}` replaced by `bind(group, keyword)` (`"param"` for
+/// a parameter's value): the user's value, or in a template the hole that stands for it.
 fn grant_call(
     grant: &Grant,
     p: &TokenStream,
-    bind: &mut impl FnMut(&Group) -> TokenStream,
+    bind: &mut impl FnMut(&Group, &str) -> TokenStream,
 ) -> TokenStream {
     let (method, ty) = match grant.kind {
         GrantKind::Voice => ("voice", "VoiceGrant"),
@@ -409,7 +356,7 @@ fn grant_call(
 fn field_call(
     field: &Field,
     p: &TokenStream,
-    bind: &mut impl FnMut(&Group) -> TokenStream,
+    bind: &mut impl FnMut(&Group, &str) -> TokenStream,
 ) -> TokenStream {
     let method = format_ident!("{}", field.keyword);
     let Some(value) = &field.value else {
@@ -425,7 +372,7 @@ fn field_call(
             let text = &text.value;
             quote!(#text)
         }
-        (Value::Expr(group), _) => bind(group),
+        (Value::Expr(group), _) => bind(group, field.keyword),
     };
     if field.keyword != "outgoing" {
         return quote!(.#method(#value));
@@ -441,7 +388,7 @@ fn field_call(
                     quote!(::core::convert::Into::<#p::String>::into(#text))
                 }
                 Value::Expr(group) => {
-                    let value = bind(group);
+                    let value = bind(group, "param");
                     quote_spanned! {user_located(group)=>
                         ::core::convert::Into::<#p::String>::into(#value)
                     }
