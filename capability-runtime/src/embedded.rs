@@ -51,6 +51,26 @@ pub(crate) const fn char_at(bytes: &[u8], i: usize) -> (char, usize) {
     }
 }
 
+/// `parts` one after the other in a buffer of `N` bytes, and their length; `None` if longer.
+pub(crate) const fn joined<const N: usize>(parts: &[&[u8]]) -> Option<([u8; N], usize)> {
+    let mut text = [0u8; N];
+    let mut len = 0;
+    let mut i = 0;
+    while i < parts.len() {
+        let mut k = 0;
+        while k < parts[i].len() {
+            if len == N {
+                return None;
+            }
+            text[len] = parts[i][k];
+            len += 1;
+            k += 1;
+        }
+        i += 1;
+    }
+    Some((text, len))
+}
+
 /// `b64` is the unpadded base64url of `text`.
 pub(crate) const fn is_b64_of(text: &[u8], b64: &[u8]) -> bool {
     const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";

@@ -290,7 +290,7 @@ pub(crate) use mirror::{encodes_header, encodes_tail};
 mod mirror {
     use super::{JsonChar, HEADER_HEAD, MAX_REGION_LEN};
     use crate::access::statics::{StaticAccessPolicy, StaticServiceGrant};
-    use crate::embedded::{char_at, is_b64_of, same};
+    use crate::embedded::{char_at, is_b64_of, joined, same};
     use crate::kinds::GrantKind;
 
     /// Whether `tail` is [`claims_tail`] of the static policy `p`, byte for byte: the `const`
@@ -459,8 +459,7 @@ mod mirror {
 
     /// Whether `header_b64` is the base64url of [`header`] for `region`.
     pub(crate) const fn encodes_header(header_b64: &str, region: Option<&str>) -> bool {
-        let mut text = [0u8; HEADER_HEAD.len() + 9 + MAX_REGION_LEN + 1];
-        let mut len = 0;
+        const MAX: usize = HEADER_HEAD.len() + r#","twr":""}"#.len() + MAX_REGION_LEN;
         let parts: [&[u8]; 4] = match region {
             Some(region) => [
                 HEADER_HEAD.as_bytes(),
@@ -470,20 +469,10 @@ mod mirror {
             ],
             None => [HEADER_HEAD.as_bytes(), b"}", b"", b""],
         };
-        let mut i = 0;
-        while i < parts.len() {
-            let mut k = 0;
-            while k < parts[i].len() {
-                if len == text.len() {
-                    return false;
-                }
-                text[len] = parts[i][k];
-                len += 1;
-                k += 1;
-            }
-            i += 1;
+        match joined::<MAX>(&parts) {
+            Some((text, len)) => is_b64_of(text.split_at(len).0, header_b64.as_bytes()),
+            None => false,
         }
-        is_b64_of(text.split_at(len).0, header_b64.as_bytes())
     }
 }
 

@@ -10,7 +10,8 @@
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine as _;
 
-use crate::limits::{b64_len, MAX_EXP_DIGITS, TAG_B64_LEN};
+use crate::embedded::{is_b64_of, joined};
+use crate::limits::{b64_len, MAX_EXP_DIGITS, MAX_TOKEN_LEN, TAG_B64_LEN};
 use crate::sid::SID_LEN;
 
 /// base64url of `{"typ":"JWT","alg":"HS256"}`, twilio-php's JOSE header, the one this library
@@ -79,45 +80,16 @@ pub(crate) fn payload_prefix_b64(scope: &str) -> String {
 
 /// Whether `b64` is [`payload_prefix_b64`] of `scope`, compared in `const` context.
 pub(crate) const fn is_payload_prefix_b64(scope: &str, b64: &str) -> bool {
-    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
-    let (head, scope, iss) = (
+    let parts = [
         PAYLOAD_HEAD.as_bytes(),
         scope.as_bytes(),
         PAYLOAD_ISS.as_bytes(),
-    );
-    let len = head.len() + scope.len() + iss.len();
-    let whole = len - payload_tail_len(scope.len());
-    let b64 = b64.as_bytes();
-    if b64.len() != whole / 3 * 4 {
+    ];
+    let Some((text, len)) = joined::<MAX_TOKEN_LEN>(&parts) else {
         return false;
-    }
-    /// The byte at `i` of `{"scope":"<scope>","iss":"`.
-    const fn byte(head: &[u8], scope: &[u8], iss: &[u8], i: usize) -> u32 {
-        (if i < head.len() {
-            head[i]
-        } else if i < head.len() + scope.len() {
-            scope[i - head.len()]
-        } else {
-            iss[i - head.len() - scope.len()]
-        }) as u32
-    }
-    let mut i = 0;
-    while i < whole {
-        let n = byte(head, scope, iss, i) << 16
-            | byte(head, scope, iss, i + 1) << 8
-            | byte(head, scope, iss, i + 2);
-        let at = i / 3 * 4;
-        let mut k = 0;
-        while k < 4 {
-            let sextet = (n >> (18 - 6 * k)) & 0x3F;
-            if b64[at + k] != ALPHABET[sextet as usize] {
-                return false;
-            }
-            k += 1;
-        }
-        i += 3;
-    }
-    true
+    };
+    let whole = len - payload_tail_len(scope.len());
+    is_b64_of(text.split_at(whole).0, b64.as_bytes())
 }
 
 #[cfg(test)]
