@@ -54,6 +54,18 @@ pub(crate) fn check_ttl(ttl: Duration) -> Result<(), Error> {
     Ok(())
 }
 
+/// The size rule: a policy whose tokens would be `token_len` bytes long at the most is refused
+/// when they would be longer than [`MAX_TOKEN_LEN`], which the verifiers decode.
+pub(crate) fn check_token_len(token_len: usize) -> Result<(), Error> {
+    if token_len > MAX_TOKEN_LEN {
+        return Err(Error::PolicyTooLarge {
+            token_len,
+            max: MAX_TOKEN_LEN,
+        });
+    }
+    Ok(())
+}
+
 #[cfg(feature = "jwt")]
 /// The expiry of a token issued at `issued_at` for `ttl` seconds: clamped to [`MAX_EXP`], never
 /// wrapped.

@@ -17,7 +17,7 @@ use crate::client_name::ClientName;
 use crate::error::Error;
 use crate::identity::Identity;
 use crate::kinds::GrantKind;
-use crate::limits::{check_ttl, DEFAULT_TTL, MAX_OUTGOING_PARAMS, MAX_TOKEN_LEN};
+use crate::limits::{check_token_len, check_ttl, DEFAULT_TTL, MAX_OUTGOING_PARAMS};
 
 /// The largest not-before time: 2^53 − 1, as [`MAX_EXP`](crate::MAX_EXP).
 pub(crate) const MAX_NOT_BEFORE: u64 = crate::limits::MAX_EXP;
@@ -322,7 +322,7 @@ impl AccessPolicyBuilder {
     /// - [`Error::EmptyGrantField`] for an empty endpoint id, room, role or parameter key;
     /// - [`Error::DuplicateParamKey`] for an outgoing parameter given twice;
     /// - [`Error::TooManyParams`] for more than [`MAX_OUTGOING_PARAMS`] outgoing parameters;
-    /// - [`Error::PolicyTooLarge`] when its tokens would be longer than [`MAX_TOKEN_LEN`].
+    /// - [`Error::PolicyTooLarge`] when its tokens would be longer than [`MAX_TOKEN_LEN`](crate::MAX_TOKEN_LEN).
     pub fn build(self) -> Result<AccessPolicy, Error> {
         if let Some(kind) = self.duplicate {
             return Err(Error::DuplicateGrant(kind));
@@ -337,13 +337,7 @@ impl AccessPolicyBuilder {
 
         let header_b64 = encode::b64(&encode::header(self.region.as_ref()));
         let tail = encode::claims_tail(&identity, &self.grants, self.not_before);
-        let token_len = encode::token_len(header_b64.len(), tail.len());
-        if token_len > MAX_TOKEN_LEN {
-            return Err(Error::PolicyTooLarge {
-                token_len,
-                max: MAX_TOKEN_LEN,
-            });
-        }
+        check_token_len(encode::token_len(header_b64.len(), tail.len()))?;
         let tail_b64 = encode::tail_b64(&tail).map(Cow::Owned);
         Ok(AccessPolicy {
             identity,
@@ -421,6 +415,7 @@ mod tests {
     use super::*;
     use crate::access::grants::OutgoingApplication;
     use crate::client_name::ClientNameError;
+    use crate::limits::MAX_TOKEN_LEN;
     use crate::params::Params;
     use crate::sid::AppSid;
 

@@ -20,13 +20,13 @@
 
 use std::sync::OnceLock;
 
-use crate::access::encode::{JsonChar, PAYLOAD_HEAD_MAX};
+use crate::access::encode::{token_len, JsonChar};
 use crate::access::policy::{AccessPolicy, AccessPolicyBuilder};
 use crate::access::region::Region;
 use crate::client_name::is_valid_name;
 use crate::error::Error;
 use crate::identity::Identity;
-use crate::limits::{b64_len, MAX_TOKEN_LEN, TAG_B64_LEN};
+use crate::limits::check_token_len;
 use crate::sid::{AppSid, CredentialSid, RoleSid, ServiceSid, WorkerSid, WorkspaceSid, SID_LEN};
 use crate::template::Run;
 
@@ -442,7 +442,7 @@ impl AccessTemplate {
     /// # Errors
     /// What [`AccessPolicyBuilder::build`] returns for the same values: an identity that is not
     /// a client name with a `voice` grant, an empty text where one is refused, tokens longer than
-    /// [`MAX_TOKEN_LEN`].
+    /// [`MAX_TOKEN_LEN`](crate::MAX_TOKEN_LEN).
     ///
     /// # Panics
     /// When the identity or the values are not those of the spec's holes, or (on first use) when
@@ -495,9 +495,7 @@ impl AccessTemplate {
                 _ => SID_LEN,
             };
         }
-        let token_len =
-            template.header_b64.len() + 1 + b64_len(PAYLOAD_HEAD_MAX + tail_len) + 1 + TAG_B64_LEN;
-        valid &= token_len <= MAX_TOKEN_LEN;
+        valid &= check_token_len(token_len(template.header_b64.len(), tail_len)).is_ok();
         let mut slots = [const { None }; MAX_ACCESS_HOLES];
         for (slot, value) in slots.iter_mut().zip(values) {
             *slot = Some(value);

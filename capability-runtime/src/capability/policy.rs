@@ -11,7 +11,7 @@ use crate::capability::{scope, wire};
 use crate::client_name::ClientName;
 use crate::error::Error;
 use crate::kinds::ScopeKind;
-use crate::limits::{check_ttl, DEFAULT_TTL, MAX_TOKEN_LEN, MAX_TTL, MIN_TTL};
+use crate::limits::{check_token_len, check_ttl, DEFAULT_TTL, MAX_TOKEN_LEN, MAX_TTL, MIN_TTL};
 use crate::params::Params;
 use crate::sid::AppSid;
 
@@ -304,13 +304,7 @@ impl PolicyBuilder {
             }
         }
         let policy = self.encoded();
-        let token_len = max_token_len(policy.scope_len());
-        if token_len > MAX_TOKEN_LEN {
-            return Err(Error::PolicyTooLarge {
-                token_len,
-                max: MAX_TOKEN_LEN,
-            });
-        }
+        check_token_len(max_token_len(policy.scope_len()))?;
         Ok(policy)
     }
 

@@ -26,7 +26,7 @@ use crate::capability::wire::{self, max_token_len, PAYLOAD_HEAD, PAYLOAD_ISS};
 use crate::client_name::{ClientName, MAX_CLIENT_NAME_LEN};
 use crate::error::Error;
 use crate::kinds::ScopeKind;
-use crate::limits::{MAX_TOKEN_LEN, MAX_TTL, MIN_TTL};
+use crate::limits::{check_token_len, MAX_TTL, MIN_TTL};
 use crate::params::Params;
 use crate::sid::{AppSid, SID_LEN};
 use crate::template::Run;
@@ -328,15 +328,9 @@ impl Template {
                         }
                     })
                     .sum::<usize>();
-            let token_len = max_token_len(longest);
-            assert!(
-                token_len <= MAX_TOKEN_LEN,
-                "{}",
-                Error::PolicyTooLarge {
-                    token_len,
-                    max: MAX_TOKEN_LEN
-                }
-            );
+            if let Err(e) = check_token_len(max_token_len(longest)) {
+                panic!("{e}");
+            }
         }
         Template {
             spec,
@@ -462,7 +456,7 @@ impl CapabilityTemplate {
     /// long.
     ///
     /// # Errors
-    /// [`Error::PolicyTooLarge`] when its tokens would be longer than [`MAX_TOKEN_LEN`].
+    /// [`Error::PolicyTooLarge`] when its tokens would be longer than [`MAX_TOKEN_LEN`](crate::MAX_TOKEN_LEN).
     ///
     /// # Panics
     /// As [`policy`](Self::policy), parameter values allowed.
@@ -472,13 +466,7 @@ impl CapabilityTemplate {
     ) -> Result<super::Policy, Error> {
         let template = self.template();
         let policy = self.fill(template, holes);
-        let token_len = max_token_len(policy.scope_len());
-        if token_len > MAX_TOKEN_LEN {
-            return Err(Error::PolicyTooLarge {
-                token_len,
-                max: MAX_TOKEN_LEN,
-            });
-        }
+        check_token_len(max_token_len(policy.scope_len()))?;
         Ok(policy)
     }
 
