@@ -749,6 +749,24 @@ fn members_besides_the_known_ones_are_limited() {
         expected.to_string().contains("more than 32 members"),
         "{expected}"
     );
+    // Repeated keys count: a key repeated is refused after as many, in the payload and the
+    // header, by `verify_at` and `inspect_at` alike.
+    let repeated = r#","k":0"#.repeat(800);
+    let stuffed = format!("{body}{repeated}}}");
+    let header = format!(r#"{{"typ":"JWT","alg":"HS256"{repeated}}}"#);
+    for (token, part) in [
+        (sign_json(PHP_HEADER, &stuffed), TokenPart::Payload),
+        (sign_json(&header, &payload()), TokenPart::Header),
+    ] {
+        assert_eq!(
+            err(&token),
+            Error::Malformed(Malformed::TooManyMembers {
+                part,
+                max: MAX_OTHER_MEMBERS
+            })
+        );
+        assert_eq!(common::capability_disagreement(&creds(), &token, NOW), None);
+    }
 }
 
 /// Scope URIs of other services are kept, each as a string, up to a limit.
