@@ -340,7 +340,7 @@ impl Inspection {
 pub fn inspect_at(token: &str, now: u64) -> Result<Inspection, Error> {
     let segments = jwt::split(token)?;
     let header_json = jwt::decoded_string(segments.header, TokenPart::Header)?;
-    let header = Header::read_text(&header_json)?;
+    let mut header = Header::read_text(&header_json)?;
     let mut buf: Decoded = Decoded::default();
     let claims_json = buf.text(segments.payload, TokenPart::Payload)?;
 
@@ -379,7 +379,7 @@ pub fn inspect_at(token: &str, now: u64) -> Result<Inspection, Error> {
     };
     let problems = &mut inspection.problems;
     if kind == TokenKind::Access {
-        match access::check_header(header) {
+        match access::check_header(&mut header) {
             Ok(region) => inspection.region = region,
             Err(e) => problems.push(Problem::Refused(e)),
         }
@@ -390,7 +390,7 @@ pub fn inspect_at(token: &str, now: u64) -> Result<Inspection, Error> {
         if let Some(cty) = text_of(&header.cty) {
             problems.push(Problem::ContentType { found: cty });
         }
-        if let Err(e) = capability::check_header(header) {
+        if let Err(e) = capability::check_header(&mut header) {
             problems.insert(0, Problem::Refused(e));
         }
     }

@@ -151,12 +151,20 @@ fn has_sid_shape(s: &str) -> bool {
 /// A SID is not a secret, but the text given where one belongs may be one (an auth token
 /// passed in the wrong argument): the error quotes the text only when it plainly is not a
 /// secret, and otherwise says what is wrong without quoting it (see [`SidError::input`]).
+///
+/// Inlined, with the error out of line: a SID returned through memory from a call is read back
+/// in pieces its writes cannot forward, a stall that measured longer than the check.
+#[inline(always)]
 fn check_sid(s: &str, kind: SidKind, disclosure: Disclosure) -> Result<[u8; SID_LEN], SidError> {
-    if is_valid_sid(s, kind) {
-        let mut bytes = [0; SID_LEN];
-        bytes.copy_from_slice(s.as_bytes());
-        return Ok(bytes);
+    match <&[u8; SID_LEN]>::try_from(s.as_bytes()) {
+        Ok(bytes) if is_valid_sid(s, kind) => Ok(*bytes),
+        _ => Err(sid_error(s, kind, disclosure)),
     }
+}
+
+/// What is wrong with `s`, which is not a SID of `kind`.
+#[inline(never)]
+fn sid_error(s: &str, kind: SidKind, disclosure: Disclosure) -> SidError {
     // Another kind is named only for text that has the shape of that kind.
     let problem = if s.is_empty() {
         SidProblem::Empty
@@ -182,7 +190,7 @@ fn check_sid(s: &str, kind: SidKind, disclosure: Disclosure) -> Result<[u8; SID_
             len: s.chars().count(),
         }
     };
-    Err(SidError::new(kind, s, problem, disclosure))
+    SidError::new(kind, s, problem, disclosure)
 }
 
 /// Copies a SID known to be valid into its fixed-size form, in `const` context.

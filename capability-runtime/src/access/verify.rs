@@ -104,7 +104,7 @@ impl ApiKey {
     /// A distinct [`Error`] for each check that fails.
     pub fn verify_at(&self, token: &str, now: u64) -> Result<VerifiedAccessToken, Error> {
         let segments = jwt::split(token)?;
-        let region = check_header(Header::read(segments.header, &mut Decoded::default())?)?;
+        let region = check_header(&mut Header::read(segments.header, &mut Decoded::default())?)?;
         // The key that signed: this one, or the secondary during a rotation. Its own `iss`,
         // claims and leeway are checked below.
         let key = jwt::check_signature(&segments, self.verifying_keys(), ApiKey::tag_of)?;
@@ -170,7 +170,7 @@ impl ApiKey {
 ///
 /// # Errors
 /// The first rule the header breaks.
-pub(crate) fn check_header(mut header: Header<'_>) -> Result<Option<Region>, Error> {
+pub(crate) fn check_header(header: &mut Header<'_>) -> Result<Option<Region>, Error> {
     header.check_common()?;
     let invalid = |member, expected, found: String| Error::InvalidHeader {
         member,
@@ -178,21 +178,21 @@ pub(crate) fn check_header(mut header: Header<'_>) -> Result<Option<Region>, Err
         found,
     };
     let shown = |value: &str| format!("`{}`", Truncated(value));
-    match header.cty {
+    match &header.cty {
         Field::Present(cty) if cty == ACCESS_CTY => {}
         Field::Present(cty) => return Err(invalid("cty", "`twilio-fpa;v=1`", shown(&cty))),
         Field::Missing => return Err(invalid("cty", "`twilio-fpa;v=1`", "missing".into())),
-        Field::Invalid(found) => return Err(invalid("cty", "`twilio-fpa;v=1`", found.into())),
+        Field::Invalid(found) => return Err(invalid("cty", "`twilio-fpa;v=1`", (*found).into())),
     }
     const TYP: &str = "`JWT`, or no `typ`";
-    match header.typ {
+    match &header.typ {
         Field::Missing => {}
         Field::Present(typ) if typ == "JWT" => {}
         Field::Present(typ) => return Err(invalid("typ", TYP, shown(&typ))),
-        Field::Invalid(found) => return Err(invalid("typ", TYP, found.into())),
+        Field::Invalid(found) => return Err(invalid("typ", TYP, (*found).into())),
     }
     const TWR: &str = "a region code such as `us1`, null, or no `twr`";
-    match header.twr {
+    match &header.twr {
         Field::Missing | Field::Present(None) => Ok(None),
         // C#'s library writes an empty region as `""`.
         Field::Present(Some(twr)) if twr.is_empty() => Ok(None),
@@ -200,6 +200,6 @@ pub(crate) fn check_header(mut header: Header<'_>) -> Result<Option<Region>, Err
             Ok(region) => Ok(Some(region)),
             Err(_) => Err(invalid("twr", TWR, shown(&twr))),
         },
-        Field::Invalid(found) => Err(invalid("twr", TWR, found.into())),
+        Field::Invalid(found) => Err(invalid("twr", TWR, (*found).into())),
     }
 }

@@ -78,7 +78,7 @@ impl Credentials {
     /// A distinct [`Error`] for each check that fails.
     pub fn verify_at(&self, token: &str, now: u64) -> Result<VerifiedToken, Error> {
         let segments = jwt::split(token)?;
-        check_header(Header::read(segments.header, &mut Decoded::default())?)?;
+        check_header(&mut Header::read(segments.header, &mut Decoded::default())?)?;
         jwt::check_signature(&segments, self.verifying_keys(), |key, input| {
             key.tag(input)
         })?;
@@ -119,7 +119,7 @@ impl Credentials {
 ///
 /// # Errors
 /// The first rule the header breaks.
-pub(crate) fn check_header(mut header: Header<'_>) -> Result<(), Error> {
+pub(crate) fn check_header(header: &mut Header<'_>) -> Result<(), Error> {
     header.check_common()?;
     if header.is_access() {
         return Err(Error::InvalidHeader {
