@@ -428,6 +428,14 @@ pub enum Malformed {
         /// The limit on the other members.
         max: usize,
     },
+    /// The header or payload holds more than `MAX_VALUES` values (members of objects and
+    /// elements of arrays, at any depth); the rest was not read.
+    TooManyValues {
+        /// Which segment.
+        part: TokenPart,
+        /// The limit.
+        max: usize,
+    },
     /// The header or payload has the same key twice, which readers may resolve differently.
     DuplicateKey {
         /// Which segment.
@@ -461,6 +469,12 @@ impl fmt::Display for Malformed {
                 f,
                 "the token's {part}, or an object in it, has more than {max} members besides the \
                  ones capability tokens and Access Tokens use; it was not read further"
+            ),
+            Malformed::TooManyValues { part, max } => write!(
+                f,
+                "the token's {part} holds more than {max} values (members of objects and elements \
+                 of arrays), more than any capability token or Access Token; it was not read \
+                 further"
             ),
             Malformed::TooManyParams { max } => write!(
                 f,

@@ -110,7 +110,7 @@ pub use capability::{Credentials, Signer, VerifiedToken};
 #[cfg(feature = "jwt")]
 pub use inspect::{inspect, inspect_at, Inspection, LifetimeStart, Problem, TokenKind};
 #[cfg(feature = "jwt")]
-pub use jwt::json::MAX_OTHER_MEMBERS;
+pub use jwt::json::{MAX_OTHER_MEMBERS, MAX_VALUES};
 #[cfg(feature = "jwt")]
 pub use jwt::token::Token;
 

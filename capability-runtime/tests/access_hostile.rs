@@ -12,7 +12,7 @@ use common::{b64, sign_json, sign_segments};
 use capability_runtime::{
     AccessPolicy, ApiKey, AppSid, ClientName, Credentials, Error, GrantKind, Identity, Malformed,
     PlaybackGrant, Policy, TokenPart, VerifiedAccessToken, VideoGrant, VoiceGrant,
-    MAX_OTHER_MEMBERS, MAX_OUTGOING_PARAMS, MAX_TOKEN_LEN,
+    MAX_OTHER_MEMBERS, MAX_OUTGOING_PARAMS, MAX_TOKEN_LEN, MAX_VALUES,
 };
 
 const NOW: u64 = 1_700_000_000;
@@ -551,6 +551,49 @@ fn repeated_keys_at_any_level_in_any_spelling() {
             max: MAX_OTHER_MEMBERS
         })
     );
+}
+
+/// A header or payload holds at most `MAX_VALUES` values, at any depth, grants and unknown
+/// members alike: one more is refused by `verify_at` and `inspect_at` alike, in the header
+/// before the signature is checked.
+#[test]
+fn values_are_limited_at_any_depth() {
+    let expected = |part| {
+        Error::Malformed(Malformed::TooManyValues {
+            part,
+            max: MAX_VALUES,
+        })
+    };
+    let at_limit = common::holding_values(&payload(), MAX_VALUES);
+    let token = sign_json(PHP_HEADER, &at_limit);
+    assert_eq!(verify(&token).unwrap().identity().unwrap(), "alice");
+    assert_eq!(common::access_disagreement(&key(), &token, NOW), None);
+    for over in [
+        common::holding_values(&payload(), MAX_VALUES + 1),
+        // In an unknown grant, nested.
+        payload_with_grants(&format!(
+            r#"{{"identity":"alice","other":[{}]}}"#,
+            vec!["[[],[]]"; 90].join(",")
+        )),
+    ] {
+        let token = sign_json(PHP_HEADER, &over);
+        assert_eq!(err(&token), expected(TokenPart::Payload), "{over}");
+        assert_eq!(common::access_disagreement(&key(), &token, NOW), None);
+    }
+    let header = common::holding_values(PARSED_HEADER, MAX_VALUES);
+    assert_eq!(
+        verify(&sign_json(&header, &payload()))
+            .unwrap()
+            .identity()
+            .unwrap(),
+        "alice"
+    );
+    let header = common::holding_values(PARSED_HEADER, MAX_VALUES + 1);
+    let token = sign_json(&header, &payload());
+    assert_eq!(err(&token), expected(TokenPart::Header));
+    assert_eq!(common::access_disagreement(&key(), &token, NOW), None);
+    let (unsigned, _) = token.rsplit_once('.').unwrap();
+    assert_eq!(err(&format!("{unsigned}.x")), expected(TokenPart::Header));
 }
 
 #[test]

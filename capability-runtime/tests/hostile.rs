@@ -17,7 +17,7 @@ use common::{b64, sign_json, sign_segments, ACCOUNT, SECRET};
 use capability_runtime::{
     AccountSid, AppSid, ClientName, ClientNameError, Credentials, Error, Malformed, Policy,
     SidProblem, TokenPart, VerifiedToken, MAX_EXP, MAX_OTHER_MEMBERS, MAX_OTHER_SCOPES,
-    MAX_TOKEN_LEN,
+    MAX_TOKEN_LEN, MAX_VALUES,
 };
 
 const APP: &str = "APbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
@@ -767,6 +767,49 @@ fn members_besides_the_known_ones_are_limited() {
         );
         assert_eq!(common::capability_disagreement(&creds(), &token, NOW), None);
     }
+}
+
+/// A header or payload holds at most `MAX_VALUES` values, at any depth: one more is refused by
+/// `verify_at` and `inspect_at` alike, in the header before the signature is checked.
+#[test]
+fn values_are_limited_at_any_depth() {
+    let expected = |part| {
+        Error::Malformed(Malformed::TooManyValues {
+            part,
+            max: MAX_VALUES,
+        })
+    };
+    let at_limit = common::holding_values(&payload(), MAX_VALUES);
+    let token = sign_json(PHP_HEADER, &at_limit);
+    assert_eq!(verify(&token).unwrap().expires_at(), EXP);
+    assert_eq!(common::capability_disagreement(&creds(), &token, NOW), None);
+    let p = payload();
+    let body = &p[..p.len() - 1];
+    for over in [
+        common::holding_values(&p, MAX_VALUES + 1),
+        // Nested values count: arrays of arrays, objects in arrays.
+        format!(r#"{body},"x":[{}]}}"#, vec!["[0,0,0]"; 65].join(",")),
+        format!(r#"{body},"x":[{}]}}"#, vec![r#"{"a":[]}"#; 130].join(",")),
+    ] {
+        let token = sign_json(PHP_HEADER, &over);
+        assert_eq!(err(&token), expected(TokenPart::Payload), "{over}");
+        assert_eq!(common::capability_disagreement(&creds(), &token, NOW), None);
+    }
+    let header = common::holding_values(PARSED_HEADER, MAX_VALUES);
+    assert_eq!(
+        verify(&sign_json(&header, &payload()))
+            .unwrap()
+            .expires_at(),
+        EXP
+    );
+    let header = common::holding_values(PARSED_HEADER, MAX_VALUES + 1);
+    let token = sign_json(&header, &payload());
+    assert_eq!(err(&token), expected(TokenPart::Header));
+    assert_eq!(common::capability_disagreement(&creds(), &token, NOW), None);
+    let (unsigned, _) = token.rsplit_once('.').unwrap();
+    assert_eq!(err(&format!("{unsigned}.x")), expected(TokenPart::Header));
+    let message = expected(TokenPart::Header).to_string();
+    assert!(message.contains("more than 256 values"), "{message}");
 }
 
 /// Scope URIs of other services are kept, each as a string, up to a limit.

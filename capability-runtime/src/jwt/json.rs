@@ -69,6 +69,10 @@ impl SyntaxError {
     /// The verifiers' error for this, in `part` whose JSON text is `text`.
     pub(crate) fn into_error(self, text: &str, part: TokenPart) -> Error {
         Error::Malformed(match self.too_many {
+            Some(TooMany::Values) => Malformed::TooManyValues {
+                part,
+                max: MAX_VALUES,
+            },
             Some(TooMany::Members) => Malformed::TooManyMembers {
                 part,
                 max: MAX_OTHER_MEMBERS,
@@ -84,9 +88,11 @@ impl SyntaxError {
     }
 }
 
-/// Which limit on the members of an object a token broke.
+/// Which limit on the members of an object, or on the values of a text, a token broke.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum TooMany {
+    /// More than [`MAX_VALUES`] in one JSON text.
+    Values,
     /// More than [`MAX_OTHER_MEMBERS`] besides the known ones.
     Members,
     /// More than [`MAX_OUTGOING_PARAMS`] outgoing parameters in an Access Token.
@@ -97,6 +103,7 @@ impl TooMany {
     /// The most members an object may have besides the known ones.
     pub(crate) const fn max(self) -> usize {
         match self {
+            TooMany::Values => MAX_VALUES,
             TooMany::Members => MAX_OTHER_MEMBERS,
             TooMany::Params => MAX_OUTGOING_PARAMS,
         }
@@ -112,32 +119,123 @@ fn special_byte(bytes: &[u8]) -> usize {
     bytes::string_end(bytes)
 }
 
+/// What each byte after a `\\` stands for: the byte it decodes to, [`UNICODE`] for `u`, or
+/// [`INVALID`].
+static ESCAPED: [u8; 256] = {
+    let mut table = [INVALID; 256];
+    table[b'"' as usize] = b'"';
+    table[b'\\' as usize] = b'\\';
+    table[b'/' as usize] = b'/';
+    table[b'b' as usize] = 8;
+    table[b'f' as usize] = 12;
+    table[b'n' as usize] = b'\n';
+    table[b'r' as usize] = b'\r';
+    table[b't' as usize] = b'\t';
+    table[b'u' as usize] = UNICODE;
+    table
+};
+
+/// In [`ESCAPED`]: no escape.
+const INVALID: u8 = 0;
+/// In [`ESCAPED`]: `\\u`, four hex digits next.
+const UNICODE: u8 = 0xFF;
+
+/// How many bytes of decoded text [`Gather`] holds before handing them over.
+const GATHERED: usize = 256;
+
+/// How many plain bytes between escapes are read one by one before the rest of the run is
+/// searched by words.
+const SHORT_RUN: usize = 16;
+
+/// The decoded text of a string on its way to a [`Sink`]: gathered in a buffer of the reader's
+/// and handed over a buffer at a time, as a call to copy each short piece (a character, a few
+/// plain bytes between escapes) costs more than the piece. Nothing is gathered for a sink that
+/// keeps nothing. The length is the caller's, not a field: so it stays in a register.
+struct Gather<'o, O: Sink> {
+    out: &'o mut O,
+    buf: [u8; GATHERED],
+}
+
+impl<'o, O: Sink> Gather<'o, O> {
+    #[inline(always)]
+    fn new(out: &'o mut O) -> Self {
+        Gather {
+            out,
+            buf: [0; GATHERED],
+        }
+    }
+
+    /// One byte after the `len` gathered: an ASCII character, or a byte of the plain text
+    /// (a character may then be split across two hand-overs, see [`hand_over`]). The new
+    /// length.
+    #[inline(always)]
+    fn byte(&mut self, len: usize, b: u8) -> usize {
+        if !O::KEEPS {
+            return 0;
+        }
+        let len = if len == self.buf.len() {
+            self.flush(len)
+        } else {
+            len
+        };
+        self.buf[len] = b;
+        len + 1
+    }
+
+    /// One character after the `len` gathered; the new length.
+    #[inline(always)]
+    fn char(&mut self, len: usize, c: char) -> usize {
+        if !O::KEEPS {
+            return 0;
+        }
+        let len = if self.buf.len() - len < c.len_utf8() {
+            self.flush(len)
+        } else {
+            len
+        };
+        len + c.encode_utf8(&mut self.buf[len..]).len()
+    }
+
+    /// Hands over the `len` gathered; the new length: the first bytes of a character the
+    /// buffer ends inside, kept for the next hand-over.
+    #[inline(always)]
+    fn flush(&mut self, len: usize) -> usize {
+        match O::KEEPS && len > 0 {
+            true => hand_over(self.out, &mut self.buf, len),
+            false => 0,
+        }
+    }
+}
+
+/// Hands the first `len` bytes of `buf` to `out` but the first bytes of a character they end
+/// inside, which are moved to the front of `buf`; their count. Out of line, so that only the
+/// buffer is seen outside the loop that fills it, and its length stays in a register.
+#[inline(never)]
+fn hand_over<O: Sink>(out: &mut O, buf: &mut [u8], len: usize) -> usize {
+    // The bytes are characters and plain text of a `str`, in order: UTF-8 up to, at most, a
+    // character begun at the end.
+    let whole = match std::str::from_utf8(&buf[..len]) {
+        Ok(text) => text,
+        Err(e) => std::str::from_utf8(&buf[..e.valid_up_to()]).unwrap_or_default(),
+    };
+    out.push_str(whole);
+    let handed = whole.len();
+    buf.copy_within(handed..len, 0);
+    len - handed
+}
+
 /// Where the text of a string goes as it is decoded: a `String`, or nowhere ([`Discard`]) when
 /// the string is skipped, checked but not kept.
 trait Sink {
     /// Whether the text is kept: a skipped string's escapes are checked, not gathered.
     const KEEPS: bool = true;
     fn push_str(&mut self, s: &str);
-    fn push(&mut self, c: char);
-    /// Bytes below 0x80, decoded from escapes.
-    fn push_ascii(&mut self, ascii: &[u8]);
 }
 
 impl Sink for String {
     #[inline]
     fn push_str(&mut self, s: &str) {
         String::push_str(self, s);
-    }
-
-    #[inline]
-    fn push_ascii(&mut self, ascii: &[u8]) {
-        // ASCII is UTF-8: this never fails.
-        String::push_str(self, std::str::from_utf8(ascii).unwrap_or_default());
-    }
-
-    #[inline]
-    fn push(&mut self, c: char) {
-        String::push(self, c);
     }
 }
 
@@ -149,18 +247,14 @@ impl Sink for Discard {
 
     #[inline]
     fn push_str(&mut self, _: &str) {}
-
-    #[inline]
-    fn push(&mut self, _: char) {}
-
-    #[inline]
-    fn push_ascii(&mut self, _: &[u8]) {}
 }
 
 /// Reads one JSON text.
 pub(crate) struct Reader<'a> {
     text: &'a str,
     pos: usize,
+    /// The members and elements read so far, at every depth (see [`MAX_VALUES`]).
+    values: usize,
 }
 
 /// The members of an object being read; see [`Reader::begin_object`].
@@ -175,7 +269,11 @@ pub(crate) struct Elements {
 
 impl<'a> Reader<'a> {
     pub(crate) fn new(text: &'a str) -> Self {
-        Self { text, pos: 0 }
+        Self {
+            text,
+            pos: 0,
+            values: 0,
+        }
     }
 
     /// How many bytes are left to read.
@@ -189,6 +287,16 @@ impl<'a> Reader<'a> {
 
     fn err<T>(&self, what: &'static str) -> Result<T> {
         Err(self.error(what))
+    }
+
+    /// Counts one more member or element, refused past [`MAX_VALUES`].
+    #[inline(always)]
+    fn count_value(&mut self) -> Result<()> {
+        self.values += 1;
+        if self.values > MAX_VALUES {
+            return Err(too_many(self, TooMany::Values));
+        }
+        Ok(())
     }
 
     /// An error at the current position.
@@ -342,73 +450,94 @@ impl<'a> Reader<'a> {
     }
 
     /// The rest of a string from its first special byte (`"`, `\\` or a control character), into
-    /// `out`: each escape decoded, and each run of plain text between them found by words and
-    /// copied at once.
-    fn escaped(&mut self, out: &mut impl Sink) -> Result<()> {
+    /// `out`: each escape decoded; a short run of plain text between them read byte by byte and a
+    /// long one found by words, so that text dense with escapes costs no more per byte than
+    /// plain text costs per search. What is kept is gathered and handed to `out` a buffer at a
+    /// time ([`Gather`]).
+    fn escaped<O: Sink>(&mut self, out: &mut O) -> Result<()> {
         let bytes = self.bytes();
+        let mut gather = Gather::new(out);
+        let mut len = 0;
+        let mut i = self.pos;
+        // Where the run of plain text being read starts.
+        let mut run = i;
         loop {
-            // The plain text up to the next special byte, unless one is next (escapes often
-            // follow each other): then no search and no copy (a call).
-            if !matches!(bytes.get(self.pos), Some(b'\\' | b'"')) {
-                let start = self.pos;
-                self.pos = start + special_byte(&bytes[start..]);
-                out.push_str(self.slice(start, self.pos));
-            }
-            match bytes.get(self.pos) {
-                None => return self.err("EOF while parsing a string"),
+            match bytes.get(i) {
+                Some(b'\\') => {
+                    match bytes.get(i + 1).map(|&e| ESCAPED[usize::from(e)]) {
+                        Some(UNICODE) => {
+                            self.pos = i;
+                            (i, len) = self.unicode_escapes(&mut gather, len);
+                            if i == self.pos {
+                                // A surrogate, or not four hex digits: the long way.
+                                self.pos = i + 2;
+                                len = gather.char(len, self.unicode_escape()?);
+                                i = self.pos;
+                            }
+                        }
+                        Some(INVALID) => {
+                            self.pos = i + 1;
+                            return self.err("invalid escape");
+                        }
+                        Some(c) => {
+                            len = gather.byte(len, c);
+                            i += 2;
+                        }
+                        None => {
+                            self.pos = i + 1;
+                            return self.err("EOF while parsing a string");
+                        }
+                    }
+                    run = i;
+                }
                 Some(b'"') => {
-                    self.pos += 1;
+                    gather.flush(len);
+                    self.pos = i + 1;
                     return Ok(());
                 }
-                Some(b'\\') => {
-                    // The most common escape first, read whole, as many as follow each other; any
-                    // other the long way.
-                    let run = self.unicode_escapes(out);
-                    if run != self.pos {
-                        self.pos = run;
-                        continue;
-                    }
-                    self.pos += 1;
-                    let c = match bytes.get(self.pos) {
-                        Some(b'"') => b'"',
-                        Some(b'\\') => b'\\',
-                        Some(b'/') => b'/',
-                        Some(b'b') => 8,
-                        Some(b'f') => 12,
-                        Some(b'n') => b'\n',
-                        Some(b'r') => b'\r',
-                        Some(b't') => b'\t',
-                        Some(b'u') => {
-                            self.pos += 1;
-                            let c = self.unicode_escape()?;
-                            out.push(c);
-                            0
+                Some(0..0x20) => {
+                    self.pos = i;
+                    return self
+                        .err("control character (\\u0000-\\u001F) found while parsing a string");
+                }
+                Some(&b) => {
+                    len = gather.byte(len, b);
+                    i += 1;
+                    // Byte by byte while escapes are near, where a search's setup costs more;
+                    // past that, the rest of the run by words, handed over whole.
+                    if i - run == SHORT_RUN {
+                        let end = i + special_byte(&bytes[i..]);
+                        if O::KEEPS && end > i {
+                            // From the start of the character `i` may be inside: its first
+                            // bytes, gathered, are taken back.
+                            let from = (i - 3..=i)
+                                .rev()
+                                .find(|&at| self.text.is_char_boundary(at))
+                                .unwrap_or(i);
+                            len = gather.flush(len - (i - from));
+                            gather.out.push_str(self.slice(from, end));
                         }
-                        Some(_) => return self.err("invalid escape"),
-                        None => return self.err("EOF while parsing a string"),
-                    };
-                    if c != 0 {
-                        out.push(char::from(c));
-                        self.pos += 1;
+                        i = end;
                     }
                 }
-                Some(_) => {
-                    return self
-                        .err("control character (\\u0000-\\u001F) found while parsing a string")
+                None => {
+                    self.pos = i;
+                    return self.err("EOF while parsing a string");
                 }
             }
         }
     }
 
-    /// The run of `\uXXXX` escapes outside the surrogates (the common escape, and those of a
-    /// hostile string follow each other) from the reader's position, decoded into `out`: where
-    /// the run ends, the position itself if there is none. One loop over the bytes, with no
-    /// bounds check per escape beyond the six bytes it takes; ASCII characters are gathered and
-    /// copied to `out` together, as a push per character costs more than its decoding.
+    /// The run of `\\uXXXX` escapes outside the surrogates (the common escape, and those of a
+    /// hostile string follow each other) from the reader's position, decoded into `gather`: where
+    /// the run ends, the position itself if there is none, and the length gathered. One loop
+    /// over the bytes, with no bounds check per escape beyond the six bytes it takes.
     #[inline(always)]
-    fn unicode_escapes<O: Sink>(&self, out: &mut O) -> usize {
-        let mut ascii = [0u8; 64];
-        let mut gathered = 0;
+    fn unicode_escapes<O: Sink>(
+        &self,
+        gather: &mut Gather<'_, O>,
+        mut len: usize,
+    ) -> (usize, usize) {
         let mut pos = self.pos;
         let mut rest = &self.bytes()[pos..];
         while let Some((&[b'\\', b'u', a, b, c, d], after)) = rest.split_first_chunk::<6>() {
@@ -418,30 +547,18 @@ impl<'a> Reader<'a> {
                 break;
             }
             let code = digits[0] << 12 | digits[1] << 8 | digits[2] << 4 | digits[3];
-            if !O::KEEPS {
-                if (0xD800..0xE000).contains(&code) {
-                    break; // a surrogate: read the long way, with its pair
-                }
-            } else if code < 0x80 {
-                ascii[gathered] = code as u8;
-                gathered += 1;
-                if gathered == ascii.len() {
-                    out.push_ascii(&ascii);
-                    gathered = 0;
-                }
+            if code < 0x80 {
+                len = gather.byte(len, code as u8);
             } else {
                 let Some(c) = char::from_u32(code) else {
                     break; // a surrogate: read the long way, with its pair
                 };
-                out.push_ascii(&ascii[..gathered]);
-                gathered = 0;
-                out.push(c);
+                len = gather.char(len, c);
             }
             pos += 6;
             rest = after;
         }
-        out.push_ascii(&ascii[..gathered]);
-        pos
+        (pos, len)
     }
 
     /// Four hex digits.
@@ -659,6 +776,7 @@ impl Members {
             None => return r.err("EOF while parsing an object"),
             _ => return r.err("key must be a string"),
         }
+        r.count_value()?;
         let key = r.string()?;
         r.skip_ws();
         match r.byte() {
@@ -683,7 +801,7 @@ impl Elements {
                     Ok(false)
                 }
                 None => r.err("EOF while parsing a list"),
-                _ => Ok(true),
+                _ => r.count_value().map(|()| true),
             };
         }
         match r.byte() {
@@ -697,7 +815,7 @@ impl Elements {
                 if r.byte() == Some(b']') {
                     return r.err("trailing comma");
                 }
-                Ok(true)
+                r.count_value().map(|()| true)
             }
             None => r.err("EOF while parsing a list"),
             _ => r.err("expected `,` or `]`"),
@@ -716,6 +834,15 @@ pub(crate) const MAX_DEPTH: usize = 32;
 /// token stuffed with members is refused after reading this many, before finding repeated keys
 /// costs more than reading them.
 pub const MAX_OTHER_MEMBERS: usize = 32;
+
+/// The most values the header, or the claims, of a token may hold at any depth: each member of
+/// an object and each element of an array counts one.
+///
+/// The richest token of the official libraries holds about a hundred (every grant, and the most
+/// outgoing parameters). Reading a value costs more than reading its bytes, and the shortest
+/// values are two bytes long (`0,`): a text full of them is refused after this many, so that
+/// what it costs stays near what a token of its length costs whatever it holds.
+pub const MAX_VALUES: usize = 256;
 
 /// How many unknown keys of one object are compared one by one before a hash set takes over.
 const INLINE_KEYS: usize = 8;
@@ -1107,6 +1234,26 @@ mod tests {
             assert_eq!(string(&bad).unwrap_err().what, "invalid escape");
             let lone = format!(r#""{}\ud800x""#, r"\u0062".repeat(len));
             assert!(string(&lone).is_err());
+        }
+    }
+
+    /// Plain runs of every length up to past the byte-by-byte part, of characters of one to
+    /// four bytes (so that the gathered text ends inside a character at every offset of the
+    /// buffer), between simple escapes, decode as serde_json decodes them, kept or skipped.
+    #[test]
+    fn escapes_among_plain_runs_of_every_length() {
+        for c in ['a', 'é', '€', '😀'] {
+            for run in 0..=SHORT_RUN + 3 {
+                for count in [1, 2, GATHERED / 3, GATHERED, 3 * GATHERED] {
+                    let plain: String = std::iter::repeat_n(c, run).collect();
+                    let json = format!(r#""{}""#, format!(r"{plain}\n").repeat(count));
+                    let expected: String = serde_json::from_str(&json).unwrap();
+                    assert_eq!(string(&json).unwrap(), expected, "{c} {run} {count}");
+                    let mut r = Reader::new(&json);
+                    r.skip_string().unwrap();
+                    r.end().unwrap();
+                }
+            }
         }
     }
 

@@ -40,6 +40,28 @@ pub fn sign_json(header: &str, payload: &str) -> String {
     sign_segments(&b64(header), &b64(payload))
 }
 
+/// How many values the JSON text `json` holds besides itself: members of objects and elements of
+/// arrays, at any depth (what `MAX_VALUES` limits).
+pub fn values_in(json: &str) -> usize {
+    fn count(value: &serde_json::Value) -> usize {
+        match value {
+            serde_json::Value::Object(members) => members.values().map(|v| 1 + count(v)).sum(),
+            serde_json::Value::Array(elements) => elements.iter().map(|v| 1 + count(v)).sum(),
+            _ => 0,
+        }
+    }
+    count(&serde_json::from_str(json).unwrap())
+}
+
+/// `object` (a JSON object's text) with one more member, an array of zeros, so that it holds
+/// `total` values.
+pub fn holding_values(object: &str, total: usize) -> String {
+    let zeros = vec!["0"; total - values_in(object) - 1].join(",");
+    let padded = format!(r#"{},"pad":[{zeros}]}}"#, &object[..object.len() - 1]);
+    assert_eq!(values_in(&padded), total);
+    padded
+}
+
 /// The errors among an inspection's problems: what a verifier would refuse the token for.
 fn refusals(inspection: &capability_runtime::Inspection) -> Vec<&capability_runtime::Error> {
     inspection
