@@ -180,7 +180,7 @@ pub(crate) fn check_header(header: &mut Header<'_>) -> Result<Option<Region>, Er
     let shown = |value: &str| format!("`{}`", Truncated(value));
     match &header.cty {
         Field::Present(cty) if cty == ACCESS_CTY => {}
-        Field::Present(cty) => return Err(invalid("cty", "`twilio-fpa;v=1`", shown(&cty))),
+        Field::Present(cty) => return Err(invalid("cty", "`twilio-fpa;v=1`", shown(cty))),
         Field::Missing => return Err(invalid("cty", "`twilio-fpa;v=1`", "missing".into())),
         Field::Invalid(found) => return Err(invalid("cty", "`twilio-fpa;v=1`", (*found).into())),
     }
@@ -188,7 +188,7 @@ pub(crate) fn check_header(header: &mut Header<'_>) -> Result<Option<Region>, Er
     match &header.typ {
         Field::Missing => {}
         Field::Present(typ) if typ == "JWT" => {}
-        Field::Present(typ) => return Err(invalid("typ", TYP, shown(&typ))),
+        Field::Present(typ) => return Err(invalid("typ", TYP, shown(typ))),
         Field::Invalid(found) => return Err(invalid("typ", TYP, (*found).into())),
     }
     const TWR: &str = "a region code such as `us1`, null, or no `twr`";
@@ -196,9 +196,9 @@ pub(crate) fn check_header(header: &mut Header<'_>) -> Result<Option<Region>, Er
         Field::Missing | Field::Present(None) => Ok(None),
         // C#'s library writes an empty region as `""`.
         Field::Present(Some(twr)) if twr.is_empty() => Ok(None),
-        Field::Present(Some(twr)) => match Region::new(&twr) {
+        Field::Present(Some(twr)) => match Region::new(twr) {
             Ok(region) => Ok(Some(region)),
-            Err(_) => Err(invalid("twr", TWR, shown(&twr))),
+            Err(_) => Err(invalid("twr", TWR, shown(twr))),
         },
         Field::Invalid(found) => Err(invalid("twr", TWR, (*found).into())),
     }
