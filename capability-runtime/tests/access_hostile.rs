@@ -10,9 +10,9 @@ use common::access::{ACCOUNT, KEY_SECRET, KEY_SID};
 use common::{b64, sign_json, sign_segments};
 
 use capability_runtime::{
-    AccessPolicy, ApiKey, AppSid, ClientName, Credentials, Error, GrantKind, Identity, Malformed,
-    PlaybackGrant, Policy, TokenPart, VerifiedAccessToken, VideoGrant, VoiceGrant,
-    MAX_OTHER_MEMBERS, MAX_OUTGOING_PARAMS, MAX_TOKEN_LEN,
+    inspect_at, AccessPolicy, ApiKey, AppSid, ClientName, Credentials, Error, GrantKind, Identity,
+    Malformed, PlaybackGrant, Policy, Problem, TokenKind, TokenPart, VerifiedAccessToken,
+    VideoGrant, VoiceGrant, MAX_OTHER_MEMBERS, MAX_OUTGOING_PARAMS, MAX_TOKEN_LEN,
 };
 
 const NOW: u64 = 1_700_000_000;
@@ -615,6 +615,65 @@ fn nesting_is_limited_whatever_the_spelling() {
         let result = verify(&sign_json(PHP_HEADER, &in_claim));
         assert_eq!(result.is_ok(), depth <= 32, "{depth}");
     }
+}
+
+/// A number no float holds (`1e400`, 400 digits) is valid JSON wherever it is. In a grant kept
+/// in twilio-php's encoding, which has no such number, it is a grant the verifier refuses, and
+/// `inspect_at` reads the token and refuses the grant too, instead of calling the JSON malformed;
+/// without the `cty`, the token is read as the capability verifier reads it. Unread, such a
+/// number is ignored.
+#[test]
+fn numbers_beyond_a_float_are_json_in_kept_grants_too() {
+    let huge = format!("1{}", "0".repeat(400));
+    let credentials = Credentials::new(ACCOUNT, KEY_SECRET).unwrap();
+    for number in ["1e400", "-1e400", "1E+309", &huge] {
+        for (grants, grant) in [
+            (
+                format!(r#"{{"identity":"a","rtc":{{"x":[1,{number}]}}}}"#),
+                "grants",
+            ),
+            (
+                format!(r#"{{"identity":"a","player":{{"x":{{"y":{number}}}}}}}"#),
+                "player",
+            ),
+        ] {
+            let payload = payload_with_grants(&grants);
+            let token = sign_json(PHP_HEADER, &payload);
+            let refused = err(&token);
+            assert!(
+                matches!(refused, Error::InvalidGrant { grant: g, .. } if g == grant),
+                "{payload}: {refused:?}"
+            );
+            let inspection = inspect_at(&token, NOW).unwrap();
+            assert_eq!(inspection.kind(), TokenKind::Access);
+            assert!(
+                inspection.problems().contains(&Problem::Refused(refused)),
+                "{payload}: {:?}",
+                inspection.problems()
+            );
+
+            let token = sign_json(r#"{"typ":"JWT","alg":"HS256"}"#, &payload);
+            assert_eq!(
+                credentials.verify_at(&token, NOW).unwrap_err(),
+                Error::MissingClaim("scope")
+            );
+            let inspection = inspect_at(&token, NOW).unwrap();
+            assert_eq!(inspection.kind(), TokenKind::Access, "{payload}");
+        }
+        let custom = payload().replacen('{', &format!(r#"{{"custom":{{"x":[{number}]}},"#), 1);
+        assert!(verify(&sign_json(PHP_HEADER, &custom)).is_ok(), "{custom}");
+    }
+    // Numbers a float holds, however written, are kept as twilio-php writes them.
+    let payload =
+        payload_with_grants(r#"{"identity":"a","rtc":{"x":[-0,1E+2,0.0e0,18446744073709551616]}}"#);
+    let verified = verify(&sign_json(PHP_HEADER, &payload)).unwrap();
+    assert_eq!(
+        verified.grants().other_grants(),
+        [(
+            "rtc".to_owned(),
+            r#"{"x":[-0.0,100.0,0.0,1.8446744073709552e19]}"#.to_owned()
+        )]
+    );
 }
 
 #[test]
