@@ -759,6 +759,67 @@ fn the_other_token_kind_is_refused_by_each_verifier() {
     ));
 }
 
+/// A verifier's refusal of a token of the other kind says which kinds are involved and what
+/// verifies the token, and quotes no secret: a capability token given to `ApiKey::verify_at`
+/// (with no `cty`, or another one), an Access Token given to `Credentials::verify_at` (with its
+/// `cty`, or without it and so without a `scope`), and a token of neither kind.
+#[test]
+fn refusals_of_the_other_kind_name_the_kinds() {
+    let credentials = Credentials::new(ACCOUNT, KEY_SECRET).unwrap();
+    let capability = Policy::builder()
+        .incoming(ClientName::new("alice").unwrap())
+        .build()
+        .unwrap()
+        .sign_at(&credentials, NOW);
+    let (_, capability_claims, _) = {
+        let mut parts = capability.as_str().split('.');
+        (parts.next(), parts.next().unwrap(), parts.next())
+    };
+    let capability_claims = String::from_utf8(common::b64_decode(capability_claims)).unwrap();
+    let cases = [
+        (
+            key().verify_at(capability.as_str(), NOW).unwrap_err(),
+            ["capability token", "`Credentials`"],
+        ),
+        (
+            verify(&sign_json(
+                r#"{"alg":"HS256","cty":"JWT"}"#,
+                &capability_claims,
+            ))
+            .unwrap_err(),
+            ["capability token", "`Credentials`"],
+        ),
+        (
+            credentials
+                .verify_at(&sign_json(PHP_HEADER, &payload()), NOW)
+                .unwrap_err(),
+            ["Access Token", "`ApiKey`"],
+        ),
+        (
+            credentials
+                .verify_at(
+                    &sign_json(r#"{"typ":"JWT","alg":"HS256"}"#, &payload()),
+                    NOW,
+                )
+                .unwrap_err(),
+            ["capability token", "`scope`"],
+        ),
+        (
+            with_payload(&format!(
+                r#"{{"iss":"{KEY_SID}","sub":"{ACCOUNT}","exp":{EXP},"scope":"scope:client:incoming?clientName=alice"}}"#
+            )),
+            ["Access Token", "`grants`"],
+        ),
+    ];
+    for (error, words) in cases {
+        let text = error.to_string();
+        for word in words {
+            assert!(text.contains(word), "{word} not in {text:?}");
+        }
+        assert!(!text.contains(KEY_SECRET), "{text}");
+    }
+}
+
 #[test]
 fn leeway_applies_to_exp_and_nbf() {
     let key = key().with_leeway(std::time::Duration::from_millis(29_500));
