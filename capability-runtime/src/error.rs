@@ -250,7 +250,15 @@ impl fmt::Display for Error {
                 "the token was issued by `{}`, not by this account (`{expected}`)",
                 Truncated(found)
             ),
-            Error::MissingClaim(claim) => write!(f, "the token has no `{claim}` claim"),
+            Error::MissingClaim(claim) => write!(
+                f,
+                "the token has no `{claim}` claim{}",
+                match *claim {
+                    "scope" => ", which every capability token has",
+                    "grants" | "sub" => ", which every Access Token has",
+                    _ => "",
+                }
+            ),
             Error::InvalidClaim { claim, found } => write!(
                 f,
                 "the `{claim}` claim must be {}, found {found}",
@@ -317,10 +325,20 @@ impl fmt::Display for Error {
                 member,
                 expected,
                 found,
-            } => write!(
-                f,
-                "the token's header `{member}` is {found}; it must be {expected}"
-            ),
+            } => {
+                write!(
+                    f,
+                    "the token's header `{member}` is {found}; it must be {expected}"
+                )?;
+                // The Access Token verifier's `cty`: most often, a capability token given to it.
+                if *member == "cty" && *expected == ACCESS_CTY_EXPECTED {
+                    f.write_str(
+                        ", which marks an Access Token; a capability token has no such `cty`: \
+                         verify it with `Credentials`",
+                    )?;
+                }
+                Ok(())
+            }
             Error::WrongApiKey { found, expected } => write!(
                 f,
                 "the token was issued by the API key `{}`, not by this one (`{expected}`)",
@@ -337,6 +355,10 @@ impl fmt::Display for Error {
         }
     }
 }
+
+/// What the Access Token verifier requires of a header's `cty`, as [`Error::InvalidHeader`]
+/// states it.
+pub(crate) const ACCESS_CTY_EXPECTED: &str = "`twilio-fpa;v=1`";
 
 impl std::error::Error for Error {}
 

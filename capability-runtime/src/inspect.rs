@@ -30,10 +30,11 @@ use crate::sid::{AccountSid, ApiKeySid};
 #[non_exhaustive]
 pub enum TokenKind {
     /// A capability token (Twilio Client 1.x): its header has no `cty` of an Access Token,
-    /// and its claims have a `scope`.
+    /// and its claims have a `scope` (of any type: one that is no string is refused).
     Capability,
     /// An Access Token (the current client SDKs): its header has the `cty` `twilio-fpa;v=1`,
-    /// or (with no `scope`) its claims have `grants`.
+    /// or one that names the same type in another spelling or version (refused), or (with no
+    /// `scope`) its claims have `grants`.
     Access,
     /// A JWT that is neither: Twilio accepts it nowhere.
     Other,
@@ -351,13 +352,15 @@ pub fn inspect_at(token: &str, now: u64) -> Result<Inspection, Error> {
             Claims::Access(access::read_claims(claims_json)?),
         )
     } else {
+        // A `scope` of any type makes a capability token, as its verifier reads it; without
+        // one, `grants` makes an Access Token.
         let mut claims = capability::read_payload(claims_json)?;
         match claims.scope() {
-            Ok(scope) => (TokenKind::Capability, Claims::Capability(claims, Ok(scope))),
-            Err(missing) => match access::read_claims(claims_json)? {
+            Err(missing @ Error::MissingClaim(_)) => match access::read_claims(claims_json)? {
                 access if access.grants_present => (TokenKind::Access, Claims::Access(access)),
                 _ => (TokenKind::Other, Claims::Capability(claims, Err(missing))),
             },
+            scope => (TokenKind::Capability, Claims::Capability(claims, scope)),
         }
     };
 

@@ -88,7 +88,8 @@ pub(crate) fn whole_seconds(leeway: Duration) -> u64 {
 ///
 /// # Errors
 /// [`Error::Expired`] first, then [`Error::NotYetValid`]: a token whose `nbf` is past its `exp`
-/// is never valid, and is called expired once its end has passed.
+/// is valid only where the two windows the leeway opens overlap (never without a leeway, nor
+/// when `nbf` is `2 × leeway` or more past `exp`), and is called expired once its end has passed.
 pub(crate) fn check_lifetime(
     exp: u64,
     nbf: Option<u64>,
@@ -166,6 +167,19 @@ mod tests {
             // nbf > exp: never valid; expired once the end has passed, early before.
             assert!(early(1000, Some(1000 + 2 * leeway + 10), 1000 - 1, leeway));
             assert!(expired(1000, Some(5000), 1000 + leeway, leeway));
+            // nbf past exp by less than twice the leeway: valid where the windows overlap.
+            assert_eq!(
+                check_lifetime(1000, Some(1000 + leeway), 1000, leeway).is_ok(),
+                leeway > 0
+            );
+            // By twice the leeway: valid at no time.
+            assert!((0..1000 + 3 * leeway).all(|now| check_lifetime(
+                1000,
+                Some(1000 + 2 * leeway),
+                now,
+                leeway
+            )
+            .is_err()));
         }
         // now near u64::MAX and nbf: no overflow.
         assert!(check_lifetime(u64::MAX, Some(u64::MAX), u64::MAX - 1, u64::MAX).is_ok());

@@ -10,9 +10,9 @@ use common::access::{ACCOUNT, KEY_SECRET, KEY_SID};
 use common::{b64, sign_json, sign_segments};
 
 use capability_runtime::{
-    AccessPolicy, ApiKey, AppSid, ClientName, Credentials, Error, GrantKind, Identity, Malformed,
-    PlaybackGrant, Policy, TokenPart, VerifiedAccessToken, VideoGrant, VoiceGrant,
-    MAX_OTHER_MEMBERS, MAX_OUTGOING_PARAMS, MAX_TOKEN_LEN, MAX_VALUES,
+    inspect_at, AccessPolicy, ApiKey, AppSid, ClientName, Credentials, Error, GrantKind, Identity,
+    Malformed, PlaybackGrant, Policy, Problem, TokenKind, TokenPart, VerifiedAccessToken,
+    VideoGrant, VoiceGrant, MAX_OTHER_MEMBERS, MAX_OUTGOING_PARAMS, MAX_TOKEN_LEN, MAX_VALUES,
 };
 
 const NOW: u64 = 1_700_000_000;
@@ -660,6 +660,65 @@ fn nesting_is_limited_whatever_the_spelling() {
     }
 }
 
+/// A number no float holds (`1e400`, 400 digits) is valid JSON wherever it is. In a grant kept
+/// in twilio-php's encoding, which has no such number, it is a grant the verifier refuses, and
+/// `inspect_at` reads the token and refuses the grant too, instead of calling the JSON malformed;
+/// without the `cty`, the token is read as the capability verifier reads it. Unread, such a
+/// number is ignored.
+#[test]
+fn numbers_beyond_a_float_are_json_in_kept_grants_too() {
+    let huge = format!("1{}", "0".repeat(400));
+    let credentials = Credentials::new(ACCOUNT, KEY_SECRET).unwrap();
+    for number in ["1e400", "-1e400", "1E+309", &huge] {
+        for (grants, grant) in [
+            (
+                format!(r#"{{"identity":"a","rtc":{{"x":[1,{number}]}}}}"#),
+                "grants",
+            ),
+            (
+                format!(r#"{{"identity":"a","player":{{"x":{{"y":{number}}}}}}}"#),
+                "player",
+            ),
+        ] {
+            let payload = payload_with_grants(&grants);
+            let token = sign_json(PHP_HEADER, &payload);
+            let refused = err(&token);
+            assert!(
+                matches!(refused, Error::InvalidGrant { grant: g, .. } if g == grant),
+                "{payload}: {refused:?}"
+            );
+            let inspection = inspect_at(&token, NOW).unwrap();
+            assert_eq!(inspection.kind(), TokenKind::Access);
+            assert!(
+                inspection.problems().contains(&Problem::Refused(refused)),
+                "{payload}: {:?}",
+                inspection.problems()
+            );
+
+            let token = sign_json(r#"{"typ":"JWT","alg":"HS256"}"#, &payload);
+            assert_eq!(
+                credentials.verify_at(&token, NOW).unwrap_err(),
+                Error::MissingClaim("scope")
+            );
+            let inspection = inspect_at(&token, NOW).unwrap();
+            assert_eq!(inspection.kind(), TokenKind::Access, "{payload}");
+        }
+        let custom = payload().replacen('{', &format!(r#"{{"custom":{{"x":[{number}]}},"#), 1);
+        assert!(verify(&sign_json(PHP_HEADER, &custom)).is_ok(), "{custom}");
+    }
+    // Numbers a float holds, however written, are kept as twilio-php writes them.
+    let payload =
+        payload_with_grants(r#"{"identity":"a","rtc":{"x":[-0,1E+2,0.0e0,18446744073709551616]}}"#);
+    let verified = verify(&sign_json(PHP_HEADER, &payload)).unwrap();
+    assert_eq!(
+        verified.grants().other_grants(),
+        [(
+            "rtc".to_owned(),
+            r#"{"x":[-0.0,100.0,0.0,1.8446744073709552e19]}"#.to_owned()
+        )]
+    );
+}
+
 #[test]
 fn grants_this_library_knows_must_be_well_formed() {
     for (grants, grant) in [
@@ -741,6 +800,67 @@ fn the_other_token_kind_is_refused_by_each_verifier() {
         key().verify_at(capability.as_str(), NOW).unwrap_err(),
         Error::InvalidHeader { member: "cty", .. }
     ));
+}
+
+/// A verifier's refusal of a token of the other kind says which kinds are involved and what
+/// verifies the token, and quotes no secret: a capability token given to `ApiKey::verify_at`
+/// (with no `cty`, or another one), an Access Token given to `Credentials::verify_at` (with its
+/// `cty`, or without it and so without a `scope`), and a token of neither kind.
+#[test]
+fn refusals_of_the_other_kind_name_the_kinds() {
+    let credentials = Credentials::new(ACCOUNT, KEY_SECRET).unwrap();
+    let capability = Policy::builder()
+        .incoming(ClientName::new("alice").unwrap())
+        .build()
+        .unwrap()
+        .sign_at(&credentials, NOW);
+    let (_, capability_claims, _) = {
+        let mut parts = capability.as_str().split('.');
+        (parts.next(), parts.next().unwrap(), parts.next())
+    };
+    let capability_claims = String::from_utf8(common::b64_decode(capability_claims)).unwrap();
+    let cases = [
+        (
+            key().verify_at(capability.as_str(), NOW).unwrap_err(),
+            ["capability token", "`Credentials`"],
+        ),
+        (
+            verify(&sign_json(
+                r#"{"alg":"HS256","cty":"JWT"}"#,
+                &capability_claims,
+            ))
+            .unwrap_err(),
+            ["capability token", "`Credentials`"],
+        ),
+        (
+            credentials
+                .verify_at(&sign_json(PHP_HEADER, &payload()), NOW)
+                .unwrap_err(),
+            ["Access Token", "`ApiKey`"],
+        ),
+        (
+            credentials
+                .verify_at(
+                    &sign_json(r#"{"typ":"JWT","alg":"HS256"}"#, &payload()),
+                    NOW,
+                )
+                .unwrap_err(),
+            ["capability token", "`scope`"],
+        ),
+        (
+            with_payload(&format!(
+                r#"{{"iss":"{KEY_SID}","sub":"{ACCOUNT}","exp":{EXP},"scope":"scope:client:incoming?clientName=alice"}}"#
+            )),
+            ["Access Token", "`grants`"],
+        ),
+    ];
+    for (error, words) in cases {
+        let text = error.to_string();
+        for word in words {
+            assert!(text.contains(word), "{word} not in {text:?}");
+        }
+        assert!(!text.contains(KEY_SECRET), "{text}");
+    }
 }
 
 #[test]

@@ -15,9 +15,9 @@ use base64::Engine as _;
 use common::{b64, sign_json, sign_segments, ACCOUNT, SECRET};
 
 use capability_runtime::{
-    AccountSid, AppSid, ClientName, ClientNameError, Credentials, Error, Malformed, Policy,
-    SidProblem, TokenPart, VerifiedToken, MAX_EXP, MAX_OTHER_MEMBERS, MAX_OTHER_SCOPES,
-    MAX_TOKEN_LEN, MAX_VALUES,
+    inspect_at, AccountSid, ApiKey, AppSid, ClientName, ClientNameError, Credentials, Error,
+    Malformed, Policy, Problem, SidProblem, TokenKind, TokenPart, VerifiedToken, MAX_EXP,
+    MAX_OTHER_MEMBERS, MAX_OTHER_SCOPES, MAX_TOKEN_LEN, MAX_VALUES,
 };
 
 const APP: &str = "APbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb";
@@ -1190,6 +1190,107 @@ fn signing_near_the_end_of_time_clamps_instead_of_wrapping() {
 /// Error messages quote untrusted text escaped and cut to 64 characters, so a hostile token
 /// cannot flood a log or write control characters to a terminal. (The error's fields keep the
 /// whole value for callers that want it.)
+/// The refusals among an inspection's problems.
+fn inspected_refusals(token: &str) -> (TokenKind, Vec<Error>) {
+    let inspection = inspect_at(token, NOW).unwrap();
+    let refusals = inspection
+        .problems()
+        .iter()
+        .filter_map(|p| match p {
+            Problem::Refused(e) => Some(e.clone()),
+            _ => None,
+        })
+        .collect();
+    (inspection.kind(), refusals)
+}
+
+/// A `cty` of Twilio's Access Token type, spelled in any case, with spaces, with the
+/// `application/` prefix, a quoted or other version, or escaped, marks an Access Token: the
+/// capability verifier refuses it though its claims hold a valid `scope`, the Access Token
+/// verifier refuses every spelling but the exact one, and `inspect_at` calls it an Access Token
+/// and refuses it as its verifier does. No verifier reads it as a capability token.
+#[test]
+fn a_cty_of_access_tokens_in_any_spelling_is_never_a_capability_token() {
+    let key = ApiKey::new(ACCOUNT, "SKbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", SECRET).unwrap();
+    let payload = payload().replacen(
+        '{',
+        r#"{"grants":{"identity":"root","voice":{"incoming":{"allow":true}}},"#,
+        1,
+    );
+    for cty in [
+        "twilio-fpa;v=1",
+        r"twilio-fpa;v\u003d1",
+        "TWILIO-FPA;V=1",
+        "Twilio-Fpa;v=1",
+        " twilio-fpa;v=1",
+        "twilio-fpa;v=1 ",
+        "twilio-fpa; v=1",
+        "twilio-fpa ;v=1",
+        r"twilio-fpa;\tv=1",
+        r#"twilio-fpa;v=\"1\""#,
+        "twilio-fpa;v=2",
+        "twilio-fpa",
+        "application/twilio-fpa;v=1",
+        "Application/Twilio-FPA;v=1",
+    ] {
+        let token = sign_json(&format!(r#"{{"alg":"HS256","cty":"{cty}"}}"#), &payload);
+        assert!(
+            matches!(err(&token), Error::InvalidHeader { member: "cty", .. }),
+            "{cty}: {:?}",
+            err(&token)
+        );
+        let access = key.verify_at(&token, NOW).unwrap_err();
+        let (kind, refusals) = inspected_refusals(&token);
+        assert_eq!(kind, TokenKind::Access, "{cty}");
+        assert!(
+            refusals.contains(&access),
+            "{cty}: {access:?} not in {refusals:?}"
+        );
+    }
+    // Other `cty` values are no Access Token's: a capability token, granting its scope.
+    for cty in [
+        "JWT",
+        "twilio",
+        "twilio-fpa2",
+        "x-twilio-fpa;v=1",
+        "fpa;v=1",
+        "",
+    ] {
+        let token = sign_json(&format!(r#"{{"alg":"HS256","cty":"{cty}"}}"#), &payload);
+        assert_eq!(
+            verify(&token).unwrap().grants().incoming().unwrap(),
+            "Alice"
+        );
+        assert_eq!(inspected_refusals(&token), (TokenKind::Capability, vec![]));
+    }
+}
+
+/// A `scope` of the wrong type is a capability token's claim all the same: `inspect_at` calls
+/// the token a capability token and refuses its `scope` as the verifier does, with `grants`
+/// beside it or not.
+#[test]
+fn a_scope_of_any_type_makes_a_capability_token() {
+    let p = payload();
+    for scope in ["7", "null", "true", "[]", "{}"] {
+        for grants in ["", r#""grants":{"identity":"root"},"#] {
+            let payload = p.replacen(&format!(r#""{ALICE}""#), scope, 1).replacen(
+                '{',
+                &format!("{{{grants}"),
+                1,
+            );
+            let token = sign_json(PHP_HEADER, &payload);
+            let refused = err(&token);
+            assert!(
+                matches!(refused, Error::InvalidClaim { claim: "scope", .. }),
+                "{payload}: {refused:?}"
+            );
+            let (kind, refusals) = inspected_refusals(&token);
+            assert_eq!(kind, TokenKind::Capability, "{payload}");
+            assert!(refusals.contains(&refused), "{payload}: {refusals:?}");
+        }
+    }
+}
+
 #[test]
 fn errors_about_hostile_text_are_short_and_escaped() {
     let evil = format!("Mallory\n\u{1b}[31m{}", "x".repeat(4_000));

@@ -30,14 +30,19 @@ use crate::sid::{AppSid, CredentialSid, RoleSid, ServiceSid, WorkerSid, Workspac
 // ---------------------------------------------------------------------------------------------
 // Any value, in twilio-php's encoding
 
-/// Reads any value and writes it in twilio-php's encoding (see `encode::push_json_str`; numbers
-/// as integers or in Rust's shortest round-trip form), recording repeated keys and refusing
-/// nesting deeper than `MAX_DEPTH` from this value.
+/// Reads any value of the grant `grant` and writes it in twilio-php's encoding (see
+/// `encode::push_json_str`; numbers as integers or in Rust's shortest round-trip form),
+/// recording repeated keys and refusing nesting deeper than `MAX_DEPTH` from this value.
+///
+/// A number no float holds (`1e400`) is valid JSON, as it is wherever the reader skips it, but
+/// twilio-php's encoding has none (PHP decodes it as `INF`, which its encoder refuses): it is
+/// recorded as a problem of the grant, written as found.
 pub(crate) fn canon(
     r: &mut Reader<'_>,
     out: &mut String,
     findings: &mut Findings,
     depth: usize,
+    grant: &'static str,
 ) -> Result<()> {
     match r.peek()? {
         Kind::Object => {
@@ -60,7 +65,7 @@ pub(crate) fn canon(
                 first = false;
                 push_json_str(out, &key);
                 out.push(':');
-                canon(r, out, findings, depth + 1)?;
+                canon(r, out, findings, depth + 1, grant)?;
             }
             out.push('}');
         }
@@ -73,15 +78,26 @@ pub(crate) fn canon(
                     out.push(',');
                 }
                 first = false;
-                canon(r, out, findings, depth + 1)?;
+                canon(r, out, findings, depth + 1, grant)?;
             }
             out.push(']');
         }
         Kind::String => push_json_str(out, &r.string()?),
         Kind::Number => match r.number()? {
-            Number::U64(n) => out.push_str(itoa::Buffer::new().format(n)),
-            Number::I64(n) => out.push_str(itoa::Buffer::new().format(n)),
-            Number::F64(f) => out.push_str(&format!("{f:?}")),
+            (Number::U64(n), _) => out.push_str(itoa::Buffer::new().format(n)),
+            (Number::I64(n), _) => out.push_str(itoa::Buffer::new().format(n)),
+            (Number::F64(f), _) => out.push_str(&format!("{f:?}")),
+            (Number::BeyondFloat, text) => {
+                findings.problem(|| Error::InvalidGrant {
+                    grant,
+                    reason: format!(
+                        "the number `{}` is beyond the range of a float, and twilio-php's \
+                         encoding has no way to write it",
+                        Truncated(text)
+                    ),
+                });
+                out.push_str(text);
+            }
         },
         Kind::Bool => out.push_str(if r.bool()? { "true" } else { "false" }),
         Kind::Null => {
@@ -442,7 +458,7 @@ fn player(r: &mut Reader<'_>, findings: &mut Findings, at: At) -> Result<Option<
         }
         Kind::Object => {
             let mut json = String::new();
-            canon(r, &mut json, findings, 0)?;
+            canon(r, &mut json, findings, 0, at.grant)?;
             Ok(Some(PlaybackGrant::from_canonical(json)))
         }
         _ => {
@@ -517,7 +533,7 @@ fn grants<'a>(r: &mut Reader<'a>, findings: &mut Findings, read: &mut ReadGrants
         |index, key, r, findings| {
             let Some(index) = index else {
                 let mut json = String::new();
-                canon(r, &mut json, findings, 0)?;
+                canon(r, &mut json, findings, 0, "grants")?;
                 read.grants.other.push((key.clone().into_owned(), json));
                 return Ok(());
             };
@@ -609,16 +625,25 @@ impl PlaybackGrant {
             if r.peek()? != Kind::Object {
                 return Ok(false);
             }
-            canon(&mut r, &mut out, &mut findings, 0)?;
+            canon(
+                &mut r,
+                &mut out,
+                &mut findings,
+                0,
+                GrantKind::Playback.key(),
+            )?;
             r.end()?;
             Ok(true)
         })();
         let reason = match read {
             Err(e) => Some(e.detail(json)),
             Ok(false) => Some("it is not a JSON object".to_owned()),
-            Ok(true) => findings
-                .duplicate
-                .map(|key| format!("the key `{}` appears twice", Truncated(&key))),
+            Ok(true) => match (findings.duplicate, findings.problem) {
+                (Some(key), _) => Some(format!("the key `{}` appears twice", Truncated(&key))),
+                (None, Some(Error::InvalidGrant { reason, .. })) => Some(reason),
+                (None, Some(problem)) => Some(problem.to_string()),
+                (None, None) => None,
+            },
         };
         match reason {
             Some(reason) => Err(Error::InvalidPlayback { reason }),
@@ -635,7 +660,7 @@ mod tests {
         let mut out = String::new();
         let mut findings = Findings::default();
         let mut r = Reader::new(json);
-        canon(&mut r, &mut out, &mut findings, 0)?;
+        canon(&mut r, &mut out, &mut findings, 0, "player")?;
         r.end()?;
         Ok((out, findings))
     }

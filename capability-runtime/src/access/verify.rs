@@ -5,7 +5,7 @@ use crate::access::api_key::ApiKey;
 use crate::access::decode::{self, AccessClaims};
 use crate::access::grants::AccessGrants;
 use crate::access::region::Region;
-use crate::error::{Error, TokenPart};
+use crate::error::{Error, TokenPart, ACCESS_CTY_EXPECTED};
 use crate::identity::Identity;
 use crate::jwt::json::Field;
 use crate::jwt::{self, Decoded, Header, ACCESS_CTY};
@@ -178,11 +178,12 @@ pub(crate) fn check_header(header: &mut Header<'_>) -> Result<Option<Region>, Er
         found,
     };
     let shown = |value: &str| format!("`{}`", Truncated(value));
+    const CTY: &str = ACCESS_CTY_EXPECTED;
     match &header.cty {
         Field::Present(cty) if cty == ACCESS_CTY => {}
-        Field::Present(cty) => return Err(invalid("cty", "`twilio-fpa;v=1`", shown(cty))),
-        Field::Missing => return Err(invalid("cty", "`twilio-fpa;v=1`", "missing".into())),
-        Field::Invalid(found) => return Err(invalid("cty", "`twilio-fpa;v=1`", (*found).into())),
+        Field::Present(cty) => return Err(invalid("cty", CTY, shown(cty))),
+        Field::Missing => return Err(invalid("cty", CTY, "missing".into())),
+        Field::Invalid(found) => return Err(invalid("cty", CTY, (*found).into())),
     }
     const TYP: &str = "`JWT`, or no `typ`";
     match &header.typ {

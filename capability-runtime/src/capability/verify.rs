@@ -11,6 +11,7 @@ use crate::jwt::claims::{self, Registered};
 use crate::jwt::json::{str_field, Field, Findings};
 use crate::jwt::{self, Decoded, Header};
 use crate::limits;
+use crate::shown::Truncated;
 use crate::sid::AccountSid;
 
 /// A token whose signature, issuer and lifetime were checked, with what it grants.
@@ -115,18 +116,22 @@ impl Credentials {
 }
 
 /// The header rules of a capability token: those of every header, and no `cty` of an Access
-/// Token (whose claims a capability verifier would not read).
+/// Token in any spelling (whose claims a capability verifier would not read).
 ///
 /// # Errors
 /// The first rule the header breaks.
 pub(crate) fn check_header(header: &mut Header<'_>) -> Result<(), Error> {
     header.check_common()?;
     if header.is_access() {
+        let found = match &header.cty {
+            Field::Present(cty) => format!("`{}`", Truncated(cty)),
+            _ => String::new(),
+        };
         return Err(Error::InvalidHeader {
             member: "cty",
-            expected: "no `cty`, or one other than `twilio-fpa;v=1`, which marks an Access \
-                       Token: verify it with an `ApiKey`",
-            found: format!("`{}`", jwt::ACCESS_CTY),
+            expected: "no `cty`, or one other than `twilio-fpa` (`twilio-fpa;v=1`, in any \
+                       spelling), which marks an Access Token: verify it with an `ApiKey`",
+            found,
         });
     }
     Ok(())

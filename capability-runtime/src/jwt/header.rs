@@ -112,9 +112,13 @@ impl<'a> Header<'a> {
         }
     }
 
-    /// Whether the header marks an Access Token: its `cty` is `twilio-fpa;v=1`.
+    /// Whether the header marks an Access Token: its `cty` is Twilio's Access Token type
+    /// `twilio-fpa`, of any version, in any spelling a media type allows (letters in any case,
+    /// spaces, the `application/` prefix a `cty` without one implies). The Access Token verifier
+    /// accepts `twilio-fpa;v=1` alone, as written; the capability verifier refuses every one of
+    /// them, so that no token whose header names the other kind is read as a capability token.
     pub(crate) fn is_access(&self) -> bool {
-        matches!(&self.cty, Field::Present(cty) if cty == ACCESS_CTY)
+        matches!(&self.cty, Field::Present(cty) if names_access_type(cty))
     }
 
     /// The checks every header gets, of either kind: no key twice, `alg` exactly `HS256`, no
@@ -149,6 +153,23 @@ impl<'a> Header<'a> {
         }
         Ok(())
     }
+}
+
+/// Whether `cty` is the media type `twilio-fpa`, of any version: compared as a media type is,
+/// without ASCII case, without whitespace, with or without `application/`.
+fn names_access_type(cty: &str) -> bool {
+    if cty == ACCESS_CTY {
+        return true;
+    }
+    let squeezed: String = cty
+        .chars()
+        .filter(|c| !c.is_whitespace())
+        .map(|c| c.to_ascii_lowercase())
+        .collect();
+    let subtype = squeezed.strip_prefix("application/").unwrap_or(&squeezed);
+    subtype
+        .strip_prefix("twilio-fpa")
+        .is_some_and(|rest| rest.is_empty() || rest.starts_with(';'))
 }
 
 #[cfg(test)]

@@ -38,12 +38,14 @@ pub(crate) enum Kind {
 }
 
 /// A number, as serde_json would hand it to a visitor: a non-negative integer that fits 64
-/// bits, a negative one that fits 64 bits, or anything else as a float.
+/// bits, a negative one that fits 64 bits, or anything else as a float; or a number no float
+/// holds (`1e400`, 400 digits), which is valid JSON all the same and is not converted.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(crate) enum Number {
     U64(u64),
     I64(i64),
     F64(f64),
+    BeyondFloat,
 }
 
 /// Malformed JSON: what was wrong, and where (a byte offset).
@@ -679,27 +681,25 @@ impl<'a> Reader<'a> {
         Ok(integer)
     }
 
-    /// A number, converted as serde_json converts it.
-    pub(crate) fn number(&mut self) -> Result<Number> {
-        let start = self.pos;
+    /// A number, converted as serde_json converts it, and its text. Only malformed JSON is an
+    /// error: a number no float holds is [`Number::BeyondFloat`], valid JSON as it is where it is
+    /// skipped, and the caller decides what it means.
+    pub(crate) fn number(&mut self) -> Result<(Number, &'a str)> {
         let (text, integer) = self.scan_number()?;
         if integer {
             if let Ok(n) = text.parse::<u64>() {
-                return Ok(Number::U64(n));
+                return Ok((Number::U64(n), text));
             }
             if let Ok(n) = text.parse::<i64>() {
                 if n != 0 {
-                    return Ok(Number::I64(n));
+                    return Ok((Number::I64(n), text));
                 }
             }
         }
-        match text.parse::<f64>() {
-            Ok(f) if f.is_finite() => Ok(Number::F64(f)),
-            _ => {
-                self.pos = start;
-                self.err("number out of range")
-            }
-        }
+        Ok(match text.parse::<f64>() {
+            Ok(f) if f.is_finite() => (Number::F64(f), text),
+            _ => (Number::BeyondFloat, text),
+        })
     }
 
     /// `true` or `false`.
@@ -1164,8 +1164,9 @@ mod tests {
 
     fn number(json: &str) -> Result<Number> {
         let mut r = Reader::new(json);
-        let n = r.number()?;
+        let (n, text) = r.number()?;
         r.end()?;
+        assert_eq!(text, json.trim());
         Ok(n)
     }
 
@@ -1312,7 +1313,14 @@ mod tests {
         for bad in ["01", "1.", ".5", "-", "1e", "1e+", "+1", "0x1", "1.e3"] {
             assert!(number(bad).is_err(), "{bad}");
         }
-        assert_eq!(number("1e400").unwrap_err().what, "number out of range");
+        for beyond in [
+            "1e400",
+            "-1e400",
+            "1E+309",
+            &format!("1{}", "0".repeat(400)),
+        ] {
+            assert_eq!(number(beyond), Ok(Number::BeyondFloat), "{beyond}");
+        }
     }
 
     #[test]
@@ -1322,7 +1330,7 @@ mod tests {
         assert_eq!(m.next_key(&mut r).unwrap().unwrap(), "a");
         let mut e = r.begin_array().unwrap();
         assert!(e.next(&mut r).unwrap());
-        assert_eq!(r.number().unwrap(), Number::U64(1));
+        assert_eq!(r.number().unwrap(), (Number::U64(1), "1"));
         assert!(e.next(&mut r).unwrap());
         assert!(r.bool().unwrap());
         assert!(e.next(&mut r).unwrap());
