@@ -22,8 +22,7 @@ use args::{Cli, Command};
 use output::{emit, Outcome};
 
 fn main() -> ExitCode {
-    let mut secrets = credentials::secrets();
-    secrets.extend(webhook::secrets());
+    let secrets = credentials::secrets();
     let outcome = match Cli::try_parse() {
         Ok(cli) => run(&cli.command),
         Err(e) => clap_outcome(&e),

@@ -19,14 +19,6 @@ pub const AUTH_TOKEN: &str = "TWILIO_AUTH_TOKEN";
 pub const AUTH_TOKEN_SECONDARY: &str = "TWILIO_AUTH_TOKEN_SECONDARY";
 pub const WEBHOOK_SECRET: &str = "TWILIO_WEBHOOK_SECRET";
 
-/// The secrets of this command, to be taken out of anything printed.
-pub fn secrets() -> Vec<String> {
-    [AUTH_TOKEN_SECONDARY, WEBHOOK_SECRET]
-        .iter()
-        .filter_map(|name| env::var(name).ok().filter(|v| !v.is_empty()))
-        .collect()
-}
-
 #[derive(Debug, Args)]
 pub struct WebhookArgs {
     #[command(subcommand)]
