@@ -46,15 +46,17 @@ pub fn error_line(label: &str, message: &dyn std::fmt::Display) -> String {
 }
 
 /// Writes an outcome: every secret in `secrets` replaced (except in a token, which holds none),
-/// standard output then standard error.
+/// and what a terminal would act on or hide escaped ([`terminal_safe`]), standard output then
+/// standard error.
 pub fn emit(outcome: &Outcome, secrets: &[String]) {
     let stdout = match outcome.stdout_is_token {
         true => Cow::Borrowed(outcome.stdout.as_str()),
         false => scrub(&outcome.stdout, secrets),
     };
+    let stderr = scrub(&outcome.stderr, secrets);
     // A closed pipe (`capability decode … | head`) is not an error worth a message.
-    let _ = anstream::stdout().write_all(stdout.as_bytes());
-    let _ = anstream::stderr().write_all(scrub(&outcome.stderr, secrets).as_bytes());
+    let _ = anstream::stdout().write_all(terminal_safe(&stdout).as_bytes());
+    let _ = anstream::stderr().write_all(terminal_safe(&stderr).as_bytes());
 }
 
 /// Whether colour reaches the stream: a terminal, and neither `NO_COLOR` nor `CLICOLOR=0`.
@@ -356,65 +358,106 @@ fn url_decoded(text: &str) -> String {
 
 /// Characters that a terminal shows as nothing, as a space, or as a line break, or that
 /// reorder the text around them: bidirectional controls and isolates, zero-width characters
-/// and the other format characters (Unicode's `Cf`), the line and paragraph separators
-/// (U+2028, U+2029), and every space but U+0020. Shown escaped, so that text reads as it is
-/// and an identity with U+200B cannot pass for another. Hand-written: the `Cf` list of
-/// Unicode 16 is a few ranges, where a table crate would add to the tree.
+/// and the other format characters (Unicode's `Cf`), the other default-ignorable characters
+/// (Hangul fillers, the combining grapheme joiner, variation selectors, tags), the line and
+/// paragraph separators (U+2028, U+2029), and every space but U+0020. Shown escaped, so that
+/// text reads as it is and an identity with U+200B cannot pass for another. Hand-written: the
+/// `Cf` list of Unicode 16 and its default-ignorable code points are a few ranges, where a table
+/// crate would add to the tree.
 fn is_invisible(c: char) -> bool {
     (c.is_whitespace() && c != ' ')
         || matches!(
             c,
             '\u{00AD}'
+                | '\u{034F}'
                 | '\u{0600}'..='\u{0605}'
                 | '\u{061C}'
                 | '\u{06DD}'
                 | '\u{070F}'
                 | '\u{0890}'..='\u{0891}'
                 | '\u{08E2}'
-                | '\u{180E}'
+                | '\u{115F}'..='\u{1160}'
+                | '\u{17B4}'..='\u{17B5}'
+                | '\u{180B}'..='\u{180F}'
                 | '\u{200B}'..='\u{200F}'
                 | '\u{2028}'..='\u{202E}'
-                | '\u{2060}'..='\u{2064}'
-                | '\u{2066}'..='\u{206F}'
+                | '\u{2060}'..='\u{206F}'
+                | '\u{3164}'
+                | '\u{FE00}'..='\u{FE0F}'
                 | '\u{FEFF}'
-                | '\u{FFF9}'..='\u{FFFB}'
+                | '\u{FFA0}'
+                | '\u{FFF0}'..='\u{FFFB}'
                 | '\u{110BD}'
                 | '\u{110CD}'
                 | '\u{13430}'..='\u{1343F}'
                 | '\u{1BCA0}'..='\u{1BCA3}'
                 | '\u{1D173}'..='\u{1D17A}'
-                | '\u{E0001}'
-                | '\u{E0020}'..='\u{E007F}'
+                | '\u{E0000}'..='\u{E0FFF}'
         )
 }
 
+/// Whether `c` is a combining character (Unicode's `Grapheme_Extend`: accents, enclosing marks,
+/// …), which a terminal draws on the character before it. Told by the standard library's
+/// escaping, which escapes such a character at the start of a string only, and so needs no
+/// table here.
+fn is_combining(c: char) -> bool {
+    if c.is_ascii() || c.escape_debug().len() == 1 {
+        return false;
+    }
+    let mut buf = [0; 5];
+    buf[0] = b'a';
+    let len = 1 + c.encode_utf8(&mut buf[1..]).len();
+    std::str::from_utf8(&buf[..len]).is_ok_and(|after_a| after_a.escape_debug().count() == 2)
+}
+
+/// Whether a character of untrusted text is shown escaped: a control character, an invisible one
+/// ([`is_invisible`]), or a combining one ([`is_combining`]) that does not follow a letter, a
+/// digit or another character of the text shown as is (`after`): at the start of a field, after
+/// punctuation or after an escape, it would be drawn on the punctuation around the field or on
+/// the escape, and text of combining marks only would pass for nothing.
+fn escaped(c: char, after: Option<char>) -> bool {
+    c.is_control()
+        || is_invisible(c)
+        || (is_combining(c) && !after.is_some_and(|a| !a.is_ascii_punctuation() && a != ' '))
+}
+
 /// Untrusted text (from a token) made safe to print: control characters (escape sequences
-/// included) escaped as in Rust (`\n`, `\u{1b}`), and the invisible characters of
-/// [`is_invisible`] as `\u{…}`; the rest as is.
+/// included) escaped as in Rust (`\n`, `\u{1b}`), and the other characters of [`escaped`] as
+/// `\u{…}`; the rest as is.
 pub fn clean(text: &str) -> Cow<'_, str> {
-    if !text.chars().any(|c| c.is_control() || is_invisible(c)) {
+    let mut after = None;
+    if !text.chars().any(|c| {
+        let shown = escaped(c, after);
+        after = Some(c);
+        shown
+    }) {
         return Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
+    let mut after = None;
     for c in text.chars() {
         if c.is_control() {
             let _ = write!(out, "{}", c.escape_debug());
-        } else if is_invisible(c) {
+            after = None;
+        } else if escaped(c, after) {
             let _ = write!(out, "{}", c.escape_unicode());
+            after = None;
         } else {
             out.push(c);
+            after = Some(c);
         }
     }
     Cow::Owned(out)
 }
 
 /// Untrusted text in double quotes, escaped as a Rust string literal is (`\"`, `\\`, `\n`,
-/// `\u{1b}`), invisible characters included: safe to print, and unambiguous.
+/// `\u{1b}`, combining characters), invisible characters included: safe to print, and
+/// unambiguous.
 pub fn quoted(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('"');
     for c in text.chars() {
-        if is_invisible(c) && !c.is_control() {
+        if escaped(c, None) && !c.is_control() {
             let _ = write!(out, "{}", c.escape_unicode());
         } else {
             let _ = write!(out, "{}", c.escape_debug());
@@ -433,21 +476,111 @@ pub fn clean_lines(text: &str) -> String {
 }
 
 /// JSON text with the characters that serde_json leaves raw in strings but a terminal acts on
-/// or hides (DEL, the C1 controls, the invisible characters of [`is_invisible`]) escaped as
-/// `\uXXXX` (a surrogate pair beyond U+FFFF): still the same JSON. serde_json escapes the C0
-/// controls itself; outside strings, JSON holds only ASCII spaces.
+/// or hides (DEL, the C1 controls, the other characters of [`escaped`], a combining character
+/// at the start of a string or after an escape included) escaped as `\uXXXX` (a surrogate pair
+/// beyond U+FFFF): still the same JSON. serde_json escapes the C0 controls itself; outside
+/// strings, JSON holds only ASCII.
 pub fn json_safe(json: &str) -> String {
     let mut out = String::with_capacity(json.len());
-    for c in json.chars() {
-        if (c.is_control() && c as u32 >= 0x7f) || (is_invisible(c) && !c.is_ascii()) {
-            for unit in c.encode_utf16(&mut [0; 2]) {
-                let _ = write!(out, "\\u{unit:04x}");
+    let mut chars = json.chars();
+    let mut in_string = false;
+    // The character of the string before this one, when it is shown as is.
+    let mut after = None;
+    while let Some(c) = chars.next() {
+        match c {
+            '"' => {
+                in_string = !in_string;
+                after = None;
+                out.push(c);
             }
-        } else {
-            out.push(c);
+            '\\' if in_string => {
+                out.push(c);
+                match chars.next() {
+                    Some('u') => {
+                        out.push('u');
+                        out.extend(chars.by_ref().take(4));
+                    }
+                    Some(e) => out.push(e),
+                    None => {}
+                }
+                after = None;
+            }
+            c if c as u32 >= 0x7f && escaped(c, after) => {
+                for unit in c.encode_utf16(&mut [0; 2]) {
+                    let _ = write!(out, "\\u{unit:04x}");
+                }
+                after = None;
+            }
+            c => {
+                out.push(c);
+                after = Some(c);
+            }
         }
     }
     out
+}
+
+/// The whole of what is printed, made safe for a terminal whatever a command forgot: in each
+/// line, every control character but the ANSI colour sequences (`ESC [ … m`) that [`styled`]
+/// writes, and every other character of [`escaped`], escaped as [`clean`] escapes them; a line
+/// of JSON as [`json_safe`] escapes it, so that it stays the same JSON. Fields of untrusted text
+/// are escaped where they are written ([`clean`], [`quoted`], [`json_safe`]), by the same rule:
+/// this finds nothing in what they wrote. A colour sequence in untrusted text is escaped where it
+/// is written.
+fn terminal_safe(text: &str) -> Cow<'_, str> {
+    let mut after = None;
+    let mut lines = text.split('\n');
+    let clear = lines.all(|line| {
+        match line.starts_with('{') && serde_json::from_str::<serde_json::Value>(line).is_ok() {
+            true => json_safe(line) == line,
+            false => line.char_indices().all(|(at, c)| {
+                let shown = escaped(c, after) && !is_colour(line, at);
+                after = Some(c);
+                !shown
+            }),
+        }
+    });
+    if clear {
+        return Cow::Borrowed(text);
+    }
+    let lines: Vec<String> = text
+        .split('\n')
+        .map(|line| {
+            if line.starts_with('{') && serde_json::from_str::<serde_json::Value>(line).is_ok() {
+                return json_safe(line);
+            }
+            let mut out = String::with_capacity(line.len() + 16);
+            let mut after = None;
+            for (at, c) in line.char_indices() {
+                if is_colour(line, at) {
+                    out.push(c);
+                    after = None;
+                } else if c.is_control() {
+                    let _ = write!(out, "{}", c.escape_debug());
+                    after = None;
+                } else if escaped(c, after) {
+                    let _ = write!(out, "{}", c.escape_unicode());
+                    after = None;
+                } else {
+                    out.push(c);
+                    after = Some(c);
+                }
+            }
+            out
+        })
+        .collect();
+    Cow::Owned(lines.join("\n"))
+}
+
+/// Whether the character at `at` in `line` is the ESC of an ANSI colour sequence (`ESC [`,
+/// digits and `;`, `m`), as [`styled`] writes them.
+fn is_colour(line: &str, at: usize) -> bool {
+    let Some(rest) = line.as_bytes()[at..].strip_prefix(b"\x1b[") else {
+        return false;
+    };
+    rest.iter()
+        .position(|&b| !(b.is_ascii_digit() || b == b';'))
+        .is_some_and(|end| rest[end] == b'm')
 }
 
 #[cfg(test)]
@@ -466,6 +599,45 @@ mod tests {
             "\"a\\\"b\\\\c\\u{1b}\\u{202e}ü\""
         );
         assert_eq!(clean_lines("{\n  \"a\u{7f}\"\n}"), "{\n  \"a\\u{7f}\"\n}");
+    }
+
+    #[test]
+    fn combining_characters_are_escaped_where_they_would_join_punctuation() {
+        assert_eq!(clean("\u{301}"), "\\u{301}");
+        assert_eq!(clean("\u{301}\u{302}"), "\\u{301}\\u{302}");
+        assert_eq!(clean("e\u{301}"), "e\u{301}");
+        assert_eq!(clean("\u{200b}\u{301}"), "\\u{200b}\\u{301}");
+        assert_eq!(clean("a \u{20dd}"), "a \\u{20dd}");
+        assert_eq!(clean("\u{3164}x\u{fe0f}"), "\\u{3164}x\\u{fe0f}");
+        assert_eq!(quoted("\u{301}"), "\"\\u{301}\"");
+        let json = serde_json::json!({"\u{301}": ["\u{301}", "e\u{301}", "\n\u{301}", "\u{3164}"]});
+        let safe = json_safe(&json.to_string());
+        assert_eq!(
+            safe,
+            format!(
+                r#"{{"\u0301":["\u0301","e{}","\n\u0301","\u3164"]}}"#,
+                '\u{301}'
+            )
+        );
+        assert_eq!(
+            serde_json::from_str::<serde_json::Value>(&safe).unwrap(),
+            json
+        );
+        assert!(!is_combining('a') && !is_combining('é') && !is_combining('\u{200b}'));
+        assert!(is_combining('\u{301}') && is_combining('\u{20dd}'));
+    }
+
+    #[test]
+    fn everything_printed_is_made_safe_but_colour_and_json() {
+        let colour = styled(ERROR, "error");
+        assert_eq!(terminal_safe(&colour), colour);
+        assert_eq!(
+            terminal_safe("a\u{200b}b\n\u{1b}]0;x\u{7}\n\"\u{301}\""),
+            "a\\u{200b}b\n\\u{1b}]0;x\\u{7}\n\"\\u{301}\""
+        );
+        let json = format!("{}\n", serde_json::json!({"a": "[redacted]\u{301}"}));
+        assert_eq!(terminal_safe(&json), json_safe(&json));
+        assert!(serde_json::from_str::<serde_json::Value>(&terminal_safe(&json)).is_ok());
     }
 
     #[test]
