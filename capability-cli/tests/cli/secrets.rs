@@ -528,3 +528,42 @@ fn a_secret_in_an_encoded_argument_is_not_printed_back() {
         }
     }
 }
+
+/// The refusal of a token or a policy that holds a secret is one sentence, its words separated
+/// by single spaces.
+#[test]
+fn the_refusal_of_a_held_secret_reads_as_one_sentence() {
+    let env = [
+        ("TWILIO_ACCOUNT_SID", ACCOUNT),
+        ("TWILIO_AUTH_TOKEN", AUTH_TOKEN),
+    ];
+    let policy = format!("events {{ K = \"{AUTH_TOKEN}\" }}");
+    let token = unsigned(
+        r#"{"alg":"HS256","typ":"JWT"}"#,
+        &format!(
+            r#"{{"scope":"scope:client:incoming?clientName=a","iss":"{ACCOUNT}","exp":4000000000,"x":"{AUTH_TOKEN}"}}"#
+        ),
+    );
+    for args in [
+        vec!["check", policy.as_str()],
+        vec!["check", "--json", policy.as_str()],
+        vec!["sign", policy.as_str()],
+        vec!["decode", token.as_str()],
+        vec!["decode", "--json", token.as_str()],
+        vec!["verify", token.as_str()],
+    ] {
+        let run = run_with(&args, &env, None);
+        assert_eq!(run.code, 1, "{args:?}: {run:?}");
+        let line = run.one_line_error(if args[0] == "verify" {
+            "invalid: "
+        } else {
+            "error: "
+        });
+        assert!(
+            line.contains("holds the value of TWILIO_AUTH_TOKEN"),
+            "{line}"
+        );
+        assert!(!line.contains("  "), "{args:?}: {line:?}");
+        assert!(!run.stdout.contains("  "), "{args:?}: {:?}", run.stdout);
+    }
+}
