@@ -9,10 +9,11 @@ pub const ACCOUNT_SID: &str = "TWILIO_ACCOUNT_SID";
 pub const AUTH_TOKEN: &str = "TWILIO_AUTH_TOKEN";
 pub const API_KEY: &str = "TWILIO_API_KEY";
 pub const API_SECRET: &str = "TWILIO_API_SECRET";
+pub use crate::webhook::{AUTH_TOKEN_SECONDARY, WEBHOOK_SECRET};
 
 /// Every secret the environment holds, to be taken out of anything printed, whatever the
-/// command: the values of the secret variables, and of a SID variable too when it does not
-/// start as its SID does (the values were swapped).
+/// command: the values of the secret variables (the webhook's included), and of a SID variable
+/// too when it does not start as its SID does (the values were swapped).
 pub fn secrets() -> Vec<String> {
     named_secrets()
         .into_iter()
@@ -20,11 +21,14 @@ pub fn secrets() -> Vec<String> {
         .collect()
 }
 
-/// [`secrets`], each with the name of the variable that holds it.
+/// [`secrets`], each with the name of the variable that holds it: the one list of secret
+/// variables, which every command takes out of what it prints and refuses in what it reads.
 pub fn named_secrets() -> Vec<(&'static str, String)> {
     [
         (AUTH_TOKEN, ""),
         (API_SECRET, ""),
+        (AUTH_TOKEN_SECONDARY, ""),
+        (WEBHOOK_SECRET, ""),
         (ACCOUNT_SID, "AC"),
         (API_KEY, "SK"),
     ]

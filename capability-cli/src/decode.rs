@@ -22,7 +22,7 @@ pub fn run(args: &Decode) -> Outcome {
         Ok(now) => now,
         Err(message) => return Outcome::error(2, message),
     };
-    let token = match input::token(args.token.as_deref()) {
+    let token = match input::token(args.token.as_deref(), "decode") {
         Ok(token) => token,
         Err(e) => return not_a_token(args.json, e.code, &e.message),
     };
@@ -98,7 +98,9 @@ fn strings(value: &Value, out: &mut Vec<String>) {
 /// Why a token that holds a secret is not shown.
 pub fn token_holds_a_secret(name: &str) -> String {
     format!(
-        "this token holds the value of {name} in its claims (perhaps encoded), so none of it is          shown; anyone who has the token can read it: replace that secret, and sign tokens          that hold none"
+        "this token holds the value of {name} in its claims (perhaps encoded), so none of it is \
+         shown; anyone who has the token can read it: replace that secret, and sign tokens \
+         that hold none"
     )
 }
 

@@ -31,18 +31,15 @@ impl InputError {
     }
 }
 
-/// The token: the argument, or standard input for `-` or no argument. Surrounding whitespace
-/// (the newline of `echo`, a stray space from a copy) is dropped.
-pub fn token(arg: Option<&str>) -> Result<String, InputError> {
+/// The token of `capability <command>`: the argument, or standard input for `-` or no
+/// argument. Surrounding whitespace (the newline of `echo`, a stray space from a copy) is
+/// dropped.
+pub fn token(arg: Option<&str>, command: &str) -> Result<String, InputError> {
     let text = match arg {
         Some(text) if text != "-" => text.to_owned(),
         _ => {
             if arg.is_none() && io::stdin().is_terminal() {
-                return Err(InputError::usage(
-                    "no token: pass it as an argument, or on standard input (`… | capability \
-                     decode`, or `-` to type it)"
-                        .into(),
-                ));
+                return Err(no_token(command));
             }
             let bytes = read_limited(io::stdin(), MAX_TOKEN_INPUT)
                 .map_err(|e| InputError::usage(format!("cannot read standard input: {e}")))?;
@@ -61,6 +58,15 @@ pub fn token(arg: Option<&str>) -> Result<String, InputError> {
         }
     };
     Ok(text.trim().to_owned())
+}
+
+/// No token given to `capability <command>`, whose standard input is a terminal: how to give
+/// one, to that command.
+fn no_token(command: &str) -> InputError {
+    InputError::usage(format!(
+        "no token: pass it as an argument, or on standard input (`… | capability {command}`, or \
+         `-` to type it)"
+    ))
 }
 
 /// A policy's text and the name its diagnostics give it: the argument itself, `@FILE`, or
@@ -123,6 +129,19 @@ mod tests {
         let input = [b'a'; 100];
         assert_eq!(read_limited(&input[..], 10).unwrap().len(), 11);
         assert_eq!(read_limited(&input[..], 100).unwrap().len(), 100);
+    }
+
+    #[test]
+    fn no_token_names_the_command_it_was_given_to() {
+        for command in ["decode", "verify"] {
+            let e = no_token(command);
+            assert_eq!(e.code, 2);
+            assert!(
+                e.message.contains(&format!("`… | capability {command}`")),
+                "{}",
+                e.message
+            );
+        }
     }
 
     #[test]

@@ -22,8 +22,7 @@ use args::{Cli, Command};
 use output::{emit, Outcome};
 
 fn main() -> ExitCode {
-    let mut secrets = credentials::secrets();
-    secrets.extend(webhook::secrets());
+    let secrets = credentials::secrets();
     let outcome = match Cli::try_parse() {
         Ok(cli) => run(&cli.command),
         Err(e) => clap_outcome(&e),
@@ -90,6 +89,33 @@ fn clap_outcome(e: &clap::Error) -> Outcome {
     }
 }
 
+/// The commands where an unknown one was given, as clap defines them: those of `webhook` when
+/// its usage line (which holds names only, never a value given) is that of `webhook`, else the
+/// top-level ones. `help` is left out: it is named in every message.
+fn commands_of(e: &clap::Error) -> String {
+    use clap::error::{ContextKind, ContextValue};
+    use clap::CommandFactory as _;
+    let cli = Cli::command();
+    let in_webhook = matches!(
+        e.get(ContextKind::Usage),
+        Some(ContextValue::StyledStr(usage)) if usage.to_string().contains("capability webhook")
+    );
+    let parent = match in_webhook {
+        true => cli.find_subcommand("webhook").unwrap_or(&cli),
+        false => &cli,
+    };
+    let names: Vec<String> = parent
+        .get_subcommands()
+        .map(|c| format!("`{}`", c.get_name()))
+        .filter(|name| name != "`help`")
+        .collect();
+    match names.split_last() {
+        Some((last, [])) => last.clone(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
+
 /// A usage error that shows no value given: the argument's name when it is one of ours, and
 /// how to write it.
 fn usage_error(e: &clap::Error) -> String {
@@ -109,12 +135,10 @@ fn usage_error(e: &clap::Error) -> String {
             "`--at` takes a Unix time, in seconds since 1970, such as `--at 1700000000` (the \
              value given is {NOT_SHOWN})"
         ),
-        (ErrorKind::InvalidValue | ErrorKind::ValueValidation, Some(flag)) => format!(
-            "the value of `{flag}` is not valid ({NOT_SHOWN}); see `capability help`"
-        ),
-        (ErrorKind::TooManyValues | ErrorKind::UnknownArgument, Some(flag))
-            if flag != "--at" =>
-        {
+        (ErrorKind::InvalidValue | ErrorKind::ValueValidation, Some(flag)) => {
+            format!("the value of `{flag}` is not valid ({NOT_SHOWN}); see `capability help`")
+        }
+        (ErrorKind::TooManyValues | ErrorKind::UnknownArgument, Some(flag)) if flag != "--at" => {
             format!("`{flag}` takes no value ({NOT_SHOWN}); write `{flag}` alone")
         }
         (ErrorKind::UnknownArgument, None) => {
@@ -131,13 +155,14 @@ fn usage_error(e: &clap::Error) -> String {
             }
         }
         (ErrorKind::InvalidSubcommand, _) => format!(
-            "unknown command ({NOT_SHOWN}); the commands are `decode`, `verify`, `sign` and `check`; {SECRETS}"
+            "unknown command ({NOT_SHOWN}); the commands are {}; {SECRETS}",
+            commands_of(e)
         ),
-        (_, Some(flag)) => format!(
-            "`{flag}` is not used right ({NOT_SHOWN}); see `capability help`"
-        ),
-        (_, None) => format!(
-            "the arguments are not right ({NOT_SHOWN}); {SECRETS}; see `capability help`"
-        ),
+        (_, Some(flag)) => {
+            format!("`{flag}` is not used right ({NOT_SHOWN}); see `capability help`")
+        }
+        (_, None) => {
+            format!("the arguments are not right ({NOT_SHOWN}); {SECRETS}; see `capability help`")
+        }
     }
 }

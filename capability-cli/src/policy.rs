@@ -44,7 +44,9 @@ pub fn read(arg: &str, access: bool, json: bool) -> Result<Parsed, Outcome> {
             json,
             1,
             format!(
-                "the policy in {name} holds the value of {secret} (not shown): a token carries                  its policy in clear, readable by anyone who has it, so nothing is shown or                  signed from it; take the secret out of the policy"
+                "the policy in {name} holds the value of {secret} (not shown): a token carries \
+                 its policy in clear, readable by anyone who has it, so nothing is shown or \
+                 signed from it; take the secret out of the policy"
             ),
         ));
     }

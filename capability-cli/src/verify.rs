@@ -17,7 +17,7 @@ pub fn run(args: &Verify) -> Outcome {
         Ok(now) => now,
         Err(message) => return Outcome::error(2, message),
     };
-    let token = match input::token(args.token.as_deref()) {
+    let token = match input::token(args.token.as_deref(), "verify") {
         Ok(token) => token,
         Err(e) if e.code == 1 => return invalid(args.json, &e.message),
         Err(e) => return Outcome::error(e.code, e.message),

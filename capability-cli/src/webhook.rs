@@ -13,19 +13,11 @@ use clap::{Args, Subcommand, ValueEnum};
 use serde_json::{json, Value};
 
 use crate::decode::json_line;
-use crate::output::{error_line, styled, Outcome, GOOD, HEADING};
+use crate::output::{clean, error_line, styled, Outcome, GOOD, HEADING};
 
 pub const AUTH_TOKEN: &str = "TWILIO_AUTH_TOKEN";
 pub const AUTH_TOKEN_SECONDARY: &str = "TWILIO_AUTH_TOKEN_SECONDARY";
 pub const WEBHOOK_SECRET: &str = "TWILIO_WEBHOOK_SECRET";
-
-/// The secrets of this command, to be taken out of anything printed.
-pub fn secrets() -> Vec<String> {
-    [AUTH_TOKEN_SECONDARY, WEBHOOK_SECRET]
-        .iter()
-        .filter_map(|name| env::var(name).ok().filter(|v| !v.is_empty()))
-        .collect()
-}
 
 #[derive(Debug, Args)]
 pub struct WebhookArgs {
@@ -547,8 +539,9 @@ fn invalid(
             let url = signed_url(url, validated.url_form());
             let (key, key_text) = key_name(validated.signed_with());
             stderr.push_str(&format!(
-                "{}: the signature is for {url}, signed with {key_text}: {}\n",
+                "{}: the signature is for {}, signed with {key_text}: {}\n",
                 styled(HEADING, "diagnosis"),
+                clean(&url),
                 hints.join("; ")
             ));
             json_diagnosis = json!({

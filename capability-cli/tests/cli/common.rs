@@ -48,6 +48,8 @@ pub fn command() -> assert_cmd::Command {
         "TWILIO_AUTH_TOKEN",
         "TWILIO_API_KEY",
         "TWILIO_API_SECRET",
+        "TWILIO_AUTH_TOKEN_SECONDARY",
+        "TWILIO_WEBHOOK_SECRET",
         "NO_COLOR",
         "CLICOLOR",
         "CLICOLOR_FORCE",

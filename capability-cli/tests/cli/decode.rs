@@ -359,3 +359,30 @@ fn every_help_has_examples() {
         assert!(help.stdout.contains("Exit status: 0"), "{command}");
     }
 }
+
+/// An unknown command is answered with the commands that exist where it was given: the
+/// webhook's own under `webhook`, and every command, `webhook` included, at the top.
+#[test]
+fn an_unknown_command_is_answered_with_the_commands_that_exist_there() {
+    for (args, commands) in [
+        (
+            &["nope"][..],
+            "`decode`, `verify`, `sign`, `check` and `webhook`",
+        ),
+        (
+            &["help", "nope"][..],
+            "`decode`, `verify`, `sign`, `check` and `webhook`",
+        ),
+        (&["webhook", "nope"][..], "`sign` and `verify`"),
+        (&["webhook", "help", "nope"][..], "`sign` and `verify`"),
+    ] {
+        let run = run(args);
+        assert_eq!(run.code, 2, "{args:?}: {run:?}");
+        let line = run.one_line_error("error: unknown command");
+        assert!(
+            line.contains(&format!("the commands are {commands};")),
+            "{args:?}: {line}"
+        );
+        assert!(!line.contains("nope"), "{line}");
+    }
+}

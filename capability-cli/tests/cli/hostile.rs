@@ -282,3 +282,129 @@ fn invisible_characters_of_an_identity_are_shown_escaped() {
         }
     }
 }
+
+/// Whether `c` may be printed raw: not a control character (line breaks aside), not one of the
+/// invisible characters, and not a combining mark (which, at the start of a field, would join
+/// the punctuation before it).
+fn printed_raw_is_wrong(c: char) -> bool {
+    (c.is_control() && c != '\n')
+        || matches!(
+            c,
+            '\u{0300}'..='\u{036f}'
+                | '\u{0483}'..='\u{0489}'
+                | '\u{061c}'
+                | '\u{115f}'
+                | '\u{1160}'
+                | '\u{200b}'..='\u{200f}'
+                | '\u{2028}'..='\u{202e}'
+                | '\u{2060}'..='\u{206f}'
+                | '\u{20d0}'..='\u{20ff}'
+                | '\u{3164}'
+                | '\u{fe00}'..='\u{fe0f}'
+                | '\u{feff}'
+                | '\u{ffa0}'
+        )
+}
+
+fn assert_nothing_raw(run: &Run, what: &str) {
+    for c in run.stdout.chars().chain(run.stderr.chars()) {
+        assert!(
+            !printed_raw_is_wrong(c),
+            "{what}: {c:?} printed raw: {run:?}"
+        );
+    }
+}
+
+/// Text that is only combining marks, or invisible characters that are not format characters
+/// (Hangul fillers, the combining grapheme joiner, variation selectors), in every field of an
+/// Access Token that `decode` prints: escaped, in words and in JSON, which still holds the text.
+#[test]
+fn combining_and_filler_text_is_escaped_in_every_field() {
+    for text in [
+        "\u{301}",
+        "\u{301}\u{302}",
+        "\u{20dd}",
+        "\u{3164}",
+        "\u{115f}\u{1160}",
+        "\u{ffa0}",
+        "\u{34f}",
+        "\u{fe0f}",
+        "\u{200b}\u{301}",
+    ] {
+        let t = serde_json::Value::from(text).to_string();
+        let header =
+            format!(r#"{{"alg":"HS256","typ":"JWT","cty":"twilio-fpa;v=1","kid":{t},{t}:{t}}}"#);
+        let claims = format!(
+            r#"{{"jti":"{API_KEY}-1","iss":"{API_KEY}","sub":"{ACCESS_ACCOUNT}","exp":1700003600,"grants":{{"identity":{t},"voice":{{"incoming":{{"allow":true}},"outgoing":{{"application_sid":"AP0123456789abcdef0123456789abcdef","params":{{{t}:{t}}}}},"endpoint_id":{t}}},"video":{{"room":{t}}},"task_router":{{"role":{t}}},{t}:{{{t}:{t}}}}},{t}:{t}}}"#
+        );
+        let token = unsigned(&header, &claims);
+        for args in [
+            vec!["decode", "--at", "1700000001", &token],
+            vec!["decode", "--json", "--at", "1700000001", &token],
+        ] {
+            let run = run_with(&args, &[], None);
+            assert_eq!(run.code, 0, "{text:?}: {run:?}");
+            assert_nothing_raw(&run, &format!("{text:?} {:?}", &args[..2]));
+            if args[1] == "--json" {
+                let json = run.json();
+                assert_eq!(json["identity"], text, "{run:?}");
+                assert_eq!(json["header"]["kid"], text, "{run:?}");
+            }
+        }
+    }
+}
+
+/// What the webhook command prints back from its arguments (the URL of the diagnosis) is
+/// escaped as token text is.
+#[test]
+fn a_webhook_url_is_shown_escaped() {
+    let env = [("TWILIO_AUTH_TOKEN", "12345")];
+    for odd in [
+        "\u{202e}",
+        "\u{200b}",
+        "\u{2028}",
+        "\u{1b}]0;x\u{7}",
+        "\u{9b}",
+        "\u{3164}",
+    ] {
+        let url = format!("https://example.com/v{odd}oice?a={odd}");
+        let signed = run_with(&["webhook", "sign", "--url", &url], &env, None);
+        assert_eq!(signed.code, 0, "{signed:?}");
+        let http = url.replacen("https", "http", 1);
+        for json in [false, true] {
+            let mut args = vec!["webhook", "verify", "--url", &http];
+            args.extend(["--signature", signed.stdout.trim()]);
+            if json {
+                args.push("--json");
+            }
+            let run = run_with(&args, &env, None);
+            assert_eq!(run.code, 1, "{run:?}");
+            assert!(
+                run.stderr
+                    .contains("diagnosis: the signature is for https://"),
+                "{run:?}"
+            );
+            assert_nothing_raw(&run, &format!("{odd:?} json {json}"));
+            if json {
+                assert_eq!(run.json()["diagnosis"]["url"], url.as_str());
+            }
+        }
+    }
+}
+
+/// A policy's mistakes quote its line: invisible characters in it are shown escaped, and so is
+/// a combining character that would be drawn on the quote before it.
+#[test]
+fn a_policy_line_with_invisible_characters_is_shown_escaped() {
+    for odd in ["\u{200b}", "\u{2060}", "\u{feff}", "\u{301}", "\u{3164}"] {
+        let policy = format!("incoming \"{odd}alice\"; tll 10m");
+        for args in [
+            vec!["check", policy.as_str()],
+            vec!["check", "--json", policy.as_str()],
+        ] {
+            let run = run_with(&args, &[], None);
+            assert_eq!(run.code, 1, "{run:?}");
+            assert_nothing_raw(&run, &format!("{odd:?} {args:?}"));
+        }
+    }
+}

@@ -379,3 +379,191 @@ fn arguments_clap_would_quote_are_refused_unseen() {
     assert_eq!(run(&["--help"]).code, 0);
     assert!(run(&["check"]).stderr.contains("<POLICY>"));
 }
+
+/// `text` percent-encoded as a URL's query writes it, hexadecimal digits in lowercase.
+fn percent_lower(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02x}"),
+        })
+        .collect()
+}
+
+/// Every form of `secret` that [`encodings`] lists, and its lowercase percent-encodings.
+fn assert_no_form_at_all(run: &Run, secret: &str, what: &str) {
+    assert_no_form_of(run, secret, what);
+    let once = percent_lower(secret);
+    for form in [once.clone(), once.replace('%', "%25")] {
+        assert!(
+            !run.stdout.contains(&form) && !run.stderr.contains(&form),
+            "{what}: `{form}` came out: {run:?}"
+        );
+    }
+}
+
+/// The webhook secrets (`TWILIO_AUTH_TOKEN_SECONDARY`, `TWILIO_WEBHOOK_SECRET`) are secrets of
+/// the environment like the others: a policy or a token that holds one is refused unseen, in
+/// every encoding a scope or a token gives it.
+#[test]
+fn every_secret_variable_is_refused_in_policies_and_tokens() {
+    for (name, secret) in [
+        ("TWILIO_AUTH_TOKEN_SECONDARY", ODD_SECRET),
+        ("TWILIO_WEBHOOK_SECRET", "a webhook secret of words"),
+    ] {
+        let env = [
+            ("TWILIO_ACCOUNT_SID", ACCOUNT),
+            ("TWILIO_AUTH_TOKEN", AUTH_TOKEN),
+            (name, secret),
+        ];
+        let policy = format!("events {{ K = \"{secret}\" }}");
+        for args in [
+            vec!["check", policy.as_str()],
+            vec!["check", "--json", policy.as_str()],
+            vec!["sign", policy.as_str()],
+        ] {
+            let run = run_with(&args, &env, None);
+            let what = format!("{args:?} with {name}");
+            assert_eq!(run.code, 1, "{what}: {run:?}");
+            assert!(
+                run.stderr.contains(&format!("holds the value of {name}")),
+                "{what}: {run:?}"
+            );
+            assert_no_form_at_all(&run, secret, &what);
+        }
+        let scope = format!(
+            "scope:stream:subscribe?path=%2F2010-04-01%2FEvents&params=K%3D{}",
+            percent_lower(&percent_lower(secret))
+        );
+        let token = unsigned(
+            r#"{"alg":"HS256","typ":"JWT"}"#,
+            &format!(r#"{{"scope":"{scope}","iss":"{ACCOUNT}","exp":4000000000}}"#),
+        );
+        for args in [
+            vec!["decode", token.as_str()],
+            vec!["decode", "--json", token.as_str()],
+            vec!["verify", token.as_str()],
+        ] {
+            let run = run_with(&args, &env, None);
+            let what = format!("{args:?} with {name}");
+            assert_eq!(run.code, 1, "{what}: {run:?}");
+            assert_no_form_at_all(&run, secret, &what);
+        }
+    }
+}
+
+/// A secret of the environment is found wherever it stands: inside a longer word, and in
+/// base64, as well as alone.
+#[test]
+fn a_secret_inside_a_word_or_in_base64_is_refused() {
+    let env = [
+        ("TWILIO_ACCOUNT_SID", ACCOUNT),
+        ("TWILIO_AUTH_TOKEN", AUTH_TOKEN),
+    ];
+    let in_base64 = b64(AUTH_TOKEN.as_bytes());
+    for value in [
+        format!("x{AUTH_TOKEN}"),
+        format!("{AUTH_TOKEN}0"),
+        format!("Bearer{AUTH_TOKEN}Z"),
+        in_base64,
+    ] {
+        let policy = format!("events {{ K = \"{value}\" }}");
+        for args in [
+            vec!["check", policy.as_str()],
+            vec!["check", "--json", policy.as_str()],
+            vec!["sign", policy.as_str()],
+        ] {
+            let run = run_with(&args, &env, None);
+            let what = format!("{args:?}");
+            assert_eq!(run.code, 1, "{what}: {run:?}");
+            assert!(
+                run.stderr.contains("holds the value of TWILIO_AUTH_TOKEN"),
+                "{what}: {run:?}"
+            );
+            assert_no_form_at_all(&run, AUTH_TOKEN, &what);
+        }
+    }
+}
+
+/// Text the command prints back from its arguments (a webhook's URL in the diagnosis) is
+/// cleared of a secret of the environment in whatever encoding it was given: percent-encoded
+/// once or twice, in either case of hexadecimal digits, `+` for a space.
+#[test]
+fn a_secret_in_an_encoded_argument_is_not_printed_back() {
+    let secret = "Kq7+vN3x/T1mK7pL=0wR5 yB2cH9dF4gJ";
+    let env = [("TWILIO_AUTH_TOKEN", AUTH_TOKEN)];
+    let once = percent_lower(secret);
+    let upper = ["%2b", "%2f", "%3d"]
+        .iter()
+        .fold(once.clone(), |text, e| text.replace(e, &e.to_uppercase()));
+    let forms = [
+        once.clone(),
+        upper,
+        once.replace("%20", "+"),
+        once.replace('%', "%25"),
+    ];
+    for form in forms {
+        let url = format!("https://example.com/voice?k={form}");
+        let signed = run_with(&["webhook", "sign", "--url", &url], &env, None);
+        assert_eq!(signed.code, 0, "{signed:?}");
+        let http = url.replacen("https", "http", 1);
+        for json in [false, true] {
+            let mut args = vec!["webhook", "verify", "--url", &http];
+            args.extend(["--signature", signed.stdout.trim()]);
+            if json {
+                args.push("--json");
+            }
+            let run = run_with(&args, &[env[0], ("TWILIO_WEBHOOK_SECRET", secret)], None);
+            assert_eq!(run.code, 1, "{run:?}");
+            assert!(
+                run.stderr.contains("diagnosis: the signature is for"),
+                "{run:?}"
+            );
+            assert!(
+                !run.stdout.contains(&form) && !run.stderr.contains(&form),
+                "`{form}` came out: {run:?}"
+            );
+        }
+    }
+}
+
+/// The refusal of a token or a policy that holds a secret is one sentence, its words separated
+/// by single spaces.
+#[test]
+fn the_refusal_of_a_held_secret_reads_as_one_sentence() {
+    let env = [
+        ("TWILIO_ACCOUNT_SID", ACCOUNT),
+        ("TWILIO_AUTH_TOKEN", AUTH_TOKEN),
+    ];
+    let policy = format!("events {{ K = \"{AUTH_TOKEN}\" }}");
+    let token = unsigned(
+        r#"{"alg":"HS256","typ":"JWT"}"#,
+        &format!(
+            r#"{{"scope":"scope:client:incoming?clientName=a","iss":"{ACCOUNT}","exp":4000000000,"x":"{AUTH_TOKEN}"}}"#
+        ),
+    );
+    for args in [
+        vec!["check", policy.as_str()],
+        vec!["check", "--json", policy.as_str()],
+        vec!["sign", policy.as_str()],
+        vec!["decode", token.as_str()],
+        vec!["decode", "--json", token.as_str()],
+        vec!["verify", token.as_str()],
+    ] {
+        let run = run_with(&args, &env, None);
+        assert_eq!(run.code, 1, "{args:?}: {run:?}");
+        let line = run.one_line_error(if args[0] == "verify" {
+            "invalid: "
+        } else {
+            "error: "
+        });
+        assert!(
+            line.contains("holds the value of TWILIO_AUTH_TOKEN"),
+            "{line}"
+        );
+        assert!(!line.contains("  "), "{args:?}: {line:?}");
+        assert!(!run.stdout.contains("  "), "{args:?}: {:?}", run.stdout);
+    }
+}
