@@ -113,6 +113,7 @@ pub use inspect::{inspect, inspect_at, Inspection, LifetimeStart, Problem, Token
 pub use jwt::json::{MAX_OTHER_MEMBERS, MAX_VALUES};
 #[cfg(feature = "jwt")]
 pub use jwt::token::Token;
+pub use shown::escapes;
 
 // A token server signs from many threads with one `Credentials` and shared policies, no locks.
 #[cfg(feature = "jwt")]

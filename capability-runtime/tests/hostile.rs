@@ -1320,6 +1320,17 @@ fn errors_about_hostile_text_are_short_and_escaped() {
     assert!(matches!(&e, Error::Malformed(Malformed::DuplicateKey { key, .. }) if *key == evil));
     shown(&e);
 
+    // Invisible characters, and combining ones with nothing to sit on, are escaped: a key of
+    // them does not pass for an empty one.
+    let hidden = "\u{3164}\u{200B}\u{301}\u{2066}";
+    let header = format!(r#"{{"alg":"HS256",{}:1,{0}:2}}"#, json_string(hidden));
+    let text = shown(&err(&sign_json(&header, &payload())));
+    assert!(
+        text.contains(r"`\u{3164}\u{200b}\u{301}\u{2066}`"),
+        "{text}"
+    );
+    assert!(!text.contains(|c| hidden.contains(c)), "{text}");
+
     // A header or payload that is a long string: the reader says where, and quotes nothing.
     let e = err(&sign_json(PHP_HEADER, &json_string(&evil)));
     assert!(matches!(
