@@ -300,6 +300,41 @@ fn main() {
                 sign(PHP_HEADER, &claims(&scope, ""), false)
             }),
         ),
+        (
+            "header: one-digit integers (refused after 256 values), before a wrong signature",
+            at_len(|n| {
+                let header = format!(r#"{{"alg":"HS256","x":[{}0]}}"#, "0,".repeat(n));
+                sign(&header, &claims(incoming, ""), true)
+            }),
+        ),
+        (
+            "header: `\\n` escapes in an ignored member, before a wrong signature",
+            at_len(|n| {
+                let header = format!(r#"{{"alg":"HS256","x":"{}"}}"#, r"\n".repeat(n));
+                sign(&header, &claims(incoming, ""), true)
+            }),
+        ),
+        (
+            "payload: empty objects in an array (refused after 256 values)",
+            at_len(|n| {
+                let extra = format!(r#","x":[{}0]"#, "{},".repeat(n));
+                sign(PHP_HEADER, &claims(incoming, &extra), false)
+            }),
+        ),
+        (
+            "payload: a byte and a `\\n` escape, repeated, in an ignored member",
+            at_len(|n| {
+                let extra = format!(r#","x":"{}""#, r"a\n".repeat(n));
+                sign(PHP_HEADER, &claims(incoming, &extra), false)
+            }),
+        ),
+        (
+            "payload: a scope of a byte and a `\\n` escape, repeated",
+            at_len(|n| {
+                let scope = format!("{incoming} {}", r"a\n".repeat(n));
+                sign(PHP_HEADER, &claims(&scope, ""), false)
+            }),
+        ),
         ("segments: dots", ".".repeat(LEN)),
     ];
 
@@ -610,6 +645,54 @@ fn access_tokens() -> (String, Vec<(&'static str, String)>) {
                 let g = format!(
                     r#""identity":"alice","voice":{{"outgoing":{{"application_sid":"AP0123456789abcdef0123456789abcdef","params":{{{}}}}}}}"#,
                     params.join(",")
+                );
+                access(ACCESS_HEADER, &access_claims(&g, ""), false)
+            }),
+        ),
+        (
+            "header: one-digit integers (refused after 256 values)",
+            at_len(|n| {
+                let h = header(&format!(r#","x":[{}0]"#, "0,".repeat(n)));
+                access(&h, &access_claims(grants, ""), true)
+            }),
+        ),
+        (
+            "header: a byte and a `\\n` escape, repeated",
+            at_len(|n| {
+                let h = header(&format!(r#","x":"{}""#, r"a\n".repeat(n)));
+                access(&h, &access_claims(grants, ""), true)
+            }),
+        ),
+        (
+            "claims: empty objects in an unknown grant (refused after 256 values)",
+            at_len(|n| {
+                let g = format!(r#"{grants},"other":[{}0]"#, "{},".repeat(n));
+                access(ACCESS_HEADER, &access_claims(&g, ""), false)
+            }),
+        ),
+        (
+            "claims: `\\n` escapes in an unknown member",
+            at_len(|n| {
+                let extra = format!(r#","x":"{}""#, r"\n".repeat(n));
+                access(ACCESS_HEADER, &access_claims(grants, &extra), false)
+            }),
+        ),
+        (
+            "claims: an identity of `\\n` escapes",
+            at_len(|n| {
+                let g = format!(
+                    r#""identity":"{}","voice":{{"incoming":{{"allow":true}}}}"#,
+                    r"\n".repeat(n)
+                );
+                access(ACCESS_HEADER, &access_claims(&g, ""), false)
+            }),
+        ),
+        (
+            "claims: an identity of a byte and a `\\n` escape, repeated",
+            at_len(|n| {
+                let g = format!(
+                    r#""identity":"{}","voice":{{"incoming":{{"allow":true}}}}"#,
+                    r"a\n".repeat(n)
                 );
                 access(ACCESS_HEADER, &access_claims(&g, ""), false)
             }),

@@ -121,6 +121,19 @@ fn special_byte(bytes: &[u8]) -> usize {
     bytes::string_end(bytes)
 }
 
+/// The bytes that end the plain part of a string: `"`, `\\` and the control characters.
+static STRING_SPECIAL: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table
+};
+
 /// What each byte after a `\\` stands for: the byte it decodes to, [`UNICODE`] for `u`, or
 /// [`INVALID`].
 static ESCAPED: [u8; 256] = {
@@ -175,11 +188,20 @@ impl<'o, O: Sink> Gather<'o, O> {
         if !O::KEEPS {
             return 0;
         }
-        let len = if len == self.buf.len() {
-            self.flush(len)
-        } else {
-            len
-        };
+        match self.buf.get_mut(len) {
+            Some(slot) => {
+                *slot = b;
+                len + 1
+            }
+            None => self.byte_after_flush(len, b),
+        }
+    }
+
+    /// [`byte`](Self::byte) into a full buffer, out of line.
+    #[cold]
+    #[inline(never)]
+    fn byte_after_flush(&mut self, len: usize, b: u8) -> usize {
+        let len = self.flush(len);
         self.buf[len] = b;
         len + 1
     }
@@ -394,9 +416,9 @@ impl<'a> Reader<'a> {
             // A control character or the end of the text: `escaped` returns their error.
             return self.escaped(&mut Discard).map(|()| Cow::Borrowed(""));
         }
-        // Escapes only shorten the text: one allocation of the escaped length.
-        let mut owned = String::with_capacity(self.raw_len(start));
-        owned.push_str(&self.text[start..self.pos]);
+        // Grown as the text is decoded: its length is not known before, and the escaped length
+        // can be six times as much.
+        let mut owned = self.text[start..self.pos].to_owned();
         self.escaped(&mut owned)?;
         Ok(Cow::Owned(owned))
     }
@@ -428,29 +450,6 @@ impl<'a> Reader<'a> {
         self.escaped(out)
     }
 
-    /// The length of the text of the string from `start` to its closing quote, escapes as
-    /// written; up to the end of the input if it is not closed.
-    fn raw_len(&self, start: usize) -> usize {
-        // The closing quote is the first `"` after an even run of backslashes: found with
-        // `memchr`, each run counted once (backwards from the quote it precedes), whatever the
-        // string holds between.
-        let bytes = &self.bytes()[start..];
-        let mut from = 0;
-        while let Some(at) = memchr::memchr(b'"', &bytes[from..]) {
-            let quote = from + at;
-            let backslashes = bytes[from..quote]
-                .iter()
-                .rev()
-                .take_while(|&&b| b == b'\\')
-                .count();
-            if backslashes % 2 == 0 {
-                return quote;
-            }
-            from = quote + 1;
-        }
-        bytes.len()
-    }
-
     /// The rest of a string from its first special byte (`"`, `\\` or a control character), into
     /// `out`: each escape decoded; a short run of plain text between them read byte by byte and a
     /// long one found by words, so that text dense with escapes costs no more per byte than
@@ -464,67 +463,69 @@ impl<'a> Reader<'a> {
         // Where the run of plain text being read starts.
         let mut run = i;
         loop {
-            match bytes.get(i) {
-                Some(b'\\') => {
-                    match bytes.get(i + 1).map(|&e| ESCAPED[usize::from(e)]) {
-                        Some(UNICODE) => {
-                            self.pos = i;
-                            (i, len) = self.unicode_escapes(&mut gather, len);
-                            if i == self.pos {
-                                // A surrogate, or not four hex digits: the long way.
-                                self.pos = i + 2;
-                                len = gather.char(len, self.unicode_escape()?);
-                                i = self.pos;
-                            }
-                        }
-                        Some(INVALID) => {
-                            self.pos = i + 1;
-                            return self.err("invalid escape");
-                        }
-                        Some(c) => {
-                            len = gather.byte(len, c);
-                            i += 2;
-                        }
-                        None => {
-                            self.pos = i + 1;
-                            return self.err("EOF while parsing a string");
+            let Some(&b) = bytes.get(i) else {
+                self.pos = i;
+                return self.err("EOF while parsing a string");
+            };
+            if b == b'\\' {
+                match bytes.get(i + 1).map(|&e| ESCAPED[usize::from(e)]) {
+                    Some(UNICODE) => {
+                        self.pos = i;
+                        (i, len) = self.unicode_escapes(&mut gather, len);
+                        if i == self.pos {
+                            // A surrogate, or not four hex digits: the long way.
+                            self.pos = i + 2;
+                            len = gather.char(len, self.unicode_escape()?);
+                            i = self.pos;
                         }
                     }
-                    run = i;
+                    Some(INVALID) => {
+                        self.pos = i + 1;
+                        return self.err("invalid escape");
+                    }
+                    Some(c) => {
+                        len = gather.byte(len, c);
+                        i += 2;
+                    }
+                    None => {
+                        self.pos = i + 1;
+                        return self.err("EOF while parsing a string");
+                    }
                 }
-                Some(b'"') => {
+                run = i;
+                continue;
+            }
+            if !STRING_SPECIAL[usize::from(b)] {
+                len = gather.byte(len, b);
+                i += 1;
+                // Byte by byte while escapes are near, where a search's setup costs more; past
+                // that, the rest of the run by words, handed over whole.
+                if i - run == SHORT_RUN {
+                    let end = i + special_byte(&bytes[i..]);
+                    if O::KEEPS && end > i {
+                        // From the start of the character `i` may be inside: its first bytes,
+                        // gathered, are taken back.
+                        let from = (i - 3..=i)
+                            .rev()
+                            .find(|&at| self.text.is_char_boundary(at))
+                            .unwrap_or(i);
+                        len = gather.flush(len - (i - from));
+                        gather.out.push_str(self.slice(from, end));
+                    }
+                    i = end;
+                }
+                continue;
+            }
+            match b {
+                b'"' => {
                     gather.flush(len);
                     self.pos = i + 1;
                     return Ok(());
                 }
-                Some(0..0x20) => {
+                _ => {
                     self.pos = i;
                     return self
                         .err("control character (\\u0000-\\u001F) found while parsing a string");
-                }
-                Some(&b) => {
-                    len = gather.byte(len, b);
-                    i += 1;
-                    // Byte by byte while escapes are near, where a search's setup costs more;
-                    // past that, the rest of the run by words, handed over whole.
-                    if i - run == SHORT_RUN {
-                        let end = i + special_byte(&bytes[i..]);
-                        if O::KEEPS && end > i {
-                            // From the start of the character `i` may be inside: its first
-                            // bytes, gathered, are taken back.
-                            let from = (i - 3..=i)
-                                .rev()
-                                .find(|&at| self.text.is_char_boundary(at))
-                                .unwrap_or(i);
-                            len = gather.flush(len - (i - from));
-                            gather.out.push_str(self.slice(from, end));
-                        }
-                        i = end;
-                    }
-                }
-                None => {
-                    self.pos = i;
-                    return self.err("EOF while parsing a string");
                 }
             }
         }
@@ -1283,18 +1284,16 @@ mod tests {
     }
 
     #[test]
-    fn strings_into_a_buffer_and_their_raw_length() {
+    fn strings_into_a_buffer() {
         for json in [r#""abc""#, r#""a\u00e9\"b""#, r#""\\""#, r#""""#] {
             let mut out = String::from("x");
             let mut r = Reader::new(json);
             r.string_into(&mut out).unwrap();
             r.end().unwrap();
             assert_eq!(out, format!("x{}", string(json).unwrap()));
-            assert_eq!(Reader::new(json).raw_len(1), json.len() - 2);
         }
         for json in ["\"\\", "\"a\\", "\"a\\\"", "\"a"] {
             assert!(string(json).is_err(), "{json}");
-            assert_eq!(Reader::new(json).raw_len(1), json.len() - 1);
         }
     }
 
