@@ -8,7 +8,11 @@
 
 mod common;
 
-use capability_runtime::{AccessPolicy, ApiKey, Error, GrantKind};
+use capability_runtime::{
+    AccessPolicy, ApiKey, AppSid, ChatGrant, CredentialSid, Error, GrantKind, Identity,
+    PlaybackGrant, RoleSid, ServiceSid, SyncGrant, TaskRouterGrant, VideoGrant, VoiceGrant,
+    WorkerSid, WorkspaceSid, MAX_OUTGOING_PARAMS, MAX_VALUES,
+};
 use common::access::{policy_from_inputs, ACCOUNT, KEY_SECRET, KEY_SID};
 use common::ordered::Json;
 
@@ -228,4 +232,58 @@ fn a_vector_s_policy_compares_equal_to_the_same_policy_built_twice() {
         assert_eq!(a, b);
         let _: &AccessPolicy = &a;
     }
+}
+
+/// What `MAX_VALUES` leaves room for: the official libraries' tokens hold at most 22 values in
+/// their claims, and a token of this library with every grant, every field of each and the most
+/// outgoing parameters fewer than half of the limit.
+#[test]
+fn the_richest_tokens_hold_far_fewer_values_than_the_limit() {
+    let most = vectors()
+        .iter()
+        .map(|v| common::values_in(&v.payload_json))
+        .max()
+        .unwrap();
+    assert_eq!(most, 22);
+    let sid = |prefix: &str| format!("{prefix}0123456789abcdef0123456789abcdef");
+    let policy = AccessPolicy::builder()
+        .identity(Identity::new("alice").unwrap())
+        .voice(
+            VoiceGrant::new()
+                .incoming()
+                .outgoing(
+                    AppSid::new(&sid("AP")).unwrap(),
+                    (0..MAX_OUTGOING_PARAMS).map(|i| (format!("k{i}"), "v".to_owned())),
+                )
+                .push_credential(CredentialSid::new(&sid("CR")).unwrap())
+                .endpoint("endpoint"),
+        )
+        .video(VideoGrant::new().room("room"))
+        .chat(
+            ChatGrant::new()
+                .service(ServiceSid::new(&sid("IS")).unwrap())
+                .endpoint("endpoint")
+                .deployment_role(RoleSid::new(&sid("RL")).unwrap())
+                .push_credential(CredentialSid::new(&sid("CR")).unwrap()),
+        )
+        .sync(
+            SyncGrant::new()
+                .service(ServiceSid::new(&sid("IS")).unwrap())
+                .endpoint("endpoint"),
+        )
+        .task_router(
+            TaskRouterGrant::new()
+                .workspace(WorkspaceSid::new(&sid("WS")).unwrap())
+                .worker(WorkerSid::new(&sid("WK")).unwrap())
+                .role("worker"),
+        )
+        .playback(PlaybackGrant::from_json(r#"{"playbackUrl":"https://example.com/x"}"#).unwrap())
+        .build()
+        .unwrap();
+    let token = policy.sign_at(&key(), 1_700_000_000);
+    let verified = key().verify_at(token.as_str(), 1_700_000_001).unwrap();
+    assert_eq!(verified.grants(), policy.grants());
+    let (_, payload) = decoded(token.as_str());
+    let values = common::values_in(&payload);
+    assert!((90..MAX_VALUES / 2).contains(&values), "{values}");
 }
