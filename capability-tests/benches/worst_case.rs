@@ -688,6 +688,23 @@ fn access_tokens() -> (String, Vec<(&'static str, String)>) {
             }),
         ),
         (
+            "claims: surrogate pairs (`\\ud83d\\ude00`) in an unknown member",
+            at_len(|n| {
+                let extra = format!(r#","x":"{}""#, r"\ud83d\ude00".repeat(n));
+                access(ACCESS_HEADER, &access_claims(grants, &extra), false)
+            }),
+        ),
+        (
+            "claims: an identity of surrogate pairs (`\\ud83d\\ude00`)",
+            at_len(|n| {
+                let g = format!(
+                    r#""identity":"{}","voice":{{"incoming":{{"allow":true}}}}"#,
+                    r"\ud83d\ude00".repeat(n)
+                );
+                access(ACCESS_HEADER, &access_claims(&g, ""), false)
+            }),
+        ),
+        (
             "claims: an identity of a byte and a `\\n` escape, repeated",
             at_len(|n| {
                 let g = format!(

@@ -134,6 +134,14 @@ static STRING_SPECIAL: [bool; 256] = {
     table
 };
 
+/// The number four hex digits (either case) spell, if they are four hex digits.
+#[inline(always)]
+fn hex_value(digits: [u8; 4]) -> Option<u32> {
+    let [a, b, c, d] = digits.map(|x| u32::from(HEX_VALUE[usize::from(x)]));
+    // An invalid digit is 0xFF, which sets a bit above the sixteen of four digits.
+    ((a | b | c | d) <= 0xF).then_some(a << 12 | b << 8 | c << 4 | d)
+}
+
 /// What each byte after a `\\` stands for: the byte it decodes to, [`UNICODE`] for `u`, or
 /// [`INVALID`].
 static ESCAPED: [u8; 256] = {
@@ -531,8 +539,8 @@ impl<'a> Reader<'a> {
         }
     }
 
-    /// The run of `\\uXXXX` escapes outside the surrogates (the common escape, and those of a
-    /// hostile string follow each other) from the reader's position, decoded into `gather`: where
+    /// The run of `\\uXXXX` escapes, surrogate pairs included (the common escape, and those of a
+    /// hostile string follow each other), from the reader's position, decoded into `gather`: where
     /// the run ends, the position itself if there is none, and the length gathered. One loop
     /// over the bytes, with no bounds check per escape beyond the six bytes it takes.
     #[inline(always)]
@@ -544,21 +552,33 @@ impl<'a> Reader<'a> {
         let mut pos = self.pos;
         let mut rest = &self.bytes()[pos..];
         while let Some((&[b'\\', b'u', a, b, c, d], after)) = rest.split_first_chunk::<6>() {
-            let digits = [a, b, c, d].map(|x| u32::from(HEX_VALUE[usize::from(x)]));
-            // An invalid digit is 0xFF, which sets a bit above the sixteen of four digits.
-            if (digits[0] | digits[1] | digits[2] | digits[3]) > 0xF {
+            let Some(code) = hex_value([a, b, c, d]) else {
                 break;
-            }
-            let code = digits[0] << 12 | digits[1] << 8 | digits[2] << 4 | digits[3];
+            };
+            let (code, taken, after) = match code {
+                // A high surrogate and the low one that must follow: one character.
+                0xD800..0xDC00 => match after.split_first_chunk::<6>() {
+                    Some((&[b'\\', b'u', e, f, g, h], after)) => match hex_value([e, f, g, h]) {
+                        Some(low @ 0xDC00..0xE000) => (
+                            0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00),
+                            12,
+                            after,
+                        ),
+                        _ => break,
+                    },
+                    _ => break,
+                },
+                _ => (code, 6, after),
+            };
             if code < 0x80 {
                 len = gather.byte(len, code as u8);
             } else {
                 let Some(c) = char::from_u32(code) else {
-                    break; // a surrogate: read the long way, with its pair
+                    break; // a lone low surrogate: the long way finds the error
                 };
                 len = gather.char(len, c);
             }
-            pos += 6;
+            pos += taken;
             rest = after;
         }
         (pos, len)
@@ -568,10 +588,9 @@ impl<'a> Reader<'a> {
     #[inline(always)]
     fn hex4(&mut self) -> Result<u16> {
         if let Some(&[a, b, c, d]) = self.bytes().get(self.pos..self.pos + 4) {
-            let digits = [a, b, c, d].map(|x| HEX_VALUE[usize::from(x)]);
-            if digits.iter().all(|&x| x < 16) {
+            if let Some(n) = hex_value([a, b, c, d]) {
                 self.pos += 4;
-                return Ok(digits.iter().fold(0, |n, &x| n << 4 | u16::from(x)));
+                return Ok(n as u16);
             }
         }
         // Not four hex digits: the error, at the first byte that is not one.
