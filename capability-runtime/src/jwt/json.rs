@@ -170,10 +170,10 @@ const GATHERED: usize = 256;
 /// searched by words.
 const SHORT_RUN: usize = 16;
 
-/// The decoded text of a string on its way to a [`Sink`]: gathered in a buffer of the reader's
-/// and handed over a buffer at a time, as a call to copy each short piece (a character, a few
-/// plain bytes between escapes) costs more than the piece. Nothing is gathered for a sink that
-/// keeps nothing. The length is the caller's, not a field: so it stays in a register.
+/// The decoded text of a string on its way to a [`Sink`]: gathered in a buffer on the stack and
+/// handed over a buffer at a time, as a call to copy each short piece (a character, a few plain
+/// bytes between escapes) costs more than the piece. Nothing is gathered for a sink that keeps
+/// nothing. The length is the caller's, not a field: so it stays in a register.
 struct Gather<'o, O: Sink> {
     out: &'o mut O,
     buf: [u8; GATHERED],
