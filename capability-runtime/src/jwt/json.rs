@@ -142,6 +142,13 @@ fn hex_value(digits: [u8; 4]) -> Option<u32> {
     ((a | b | c | d) <= 0xF).then_some(a << 12 | b << 8 | c << 4 | d)
 }
 
+/// The code point of the UTF-16 surrogate pair `high` (0xD800 to 0xDBFF), `low` (0xDC00 to
+/// 0xDFFF).
+#[inline(always)]
+const fn surrogate_pair(high: u32, low: u32) -> u32 {
+    0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
+}
+
 /// What each byte after a `\\` stands for: the byte it decodes to, [`UNICODE`] for `u`, or
 /// [`INVALID`].
 static ESCAPED: [u8; 256] = {
@@ -559,11 +566,7 @@ impl<'a> Reader<'a> {
                 // A high surrogate and the low one that must follow: one character.
                 0xD800..0xDC00 => match after.split_first_chunk::<6>() {
                     Some((&[b'\\', b'u', e, f, g, h], after)) => match hex_value([e, f, g, h]) {
-                        Some(low @ 0xDC00..0xE000) => (
-                            0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00),
-                            12,
-                            after,
-                        ),
+                        Some(low @ 0xDC00..0xE000) => (surrogate_pair(code, low), 12, after),
                         _ => break,
                     },
                     _ => break,
@@ -624,7 +627,7 @@ impl<'a> Reader<'a> {
                 if !(0xDC00..=0xDFFF).contains(&low) {
                     return self.err("lone leading surrogate in hex escape");
                 }
-                0x10000 + ((u32::from(high) - 0xD800) << 10) + (u32::from(low) - 0xDC00)
+                surrogate_pair(u32::from(high), u32::from(low))
             }
             _ => u32::from(high),
         };
