@@ -121,19 +121,6 @@ fn special_byte(bytes: &[u8]) -> usize {
     bytes::string_end(bytes)
 }
 
-/// The bytes that end the plain part of a string: `"`, `\\` and the control characters.
-static STRING_SPECIAL: [bool; 256] = {
-    let mut table = [false; 256];
-    let mut b = 0;
-    while b < 0x20 {
-        table[b] = true;
-        b += 1;
-    }
-    table[b'"' as usize] = true;
-    table[b'\\' as usize] = true;
-    table
-};
-
 /// The number four hex digits (either case) spell, if they are four hex digits.
 #[inline(always)]
 fn hex_value(digits: [u8; 4]) -> Option<u32> {
@@ -510,7 +497,7 @@ impl<'a> Reader<'a> {
                 run = i;
                 continue;
             }
-            if !STRING_SPECIAL[usize::from(b)] {
+            if !bytes::STRING_SPECIAL[usize::from(b)] {
                 len = gather.byte(len, b);
                 i += 1;
                 // Byte by byte while escapes are near, where a search's setup costs more; past
