@@ -377,18 +377,25 @@ pub fn clean(text: &str) -> Cow<'_, str> {
     let mut out = String::with_capacity(text.len() + 8);
     let mut after = None;
     for c in text.chars() {
-        if c.is_control() {
-            let _ = write!(out, "{}", c.escape_debug());
-            after = None;
-        } else if escaped(c, after) {
-            let _ = write!(out, "{}", c.escape_unicode());
-            after = None;
-        } else {
-            out.push(c);
-            after = Some(c);
-        }
+        after = push_shown(&mut out, c, after);
     }
     Cow::Owned(out)
+}
+
+/// Writes `c`, a character of untrusted text after `after` (the character before it shown as
+/// is, if any), to `out` as [`clean`] shows it: a control character escaped as in Rust (`\n`,
+/// `\u{1b}`), another of [`escaped`] as `\u{…}`, the rest as is. What `after` becomes.
+fn push_shown(out: &mut String, c: char, after: Option<char>) -> Option<char> {
+    if c.is_control() {
+        let _ = write!(out, "{}", c.escape_debug());
+        None
+    } else if escaped(c, after) {
+        let _ = write!(out, "{}", c.escape_unicode());
+        None
+    } else {
+        out.push(c);
+        Some(c)
+    }
 }
 
 /// Untrusted text in double quotes, escaped as a Rust string literal is (`\"`, `\\`, `\n`,
@@ -496,15 +503,8 @@ fn terminal_safe(text: &str) -> Cow<'_, str> {
                 if is_colour(line, at) {
                     out.push(c);
                     after = None;
-                } else if c.is_control() {
-                    let _ = write!(out, "{}", c.escape_debug());
-                    after = None;
-                } else if escaped(c, after) {
-                    let _ = write!(out, "{}", c.escape_unicode());
-                    after = None;
                 } else {
-                    out.push(c);
-                    after = Some(c);
+                    after = push_shown(&mut out, c, after);
                 }
             }
             out
