@@ -462,6 +462,14 @@ fn access_tokens() -> (String, Vec<(&'static str, String)>) {
     let grants = r#""identity":"alice","voice":{"incoming":{"allow":true}}"#;
     let header =
         |members: &str| format!(r#"{{"alg":"HS256","typ":"JWT","cty":"twilio-fpa;v=1"{members}}}"#);
+    // A valid token but for its identity, `piece` repeated `n` times (JSON text as written).
+    let with_identity = |piece: &str, n: usize| {
+        let g = format!(
+            r#""identity":"{}","voice":{{"incoming":{{"allow":true}}}}"#,
+            piece.repeat(n)
+        );
+        access(ACCESS_HEADER, &access_claims(&g, ""), false)
+    };
     let hostile = vec![
         (
             "header: an array of integers",
@@ -616,13 +624,7 @@ fn access_tokens() -> (String, Vec<(&'static str, String)>) {
         ),
         (
             "claims: an identity of `\\u` escapes",
-            at_len(|n| {
-                let g = format!(
-                    r#""identity":"{}","voice":{{"incoming":{{"allow":true}}}}"#,
-                    r"\u0061".repeat(n)
-                );
-                access(ACCESS_HEADER, &access_claims(&g, ""), false)
-            }),
+            at_len(|n| with_identity(r"\u0061", n)),
         ),
         (
             "claims: the most outgoing parameters, one byte each, then a long one",
@@ -679,13 +681,7 @@ fn access_tokens() -> (String, Vec<(&'static str, String)>) {
         ),
         (
             "claims: an identity of `\\n` escapes",
-            at_len(|n| {
-                let g = format!(
-                    r#""identity":"{}","voice":{{"incoming":{{"allow":true}}}}"#,
-                    r"\n".repeat(n)
-                );
-                access(ACCESS_HEADER, &access_claims(&g, ""), false)
-            }),
+            at_len(|n| with_identity(r"\n", n)),
         ),
         (
             "claims: surrogate pairs (`\\ud83d\\ude00`) in an unknown member",
@@ -696,23 +692,11 @@ fn access_tokens() -> (String, Vec<(&'static str, String)>) {
         ),
         (
             "claims: an identity of surrogate pairs (`\\ud83d\\ude00`)",
-            at_len(|n| {
-                let g = format!(
-                    r#""identity":"{}","voice":{{"incoming":{{"allow":true}}}}"#,
-                    r"\ud83d\ude00".repeat(n)
-                );
-                access(ACCESS_HEADER, &access_claims(&g, ""), false)
-            }),
+            at_len(|n| with_identity(r"\ud83d\ude00", n)),
         ),
         (
             "claims: an identity of a byte and a `\\n` escape, repeated",
-            at_len(|n| {
-                let g = format!(
-                    r#""identity":"{}","voice":{{"incoming":{{"allow":true}}}}"#,
-                    r"a\n".repeat(n)
-                );
-                access(ACCESS_HEADER, &access_claims(&g, ""), false)
-            }),
+            at_len(|n| with_identity(r"a\n", n)),
         ),
         ("segments: dots", ".".repeat(LEN)),
     ];
