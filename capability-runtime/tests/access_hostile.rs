@@ -948,6 +948,20 @@ fn errors_about_hostile_text_are_short_and_escaped() {
         assert!(text.len() < 600, "{} bytes: {text}", text.len());
         assert!(!text.contains(['\n', '\u{1b}']), "{text:?}");
     }
+    // Invisible characters, and combining ones with nothing to sit on, are escaped, by the
+    // verifier and in what `inspect_at` reports alike.
+    let hidden = "\u{3164}\u{200B}\u{301}\u{2066}";
+    let json = serde_json::to_string(hidden).unwrap();
+    let token = sign_json(
+        PHP_HEADER,
+        &payload_with_grants(&format!(r#"{{"identity":"a","rtc":{{{json}:1,{json}:2}}}}"#)),
+    );
+    let refused = err(&token);
+    let inspected = capability_runtime::inspect_at(&token, NOW).unwrap();
+    assert!(inspected.problems().iter().any(|p| p.to_string() == refused.to_string()));
+    let text = refused.to_string();
+    assert!(text.contains(r"\u{3164}\u{200b}\u{301}\u{2066}"), "{text}");
+    assert!(!text.contains(|c| hidden.contains(c)), "{text}");
 }
 
 /// JSON texts at the edges of the grammar: the reader accepts exactly what serde_json accepts.
