@@ -954,11 +954,16 @@ fn errors_about_hostile_text_are_short_and_escaped() {
     let json = serde_json::to_string(hidden).unwrap();
     let token = sign_json(
         PHP_HEADER,
-        &payload_with_grants(&format!(r#"{{"identity":"a","rtc":{{{json}:1,{json}:2}}}}"#)),
+        &payload_with_grants(&format!(
+            r#"{{"identity":"a","rtc":{{{json}:1,{json}:2}}}}"#
+        )),
     );
     let refused = err(&token);
     let inspected = capability_runtime::inspect_at(&token, NOW).unwrap();
-    assert!(inspected.problems().iter().any(|p| p.to_string() == refused.to_string()));
+    assert!(inspected
+        .problems()
+        .iter()
+        .any(|p| p.to_string() == refused.to_string()));
     let text = refused.to_string();
     assert!(text.contains(r"\u{3164}\u{200b}\u{301}\u{2066}"), "{text}");
     assert!(!text.contains(|c| hidden.contains(c)), "{text}");
