@@ -100,6 +100,13 @@ fn string_end_long(bytes: &[u8]) -> usize {
     }
 }
 
+/// How many of the 8 bytes of `word` come before its first byte that ends the plain part of a
+/// JSON string (as [`string_end`] finds it); 8 if none does.
+#[inline(always)]
+pub(crate) fn plain_bytes(word: [u8; 8]) -> usize {
+    (special(u64::from_le_bytes(word)).trailing_zeros() / 8) as usize
+}
+
 /// The bytes that end the plain part of a JSON string, `"`, `\` and the control characters, a
 /// byte at a time: [`special`] is the same rule a word at a time (a test checks that they agree),
 /// for the JSON reader's plain bytes between escapes.

@@ -56,7 +56,8 @@ pub(crate) fn canon(
                 if count > MAX_OTHER_MEMBERS {
                     return Err(too_many_members(r));
                 }
-                if keys.repeated(None, &key, Keys::room(r.remaining(), MAX_OTHER_MEMBERS)) {
+                let new = keys.check(None, &key, Keys::room(r.remaining(), MAX_OTHER_MEMBERS));
+                if new.is_none() {
                     findings.duplicate(&key);
                 }
                 if !first {
@@ -66,6 +67,9 @@ pub(crate) fn canon(
                 push_json_str(out, &key);
                 out.push(':');
                 canon(r, out, findings, depth + 1, grant)?;
+                if let Some(new) = new {
+                    keys.keep(new, key);
+                }
             }
             out.push('}');
         }

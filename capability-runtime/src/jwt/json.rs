@@ -9,8 +9,7 @@
 //! - one JSON value, nothing after it but whitespace; strings valid UTF-8 with valid escapes (a
 //!   lone surrogate is an error wherever it is);
 //! - no key twice in any object, after unescaping (`"\u0065xp"` is `exp`): [`members`] records
-//!   the first repeat in [`Findings`], each key costing at most [`INLINE_KEYS`] comparisons and
-//!   one hash;
+//!   the first repeat in [`Findings`], each key costing one hash (see [`Keys`]);
 //! - at most [`MAX_OTHER_MEMBERS`] members besides the known ones in the header and the claims;
 //! - no value nested deeper than [`MAX_DEPTH`], read or skipped;
 //! - no number converted unless a typed reader asks for it: a skipped number is only scanned.
@@ -20,7 +19,7 @@
 //! message.
 
 use std::borrow::Cow;
-use std::collections::HashSet;
+use std::hash::{BuildHasher, RandomState};
 
 use crate::bytes::{self, HEX_VALUE};
 use crate::error::{Error, Malformed, TokenPart};
@@ -153,84 +152,134 @@ static ESCAPED: [u8; 256] = {
 };
 
 /// In [`ESCAPED`]: no escape.
-const INVALID: u8 = 0;
+const INVALID: u8 = 0x80;
 /// In [`ESCAPED`]: `\\u`, four hex digits next.
 const UNICODE: u8 = 0xFF;
+/// In [`ESCAPED`], the byte a simple escape decodes to is below this; [`INVALID`] and
+/// [`UNICODE`] are not.
+const SIMPLE_END: u8 = 0x80;
 
-/// How many bytes of decoded text [`Gather`] holds before handing them over.
-const GATHERED: usize = 256;
+/// How many bytes of decoded text are gathered on the stack before they are handed over.
+const GATHERED: usize = 1024;
 
 /// How many plain bytes between escapes are read one by one before the rest of the run is
-/// searched by words.
+/// read by words.
 const SHORT_RUN: usize = 16;
 
-/// The decoded text of a string on its way to a [`Sink`]: gathered in a buffer on the stack and
-/// handed over a buffer at a time, as a call to copy each short piece (a character, a few plain
-/// bytes between escapes) costs more than the piece. Nothing is gathered for a sink that keeps
-/// nothing. The length is the caller's, not a field: so it stays in a register.
-struct Gather<'o, O: Sink> {
-    out: &'o mut O,
-    buf: [u8; GATHERED],
+/// The most bytes [`fill`] gathers between checks for room: an escape's character, and the short
+/// run of plain text after it.
+const TURN: usize = 4 + SHORT_RUN;
+
+/// How many plain bytes between escapes are read a word at a time before the rest of the run
+/// is searched, many words at a time.
+const LONG_RUN: usize = 64;
+
+/// Why [`fill`] stopped.
+enum Stop {
+    /// The buffer has no room for another turn.
+    Full,
+    /// A run of plain text is [`SHORT_RUN`] bytes long: the rest of it is read by words.
+    LongRun,
+    /// At a byte that is no plain byte or simple escape: the closing quote, a `\u` escape that
+    /// needs the long way, or an error.
+    Other,
 }
 
-impl<'o, O: Sink> Gather<'o, O> {
-    #[inline(always)]
-    fn new(out: &'o mut O) -> Self {
-        Gather {
-            out,
-            buf: [0; GATHERED],
-        }
+/// Decodes a string from `i` into `buf` after the `len` gathered (nothing is gathered unless
+/// `keeps`: a constant where it is inlined), the common units one by one: plain bytes, simple
+/// escapes and runs of `\uXXXX` escapes. Where it stopped, the length gathered and why.
+///
+/// The loop holds no call, so its state stays in registers, and room is checked once per
+/// escape, for the escape and the short run of plain bytes after it: each byte is stored with
+/// no branch, at an index masked into the buffer.
+#[inline(always)]
+fn fill(
+    keeps: bool,
+    bytes: &[u8],
+    buf: &mut [u8; GATHERED],
+    mut i: usize,
+    mut len: usize,
+) -> (usize, usize, Stop) {
+    if keeps && len > GATHERED - TURN {
+        return (i, len, Stop::Full);
     }
-
-    /// One byte after the `len` gathered: an ASCII character, or a byte of the plain text
-    /// (a character may then be split across two hand-overs, see [`hand_over`]). The new
-    /// length.
-    #[inline(always)]
-    fn byte(&mut self, len: usize, b: u8) -> usize {
-        if !O::KEEPS {
-            return 0;
-        }
-        match self.buf.get_mut(len) {
-            Some(slot) => {
-                *slot = b;
-                len + 1
+    // Where the run of plain text being read starts.
+    let mut run = i;
+    while let Some(&b) = bytes.get(i) {
+        if b == b'\\' {
+            if keeps && len > GATHERED - TURN {
+                return (i, len, Stop::Full);
             }
-            None => self.byte_after_flush(len, b),
+            let decoded = bytes
+                .get(i + 1)
+                .map_or(INVALID, |&e| ESCAPED[usize::from(e)]);
+            if decoded < SIMPLE_END {
+                if keeps {
+                    buf[len % GATHERED] = decoded;
+                    len += 1;
+                }
+                i += 2;
+                run = i;
+                continue;
+            }
+            if decoded != UNICODE {
+                return (i, len, Stop::Other);
+            }
+            // A `\uXXXX` escape, and those after it, in a loop of its own.
+            let start = i;
+            while let Some((&[b'\\', b'u', a, b, c, d], after)) = bytes[i..].split_first_chunk() {
+                let Some(code) = hex_value([a, b, c, d]) else {
+                    break;
+                };
+                let (code, taken) = match code {
+                    // A high surrogate and the low one that must follow: one character.
+                    0xD800..0xDC00 => match after.first_chunk() {
+                        Some(&[b'\\', b'u', e, f, g, h]) => match hex_value([e, f, g, h]) {
+                            Some(low @ 0xDC00..0xE000) => (surrogate_pair(code, low), 12),
+                            _ => break,
+                        },
+                        _ => break,
+                    },
+                    _ => (code, 6),
+                };
+                // A lone low surrogate is no character: the long way finds the error.
+                let Some(c) = char::from_u32(code) else {
+                    break;
+                };
+                if keeps {
+                    if code < 0x80 {
+                        buf[len % GATHERED] = code as u8;
+                        len += 1;
+                    } else if let Some(slot) = buf.get_mut(len..len + 4) {
+                        // Always some: room was made for the escape.
+                        len += c.encode_utf8(slot).len();
+                    }
+                }
+                i += taken;
+                if keeps && len > GATHERED - TURN {
+                    break;
+                }
+            }
+            if i == start {
+                return (i, len, Stop::Other);
+            }
+            run = i;
+            continue;
+        }
+        if bytes::STRING_SPECIAL[usize::from(b)] {
+            break;
+        }
+        if keeps {
+            buf[len % GATHERED] = b;
+            len += 1;
+        }
+        i += 1;
+        // Byte by byte while escapes are near, where a search's setup costs more.
+        if i - run == SHORT_RUN {
+            return (i, len, Stop::LongRun);
         }
     }
-
-    /// [`byte`](Self::byte) into a full buffer, out of line.
-    #[cold]
-    #[inline(never)]
-    fn byte_after_flush(&mut self, len: usize, b: u8) -> usize {
-        let len = self.flush(len);
-        self.buf[len] = b;
-        len + 1
-    }
-
-    /// One character after the `len` gathered; the new length.
-    #[inline(always)]
-    fn char(&mut self, len: usize, c: char) -> usize {
-        if !O::KEEPS {
-            return 0;
-        }
-        let len = if self.buf.len() - len < c.len_utf8() {
-            self.flush(len)
-        } else {
-            len
-        };
-        len + c.encode_utf8(&mut self.buf[len..]).len()
-    }
-
-    /// Hands over the `len` gathered; the new length: the first bytes of a character the
-    /// buffer ends inside, kept for the next hand-over.
-    #[inline(always)]
-    fn flush(&mut self, len: usize) -> usize {
-        match O::KEEPS && len > 0 {
-            true => hand_over(self.out, &mut self.buf, len),
-            false => 0,
-        }
-    }
+    (i, len, Stop::Other)
 }
 
 /// Hands the first `len` bytes of `buf` to `out` but the first bytes of a character they end
@@ -240,14 +289,53 @@ impl<'o, O: Sink> Gather<'o, O> {
 fn hand_over<O: Sink>(out: &mut O, buf: &mut [u8], len: usize) -> usize {
     // The bytes are characters and plain text of a `str`, in order: UTF-8 up to, at most, a
     // character begun at the end.
-    let whole = match std::str::from_utf8(&buf[..len]) {
-        Ok(text) => text,
-        Err(e) => std::str::from_utf8(&buf[..e.valid_up_to()]).unwrap_or_default(),
-    };
-    out.push_str(whole);
-    let handed = whole.len();
-    buf.copy_within(handed..len, 0);
-    len - handed
+    let begun = (len.saturating_sub(3)..len)
+        .rev()
+        .find(|&at| buf[at] & 0xC0 != 0x80)
+        .filter(|&at| at + utf8_len(buf[at]) > len)
+        .unwrap_or(len);
+    match simdutf8::basic::from_utf8(&buf[..begun]) {
+        Ok(whole) => {
+            out.push_str(whole);
+            buf.copy_within(begun..len, 0);
+            len - begun
+        }
+        // Never, as above; were it so, everything is handed over all the same, so that the
+        // buffer empties and the caller's loop goes on.
+        Err(_) => {
+            out.push_str(&String::from_utf8_lossy(&buf[..len]));
+            0
+        }
+    }
+}
+
+/// The plain text `text[from..]` after the `len` bytes gathered in `buf`, where `from` may be
+/// inside a character whose first bytes were gathered; the new length. Copied into the buffer
+/// when it fits, as the short runs between escapes do; else handed over after the buffer.
+#[inline(never)]
+fn long_run<O: Sink>(out: &mut O, buf: &mut [u8], len: usize, text: &str, from: usize) -> usize {
+    let run = &text.as_bytes()[from..];
+    if let Some(slot) = buf.get_mut(len..len + run.len()) {
+        slot.copy_from_slice(run);
+        return len + run.len();
+    }
+    let start = (from.saturating_sub(3)..=from)
+        .rev()
+        .find(|&at| text.is_char_boundary(at))
+        .unwrap_or(from);
+    let len = hand_over(out, buf, len - (from - start));
+    out.push_str(&text[start..]);
+    len
+}
+
+/// The length in bytes of the UTF-8 character that begins with `lead`.
+fn utf8_len(lead: u8) -> usize {
+    match lead {
+        0xF0.. => 4,
+        0xE0.. => 3,
+        0xC0.. => 2,
+        _ => 1,
+    }
 }
 
 /// Where the text of a string goes as it is decoded: a `String`, or nowhere ([`Discard`]) when
@@ -455,123 +543,94 @@ impl<'a> Reader<'a> {
     /// The rest of a string from its first special byte (`"`, `\\` or a control character), into
     /// `out`: each escape decoded; a short run of plain text between them read byte by byte and a
     /// long one found by words, so that text dense with escapes costs no more per byte than
-    /// plain text costs per search. What is kept is gathered and handed to `out` a buffer at a
-    /// time ([`Gather`]).
+    /// plain text costs per search. What is kept is gathered in a buffer on the stack ([`fill`])
+    /// and handed to `out` a buffer at a time, as a call to copy each short piece (a character, a
+    /// few plain bytes between escapes) costs more than the piece.
     fn escaped<O: Sink>(&mut self, out: &mut O) -> Result<()> {
         let bytes = self.bytes();
-        let mut gather = Gather::new(out);
-        let mut len = 0;
-        let mut i = self.pos;
-        // Where the run of plain text being read starts.
-        let mut run = i;
+        let buf = &mut [0; GATHERED];
+        let (mut i, mut len) = (self.pos, 0);
         loop {
-            let Some(&b) = bytes.get(i) else {
-                self.pos = i;
-                return self.err("EOF while parsing a string");
-            };
-            if b == b'\\' {
-                match bytes.get(i + 1).map(|&e| ESCAPED[usize::from(e)]) {
-                    Some(UNICODE) => {
-                        self.pos = i;
-                        (i, len) = self.unicode_escapes(&mut gather, len);
-                        if i == self.pos {
-                            // A surrogate, or not four hex digits: the long way.
-                            self.pos = i + 2;
-                            len = gather.char(len, self.unicode_escape()?);
-                            i = self.pos;
+            let stop;
+            (i, len, stop) = fill(O::KEEPS, bytes, buf, i, len);
+            match stop {
+                Stop::Full => len = hand_over(out, buf, len),
+                Stop::LongRun => {
+                    // A word at a time, copied whole and counted up to its first special byte;
+                    // past `LONG_RUN` bytes, or near the end, searched.
+                    let start = i;
+                    loop {
+                        if O::KEEPS && len > GATHERED - 8 {
+                            len = hand_over(out, buf, len);
+                        }
+                        let word = match bytes.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+                            Some(&word) if i - start < LONG_RUN => word,
+                            _ => {
+                                let end = i + special_byte(&bytes[i..]);
+                                if O::KEEPS {
+                                    len = long_run(out, buf, len, &self.text[..end], i);
+                                }
+                                i = end;
+                                break;
+                            }
+                        };
+                        if O::KEEPS {
+                            if let Some(slot) = buf.get_mut(len..len + 8) {
+                                slot.copy_from_slice(&word);
+                            }
+                        }
+                        let plain = bytes::plain_bytes(word);
+                        len += if O::KEEPS { plain } else { 0 };
+                        i += plain;
+                        if plain < 8 {
+                            break;
                         }
                     }
-                    Some(INVALID) => {
+                }
+                Stop::Other => match (bytes.get(i), bytes.get(i + 1)) {
+                    (Some(b'"'), _) => {
+                        if O::KEEPS && len > 0 {
+                            hand_over(out, buf, len);
+                        }
+                        self.pos = i + 1;
+                        return Ok(());
+                    }
+                    (Some(b'\\'), Some(b'u')) => {
+                        // A surrogate, or not four hex digits: the long way.
+                        self.pos = i + 2;
+                        let c = self.unicode_escape()?;
+                        if O::KEEPS {
+                            if len > GATHERED - TURN {
+                                len = hand_over(out, buf, len);
+                            }
+                            for &b in c.encode_utf8(&mut [0; 4]).as_bytes() {
+                                buf[len % GATHERED] = b;
+                                len += 1;
+                            }
+                        }
+                        i = self.pos;
+                    }
+                    (Some(b'\\'), Some(_)) => {
                         self.pos = i + 1;
                         return self.err("invalid escape");
                     }
-                    Some(c) => {
-                        len = gather.byte(len, c);
-                        i += 2;
-                    }
-                    None => {
+                    (Some(b'\\'), None) => {
                         self.pos = i + 1;
                         return self.err("EOF while parsing a string");
                     }
-                }
-                run = i;
-                continue;
-            }
-            if !bytes::STRING_SPECIAL[usize::from(b)] {
-                len = gather.byte(len, b);
-                i += 1;
-                // Byte by byte while escapes are near, where a search's setup costs more; past
-                // that, the rest of the run by words, handed over whole.
-                if i - run == SHORT_RUN {
-                    let end = i + special_byte(&bytes[i..]);
-                    if O::KEEPS && end > i {
-                        // From the start of the character `i` may be inside: its first bytes,
-                        // gathered, are taken back.
-                        let from = (i - 3..=i)
-                            .rev()
-                            .find(|&at| self.text.is_char_boundary(at))
-                            .unwrap_or(i);
-                        len = gather.flush(len - (i - from));
-                        gather.out.push_str(self.slice(from, end));
+                    (Some(_), _) => {
+                        self.pos = i;
+                        return self.err(
+                            "control character (\\u0000-\\u001F) found while parsing a string",
+                        );
                     }
-                    i = end;
-                }
-                continue;
-            }
-            match b {
-                b'"' => {
-                    gather.flush(len);
-                    self.pos = i + 1;
-                    return Ok(());
-                }
-                _ => {
-                    self.pos = i;
-                    return self
-                        .err("control character (\\u0000-\\u001F) found while parsing a string");
-                }
-            }
-        }
-    }
-
-    /// The run of `\\uXXXX` escapes, surrogate pairs included (the common escape, and those of a
-    /// hostile string follow each other), from the reader's position, decoded into `gather`: where
-    /// the run ends, the position itself if there is none, and the length gathered. One loop
-    /// over the bytes, with no bounds check per escape beyond the six bytes it takes.
-    #[inline(always)]
-    fn unicode_escapes<O: Sink>(
-        &self,
-        gather: &mut Gather<'_, O>,
-        mut len: usize,
-    ) -> (usize, usize) {
-        let mut pos = self.pos;
-        let mut rest = &self.bytes()[pos..];
-        while let Some((&[b'\\', b'u', a, b, c, d], after)) = rest.split_first_chunk::<6>() {
-            let Some(code) = hex_value([a, b, c, d]) else {
-                break;
-            };
-            let (code, taken, after) = match code {
-                // A high surrogate and the low one that must follow: one character.
-                0xD800..0xDC00 => match after.split_first_chunk::<6>() {
-                    Some((&[b'\\', b'u', e, f, g, h], after)) => match hex_value([e, f, g, h]) {
-                        Some(low @ 0xDC00..0xE000) => (surrogate_pair(code, low), 12, after),
-                        _ => break,
-                    },
-                    _ => break,
+                    (None, _) => {
+                        self.pos = i;
+                        return self.err("EOF while parsing a string");
+                    }
                 },
-                _ => (code, 6, after),
-            };
-            if code < 0x80 {
-                len = gather.byte(len, code as u8);
-            } else {
-                let Some(c) = char::from_u32(code) else {
-                    break; // a lone low surrogate: the long way finds the error
-                };
-                len = gather.char(len, c);
             }
-            pos += taken;
-            rest = after;
         }
-        (pos, len)
     }
 
     /// Four hex digits.
@@ -854,9 +913,6 @@ pub const MAX_OTHER_MEMBERS: usize = 32;
 /// what it costs stays near what a token of its length costs whatever it holds.
 pub const MAX_VALUES: usize = 256;
 
-/// How many unknown keys of one object are compared one by one before a hash set takes over.
-const INLINE_KEYS: usize = 8;
-
 /// A member as found: absent, present with the wrong type (described), or present.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) enum Field<T> {
@@ -916,15 +972,35 @@ impl Findings {
     }
 }
 
-/// The keys of one object seen so far: flags for the known keys (by their index); for the
-/// others, an array for the first [`INLINE_KEYS`], then one hash set for all of them. Each key
-/// costs at most `INLINE_KEYS` comparisons or one hash: linear in the object's size.
+/// How many unknown keys of one object are compared one by one before they are hashed.
+const INLINE_KEYS: usize = 8;
+
+/// The keys of one object seen so far: flags for the known keys (by their index); the others
+/// moved in, never copied. The first [`INLINE_KEYS`] are compared one by one; past them, each
+/// key is hashed, keyed per object ([`RandomState`]) so that keys cannot be chosen to collide,
+/// and compared with the hashes of the others (at most [`MAX_OUTGOING_PARAMS`]). Linear in the
+/// object's size.
 #[derive(Default)]
 pub(crate) struct Keys<'a> {
     known: u64,
     /// Made at the first unknown key: most objects have none.
     inline: Option<[Option<Cow<'a, str>>; INLINE_KEYS]>,
-    more: Option<HashSet<Cow<'a, str>>>,
+    /// Made when `inline` is full, and takes its keys.
+    more: Option<More<'a>>,
+}
+
+/// The unknown keys of an object once there are more than [`INLINE_KEYS`], with their hashes.
+struct More<'a> {
+    hasher: RandomState,
+    keys: Vec<(u64, Cow<'a, str>)>,
+}
+
+/// A key [`Keys::check`] found new in its object, kept with [`Keys::keep`] once its value is
+/// read.
+pub(crate) enum New {
+    Known,
+    Inline,
+    Hashed(u64),
 }
 
 /// The fewest bytes a member after the first takes (`,"":0`): what bounds the members left in a
@@ -932,56 +1008,68 @@ pub(crate) struct Keys<'a> {
 const MEMBER_LEN: usize = 5;
 
 impl<'a> Keys<'a> {
-    /// Whether `key` (number `index` of the known keys, or unknown) was seen before; at most
-    /// `more` keys can follow it (see [`Keys::room`]).
-    // A `Cow`, not a `&str`: it is cloned into the set, and a borrowed key stays borrowed.
-    #[allow(clippy::ptr_arg)]
+    /// `key` (number `index` of the known keys, or unknown), if it was not seen before; at most
+    /// `more` keys can follow it (see [`Keys::room`]). A known key is recorded now.
     #[inline]
-    pub(crate) fn repeated(
-        &mut self,
-        index: Option<usize>,
-        key: &Cow<'a, str>,
-        more: usize,
-    ) -> bool {
+    pub(crate) fn check(&mut self, index: Option<usize>, key: &str, more: usize) -> Option<New> {
         if let Some(i) = index {
             let bit = 1 << i;
             let seen = self.known & bit != 0;
             self.known |= bit;
-            return seen;
+            return (!seen).then_some(New::Known);
         }
-        self.repeated_other(key, more)
+        self.check_other(key, more)
+    }
+
+    /// [`check`](Self::check) for a key that is not one of the known ones.
+    fn check_other(&mut self, key: &str, more: usize) -> Option<New> {
+        let inline = self.inline.get_or_insert_with(Default::default);
+        if self.more.is_none() {
+            for slot in inline.iter() {
+                match slot {
+                    Some(seen) if seen == key => return None,
+                    Some(_) => {}
+                    None => return Some(New::Inline),
+                }
+            }
+            // The array is full: its keys, and all that follow, are hashed, in one vector
+            // allocated once for as many as can follow.
+            let hasher = RandomState::new();
+            let mut keys = Vec::with_capacity(INLINE_KEYS + 1 + more);
+            keys.extend(
+                (inline.iter_mut().filter_map(Option::take)).map(|k| (hasher.hash_one(&*k), k)),
+            );
+            self.more = Some(More { hasher, keys });
+        }
+        let more = self.more.as_ref()?;
+        let hash = more.hasher.hash_one(key);
+        let seen = more.keys.iter().any(|(h, k)| *h == hash && k == key);
+        (!seen).then_some(New::Hashed(hash))
+    }
+
+    /// Records the key `check` found `new`.
+    #[inline]
+    pub(crate) fn keep(&mut self, new: New, key: Cow<'a, str>) {
+        match new {
+            New::Known => {}
+            New::Inline => {
+                let free = self.inline.iter_mut().flatten().find(|slot| slot.is_none());
+                if let Some(slot) = free {
+                    *slot = Some(key);
+                }
+            }
+            New::Hashed(hash) => {
+                if let Some(more) = &mut self.more {
+                    more.keys.push((hash, key));
+                }
+            }
+        }
     }
 
     /// How many keys can follow in the rest of a text, `remaining` bytes, at most `limit` of
     /// them.
     pub(crate) fn room(remaining: usize, limit: usize) -> usize {
         (remaining / MEMBER_LEN).min(limit)
-    }
-
-    /// [`repeated`](Self::repeated) for a key that is not one of the known ones.
-    #[allow(clippy::ptr_arg)]
-    fn repeated_other(&mut self, key: &Cow<'a, str>, more: usize) -> bool {
-        if let Some(set) = &mut self.more {
-            return !set.insert(key.clone());
-        }
-        let inline = self.inline.get_or_insert_with(Default::default);
-        for slot in inline.iter_mut() {
-            match slot {
-                Some(seen) if seen == key => return true,
-                Some(_) => {}
-                None => {
-                    *slot = Some(key.clone());
-                    return false;
-                }
-            }
-        }
-        // The array is full: its keys and all that follow go into one set, allocated once for
-        // as many as can follow, so that it never grows.
-        let mut set = HashSet::with_capacity(INLINE_KEYS + 1 + more);
-        set.extend(inline.iter_mut().filter_map(Option::take));
-        let seen = !set.insert(key.clone());
-        self.more = Some(set);
-        seen
     }
 }
 
@@ -1009,19 +1097,20 @@ pub(crate) fn members<'a>(
         let index = known
             .iter()
             .position(|k| k.len() == key.len() && k.bytes().zip(key.bytes()).all(|(a, b)| a == b));
-        let repeated = keys.repeated(index, &key, Keys::room(r.remaining(), limit.max()));
-        if repeated || index.is_none() {
+        let new = keys.check(index, &key, Keys::room(r.remaining(), limit.max()));
+        if new.is_none() || index.is_none() {
             others += 1;
             if others > limit.max() {
                 return Err(too_many(r, limit));
             }
         }
-        if repeated {
+        let Some(new) = new else {
             findings.duplicate(&key);
             skip(r, findings, 0)?;
             continue;
-        }
+        };
         read(index, &key, r, findings)?;
+        keys.keep(new, key);
     }
     Ok(())
 }
@@ -1253,13 +1342,21 @@ mod tests {
     /// buffer), between simple escapes, decode as serde_json decodes them, kept or skipped.
     #[test]
     fn escapes_among_plain_runs_of_every_length() {
-        for c in ['a', 'é', '€', '😀'] {
-            for run in 0..=SHORT_RUN + 3 {
-                for count in [1, 2, GATHERED / 3, GATHERED, 3 * GATHERED] {
+        let runs = (0..=SHORT_RUN + 9).chain(LONG_RUN - 2..=LONG_RUN + 9);
+        for (c, run) in ['a', 'é', '€', '😀']
+            .iter()
+            .flat_map(|&c| runs.clone().map(move |run| (c, run)))
+        {
+            for escape in [r"\n", r"\u00e9", r"\ud83d\ude00"] {
+                for count in [1, 2, GATHERED / 3, GATHERED] {
                     let plain: String = std::iter::repeat_n(c, run).collect();
-                    let json = format!(r#""{}""#, format!(r"{plain}\n").repeat(count));
+                    let json = format!(r#""{}""#, format!("{plain}{escape}").repeat(count));
                     let expected: String = serde_json::from_str(&json).unwrap();
-                    assert_eq!(string(&json).unwrap(), expected, "{c} {run} {count}");
+                    assert_eq!(
+                        string(&json).unwrap(),
+                        expected,
+                        "{c} {run} {escape} {count}"
+                    );
                     let mut r = Reader::new(&json);
                     r.skip_string().unwrap();
                     r.end().unwrap();

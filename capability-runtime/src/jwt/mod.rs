@@ -110,7 +110,7 @@ impl<const STACK: usize> Decoded<STACK> {
             }
         };
         let len = base64url::decode_slice(segment, buffer).map_err(|_| not_base64(part))?;
-        std::str::from_utf8(&buffer[..len]).map_err(|e| not_utf8(part, e))
+        utf8(&buffer[..len], part)
     }
 }
 
@@ -118,7 +118,13 @@ impl<const STACK: usize> Decoded<STACK> {
 /// `inspect`, which keeps it): decoded into it, not copied.
 pub(crate) fn decoded_string(segment: &str, part: TokenPart) -> Result<String, Error> {
     let bytes = base64url::decode(segment).map_err(|_| not_base64(part))?;
-    String::from_utf8(bytes).map_err(|e| not_utf8(part, e.utf8_error()))
+    utf8(&bytes, part).map(str::to_owned)
+}
+
+fn utf8(bytes: &[u8], part: TokenPart) -> Result<&str, Error> {
+    simdutf8::basic::from_utf8(bytes)
+        .or_else(|_| std::str::from_utf8(bytes))
+        .map_err(|e| not_utf8(part, e))
 }
 
 /// The error of a segment that is not base64url.
