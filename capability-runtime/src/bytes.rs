@@ -100,11 +100,11 @@ fn string_end_long(bytes: &[u8]) -> usize {
     }
 }
 
-/// How many of the 8 bytes of `word` come before its first byte that ends the plain part of a
-/// JSON string (as [`string_end`] finds it); 8 if none does.
+/// Whether `word` holds a byte that ends the plain part of a JSON string (as [`string_end`]
+/// finds them).
 #[inline(always)]
-pub(crate) fn plain_bytes(word: [u8; 8]) -> usize {
-    (special(u64::from_le_bytes(word)).trailing_zeros() / 8) as usize
+pub(crate) fn has_special(word: [u8; 8]) -> bool {
+    special(u64::from_le_bytes(word)) != 0
 }
 
 /// The bytes that end the plain part of a JSON string, `"`, `\` and the control characters, a

@@ -51,25 +51,24 @@ pub(crate) fn canon(
             let mut keys = Keys::default();
             let mut first = true;
             let mut count = 0;
-            while let Some(key) = m.next_key(r)? {
+            while let Some(key) = m.next_key(r, &mut keys.decoded)? {
                 count += 1;
                 if count > MAX_OTHER_MEMBERS {
                     return Err(too_many_members(r));
                 }
-                let new = keys.check(None, &key, Keys::room(r.remaining(), MAX_OTHER_MEMBERS));
+                let new = keys.check(None, key, Keys::room(r.remaining(), MAX_OTHER_MEMBERS));
+                let text = key.get(&keys.decoded);
                 if new.is_none() {
-                    findings.duplicate(&key);
+                    findings.duplicate(text);
                 }
                 if !first {
                     out.push(',');
                 }
                 first = false;
-                push_json_str(out, &key);
+                push_json_str(out, text);
                 out.push(':');
                 canon(r, out, findings, depth + 1, grant)?;
-                if let Some(new) = new {
-                    keys.keep(new, key);
-                }
+                keys.keep(new, key);
             }
             out.push('}');
         }
@@ -538,7 +537,7 @@ fn grants<'a>(r: &mut Reader<'a>, findings: &mut Findings, read: &mut ReadGrants
             let Some(index) = index else {
                 let mut json = String::new();
                 canon(r, &mut json, findings, 0, "grants")?;
-                read.grants.other.push((key.clone().into_owned(), json));
+                read.grants.other.push((key.to_owned(), json));
                 return Ok(());
             };
             let Some(&kind) = GrantKind::ALL.get(index) else {

@@ -225,44 +225,38 @@ fn fill(
             if decoded != UNICODE {
                 return (i, len, Stop::Other);
             }
-            // A `\uXXXX` escape, and those after it, in a loop of its own.
-            let start = i;
-            while let Some((&[b'\\', b'u', a, b, c, d], after)) = bytes[i..].split_first_chunk() {
-                let Some(code) = hex_value([a, b, c, d]) else {
-                    break;
-                };
-                let (code, taken) = match code {
-                    // A high surrogate and the low one that must follow: one character.
-                    0xD800..0xDC00 => match after.first_chunk() {
-                        Some(&[b'\\', b'u', e, f, g, h]) => match hex_value([e, f, g, h]) {
-                            Some(low @ 0xDC00..0xE000) => (surrogate_pair(code, low), 12),
-                            _ => break,
-                        },
-                        _ => break,
-                    },
-                    _ => (code, 6),
-                };
-                // A lone low surrogate is no character: the long way finds the error.
-                let Some(c) = char::from_u32(code) else {
-                    break;
-                };
-                if keeps {
-                    if code < 0x80 {
-                        buf[len % GATHERED] = code as u8;
-                        len += 1;
-                    } else if let Some(slot) = buf.get_mut(len..len + 4) {
-                        // Always some: room was made for the escape.
-                        len += c.encode_utf8(slot).len();
-                    }
-                }
-                i += taken;
-                if keeps && len > GATHERED - TURN {
-                    break;
-                }
-            }
-            if i == start {
+            // A `\uXXXX` escape, or two for a surrogate pair.
+            let Some((&[b'\\', b'u', a, b, c, d], after)) = bytes[i..].split_first_chunk() else {
                 return (i, len, Stop::Other);
+            };
+            let Some(code) = hex_value([a, b, c, d]) else {
+                return (i, len, Stop::Other);
+            };
+            let (code, taken) = match code {
+                // A high surrogate and the low one that must follow: one character.
+                0xD800..0xDC00 => match after.first_chunk() {
+                    Some(&[b'\\', b'u', e, f, g, h]) => match hex_value([e, f, g, h]) {
+                        Some(low @ 0xDC00..0xE000) => (surrogate_pair(code, low), 12),
+                        _ => return (i, len, Stop::Other),
+                    },
+                    _ => return (i, len, Stop::Other),
+                },
+                _ => (code, 6),
+            };
+            // A lone low surrogate is no character: the long way finds the error.
+            let Some(c) = char::from_u32(code) else {
+                return (i, len, Stop::Other);
+            };
+            if keeps {
+                if code < 0x80 {
+                    buf[len % GATHERED] = code as u8;
+                    len += 1;
+                } else if let Some(slot) = buf.get_mut(len..len + 4) {
+                    // Always some: room was made for the escape.
+                    len += c.encode_utf8(slot).len();
+                }
             }
+            i += taken;
             run = i;
             continue;
         }
@@ -369,6 +363,28 @@ pub(crate) struct Reader<'a> {
     pos: usize,
     /// The members and elements read so far, at every depth (see [`MAX_VALUES`]).
     values: usize,
+}
+
+/// A string as [`Reader::string_in`] read it: borrowed from the text, or decoded into the
+/// caller's buffer, at `start..end`.
+#[derive(Clone, Copy)]
+pub(crate) enum Text<'a> {
+    Borrowed(&'a str),
+    Decoded { start: usize, end: usize },
+}
+
+impl<'a> Text<'a> {
+    /// The string, `decoded` being the buffer given to [`Reader::string_in`].
+    #[inline(always)]
+    pub(crate) fn get<'s>(self, decoded: &'s str) -> &'s str
+    where
+        'a: 's,
+    {
+        match self {
+            Text::Borrowed(text) => text,
+            Text::Decoded { start, end } => decoded.get(start..end).unwrap_or_default(),
+        }
+    }
 }
 
 /// The members of an object being read; see [`Reader::begin_object`].
@@ -484,33 +500,67 @@ impl<'a> Reader<'a> {
     /// A string.
     #[inline(always)]
     pub(crate) fn string(&mut self) -> Result<Cow<'a, str>> {
+        match self.plain_string()? {
+            Ok(text) => Ok(Cow::Borrowed(text)),
+            Err(start) => self.string_owned(start),
+        }
+    }
+
+    /// The rest of [`string`](Self::string) from its first special byte, out of line.
+    #[cold]
+    #[inline(never)]
+    fn string_owned(&mut self, start: usize) -> Result<Cow<'a, str>> {
+        let mut decoded = String::new();
+        Ok(match self.string_escaped(start, &mut decoded)? {
+            Text::Borrowed(text) => Cow::Borrowed(text),
+            Text::Decoded { .. } => Cow::Owned(decoded),
+        })
+    }
+
+    /// A string: borrowed from the text when it has no escape, else decoded at the end of
+    /// `decoded`.
+    #[inline(always)]
+    pub(crate) fn string_in(&mut self, decoded: &mut String) -> Result<Text<'a>> {
+        match self.plain_string()? {
+            Ok(text) => Ok(Text::Borrowed(text)),
+            Err(start) => self.string_escaped(start, decoded),
+        }
+    }
+
+    /// The common case of a string, with no escape: its text, borrowed; else where its text
+    /// starts, the reader at its first special byte.
+    #[inline(always)]
+    fn plain_string(&mut self) -> Result<std::result::Result<&'a str, usize>> {
         self.skip_ws();
         if self.byte() != Some(b'"') {
             return self.err("expected a string");
         }
         let start = self.pos + 1;
         self.pos = start + special_byte(&self.bytes()[start..]);
-        // The common case: no escape. The text is UTF-8 and `"` is ASCII, so the slice is too.
+        // The text is UTF-8 and `"` is ASCII, so the slice is too.
         if self.byte() == Some(b'"') {
             self.pos += 1;
-            return Ok(Cow::Borrowed(self.slice(start, self.pos - 1)));
+            return Ok(Ok(self.slice(start, self.pos - 1)));
         }
-        self.string_escaped(start)
+        Ok(Err(start))
     }
 
-    /// The rest of [`string`](Self::string) from its first special byte, out of line.
+    /// The rest of a string from its first special byte, decoded at the end of `decoded`; out
+    /// of line.
     #[cold]
     #[inline(never)]
-    fn string_escaped(&mut self, start: usize) -> Result<Cow<'a, str>> {
+    fn string_escaped(&mut self, start: usize, decoded: &mut String) -> Result<Text<'a>> {
         if self.byte() != Some(b'\\') {
             // A control character or the end of the text: `escaped` returns their error.
-            return self.escaped(&mut Discard).map(|()| Cow::Borrowed(""));
+            return self.escaped(&mut Discard).map(|()| Text::Borrowed(""));
         }
-        // Grown as the text is decoded: its length is not known before, and the escaped length
-        // can be six times as much.
-        let mut owned = self.text[start..self.pos].to_owned();
-        self.escaped(&mut owned)?;
-        Ok(Cow::Owned(owned))
+        let at = decoded.len();
+        decoded.push_str(&self.text[start..self.pos]);
+        self.escaped(decoded)?;
+        Ok(Text::Decoded {
+            start: at,
+            end: decoded.len(),
+        })
     }
 
     /// A string, appended to `out`.
@@ -556,35 +606,32 @@ impl<'a> Reader<'a> {
             match stop {
                 Stop::Full => len = hand_over(out, buf, len),
                 Stop::LongRun => {
-                    // A word at a time, copied whole and counted up to its first special byte;
-                    // past `LONG_RUN` bytes, or near the end, searched.
+                    // Words all plain, copied whole; past `LONG_RUN` bytes, the rest searched.
+                    // A word that holds a special byte is left to `fill`, byte by byte: moving
+                    // on by the count the search gives would make each read wait for it.
                     let start = i;
-                    loop {
-                        if O::KEEPS && len > GATHERED - 8 {
-                            len = hand_over(out, buf, len);
+                    while let Some(&word) = bytes.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+                        if bytes::has_special(word) {
+                            break;
                         }
-                        let word = match bytes.get(i..).and_then(<[u8]>::first_chunk::<8>) {
-                            Some(&word) if i - start < LONG_RUN => word,
-                            _ => {
-                                let end = i + special_byte(&bytes[i..]);
-                                if O::KEEPS {
-                                    len = long_run(out, buf, len, &self.text[..end], i);
-                                }
-                                i = end;
-                                break;
+                        if i - start >= LONG_RUN {
+                            let end = i + special_byte(&bytes[i..]);
+                            if O::KEEPS {
+                                len = long_run(out, buf, len, &self.text[..end], i);
                             }
-                        };
+                            i = end;
+                            break;
+                        }
                         if O::KEEPS {
+                            if len > GATHERED - 8 {
+                                len = hand_over(out, buf, len);
+                            }
                             if let Some(slot) = buf.get_mut(len..len + 8) {
                                 slot.copy_from_slice(&word);
                             }
+                            len += 8;
                         }
-                        let plain = bytes::plain_bytes(word);
-                        len += if O::KEEPS { plain } else { 0 };
-                        i += plain;
-                        if plain < 8 {
-                            break;
-                        }
+                        i += 8;
                     }
                 }
                 Stop::Other => match (bytes.get(i), bytes.get(i + 1)) {
@@ -809,9 +856,13 @@ impl<'a> Reader<'a> {
 
 impl Members {
     /// The key of the next member, with its `:` consumed (its value is next), or `None` at the
-    /// `}` (consumed).
+    /// `}` (consumed). A key with escapes is decoded at the end of `decoded`.
     #[inline(always)]
-    pub(crate) fn next_key<'a>(&mut self, r: &mut Reader<'a>) -> Result<Option<Cow<'a, str>>> {
+    pub(crate) fn next_key<'a>(
+        &mut self,
+        r: &mut Reader<'a>,
+        decoded: &mut String,
+    ) -> Result<Option<Text<'a>>> {
         r.skip_ws();
         if self.first {
             self.first = false;
@@ -846,7 +897,7 @@ impl Members {
             _ => return r.err("key must be a string"),
         }
         r.count_value()?;
-        let key = r.string()?;
+        let key = r.string_in(decoded)?;
         r.skip_ws();
         match r.byte() {
             Some(b':') => r.pos += 1,
@@ -976,15 +1027,18 @@ impl Findings {
 const INLINE_KEYS: usize = 8;
 
 /// The keys of one object seen so far: flags for the known keys (by their index); the others
-/// moved in, never copied. The first [`INLINE_KEYS`] are compared one by one; past them, each
+/// borrowed from the text or, written with escapes, decoded one after another into one string
+/// (`decoded`), never copied. The first [`INLINE_KEYS`] are compared one by one; past them, each
 /// key is hashed, keyed per object ([`RandomState`]) so that keys cannot be chosen to collide,
 /// and compared with the hashes of the others (at most [`MAX_OUTGOING_PARAMS`]). Linear in the
 /// object's size.
 #[derive(Default)]
 pub(crate) struct Keys<'a> {
     known: u64,
+    /// The text of the keys with escapes: those kept, then the one being read.
+    pub(crate) decoded: String,
     /// Made at the first unknown key: most objects have none.
-    inline: Option<[Option<Cow<'a, str>>; INLINE_KEYS]>,
+    inline: Option<[Option<Text<'a>>; INLINE_KEYS]>,
     /// Made when `inline` is full, and takes its keys.
     more: Option<More<'a>>,
 }
@@ -992,7 +1046,7 @@ pub(crate) struct Keys<'a> {
 /// The unknown keys of an object once there are more than [`INLINE_KEYS`], with their hashes.
 struct More<'a> {
     hasher: RandomState,
-    keys: Vec<(u64, Cow<'a, str>)>,
+    keys: Vec<(u64, Text<'a>)>,
 }
 
 /// A key [`Keys::check`] found new in its object, kept with [`Keys::keep`] once its value is
@@ -1011,7 +1065,12 @@ impl<'a> Keys<'a> {
     /// `key` (number `index` of the known keys, or unknown), if it was not seen before; at most
     /// `more` keys can follow it (see [`Keys::room`]). A known key is recorded now.
     #[inline]
-    pub(crate) fn check(&mut self, index: Option<usize>, key: &str, more: usize) -> Option<New> {
+    pub(crate) fn check(
+        &mut self,
+        index: Option<usize>,
+        key: Text<'a>,
+        more: usize,
+    ) -> Option<New> {
         if let Some(i) = index {
             let bit = 1 << i;
             let seen = self.known & bit != 0;
@@ -1022,12 +1081,14 @@ impl<'a> Keys<'a> {
     }
 
     /// [`check`](Self::check) for a key that is not one of the known ones.
-    fn check_other(&mut self, key: &str, more: usize) -> Option<New> {
+    fn check_other(&mut self, key: Text<'a>, more: usize) -> Option<New> {
+        let decoded = &self.decoded;
+        let key = key.get(decoded);
         let inline = self.inline.get_or_insert_with(Default::default);
         if self.more.is_none() {
             for slot in inline.iter() {
                 match slot {
-                    Some(seen) if seen == key => return None,
+                    Some(seen) if seen.get(decoded) == key => return None,
                     Some(_) => {}
                     None => return Some(New::Inline),
                 }
@@ -1037,30 +1098,36 @@ impl<'a> Keys<'a> {
             let hasher = RandomState::new();
             let mut keys = Vec::with_capacity(INLINE_KEYS + 1 + more);
             keys.extend(
-                (inline.iter_mut().filter_map(Option::take)).map(|k| (hasher.hash_one(&*k), k)),
+                (inline.iter_mut().filter_map(Option::take))
+                    .map(|k| (hasher.hash_one(k.get(decoded)), k)),
             );
             self.more = Some(More { hasher, keys });
         }
         let more = self.more.as_ref()?;
         let hash = more.hasher.hash_one(key);
-        let seen = more.keys.iter().any(|(h, k)| *h == hash && k == key);
+        let seen = (more.keys.iter()).any(|(h, k)| *h == hash && k.get(decoded) == key);
         (!seen).then_some(New::Hashed(hash))
     }
 
-    /// Records the key `check` found `new`.
+    /// Records `key`, which `check` found `new`, or forgets it (`None`: it was a repeat): its
+    /// decoded text, if any, is dropped unless it is kept.
     #[inline]
-    pub(crate) fn keep(&mut self, new: New, key: Cow<'a, str>) {
+    pub(crate) fn keep(&mut self, new: Option<New>, key: Text<'a>) {
         match new {
-            New::Known => {}
-            New::Inline => {
+            Some(New::Inline) => {
                 let free = self.inline.iter_mut().flatten().find(|slot| slot.is_none());
                 if let Some(slot) = free {
                     *slot = Some(key);
                 }
             }
-            New::Hashed(hash) => {
+            Some(New::Hashed(hash)) => {
                 if let Some(more) = &mut self.more {
                     more.keys.push((hash, key));
+                }
+            }
+            Some(New::Known) | None => {
+                if let Text::Decoded { start, .. } = key {
+                    self.decoded.truncate(start);
                 }
             }
         }
@@ -1087,29 +1154,32 @@ pub(crate) fn members<'a>(
     findings: &mut Findings,
     known: &[&str],
     limit: TooMany,
-    mut read: impl FnMut(Option<usize>, &Cow<'a, str>, &mut Reader<'a>, &mut Findings) -> Result<()>,
+    mut read: impl FnMut(Option<usize>, &str, &mut Reader<'a>, &mut Findings) -> Result<()>,
 ) -> Result<()> {
     let mut keys = Keys::default();
     let mut others = 0;
-    while let Some(key) = m.next_key(r)? {
+    while let Some(key) = m.next_key(r, &mut keys.decoded)? {
         // Compared inline: the keys are short, and a call to `memcmp` per known key costs more
         // than the comparison.
-        let index = known
-            .iter()
-            .position(|k| k.len() == key.len() && k.bytes().zip(key.bytes()).all(|(a, b)| a == b));
-        let new = keys.check(index, &key, Keys::room(r.remaining(), limit.max()));
+        let text = key.get(&keys.decoded);
+        let index = known.iter().position(|k| {
+            k.len() == text.len() && k.bytes().zip(text.bytes()).all(|(a, b)| a == b)
+        });
+        let new = keys.check(index, key, Keys::room(r.remaining(), limit.max()));
         if new.is_none() || index.is_none() {
             others += 1;
             if others > limit.max() {
                 return Err(too_many(r, limit));
             }
         }
-        let Some(new) = new else {
-            findings.duplicate(&key);
-            skip(r, findings, 0)?;
-            continue;
-        };
-        read(index, &key, r, findings)?;
+        let text = key.get(&keys.decoded);
+        match new {
+            Some(_) => read(index, text, r, findings)?,
+            None => {
+                findings.duplicate(text);
+                skip(r, findings, 0)?;
+            }
+        }
         keys.keep(new, key);
     }
     Ok(())
@@ -1135,7 +1205,7 @@ pub(crate) fn object<'a>(
     text: &'a str,
     findings: &mut Findings,
     known: &[&str],
-    read: impl FnMut(Option<usize>, &Cow<'a, str>, &mut Reader<'a>, &mut Findings) -> Result<()>,
+    read: impl FnMut(Option<usize>, &str, &mut Reader<'a>, &mut Findings) -> Result<()>,
 ) -> Result<()> {
     let mut r = Reader::new(text);
     if r.peek()? != Kind::Object {
@@ -1430,9 +1500,14 @@ mod tests {
 
     #[test]
     fn objects_and_arrays() {
-        let mut r = Reader::new(r#" { "a" : [ 1 , true , null ] , "b" : { } } "#);
+        let mut r = Reader::new(r#" { "a" : [ 1 , true , null ] , "\u0062" : { } } "#);
+        let mut decoded = String::new();
+        let mut key = |m: &mut Members, r: &mut Reader<'_>| {
+            let key = m.next_key(r, &mut decoded).unwrap();
+            key.map(|key| key.get(&decoded).to_owned())
+        };
         let mut m = r.begin_object().unwrap();
-        assert_eq!(m.next_key(&mut r).unwrap().unwrap(), "a");
+        assert_eq!(key(&mut m, &mut r).unwrap(), "a");
         let mut e = r.begin_array().unwrap();
         assert!(e.next(&mut r).unwrap());
         assert_eq!(r.number().unwrap(), (Number::U64(1), "1"));
@@ -1441,10 +1516,10 @@ mod tests {
         assert!(e.next(&mut r).unwrap());
         r.null().unwrap();
         assert!(!e.next(&mut r).unwrap());
-        assert_eq!(m.next_key(&mut r).unwrap().unwrap(), "b");
+        assert_eq!(key(&mut m, &mut r).unwrap(), "b");
         let mut inner = r.begin_object().unwrap();
-        assert!(inner.next_key(&mut r).unwrap().is_none());
-        assert!(m.next_key(&mut r).unwrap().is_none());
+        assert!(key(&mut inner, &mut r).is_none());
+        assert!(key(&mut m, &mut r).is_none());
         r.end().unwrap();
 
         for (bad, what) in [
@@ -1458,7 +1533,7 @@ mod tests {
             let mut m = r.begin_object().unwrap();
             let mut result = Ok(());
             loop {
-                match m.next_key(&mut r) {
+                match m.next_key(&mut r, &mut String::new()) {
                     Ok(Some(_)) => {
                         r.number().unwrap();
                     }
