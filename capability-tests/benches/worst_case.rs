@@ -335,6 +335,27 @@ fn main() {
                 sign(PHP_HEADER, &claims(&scope, ""), false)
             }),
         ),
+        (
+            "header: a character beyond ASCII and a `\\n` escape, repeated, before a wrong signature",
+            at_len(|n| {
+                let header = format!(r#"{{"alg":"HS256","x":"{}"}}"#, r"é\n".repeat(n));
+                sign(&header, &claims(incoming, ""), true)
+            }),
+        ),
+        (
+            "payload: a scope of a character beyond ASCII and a `\\n` escape, repeated",
+            at_len(|n| {
+                let scope = format!("{incoming} {}", r"é\n".repeat(n));
+                sign(PHP_HEADER, &claims(&scope, ""), false)
+            }),
+        ),
+        (
+            "payload: a scope of 17 plain bytes and a `\\n` escape, repeated",
+            at_len(|n| {
+                let scope = format!("{incoming} {}", r"aaaaaaaaaaaaaaaaa\n".repeat(n));
+                sign(PHP_HEADER, &claims(&scope, ""), false)
+            }),
+        ),
         ("segments: dots", ".".repeat(LEN)),
     ];
 
@@ -466,6 +487,15 @@ fn access_tokens() -> (String, Vec<(&'static str, String)>) {
     let with_identity = |piece: &str, n: usize| {
         let g = format!(
             r#""identity":"{}","voice":{{"incoming":{{"allow":true}}}}"#,
+            piece.repeat(n)
+        );
+        access(ACCESS_HEADER, &access_claims(&g, ""), false)
+    };
+    // A valid token but for its parameter's value, `piece` repeated `n` times (JSON text as
+    // written).
+    let with_parameter = |piece: &str, n: usize| {
+        let g = format!(
+            r#""identity":"alice","voice":{{"outgoing":{{"application_sid":"AP0123456789abcdef0123456789abcdef","params":{{"Filter":"{}"}}}}}}"#,
             piece.repeat(n)
         );
         access(ACCESS_HEADER, &access_claims(&g, ""), false)
@@ -697,6 +727,29 @@ fn access_tokens() -> (String, Vec<(&'static str, String)>) {
         (
             "claims: an identity of a byte and a `\\n` escape, repeated",
             at_len(|n| with_identity(r"a\n", n)),
+        ),
+        (
+            "header: a character beyond ASCII and a `\\n` escape, repeated",
+            at_len(|n| {
+                let h = header(&format!(r#","x":"{}""#, r"é\n".repeat(n)));
+                access(&h, &access_claims(grants, ""), true)
+            }),
+        ),
+        (
+            "claims: a parameter of a character beyond ASCII and a `\\n` escape, repeated",
+            at_len(|n| with_parameter(r"é\n", n)),
+        ),
+        (
+            "claims: a parameter of an emoji and a `\\n` escape, repeated",
+            at_len(|n| with_parameter(r"😀\n", n)),
+        ),
+        (
+            "claims: a parameter of a character beyond ASCII and a `\\u` escape, repeated",
+            at_len(|n| with_parameter(r"é\u00e9", n)),
+        ),
+        (
+            "claims: a parameter of 17 plain bytes and a `\\n` escape, repeated",
+            at_len(|n| with_parameter(r"aaaaaaaaaaaaaaaaa\n", n)),
         ),
         ("segments: dots", ".".repeat(LEN)),
     ];

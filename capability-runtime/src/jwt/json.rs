@@ -159,7 +159,8 @@ const UNICODE: u8 = 0xFF;
 /// [`UNICODE`] are not.
 const SIMPLE_END: u8 = 0x80;
 
-/// How many bytes of decoded text are gathered on the stack before they are handed over.
+/// How many bytes of decoded text are gathered on the stack before they are handed over (and
+/// checked as UTF-8, the one way to make a `str` of them without `unsafe`): a power of two.
 const GATHERED: usize = 1024;
 
 /// How many plain bytes between escapes are read one by one before the rest of the run is
@@ -180,14 +181,15 @@ enum Stop {
     Full,
     /// A run of plain text is [`SHORT_RUN`] bytes long: the rest of it is read by words.
     LongRun,
-    /// At a byte that is no plain byte or simple escape: the closing quote, a `\u` escape that
-    /// needs the long way, or an error.
+    /// At a byte that starts no plain byte or escape `fill` reads: the closing quote, a `\u`
+    /// escape that needs the long way (to find its error), or an error.
     Other,
 }
 
 /// Decodes a string from `i` into `buf` after the `len` gathered (nothing is gathered unless
 /// `keeps`: a constant where it is inlined), the common units one by one: plain bytes, simple
-/// escapes and runs of `\uXXXX` escapes. Where it stopped, the length gathered and why.
+/// escapes and `\uXXXX` escapes (two for a surrogate pair). Where it stopped, the length
+/// gathered and why.
 ///
 /// The loop holds no call, so its state stays in registers, and room is checked once per
 /// escape, for the escape and the short run of plain bytes after it: each byte is stored with

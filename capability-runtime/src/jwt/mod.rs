@@ -121,6 +121,9 @@ pub(crate) fn decoded_string(segment: &str, part: TokenPart) -> Result<String, E
     utf8(&bytes, part).map(str::to_owned)
 }
 
+/// `bytes` as text, or the error of `part`, not UTF-8: checked by `simdutf8`, as std's check is
+/// several times slower on text that mixes ASCII with other characters, as a hostile token's
+/// may; std says where the text breaks.
 fn utf8(bytes: &[u8], part: TokenPart) -> Result<&str, Error> {
     simdutf8::basic::from_utf8(bytes)
         .or_else(|_| std::str::from_utf8(bytes))
@@ -229,5 +232,36 @@ mod tests {
             buf.text("_w", TokenPart::Payload).unwrap_err(),
             Error::Malformed(Malformed::Json { .. })
         ));
+    }
+
+    /// Text that mixes ASCII with other characters, short or long, valid or broken anywhere:
+    /// accepted as std accepts it, and refused with std's account of where it breaks.
+    #[test]
+    fn utf8_is_checked_as_std_checks_it() {
+        use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+        use base64::Engine as _;
+        for piece in ["a", "é", "€\\n", "😀a"] {
+            for count in [1, 20, 5000] {
+                let text = piece.repeat(count);
+                let mut broken = vec![text.clone().into_bytes()];
+                for at in [0, text.len() / 2, text.len() - 1] {
+                    for bad in [&[0xFF][..], &[0xC3], &[0xED, 0xA0, 0x80]] {
+                        let mut bytes = text.clone().into_bytes();
+                        bytes.splice(at..at, bad.iter().copied());
+                        broken.push(bytes);
+                    }
+                }
+                for bytes in broken {
+                    let segment = URL_SAFE_NO_PAD.encode(&bytes);
+                    let expected = std::str::from_utf8(&bytes)
+                        .map(str::to_owned)
+                        .map_err(|e| not_utf8(TokenPart::Payload, e));
+                    let mut buf: Decoded = Decoded::default();
+                    let text = buf.text(&segment, TokenPart::Payload).map(str::to_owned);
+                    assert_eq!(text, expected, "{piece} {count}");
+                    assert_eq!(decoded_string(&segment, TokenPart::Payload), expected);
+                }
+            }
+        }
     }
 }
