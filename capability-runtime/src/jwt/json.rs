@@ -9,7 +9,8 @@
 //! - one JSON value, nothing after it but whitespace; strings valid UTF-8 with valid escapes (a
 //!   lone surrogate is an error wherever it is);
 //! - no key twice in any object, after unescaping (`"\u0065xp"` is `exp`): [`members`] records
-//!   the first repeat in [`Findings`], each key costing one hash (see [`Keys`]);
+//!   the first repeat in [`Findings`], each key costing at most [`INLINE_KEYS`] comparisons or
+//!   one hash (see [`Keys`]);
 //! - at most [`MAX_OTHER_MEMBERS`] members besides the known ones in the header and the claims;
 //! - no value nested deeper than [`MAX_DEPTH`], read or skipped;
 //! - no number converted unless a typed reader asks for it: a skipped number is only scanned.
