@@ -144,6 +144,16 @@ pub(crate) fn digits(bytes: &[u8]) -> usize {
     })
 }
 
+/// How many bytes `bytes` starts with that are `byte`: a word at a time, as for [`digits`].
+pub(crate) fn leading(bytes: &[u8], byte: u8) -> usize {
+    // A high bit in each byte that differs from `byte`: exact for every byte, as no carry
+    // crosses bytes (each byte's low seven bits plus 0x7F stay within it).
+    scan(bytes, |w| {
+        let x = w ^ (ONES * u64::from(byte));
+        (x | ((x & !HIGH) + !HIGH)) & HIGH
+    })
+}
+
 /// The index of the first `%` or `+` in `bytes` (the bytes form decoding changes), or
 /// `bytes.len()`: most components of a scope hold neither, and are then borrowed as they are.
 pub(crate) fn form_special(bytes: &[u8]) -> usize {
@@ -173,6 +183,24 @@ pub(crate) static HEX_VALUE: [u8; 256] = {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The leading run of a byte, counted a word at a time, is what a byte loop counts: for every
+    /// byte after the run, at every length around the words.
+    #[test]
+    fn leading_bytes_are_counted_exactly() {
+        for run in 0..20 {
+            for other in 0..=u8::MAX {
+                for tail in [&[][..], b"0", b"00", b"x0"] {
+                    let mut bytes = vec![b'0'; run];
+                    bytes.push(other);
+                    bytes.extend_from_slice(tail);
+                    let expected = bytes.iter().take_while(|&&b| b == b'0').count();
+                    assert_eq!(leading(&bytes, b'0'), expected, "{run} {other} {tail:?}");
+                    assert_eq!(leading(&bytes[..run], b'0'), run);
+                }
+            }
+        }
+    }
 
     #[test]
     fn the_byte_table_and_the_word_scan_end_a_string_at_the_same_bytes() {

@@ -19,8 +19,8 @@ use crate::error::Error;
 use crate::identity::Identity;
 use crate::jwt::claims::{self, Registered};
 use crate::jwt::json::{
-    found, members, nest, skip, str_field, too_many_members, Field, Findings, Keys, Kind, Members,
-    Number, Reader, Result, TooMany, MAX_OTHER_MEMBERS,
+    self, found, members, nest, skip, str_field, too_many_members, Field, Findings, Keys, Kind,
+    Members, Number, Reader, Result, TooMany, MAX_OTHER_MEMBERS,
 };
 use crate::kinds::GrantKind;
 use crate::params::Params;
@@ -91,14 +91,7 @@ pub(crate) fn canon(
             (Number::I64(n), _) => out.push_str(itoa::Buffer::new().format(n)),
             (Number::F64(f), _) => out.push_str(&format!("{f:?}")),
             (Number::BeyondFloat, text) => {
-                findings.problem(|| Error::InvalidGrant {
-                    grant,
-                    reason: format!(
-                        "the number `{}` is beyond the range of a float, and twilio-php's \
-                         encoding has no way to write it",
-                        Truncated(text)
-                    ),
-                });
+                beyond_float(findings, grant, text);
                 out.push_str(text);
             }
         },
@@ -109,6 +102,75 @@ pub(crate) fn canon(
         }
     }
     Ok(())
+}
+
+/// Records the number `text`, beyond the range of a float, as a problem of `grant`.
+fn beyond_float(findings: &mut Findings, grant: &'static str, text: &str) {
+    findings.problem(|| Error::InvalidGrant {
+        grant,
+        reason: format!(
+            "the number `{}` is beyond the range of a float, and twilio-php's encoding has no \
+             way to write it",
+            Truncated(text)
+        ),
+    });
+}
+
+/// The value of a grant kept in twilio-php's encoding, as found: checked as [`canon`] reads it
+/// (its limits, a key twice, a number beyond a float) and copied. Its encoding is made when it
+/// is first asked for ([`php_encoding`]): writing each character as PHP escapes it costs more
+/// than reading it, and most verifiers never ask.
+fn kept(r: &mut Reader<'_>, findings: &mut Findings, grant: &'static str) -> Result<String> {
+    r.text_of(|r| check_kept(r, findings, 0, grant))
+        .map(str::to_owned)
+}
+
+/// The checks of [`canon`] on a value `depth` levels into a grant, writing nothing.
+fn check_kept(
+    r: &mut Reader<'_>,
+    findings: &mut Findings,
+    depth: usize,
+    grant: &'static str,
+) -> Result<()> {
+    match r.peek()? {
+        Kind::Object => {
+            let m = nest(r, depth)?.begin_object()?;
+            members(
+                r,
+                m,
+                findings,
+                &[],
+                TooMany::Members,
+                |_, _, r, findings| check_kept(r, findings, depth + 1, grant),
+            )
+        }
+        Kind::Array => {
+            let mut e = nest(r, depth)?.begin_array()?;
+            while e.next(r)? {
+                check_kept(r, findings, depth + 1, grant)?;
+            }
+            Ok(())
+        }
+        Kind::Number => {
+            let text = r.number_text()?;
+            if json::beyond_float(text) {
+                beyond_float(findings, grant, text);
+            }
+            Ok(())
+        }
+        _ => skip(r, findings, depth),
+    }
+}
+
+/// twilio-php's encoding of the value of `grant`, `found` in a token as [`kept`] checked it.
+pub(crate) fn php_encoding(found: &str, grant: &'static str) -> String {
+    let mut out = String::with_capacity(found.len());
+    let mut r = Reader::new(found);
+    match canon(&mut r, &mut out, &mut Findings::default(), 0, grant) {
+        Ok(()) => out,
+        // Never: the text was read as `canon` reads it; were it not so, it stays as found.
+        Err(_) => found.to_owned(),
+    }
 }
 
 /// The fields of each grant, in the order twilio-php writes them (`encode.rs`).
@@ -457,13 +519,9 @@ fn player(r: &mut Reader<'_>, findings: &mut Findings, at: At) -> Result<Option<
     match r.peek()? {
         Kind::Null => {
             r.null()?;
-            Ok(Some(PlaybackGrant::from_canonical("{}".into())))
+            Ok(Some(PlaybackGrant::encoded("{}".into())))
         }
-        Kind::Object => {
-            let mut json = String::new();
-            canon(r, &mut json, findings, 0, at.grant)?;
-            Ok(Some(PlaybackGrant::from_canonical(json)))
-        }
+        Kind::Object => Ok(Some(PlaybackGrant::found(kept(r, findings, at.grant)?))),
         _ => {
             let found = found(r, findings)?;
             at.problem(findings, || {
@@ -535,9 +593,8 @@ fn grants<'a>(r: &mut Reader<'a>, findings: &mut Findings, read: &mut ReadGrants
         TooMany::Members,
         |index, key, r, findings| {
             let Some(index) = index else {
-                let mut json = String::new();
-                canon(r, &mut json, findings, 0, "grants")?;
-                read.grants.other.push((key.to_owned(), json));
+                let json = kept(r, findings, "grants")?;
+                read.grants.other.push(key.to_owned(), json);
                 return Ok(());
             };
             let Some(&kind) = GrantKind::ALL.get(index) else {
@@ -650,7 +707,7 @@ impl PlaybackGrant {
         };
         match reason {
             Some(reason) => Err(Error::InvalidPlayback { reason }),
-            None => Ok(Self::from_canonical(out)),
+            None => Ok(Self::encoded(out)),
         }
     }
 }

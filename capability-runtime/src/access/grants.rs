@@ -5,6 +5,7 @@
 //! checked in one place, [`AccessPolicyBuilder::build`](crate::AccessPolicyBuilder::build).
 
 use std::borrow::Cow;
+use std::sync::OnceLock;
 
 use crate::kinds::GrantKind;
 use crate::params::Params;
@@ -386,23 +387,138 @@ impl TaskRouterGrant {
 /// assert_eq!(grant.as_json(), r#"{"playbackUrl":"https:\/\/example.com\/x","requestCredentials":null}"#);
 /// # Ok::<(), capability_runtime::Error>(())
 /// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug)]
 pub struct PlaybackGrant {
-    json: Cow<'static, str>,
+    json: PhpJson,
 }
 
 impl PlaybackGrant {
-    /// The object in twilio-php's encoding: what the token carries.
+    /// The object in twilio-php's encoding: what the token carries. For a grant read from a
+    /// token, made at the first call.
     pub fn as_json(&self) -> &str {
-        &self.json
+        self.json.get("player")
     }
 
     /// A grant of an object already in twilio-php's encoding.
     #[cfg(feature = "jwt")]
-    pub(crate) fn from_canonical(json: String) -> Self {
+    pub(crate) fn encoded(json: String) -> Self {
         Self {
-            json: Cow::Owned(json),
+            json: PhpJson::encoded(json),
         }
+    }
+
+    /// A grant of an object as found in a token, checked as twilio-php's encoding reads it.
+    #[cfg(feature = "jwt")]
+    pub(crate) fn found(json: String) -> Self {
+        Self {
+            json: PhpJson::found(json),
+        }
+    }
+}
+
+impl PartialEq for PlaybackGrant {
+    fn eq(&self, other: &Self) -> bool {
+        self.as_json() == other.as_json()
+    }
+}
+
+impl Eq for PlaybackGrant {}
+
+/// A grant's JSON in twilio-php's encoding, or as found in a token until its encoding is first
+/// asked for: writing each character as PHP escapes it costs more than reading the token, and
+/// most verifiers never ask.
+#[derive(Clone, Debug)]
+#[cfg_attr(not(feature = "jwt"), allow(dead_code))]
+struct PhpJson {
+    text: String,
+    /// For `text` as found: its encoding, once made.
+    encoded: Lazy<String>,
+}
+
+impl PhpJson {
+    #[cfg(feature = "jwt")]
+    fn encoded(text: String) -> Self {
+        Self {
+            text,
+            encoded: None,
+        }
+    }
+
+    #[cfg(feature = "jwt")]
+    fn found(text: String) -> Self {
+        Self {
+            text,
+            encoded: Some(Box::default()),
+        }
+    }
+
+    /// The text in twilio-php's encoding, of a value of `grant`.
+    fn get(&self, grant: &'static str) -> &str {
+        match &self.encoded {
+            Some(encoded) => encoded.get_or_init(|| Self::encode(&self.text, grant)),
+            None => &self.text,
+        }
+    }
+
+    /// twilio-php's encoding of `found`, a value of `grant` as found in a token.
+    fn encode(found: &str, grant: &'static str) -> String {
+        #[cfg(feature = "jwt")]
+        return crate::access::decode::php_encoding(found, grant);
+        #[cfg(not(feature = "jwt"))]
+        {
+            let _ = grant;
+            found.to_owned()
+        }
+    }
+}
+
+/// A value made at its first use, if there is one to make. Boxed, so that a `const` policy,
+/// which has none, holds no cell (clippy's `declare_interior_mutable_const`).
+type Lazy<T> = Option<Box<OnceLock<T>>>;
+
+/// The grants of a verified token this library does not know: key and JSON text as found, and,
+/// once asked for, in twilio-php's encoding (see [`PhpJson`]).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct OtherGrants {
+    found: Vec<(String, String)>,
+    /// Made with the first.
+    encoded: Lazy<Vec<(String, String)>>,
+}
+
+impl OtherGrants {
+    /// None.
+    pub(crate) const fn new() -> Self {
+        Self {
+            found: Vec::new(),
+            encoded: None,
+        }
+    }
+
+    /// One more grant, `json` as found in the token.
+    #[cfg(feature = "jwt")]
+    pub(crate) fn push(&mut self, key: String, json: String) {
+        self.found.push((key, json));
+        self.encoded = Some(Box::default());
+    }
+
+    /// The grants, their values in twilio-php's encoding.
+    pub(crate) fn get(&self) -> &[(String, String)] {
+        match &self.encoded {
+            Some(encoded) => encoded.get_or_init(|| {
+                (self.found.iter())
+                    .map(|(key, json)| (key.clone(), PhpJson::encode(json, "grants")))
+                    .collect()
+            }),
+            None => &[],
+        }
+    }
+
+    pub(crate) fn is_empty(&self) -> bool {
+        self.found.is_empty()
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        self.found.len()
     }
 }
 
@@ -498,8 +614,8 @@ pub struct AccessGrants {
     pub(crate) playback: Option<PlaybackGrant>,
     /// The kinds granted, in token order.
     pub(crate) order: GrantOrder,
-    /// Grants of a verified token this library does not know: key and JSON text.
-    pub(crate) other: Vec<(String, String)>,
+    /// Grants of a verified token this library does not know.
+    pub(crate) other: OtherGrants,
 }
 
 impl AccessGrants {
@@ -513,7 +629,7 @@ impl AccessGrants {
             task_router: None,
             playback: None,
             order: GrantOrder::new(),
-            other: Vec::new(),
+            other: OtherGrants::new(),
         }
     }
 
@@ -556,7 +672,7 @@ impl AccessGrants {
     /// (such as `rtc` or `ip_messaging`) with its value as JSON, in twilio-php's encoding.
     /// Always empty for an [`AccessPolicy`](crate::AccessPolicy).
     pub fn other_grants(&self) -> &[(String, String)] {
-        &self.other
+        self.other.get()
     }
 
     /// Whether nothing is granted.
@@ -579,7 +695,7 @@ impl PartialEq for AccessGrants {
             && self.task_router == other.task_router
             && self.playback == other.playback
             && self.other.len() == other.other.len()
-            && sorted(&self.other) == sorted(&other.other)
+            && sorted(self.other.get()) == sorted(other.other.get())
     }
 }
 
@@ -600,25 +716,42 @@ mod tests {
         assert_eq!(GrantKind::from_key("sync"), None);
     }
 
+    /// Grants this library does not know, their values as found in a token.
+    fn other(found: &[(&str, &str)]) -> OtherGrants {
+        let mut other = OtherGrants::default();
+        for (key, json) in found {
+            other.push((*key).into(), (*json).into());
+        }
+        other
+    }
+
     #[test]
     fn equality_ignores_the_order_of_grants_not_of_other_grants_values() {
         let a = AccessGrants {
             video: Some(VideoGrant::new()),
             chat: Some(ChatGrant::new()),
             order: GrantOrder::from_static(&[GrantKind::Video, GrantKind::Chat]),
-            other: vec![("a".into(), "1".into()), ("b".into(), "2".into())],
+            other: other(&[("a", "1"), ("b", r#"[2, "\u00e9/"]"#)]),
             ..AccessGrants::empty()
         };
+        // The same values spelled otherwise: equal in twilio-php's encoding.
         let b = AccessGrants {
             video: Some(VideoGrant::new()),
             chat: Some(ChatGrant::new()),
             order: GrantOrder::from_static(&[GrantKind::Chat, GrantKind::Video]),
-            other: vec![("b".into(), "2".into()), ("a".into(), "1".into())],
+            other: other(&[("b", r#"[2,"é\/"]"#), ("a", " 1 ")]),
             ..AccessGrants::empty()
         };
         assert_eq!(a, b);
+        assert_eq!(
+            b.other_grants(),
+            [
+                ("b".into(), r#"[2,"\u00e9\/"]"#.into()),
+                ("a".into(), "1".into())
+            ]
+        );
         let c = AccessGrants {
-            other: vec![("b".into(), "1".into()), ("a".into(), "2".into())],
+            other: other(&[("b", "1"), ("a", "2")]),
             ..b.clone()
         };
         assert_ne!(a, c);

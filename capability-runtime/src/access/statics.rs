@@ -13,8 +13,8 @@ use std::borrow::Cow;
 
 use crate::access::encode::{encodes_header, encodes_tail, token_len};
 use crate::access::grants::{
-    AccessGrants, ChatGrant, GrantOrder, OutgoingApplication, ServiceFields, SyncGrant,
-    TaskRouterGrant, VideoGrant, VoiceGrant,
+    AccessGrants, ChatGrant, GrantOrder, OtherGrants, OutgoingApplication, ServiceFields,
+    SyncGrant, TaskRouterGrant, VideoGrant, VoiceGrant,
 };
 use crate::access::policy::MAX_NOT_BEFORE;
 use crate::client_name::is_valid_name;
@@ -225,7 +225,7 @@ impl StaticAccessPolicy {
             },
             playback: None,
             order: GrantOrder::from_static(self.order),
-            other: Vec::new(),
+            other: OtherGrants::new(),
         }
     }
 }

@@ -821,6 +821,22 @@ impl<'a> Reader<'a> {
         })
     }
 
+    /// A number's text, checked, not converted.
+    pub(crate) fn number_text(&mut self) -> Result<&'a str> {
+        self.scan_number().map(|(text, _)| text)
+    }
+
+    /// The text of the value `read` reads, as it is written.
+    pub(crate) fn text_of(
+        &mut self,
+        read: impl FnOnce(&mut Self) -> Result<()>,
+    ) -> Result<&'a str> {
+        self.skip_ws();
+        let start = self.pos;
+        read(self)?;
+        Ok(self.slice(start, self.pos))
+    }
+
     /// `true` or `false`.
     pub(crate) fn bool(&mut self) -> Result<bool> {
         self.skip_ws();
@@ -854,6 +870,65 @@ impl<'a> Reader<'a> {
             return self.err("trailing characters");
         }
         Ok(())
+    }
+}
+
+/// The least value no float holds, 2^1024 − 2^970 (halfway between the largest float and
+/// 2^1024, which rounds up): its 309 digits.
+const FLOAT_LIMIT: &[u8; 309] = b"179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497792";
+
+/// Whether the number `text` (checked JSON) is [`Number::BeyondFloat`], as [`Reader::number`]
+/// finds it by conversion: read from its digits and its exponent instead, as converting a long
+/// number costs many times its scan.
+pub(crate) fn beyond_float(text: &str) -> bool {
+    let body = text.as_bytes();
+    let body = body.strip_prefix(b"-").unwrap_or(body);
+    // Each part found by a search, not byte by byte: a hostile number is 16 KB of digits.
+    let (mantissa, exponent) = match memchr::memchr2(b'e', b'E', body) {
+        Some(at) => (&body[..at], &body[at + 1..]),
+        None => (body, &b""[..]),
+    };
+    let (whole, fraction) = match memchr::memchr(b'.', mantissa) {
+        Some(at) => (&mantissa[..at], &mantissa[at + 1..]),
+        None => (mantissa, &b""[..]),
+    };
+    // The exponent, read no further than where it decides alone.
+    let (negative, digits) = match exponent.split_first() {
+        Some((b'-', digits)) => (true, digits),
+        Some((b'+', digits)) => (false, digits),
+        _ => (false, exponent),
+    };
+    let digits = &digits[bytes::leading(digits, b'0')..];
+    let e = match digits.len() {
+        0..=12 => (digits.iter()).fold(0, |e, &d| e * 10 + i64::from(d.saturating_sub(b'0'))),
+        _ => 1 << 40,
+    };
+    let e = if negative { -e } else { e };
+    // The significant digits, and `m`: the value is at least 10^(m−1), less than 10^m.
+    let zeros = bytes::leading(whole, b'0');
+    let (significant, m) = match &whole[zeros..] {
+        [] => match bytes::leading(fraction, b'0') {
+            // Zero.
+            zeros if zeros == fraction.len() => return false,
+            zeros => (fraction[zeros..].iter().chain(&[][..]), e - zeros as i64),
+        },
+        whole => (whole.iter().chain(fraction), whole.len() as i64 + e),
+    };
+    match m {
+        ..=308 => false,
+        310.. => true,
+        // As many digits as the limit: compared with it digit by digit. A value with fewer
+        // significant digits than the limit is below it, as the limit's last is not 0.
+        _ => {
+            let mut equal = 0;
+            for (&digit, &limit) in significant.zip(FLOAT_LIMIT) {
+                if digit != limit {
+                    return digit > limit;
+                }
+                equal += 1;
+            }
+            equal == FLOAT_LIMIT.len()
+        }
     }
 }
 
@@ -1499,6 +1574,90 @@ mod tests {
         ] {
             assert_eq!(number(beyond), Ok(Number::BeyondFloat), "{beyond}");
         }
+    }
+
+    /// Whether a number is beyond a float, read from its digits, agrees with its conversion:
+    /// around the limit in every spelling (the point moved, leading and trailing zeros, signs,
+    /// exponents), far from it, and at lengths where conversion is slow.
+    #[test]
+    fn beyond_float_agrees_with_conversion() {
+        let limit = std::str::from_utf8(FLOAT_LIMIT).unwrap();
+        let below = "179769313486231580793728971405303415079934132710037826936173778980444968292764750946649017977587207096330286416692887910946555547851940402630657488671505820681908902000708383676273854845817711531764475730270069855571366959622842914819860834936475292719074168444365510704342711559699508093042880177904174497791";
+        let mut digit_strings = vec![
+            limit.to_owned(),
+            below.to_owned(),
+            format!("{limit}0"),
+            format!("{limit}1"),
+            format!("{below}9"),
+            format!("{below}{}", "9".repeat(400)),
+        ];
+        for cut in [1, 2, 16, 17, 18, 100, 308] {
+            digit_strings.push(limit[..cut].to_owned());
+            // One more in the last digit, where it is no 9.
+            let mut up = limit[..cut].to_owned().into_bytes();
+            if let Some(last @ b'0'..=b'8') = up.last_mut() {
+                *last += 1;
+                digit_strings.push(String::from_utf8(up).unwrap());
+            }
+        }
+        digit_strings.push("1".to_owned());
+        digit_strings.push("9".repeat(20_000));
+        digit_strings.push(format!("1{}", "0".repeat(50)));
+        let mut texts = vec![];
+        for digits in &digit_strings {
+            // As written, the value's digits before the point being `m`: 309, 308 and 310.
+            for m in [308, 309, 310, 1, 0, -5] {
+                for point in [1, 2, digits.len()] {
+                    let point = point.min(digits.len());
+                    let (whole, fraction) = digits.split_at(point);
+                    let e = m - point as i64;
+                    let plus = if e < 0 { "E" } else { "E+" };
+                    for (sign, exp) in [("", "e"), ("-", plus)] {
+                        let fraction = match fraction {
+                            "" => String::new(),
+                            f => format!(".{f}00"),
+                        };
+                        texts.push(format!("{sign}{whole}{fraction}{exp}{e}"));
+                    }
+                    texts.push(format!(
+                        "0.{}{digits}e{}",
+                        "0".repeat(point),
+                        m + point as i64
+                    ));
+                }
+            }
+        }
+        texts.extend(
+            [
+                "0",
+                "-0",
+                "0e99999999999999999999",
+                "1e-99999999999999999999",
+                "1e99999999999999999999",
+                "0.0e400",
+                "1e308",
+                "1e309",
+                "1.5e308",
+                "2e308",
+            ]
+            .map(str::to_owned),
+        );
+        texts.push(format!("1{}", "0".repeat(308)));
+        texts.push(format!("1{}", "0".repeat(309)));
+        for text in &texts {
+            assert_eq!(
+                beyond_float(text),
+                !text.parse::<f64>().expect(text).is_finite(),
+                "{text}"
+            );
+            let mut r = Reader::new(text);
+            assert_eq!(
+                r.number().unwrap().0 == Number::BeyondFloat,
+                beyond_float(text),
+                "{text}"
+            );
+        }
+        assert!(texts.len() > 1000, "{}", texts.len());
     }
 
     #[test]
