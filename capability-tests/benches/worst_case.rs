@@ -751,6 +751,27 @@ fn access_tokens() -> (String, Vec<(&'static str, String)>) {
             "claims: a parameter of 17 plain bytes and a `\\n` escape, repeated",
             at_len(|n| with_parameter(r"aaaaaaaaaaaaaaaaa\n", n)),
         ),
+        (
+            "claims: an unknown grant of a character beyond ASCII and a `\\n` escape, repeated",
+            at_len(|n| {
+                let g = format!(r#"{grants},"other":{{"x":"{}"}}"#, r"é\n".repeat(n));
+                access(ACCESS_HEADER, &access_claims(&g, ""), false)
+            }),
+        ),
+        (
+            "claims: a `player` grant of floats (refused after 256 values)",
+            at_len(|n| {
+                let g = format!(r#"{grants},"player":{{"x":[{}0]}}"#, floats(n));
+                access(ACCESS_HEADER, &access_claims(&g, ""), false)
+            }),
+        ),
+        (
+            "claims: a `player` grant of one 16 KB number",
+            at_len(|n| {
+                let g = format!(r#"{grants},"player":{{"x":1.{}e308}}"#, "0".repeat(n));
+                access(ACCESS_HEADER, &access_claims(&g, ""), false)
+            }),
+        ),
         ("segments: dots", ".".repeat(LEN)),
     ];
     (valid, hostile)
