@@ -725,6 +725,42 @@ mod tests {
         Ok((out, findings))
     }
 
+    /// A grant kept as found is checked as `canon` reads it, with the same errors and problems,
+    /// and its encoding, made later, is what `canon` writes.
+    #[test]
+    fn a_grant_kept_as_found_is_read_as_canon_reads_it() {
+        let deep = format!("{}1{}", "[".repeat(40), "]".repeat(40));
+        let many: String = (0..40).map(|i| format!(r#""k{i}":{i},"#)).collect();
+        let many = format!("{{{many}\"end\":0}}");
+        for json in [
+            r#"{"a":[1,-2,1.5,1e3,true,null,"\u00e9/\ud83d\ude00"],"b":{}}"#,
+            r#"{"a":{"b":1,"b":2}}"#,
+            r#"{"a":1e400,"b":[-1E+999,2.5e-400]}"#,
+            r#"{"a":"\ud800"}"#,
+            r#"{"a":[1,]}"#,
+            r#" { "a" : [ 1 , "x" ] } "#,
+            &deep,
+            &many,
+        ] {
+            let mut findings = Findings::default();
+            let mut r = Reader::new(json);
+            let found = kept(&mut r, &mut findings, "player").and_then(|found| {
+                r.end()?;
+                Ok(found)
+            });
+            let canonical = canonical(json);
+            match (found, canonical) {
+                (Ok(found), Ok((encoded, canon_findings))) => {
+                    assert_eq!(php_encoding(&found, "player"), encoded, "{json}");
+                    assert_eq!(findings.duplicate, canon_findings.duplicate, "{json}");
+                    assert_eq!(findings.problem, canon_findings.problem, "{json}");
+                }
+                (Err(e), Err(canon_e)) => assert_eq!(e, canon_e, "{json}"),
+                (found, canonical) => panic!("{json}: {found:?} against {canonical:?}"),
+            }
+        }
+    }
+
     #[test]
     fn canon_writes_php_s_encoding() {
         let (out, findings) = canonical(

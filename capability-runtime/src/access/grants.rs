@@ -671,6 +671,10 @@ impl AccessGrants {
     /// Grants of a verified token that this library does not know, in token order: each key
     /// (such as `rtc` or `ip_messaging`) with its value as JSON, in twilio-php's encoding.
     /// Always empty for an [`AccessPolicy`](crate::AccessPolicy).
+    ///
+    /// A verifier checks these values as the encoding reads them and keeps them as found; they
+    /// are encoded at the first call, as writing each character as PHP escapes it costs more
+    /// than reading the token.
     pub fn other_grants(&self) -> &[(String, String)] {
         self.other.get()
     }
