@@ -31,7 +31,7 @@ use crate::sid::{AppSid, CredentialSid, RoleSid, ServiceSid, WorkerSid, Workspac
 // Any value, in twilio-php's encoding
 
 /// Reads any value of the grant `grant` and writes it in twilio-php's encoding (see
-/// `encode::push_json_str`; numbers as integers or in Rust's shortest round-trip form),
+/// `encode::push_json_str`; numbers as integers or in Rust's shortest round-trip form) to `out`,
 /// recording repeated keys and refusing nesting deeper than `MAX_DEPTH` from this value.
 ///
 /// A number no float holds (`1e400`) is valid JSON, as it is wherever the reader skips it, but
@@ -39,7 +39,7 @@ use crate::sid::{AppSid, CredentialSid, RoleSid, ServiceSid, WorkerSid, Workspac
 /// recorded as a problem of the grant, written as found.
 pub(crate) fn canon(
     r: &mut Reader<'_>,
-    out: &mut String,
+    out: &mut impl Encoding,
     findings: &mut Findings,
     depth: usize,
     grant: &'static str,
@@ -47,7 +47,7 @@ pub(crate) fn canon(
     match r.peek()? {
         Kind::Object => {
             let mut m = nest(r, depth)?.begin_object()?;
-            out.push('{');
+            out.push("{");
             let mut keys = Keys::default();
             let mut first = true;
             let mut count = 0;
@@ -62,46 +62,116 @@ pub(crate) fn canon(
                     findings.duplicate(text);
                 }
                 if !first {
-                    out.push(',');
+                    out.push(",");
                 }
                 first = false;
-                push_json_str(out, text);
-                out.push(':');
+                out.json_str(text);
+                out.push(":");
                 canon(r, out, findings, depth + 1, grant)?;
                 keys.keep(new, key);
             }
-            out.push('}');
+            out.push("}");
         }
         Kind::Array => {
             let mut e = nest(r, depth)?.begin_array()?;
-            out.push('[');
+            out.push("[");
             let mut first = true;
             while e.next(r)? {
                 if !first {
-                    out.push(',');
+                    out.push(",");
                 }
                 first = false;
                 canon(r, out, findings, depth + 1, grant)?;
             }
-            out.push(']');
+            out.push("]");
         }
-        Kind::String => push_json_str(out, &r.string()?),
-        Kind::Number => match r.number()? {
-            (Number::U64(n), _) => out.push_str(itoa::Buffer::new().format(n)),
-            (Number::I64(n), _) => out.push_str(itoa::Buffer::new().format(n)),
-            (Number::F64(f), _) => out.push_str(&format!("{f:?}")),
-            (Number::BeyondFloat, text) => {
-                beyond_float(findings, grant, text);
-                out.push_str(text);
-            }
-        },
-        Kind::Bool => out.push_str(if r.bool()? { "true" } else { "false" }),
+        Kind::String => out.string(r)?,
+        Kind::Number => out.number(r, findings, grant)?,
+        Kind::Bool => out.push(if r.bool()? { "true" } else { "false" }),
         Kind::Null => {
             r.null()?;
-            out.push_str("null");
+            out.push("null");
         }
     }
     Ok(())
+}
+
+/// Where [`canon`] writes what it reads: twilio-php's encoding in a `String`, or nothing
+/// ([`Checked`]), for a value kept as found and encoded later: the same reading and checks.
+pub(crate) trait Encoding {
+    /// JSON text as it is.
+    fn push(&mut self, json: &str);
+    /// A key.
+    fn json_str(&mut self, text: &str);
+    /// A string value, read from `r`.
+    fn string(&mut self, r: &mut Reader<'_>) -> Result<()>;
+    /// A number, read from `r`; one beyond a float is a problem of `grant`.
+    fn number(
+        &mut self,
+        r: &mut Reader<'_>,
+        findings: &mut Findings,
+        grant: &'static str,
+    ) -> Result<()>;
+}
+
+impl Encoding for String {
+    fn push(&mut self, json: &str) {
+        self.push_str(json);
+    }
+
+    fn json_str(&mut self, text: &str) {
+        push_json_str(self, text);
+    }
+
+    fn string(&mut self, r: &mut Reader<'_>) -> Result<()> {
+        push_json_str(self, &r.string()?);
+        Ok(())
+    }
+
+    fn number(
+        &mut self,
+        r: &mut Reader<'_>,
+        findings: &mut Findings,
+        grant: &'static str,
+    ) -> Result<()> {
+        match r.number()? {
+            (Number::U64(n), _) => self.push_str(itoa::Buffer::new().format(n)),
+            (Number::I64(n), _) => self.push_str(itoa::Buffer::new().format(n)),
+            (Number::F64(f), _) => self.push_str(&format!("{f:?}")),
+            (Number::BeyondFloat, text) => {
+                beyond_float(findings, grant, text);
+                self.push_str(text);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The checks of [`canon`] alone: strings checked, not decoded; numbers scanned, not converted
+/// (one beyond a float told from its digits).
+pub(crate) struct Checked;
+
+impl Encoding for Checked {
+    fn push(&mut self, _: &str) {}
+
+    fn json_str(&mut self, _: &str) {}
+
+    fn string(&mut self, r: &mut Reader<'_>) -> Result<()> {
+        r.skip_string()
+    }
+
+    fn number(
+        &mut self,
+        r: &mut Reader<'_>,
+        findings: &mut Findings,
+        grant: &'static str,
+    ) -> Result<()> {
+        let text = r.number_text()?;
+        if json::beyond_float(text) {
+            beyond_float(findings, grant, text);
+        }
+        Ok(())
+    }
 }
 
 /// Records the number `text`, beyond the range of a float, as a problem of `grant`.
@@ -116,50 +186,13 @@ fn beyond_float(findings: &mut Findings, grant: &'static str, text: &str) {
     });
 }
 
-/// The value of a grant kept in twilio-php's encoding, as found: checked as [`canon`] reads it
-/// (its limits, a key twice, a number beyond a float) and copied. Its encoding is made when it
-/// is first asked for ([`php_encoding`]): writing each character as PHP escapes it costs more
-/// than reading it, and most verifiers never ask.
+/// The value of a grant kept in twilio-php's encoding, as found: read by [`canon`], which checks
+/// it, writing nothing ([`Checked`]), and copied. Its encoding is made when it is first asked for
+/// ([`php_encoding`]): writing each character as PHP escapes it costs more than reading it, and
+/// most verifiers never ask.
 fn kept(r: &mut Reader<'_>, findings: &mut Findings, grant: &'static str) -> Result<String> {
-    r.text_of(|r| check_kept(r, findings, 0, grant))
+    r.text_of(|r| canon(r, &mut Checked, findings, 0, grant))
         .map(str::to_owned)
-}
-
-/// The checks of [`canon`] on a value `depth` levels into a grant, writing nothing.
-fn check_kept(
-    r: &mut Reader<'_>,
-    findings: &mut Findings,
-    depth: usize,
-    grant: &'static str,
-) -> Result<()> {
-    match r.peek()? {
-        Kind::Object => {
-            let m = nest(r, depth)?.begin_object()?;
-            members(
-                r,
-                m,
-                findings,
-                &[],
-                TooMany::Members,
-                |_, _, r, findings| check_kept(r, findings, depth + 1, grant),
-            )
-        }
-        Kind::Array => {
-            let mut e = nest(r, depth)?.begin_array()?;
-            while e.next(r)? {
-                check_kept(r, findings, depth + 1, grant)?;
-            }
-            Ok(())
-        }
-        Kind::Number => {
-            let text = r.number_text()?;
-            if json::beyond_float(text) {
-                beyond_float(findings, grant, text);
-            }
-            Ok(())
-        }
-        _ => skip(r, findings, depth),
-    }
 }
 
 /// twilio-php's encoding of the value of `grant`, `found` in a token as [`kept`] checked it.
