@@ -76,6 +76,31 @@ pub fn run_with(args: &[&str], env: &[(&str, &str)], stdin: Option<&[u8]>) -> Ru
     }
 }
 
+/// `webhook sign` of `url` (https) with `sign_env`, then `webhook verify` of that signature for
+/// the same URL over plain http, as a proxy that ends TLS forwards it, with `verify_env`: the
+/// run without `--json` and the run with it.
+pub fn verify_over_http(
+    url: &str,
+    sign_env: &[(&str, &str)],
+    verify_env: &[(&str, &str)],
+) -> [Run; 2] {
+    let signed = run_with(&["webhook", "sign", "--url", url], sign_env, None);
+    assert_eq!(signed.code, 0, "{signed:?}");
+    let http = url.replacen("https", "http", 1);
+    let args = [
+        "webhook",
+        "verify",
+        "--url",
+        &http,
+        "--signature",
+        signed.stdout.trim(),
+    ];
+    [
+        run_with(&args, verify_env, None),
+        run_with(&[&args[..], &["--json"]].concat(), verify_env, None),
+    ]
+}
+
 pub fn run(args: &[&str]) -> Run {
     run_with(args, &[], None)
 }

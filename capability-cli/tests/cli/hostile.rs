@@ -368,23 +368,14 @@ fn a_webhook_url_is_shown_escaped() {
         "\u{3164}",
     ] {
         let url = format!("https://example.com/v{odd}oice?a={odd}");
-        let signed = run_with(&["webhook", "sign", "--url", &url], &env, None);
-        assert_eq!(signed.code, 0, "{signed:?}");
-        let http = url.replacen("https", "http", 1);
-        for json in [false, true] {
-            let mut args = vec!["webhook", "verify", "--url", &http];
-            args.extend(["--signature", signed.stdout.trim()]);
-            if json {
-                args.push("--json");
-            }
-            let run = run_with(&args, &env, None);
+        for (run, json) in verify_over_http(&url, &env, &env).iter().zip([false, true]) {
             assert_eq!(run.code, 1, "{run:?}");
             assert!(
                 run.stderr
                     .contains("diagnosis: the signature is for https://"),
                 "{run:?}"
             );
-            assert_nothing_raw(&run, &format!("{odd:?} json {json}"));
+            assert_nothing_raw(run, &format!("{odd:?} json {json}"));
             if json {
                 assert_eq!(run.json()["diagnosis"]["url"], url.as_str());
             }

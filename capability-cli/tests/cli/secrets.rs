@@ -258,11 +258,7 @@ fn a_secret_in_a_policy_is_refused_before_any_encoding() {
             ] {
                 let run = run_with(&args, &env, None);
                 let what = format!("{args:?}");
-                assert_eq!(run.code, 1, "{what}: {run:?}");
-                assert!(
-                    run.stderr.contains("holds the value of TWILIO_AUTH_TOKEN"),
-                    "{run:?}"
-                );
+                assert_refused_for_the_auth_token(&run, &what);
                 assert_no_form_of(&run, secret, &what);
             }
         }
@@ -329,11 +325,7 @@ fn a_secret_in_a_token_is_refused_before_any_encoding() {
         ] {
             let run = run_with(&args, &env, None);
             let what = format!("{args:?}");
-            assert_eq!(run.code, 1, "{what}: {run:?}");
-            assert!(
-                run.stderr.contains("holds the value of TWILIO_AUTH_TOKEN"),
-                "{run:?}"
-            );
+            assert_refused_for_the_auth_token(&run, &what);
             assert_no_form_of(&run, ODD_SECRET, &what);
         }
     }
@@ -477,11 +469,7 @@ fn a_secret_inside_a_word_or_in_base64_is_refused() {
         ] {
             let run = run_with(&args, &env, None);
             let what = format!("{args:?}");
-            assert_eq!(run.code, 1, "{what}: {run:?}");
-            assert!(
-                run.stderr.contains("holds the value of TWILIO_AUTH_TOKEN"),
-                "{what}: {run:?}"
-            );
+            assert_refused_for_the_auth_token(&run, &what);
             assert_no_form_at_all(&run, AUTH_TOKEN, &what);
         }
     }
@@ -506,16 +494,8 @@ fn a_secret_in_an_encoded_argument_is_not_printed_back() {
     ];
     for form in forms {
         let url = format!("https://example.com/voice?k={form}");
-        let signed = run_with(&["webhook", "sign", "--url", &url], &env, None);
-        assert_eq!(signed.code, 0, "{signed:?}");
-        let http = url.replacen("https", "http", 1);
-        for json in [false, true] {
-            let mut args = vec!["webhook", "verify", "--url", &http];
-            args.extend(["--signature", signed.stdout.trim()]);
-            if json {
-                args.push("--json");
-            }
-            let run = run_with(&args, &[env[0], ("TWILIO_WEBHOOK_SECRET", secret)], None);
+        let verify_env = [env[0], ("TWILIO_WEBHOOK_SECRET", secret)];
+        for run in verify_over_http(&url, &env, &verify_env) {
             assert_eq!(run.code, 1, "{run:?}");
             assert!(
                 run.stderr.contains("diagnosis: the signature is for"),
@@ -566,4 +546,13 @@ fn the_refusal_of_a_held_secret_reads_as_one_sentence() {
         assert!(!line.contains("  "), "{args:?}: {line:?}");
         assert!(!run.stdout.contains("  "), "{args:?}: {:?}", run.stdout);
     }
+}
+
+/// `run` refused what it was given, as holding the value of `TWILIO_AUTH_TOKEN`.
+fn assert_refused_for_the_auth_token(run: &Run, what: &str) {
+    assert_eq!(run.code, 1, "{what}: {run:?}");
+    assert!(
+        run.stderr.contains("holds the value of TWILIO_AUTH_TOKEN"),
+        "{what}: {run:?}"
+    );
 }
