@@ -498,7 +498,8 @@ impl OtherGrants {
     #[cfg(feature = "jwt")]
     pub(crate) fn push(&mut self, key: String, json: String) {
         self.found.push((key, json));
-        self.encoded = Some(Box::default());
+        // One cell for all: made at the first, emptied if an encoding was made before.
+        self.encoded.get_or_insert_with(Box::default).take();
     }
 
     /// The grants, their values in twilio-php's encoding.
