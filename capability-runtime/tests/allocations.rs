@@ -8,7 +8,8 @@
 //!   once, before the counting).
 //! - `verify_at` makes one per client name, one for parameters (or filters) when there is one
 //!   pair and two when there are more, however many; none for a payload of up to 1 KiB (decoded
-//!   on the stack), one for a longer one; one per scope URI of another service.
+//!   on the stack), one for a longer one; one per scope URI of another service; keys written
+//!   with escapes, none each (one string per object holds them all).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -285,6 +286,42 @@ fn each_scope_uri_of_another_service_takes_one_allocation() {
         // The client name, each URI kept, and the vector.
         assert_eq!(n, 1 + others + vector + long, "{others} others");
     }
+}
+
+/// Keys written with escapes are decoded into one string per object: a payload of many such
+/// members takes the allocations of that string's growth and of the keys' hashes, not one per
+/// key.
+#[test]
+fn escaped_keys_take_no_allocation_each() {
+    let credentials = credentials();
+    let token = |keys: usize| {
+        let members: String = (0..keys).map(|i| format!(r#","\u006b{i:02}":0"#)).collect();
+        let claims = format!(
+            r#"{{"scope":"scope:client:incoming?clientName=Alice","iss":"AC0123456789abcdef0123456789abcdef","exp":1700003600{members}}}"#
+        );
+        let input = format!(
+            "eyJ0eXAiOiJKV1QiLCJhbGciOiJIUzI1NiJ9.{}",
+            URL_SAFE_NO_PAD.encode(&claims)
+        );
+        let mut mac = Hmac::<Sha256>::new_from_slice(b"0123456789abcdef0123456789abcdef").unwrap();
+        mac.update(input.as_bytes());
+        format!(
+            "{input}.{}",
+            URL_SAFE_NO_PAD.encode(mac.finalize().into_bytes())
+        )
+    };
+    let count = |keys| {
+        let token = token(keys);
+        let (n, verified) = allocations(|| credentials.verify_at(&token, 1_700_000_001));
+        verified.unwrap();
+        n
+    };
+    let (few, many) = (count(1), count(32));
+    // The string doubles about five times from 1 to 32 keys, and the hashes take one vector.
+    assert!(
+        many - few <= 7,
+        "{few} allocations for 1 key, {many} for 32"
+    );
 }
 
 mod access {
