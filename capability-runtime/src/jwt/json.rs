@@ -209,7 +209,12 @@ fn fill(
     // Where the run of plain text being read starts.
     let mut run = i;
     while let Some(&b) = bytes.get(i) {
-        if b == b'\\' {
+        // One test per plain byte: the backslash is told apart from the other special bytes
+        // only once one is found.
+        if bytes::STRING_SPECIAL[usize::from(b)] {
+            if b != b'\\' {
+                break;
+            }
             if keeps && len > GATHERED - TURN {
                 return (i, len, Stop::Full);
             }
@@ -262,9 +267,6 @@ fn fill(
             i += taken;
             run = i;
             continue;
-        }
-        if bytes::STRING_SPECIAL[usize::from(b)] {
-            break;
         }
         if keeps {
             buf[len % GATHERED] = b;
