@@ -19,8 +19,8 @@ use crate::error::Error;
 use crate::identity::Identity;
 use crate::jwt::claims::{self, Registered};
 use crate::jwt::json::{
-    self, found, members, nest, skip, str_field, too_many_members, Field, Findings, Keys, Kind,
-    Members, Number, Reader, Result, TooMany, MAX_OTHER_MEMBERS,
+    self, found, members, nest, skip, str_field, too_many_members, Field, Findings, Key, Keys,
+    Kind, Members, Number, Reader, Result, TooMany, MAX_OTHER_MEMBERS,
 };
 use crate::kinds::GrantKind;
 use crate::params::Params;
@@ -57,15 +57,15 @@ pub(crate) fn canon(
                     return Err(too_many_members(r));
                 }
                 let new = keys.check(None, key, Keys::room(r.remaining(), MAX_OTHER_MEMBERS));
-                let text = key.get(&keys.decoded);
+                let text = key.get(&keys.decoded).text();
                 if new.is_none() {
-                    findings.duplicate(text);
+                    findings.duplicate(&text);
                 }
                 if !first {
                     out.push(",");
                 }
                 first = false;
-                out.json_str(text);
+                out.json_str(&text);
                 out.push(":");
                 canon(r, out, findings, depth + 1, grant)?;
                 keys.keep(new, key);
@@ -296,9 +296,9 @@ fn sid<T>(
 }
 
 /// Records an unknown field of a grant and skips its value.
-fn unknown(r: &mut Reader<'_>, findings: &mut Findings, at: At, key: &str) -> Result<()> {
+fn unknown(r: &mut Reader<'_>, findings: &mut Findings, at: At, key: Key<'_>) -> Result<()> {
     at.problem(findings, || {
-        format!("`{}` has no field `{}`", at.field, Truncated(key))
+        format!("`{}` has no field `{}`", at.field, Truncated(&key.text()))
     });
     skip(r, findings, 0)
 }
@@ -355,7 +355,7 @@ fn params(r: &mut Reader<'_>, findings: &mut Findings, at: At) -> Result<Params>
         &[],
         TooMany::Params,
         |_, key, r, findings| {
-            if key.is_empty() {
+            if key.bytes().is_empty() {
                 at.problem(findings, || "a parameter has an empty key".into());
             }
             if r.peek()? != Kind::String {
@@ -363,13 +363,13 @@ fn params(r: &mut Reader<'_>, findings: &mut Findings, at: At) -> Result<Params>
                 at.problem(findings, || {
                     format!(
                         "the parameter `{}` must be a string, found {found}",
-                        Truncated(key)
+                        Truncated(&key.text())
                     )
                 });
                 return Ok(());
             }
             let pair_start = text.len();
-            text.push_str(key);
+            text.push_str(&key.text());
             if let Some(previous) = last_key_end.replace(text.len()) {
                 if ends.capacity() == 0 {
                     ends.reserve_exact((rest / 6).min(64));
@@ -627,7 +627,7 @@ fn grants<'a>(r: &mut Reader<'a>, findings: &mut Findings, read: &mut ReadGrants
         |index, key, r, findings| {
             let Some(index) = index else {
                 let json = kept(r, findings, "grants")?;
-                read.grants.other.push(key.to_owned(), json);
+                read.grants.other.push(key.text().into_owned(), json);
                 return Ok(());
             };
             let Some(&kind) = GrantKind::ALL.get(index) else {

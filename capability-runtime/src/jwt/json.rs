@@ -20,7 +20,7 @@
 //! message.
 
 use std::borrow::Cow;
-use std::hash::{BuildHasher, RandomState};
+use std::hash::{BuildHasher, Hasher, RandomState};
 
 use crate::bytes::{self, HEX_VALUE};
 use crate::error::{Error, Malformed, TokenPart};
@@ -285,7 +285,7 @@ fn fill(
 /// inside, which are moved to the front of `buf`; their count. Out of line, so that only the
 /// buffer is seen outside the loop that fills it, and its length stays in a register.
 #[inline(never)]
-fn hand_over<O: Sink>(out: &mut O, buf: &mut [u8], len: usize) -> usize {
+fn hand_over(out: &mut String, buf: &mut [u8], len: usize) -> usize {
     // The bytes are characters and plain text of a `str`, in order: UTF-8 up to, at most, a
     // character begun at the end.
     let begun = (len.saturating_sub(3)..len)
@@ -322,7 +322,7 @@ fn long_run<O: Sink>(out: &mut O, buf: &mut [u8], len: usize, text: &str, from: 
         .rev()
         .find(|&at| text.is_char_boundary(at))
         .unwrap_or(from);
-    let len = hand_over(out, buf, len - (from - start));
+    let len = out.take(buf, len - (from - start));
     out.push_str(&text[start..]);
     len
 }
@@ -337,18 +337,50 @@ fn utf8_len(lead: u8) -> usize {
     }
 }
 
-/// Where the text of a string goes as it is decoded: a `String`, or nowhere ([`Discard`]) when
-/// the string is skipped, checked but not kept.
+/// Where the text of a string goes as it is decoded: a `String`; the bytes of the keys of an
+/// object, which are compared, not read as text (see [`Key`]); or nowhere ([`Discard`]) when the
+/// string is skipped, checked but not kept.
 trait Sink {
     /// Whether the text is kept: a skipped string's escapes are checked, not gathered.
     const KEEPS: bool = true;
     fn push_str(&mut self, s: &str);
+    /// Takes the first `len` bytes gathered in `buf`: how many it left at the front of `buf`.
+    fn take(&mut self, buf: &mut [u8], len: usize) -> usize;
+    /// How many bytes it holds.
+    fn len(&self) -> usize;
 }
 
 impl Sink for String {
     #[inline]
     fn push_str(&mut self, s: &str) {
         String::push_str(self, s);
+    }
+
+    #[inline]
+    fn take(&mut self, buf: &mut [u8], len: usize) -> usize {
+        hand_over(self, buf, len)
+    }
+
+    fn len(&self) -> usize {
+        String::len(self)
+    }
+}
+
+impl Sink for Vec<u8> {
+    #[inline]
+    fn push_str(&mut self, s: &str) {
+        self.extend_from_slice(s.as_bytes());
+    }
+
+    /// All of it: bytes need no check, and a character may be split between two takes.
+    #[inline(never)]
+    fn take(&mut self, buf: &mut [u8], len: usize) -> usize {
+        self.extend_from_slice(buf.get(..len).unwrap_or(buf));
+        0
+    }
+
+    fn len(&self) -> usize {
+        Vec::len(self)
     }
 }
 
@@ -360,6 +392,14 @@ impl Sink for Discard {
 
     #[inline]
     fn push_str(&mut self, _: &str) {}
+
+    fn take(&mut self, _: &mut [u8], _: usize) -> usize {
+        0
+    }
+
+    fn len(&self) -> usize {
+        0
+    }
 }
 
 /// Reads one JSON text.
@@ -381,13 +421,44 @@ pub(crate) enum Text<'a> {
 impl<'a> Text<'a> {
     /// The string, `decoded` being the buffer given to [`Reader::string_in`].
     #[inline(always)]
-    pub(crate) fn get<'s>(self, decoded: &'s str) -> &'s str
+    pub(crate) fn get<'s>(self, decoded: &'s [u8]) -> Key<'s>
     where
         'a: 's,
     {
         match self {
-            Text::Borrowed(text) => text,
-            Text::Decoded { start, end } => decoded.get(start..end).unwrap_or_default(),
+            Text::Borrowed(text) => Key::Text(text),
+            Text::Decoded { start, end } => {
+                Key::Decoded(decoded.get(start..end).unwrap_or_default())
+            }
+        }
+    }
+}
+
+/// The key of a member, as [`members`] hands it to a reader: borrowed from the text, or decoded
+/// from escapes into bytes that are made a `str` only when asked for, as most keys are only
+/// compared.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum Key<'k> {
+    Text(&'k str),
+    Decoded(&'k [u8]),
+}
+
+impl<'k> Key<'k> {
+    /// Its bytes, UTF-8.
+    #[inline(always)]
+    pub(crate) fn bytes(self) -> &'k [u8] {
+        match self {
+            Key::Text(text) => text.as_bytes(),
+            Key::Decoded(bytes) => bytes,
+        }
+    }
+
+    /// The key as text: a decoded key is UTF-8, as the text is and each escape decodes to a
+    /// character, so this borrows it.
+    pub(crate) fn text(self) -> Cow<'k, str> {
+        match self {
+            Key::Text(text) => Cow::Borrowed(text),
+            Key::Decoded(bytes) => String::from_utf8_lossy(bytes),
         }
     }
 }
@@ -525,7 +596,7 @@ impl<'a> Reader<'a> {
     /// A string: borrowed from the text when it has no escape, else decoded at the end of
     /// `decoded`.
     #[inline(always)]
-    pub(crate) fn string_in(&mut self, decoded: &mut String) -> Result<Text<'a>> {
+    pub(crate) fn string_in(&mut self, decoded: &mut Vec<u8>) -> Result<Text<'a>> {
         match self.plain_string()? {
             Ok(text) => Ok(Text::Borrowed(text)),
             Err(start) => self.string_escaped(start, decoded),
@@ -554,7 +625,7 @@ impl<'a> Reader<'a> {
     /// of line.
     #[cold]
     #[inline(never)]
-    fn string_escaped(&mut self, start: usize, decoded: &mut String) -> Result<Text<'a>> {
+    fn string_escaped<O: Sink>(&mut self, start: usize, decoded: &mut O) -> Result<Text<'a>> {
         if self.byte() != Some(b'\\') {
             // A control character or the end of the text: `escaped` returns their error.
             return self.escaped(&mut Discard).map(|()| Text::Borrowed(""));
@@ -609,7 +680,7 @@ impl<'a> Reader<'a> {
             let stop;
             (i, len, stop) = fill(O::KEEPS, bytes, buf, i, len);
             match stop {
-                Stop::Full => len = hand_over(out, buf, len),
+                Stop::Full => len = out.take(buf, len),
                 Stop::LongRun => {
                     // Words all plain, copied whole; past `LONG_RUN` bytes, the rest searched.
                     // A word that holds a special byte is left to `fill`, byte by byte: moving
@@ -629,7 +700,7 @@ impl<'a> Reader<'a> {
                         }
                         if O::KEEPS {
                             if len > GATHERED - 8 {
-                                len = hand_over(out, buf, len);
+                                len = out.take(buf, len);
                             }
                             if let Some(slot) = buf.get_mut(len..len + 8) {
                                 slot.copy_from_slice(&word);
@@ -642,7 +713,7 @@ impl<'a> Reader<'a> {
                 Stop::Other => match (bytes.get(i), bytes.get(i + 1)) {
                     (Some(b'"'), _) => {
                         if O::KEEPS && len > 0 {
-                            hand_over(out, buf, len);
+                            out.take(buf, len);
                         }
                         self.pos = i + 1;
                         return Ok(());
@@ -653,7 +724,7 @@ impl<'a> Reader<'a> {
                         let c = self.unicode_escape()?;
                         if O::KEEPS {
                             if len > GATHERED - TURN {
-                                len = hand_over(out, buf, len);
+                                len = out.take(buf, len);
                             }
                             for &b in c.encode_utf8(&mut [0; 4]).as_bytes() {
                                 buf[len % GATHERED] = b;
@@ -941,7 +1012,7 @@ impl Members {
     pub(crate) fn next_key<'a>(
         &mut self,
         r: &mut Reader<'a>,
-        decoded: &mut String,
+        decoded: &mut Vec<u8>,
     ) -> Result<Option<Text<'a>>> {
         r.skip_ws();
         if self.first {
@@ -1115,8 +1186,8 @@ const INLINE_KEYS: usize = 8;
 #[derive(Default)]
 pub(crate) struct Keys<'a> {
     known: u64,
-    /// The text of the keys with escapes: those kept, then the one being read.
-    pub(crate) decoded: String,
+    /// The keys with escapes, decoded: those kept, then the one being read.
+    pub(crate) decoded: Vec<u8>,
     /// Made at the first unknown key: most objects have none.
     inline: Option<[Option<Text<'a>>; INLINE_KEYS]>,
     /// Made when `inline` is full, and takes its keys.
@@ -1135,6 +1206,14 @@ pub(crate) enum New {
     Known,
     Inline,
     Hashed(u64),
+}
+
+/// The hash of `key`: its bytes alone, with no length before them as `Hash` for a slice writes
+/// (SipHash's last block holds the length).
+fn hash(hasher: &RandomState, key: &[u8]) -> u64 {
+    let mut h = hasher.build_hasher();
+    h.write(key);
+    h.finish()
 }
 
 /// The fewest bytes a member after the first takes (`,"":0`): what bounds the members left in a
@@ -1162,13 +1241,13 @@ impl<'a> Keys<'a> {
 
     /// [`check`](Self::check) for a key that is not one of the known ones.
     fn check_other(&mut self, key: Text<'a>, more: usize) -> Option<New> {
-        let decoded = &self.decoded;
-        let key = key.get(decoded);
+        let decoded = &self.decoded[..];
+        let key = key.get(decoded).bytes();
         let inline = self.inline.get_or_insert_with(Default::default);
         if self.more.is_none() {
             for slot in inline.iter() {
                 match slot {
-                    Some(seen) if seen.get(decoded) == key => return None,
+                    Some(seen) if seen.get(decoded).bytes() == key => return None,
                     Some(_) => {}
                     None => return Some(New::Inline),
                 }
@@ -1179,13 +1258,13 @@ impl<'a> Keys<'a> {
             let mut keys = Vec::with_capacity(INLINE_KEYS + 1 + more);
             keys.extend(
                 (inline.iter_mut().filter_map(Option::take))
-                    .map(|k| (hasher.hash_one(k.get(decoded)), k)),
+                    .map(|k| (hash(&hasher, k.get(decoded).bytes()), k)),
             );
             self.more = Some(More { hasher, keys });
         }
         let more = self.more.as_ref()?;
-        let hash = more.hasher.hash_one(key);
-        let seen = (more.keys.iter()).any(|(h, k)| *h == hash && k.get(decoded) == key);
+        let hash = hash(&more.hasher, key);
+        let seen = (more.keys.iter()).any(|(h, k)| *h == hash && k.get(decoded).bytes() == key);
         (!seen).then_some(New::Hashed(hash))
     }
 
@@ -1234,17 +1313,17 @@ pub(crate) fn members<'a>(
     findings: &mut Findings,
     known: &[&str],
     limit: TooMany,
-    mut read: impl FnMut(Option<usize>, &str, &mut Reader<'a>, &mut Findings) -> Result<()>,
+    mut read: impl FnMut(Option<usize>, Key<'_>, &mut Reader<'a>, &mut Findings) -> Result<()>,
 ) -> Result<()> {
     let mut keys = Keys::default();
     let mut others = 0;
     while let Some(key) = m.next_key(r, &mut keys.decoded)? {
         // Compared inline: the keys are short, and a call to `memcmp` per known key costs more
         // than the comparison.
-        let text = key.get(&keys.decoded);
-        let index = known.iter().position(|k| {
-            k.len() == text.len() && k.bytes().zip(text.bytes()).all(|(a, b)| a == b)
-        });
+        let text = key.get(&keys.decoded).bytes();
+        let index = known
+            .iter()
+            .position(|k| k.len() == text.len() && k.bytes().zip(text).all(|(a, &b)| a == b));
         let new = keys.check(index, key, Keys::room(r.remaining(), limit.max()));
         if new.is_none() || index.is_none() {
             others += 1;
@@ -1256,7 +1335,7 @@ pub(crate) fn members<'a>(
         match new {
             Some(_) => read(index, text, r, findings)?,
             None => {
-                findings.duplicate(text);
+                findings.duplicate(&text.text());
                 skip(r, findings, 0)?;
             }
         }
@@ -1285,7 +1364,7 @@ pub(crate) fn object<'a>(
     text: &'a str,
     findings: &mut Findings,
     known: &[&str],
-    read: impl FnMut(Option<usize>, &str, &mut Reader<'a>, &mut Findings) -> Result<()>,
+    read: impl FnMut(Option<usize>, Key<'_>, &mut Reader<'a>, &mut Findings) -> Result<()>,
 ) -> Result<()> {
     let mut r = Reader::new(text);
     if r.peek()? != Kind::Object {
@@ -1665,10 +1744,10 @@ mod tests {
     #[test]
     fn objects_and_arrays() {
         let mut r = Reader::new(r#" { "a" : [ 1 , true , null ] , "\u0062" : { } } "#);
-        let mut decoded = String::new();
+        let mut decoded = Vec::new();
         let mut key = |m: &mut Members, r: &mut Reader<'_>| {
             let key = m.next_key(r, &mut decoded).unwrap();
-            key.map(|key| key.get(&decoded).to_owned())
+            key.map(|key| key.get(&decoded).text().into_owned())
         };
         let mut m = r.begin_object().unwrap();
         assert_eq!(key(&mut m, &mut r).unwrap(), "a");
@@ -1697,7 +1776,7 @@ mod tests {
             let mut m = r.begin_object().unwrap();
             let mut result = Ok(());
             loop {
-                match m.next_key(&mut r, &mut String::new()) {
+                match m.next_key(&mut r, &mut Vec::new()) {
                     Ok(Some(_)) => {
                         r.number().unwrap();
                     }
@@ -1752,6 +1831,44 @@ mod tests {
         ] {
             let json = format!(r#"{{{},"{repeat}":1}}"#, members.join(","));
             assert_eq!(first_repeat(&json).as_deref(), Some(key), "{json}");
+        }
+    }
+
+    /// Keys decoded from escapes are compared as bytes: long keys whose characters straddle the
+    /// buffer they are gathered in are repeats of the same key written plainly, inline and among
+    /// hashed keys, and are reported as their text.
+    #[test]
+    fn long_escaped_keys_are_compared_as_their_text() {
+        let first_repeat = |json: &str| {
+            let mut findings = Findings::default();
+            let mut keys = Vec::new();
+            object(json, &mut findings, &[], |_, key, r, f| {
+                keys.push(key.text().into_owned());
+                skip(r, f, 0)
+            })
+            .unwrap();
+            (findings.duplicate, keys)
+        };
+        for len in [
+            GATHERED / 2 - 3,
+            GATHERED / 2 - 1,
+            GATHERED / 2,
+            GATHERED + 5,
+        ] {
+            for others in [0, INLINE_KEYS + 3] {
+                let plain = format!("{}x😀", "é".repeat(len));
+                let escaped = format!(r"{}\u0078\ud83d\ude00", r"\u00e9".repeat(len));
+                let mut members: Vec<String> =
+                    (0..others).map(|i| format!(r#""k{i}":0"#)).collect();
+                members.push(format!(r#""{escaped}":0"#));
+                members.push(format!(r#""{plain}y":0"#));
+                let (repeat, keys) = first_repeat(&format!("{{{}}}", members.join(",")));
+                assert_eq!(repeat, None, "{len} {others}");
+                assert_eq!(keys[others], plain, "{len} {others}");
+                members.push(format!(r#""{plain}":1"#));
+                let (repeat, _) = first_repeat(&format!("{{{}}}", members.join(",")));
+                assert_eq!(repeat.as_deref(), Some(&plain[..]), "{len} {others}");
+            }
         }
     }
 
