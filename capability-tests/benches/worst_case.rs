@@ -752,6 +752,14 @@ fn access_tokens() -> (String, Vec<(&'static str, String)>) {
             at_len(|n| with_parameter(r"aaaaaaaaaaaaaaaaa\n", n)),
         ),
         (
+            "claims: a parameter of 9 characters beyond ASCII (18 bytes) and a `\\n` escape, repeated",
+            at_len(|n| with_parameter(r"ééééééééé\n", n)),
+        ),
+        (
+            "claims: a parameter of a 3-byte character and a `\\u` escape of one, repeated",
+            at_len(|n| with_parameter(r"€\u20ac", n)),
+        ),
+        (
             "claims: an unknown grant of a character beyond ASCII and a `\\n` escape, repeated",
             at_len(|n| {
                 let g = format!(r#"{grants},"other":{{"x":"{}"}}"#, r"é\n".repeat(n));
