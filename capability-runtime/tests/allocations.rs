@@ -9,7 +9,7 @@
 //! - `verify_at` makes one per client name, one for parameters (or filters) when there is one
 //!   pair and two when there are more, however many; none for a payload of up to 1 KiB (decoded
 //!   on the stack), one for a longer one; one per scope URI of another service; keys written
-//!   with escapes, none each (one string per object holds them all).
+//!   with escapes, none each (one buffer per object holds them all).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
@@ -288,8 +288,8 @@ fn each_scope_uri_of_another_service_takes_one_allocation() {
     }
 }
 
-/// Keys written with escapes are decoded into one string per object: a payload of many such
-/// members takes the allocations of that string's growth and of the keys' hashes, not one per
+/// Keys written with escapes are decoded into one buffer per object: a payload of many such
+/// members takes the allocations of that buffer's growth and of the keys' hashes, not one per
 /// key.
 #[test]
 fn escaped_keys_take_no_allocation_each() {

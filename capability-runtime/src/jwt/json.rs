@@ -1178,7 +1178,7 @@ impl Findings {
 const INLINE_KEYS: usize = 8;
 
 /// The keys of one object seen so far: flags for the known keys (by their index); the others
-/// borrowed from the text or, written with escapes, decoded one after another into one string
+/// borrowed from the text or, written with escapes, decoded one after another into one buffer
 /// (`decoded`), never copied. The first [`INLINE_KEYS`] are compared one by one; past them, each
 /// key is hashed, keyed per object ([`RandomState`]) so that keys cannot be chosen to collide,
 /// and compared with the hashes of the others (at most [`MAX_OUTGOING_PARAMS`]). Linear in the
