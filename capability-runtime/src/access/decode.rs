@@ -57,15 +57,15 @@ pub(crate) fn canon(
                     return Err(too_many_members(r));
                 }
                 let new = keys.check(None, key, Keys::room(r.remaining(), MAX_OTHER_MEMBERS));
-                let text = key.get(&keys.decoded).text();
+                let text = key.get(&keys.decoded);
                 if new.is_none() {
-                    findings.duplicate(&text);
+                    findings.duplicate(&text.text());
                 }
                 if !first {
                     out.push(",");
                 }
                 first = false;
-                out.json_str(&text);
+                out.key(text);
                 out.push(":");
                 canon(r, out, findings, depth + 1, grant)?;
                 keys.keep(new, key);
@@ -101,8 +101,8 @@ pub(crate) fn canon(
 pub(crate) trait Encoding {
     /// JSON text as it is.
     fn push(&mut self, json: &str);
-    /// A key.
-    fn json_str(&mut self, text: &str);
+    /// A key, made text only where it is written.
+    fn key(&mut self, key: Key<'_>);
     /// A string value, read from `r`.
     fn string(&mut self, r: &mut Reader<'_>) -> Result<()>;
     /// A number, read from `r`; one beyond a float is a problem of `grant`.
@@ -119,8 +119,8 @@ impl Encoding for String {
         self.push_str(json);
     }
 
-    fn json_str(&mut self, text: &str) {
-        push_json_str(self, text);
+    fn key(&mut self, key: Key<'_>) {
+        push_json_str(self, &key.text());
     }
 
     fn string(&mut self, r: &mut Reader<'_>) -> Result<()> {
@@ -154,7 +154,7 @@ pub(crate) struct Checked;
 impl Encoding for Checked {
     fn push(&mut self, _: &str) {}
 
-    fn json_str(&mut self, _: &str) {}
+    fn key(&mut self, _: Key<'_>) {}
 
     fn string(&mut self, r: &mut Reader<'_>) -> Result<()> {
         r.skip_string()
